@@ -1,0 +1,631 @@
+//! The [`Warden`]: configuration, key source and rejection renderer of an application.
+
+use std::fmt;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::response::Response;
+use http::request::Parts;
+use jsonwebtoken::Algorithm;
+
+use crate::credentials;
+use crate::error::AuthError;
+use crate::identity::Identity;
+use crate::jwt::{self, ClaimPath, Rules};
+use crate::keys::{self, KeySet, KeySource};
+use crate::rejection::{Challenges, Rejection};
+
+/// Default cap on a bearer token's length, checked before any decoding.
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8 * 1024;
+/// Default clock-skew allowance for `exp` and `nbf`.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+/// Largest leeway accepted: more would make expiry meaningless.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(600);
+/// Default realm of the `WWW-Authenticate` challenge.
+pub const DEFAULT_REALM: &str = "api";
+
+/// The environment variables [`Warden::from_env`] reads.
+pub mod env {
+    /// An HMAC secret (at least 32 bytes).
+    pub const JWT_SECRET: &str = "WARDEN_JWT_SECRET";
+    /// Path of a PEM public key (RSA, EC P-256/P-384 or Ed25519).
+    pub const JWT_PUBLIC_KEY_FILE: &str = "WARDEN_JWT_PUBLIC_KEY_FILE";
+    /// Path of a JWKS document.
+    pub const JWKS_FILE: &str = "WARDEN_JWKS_FILE";
+    /// URL of a JWKS document.
+    pub const JWKS_URL: &str = "WARDEN_JWKS_URL";
+    /// Issuer URL for OpenID Connect discovery.
+    pub const OIDC_ISSUER_URL: &str = "WARDEN_OIDC_ISSUER_URL";
+    /// Comma-separated accepted algorithms (`RS256,PS256`).
+    pub const JWT_ALGORITHMS: &str = "WARDEN_JWT_ALGORITHMS";
+    /// The required `iss`.
+    pub const ISSUER: &str = "WARDEN_ISSUER";
+    /// Comma-separated accepted audiences.
+    pub const AUDIENCE: &str = "WARDEN_AUDIENCE";
+    /// Clock-skew allowance in seconds.
+    pub const LEEWAY_SECONDS: &str = "WARDEN_LEEWAY_SECONDS";
+    /// Dotted path of the roles claim (`realm_access.roles`).
+    pub const ROLES_CLAIM: &str = "WARDEN_ROLES_CLAIM";
+    /// Name of the scopes claim (`scope` or `scp`).
+    pub const SCOPES_CLAIM: &str = "WARDEN_SCOPES_CLAIM";
+    /// Realm of the `WWW-Authenticate` challenge.
+    pub const REALM: &str = "WARDEN_REALM";
+
+    /// The key-source variables, of which exactly one must be set.
+    pub const KEY_SOURCES: [&str; 5] = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWKS_URL, OIDC_ISSUER_URL];
+}
+
+/// A configuration mistake, found at startup. Each names the setting at fault: the
+/// environment variable under [`Warden::from_env`], the builder method otherwise.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No key source was configured.
+    #[error("no key source is configured: set exactly one of {}", env::KEY_SOURCES.join(", "))]
+    NoKeySource,
+    /// More than one key source was configured.
+    #[error("{first} and {second} are both set: configure exactly one key source")]
+    SeveralKeySources {
+        /// The first key source seen.
+        first: &'static str,
+        /// The second.
+        second: &'static str,
+    },
+    /// An HMAC secret is too short to resist brute force.
+    #[error(
+        "{setting}: the HMAC secret is {len} bytes; at least {} are required",
+        keys::MIN_HMAC_SECRET_LEN
+    )]
+    SecretTooShort {
+        /// The setting at fault.
+        setting: &'static str,
+        /// The secret's length.
+        len: usize,
+    },
+    /// A key file could not be read.
+    #[error("{setting}: cannot read {}: {source}", path.display())]
+    ReadKey {
+        /// The setting at fault.
+        setting: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A key could not be used.
+    #[error("{setting}: {reason}")]
+    InvalidKey {
+        /// The setting at fault.
+        setting: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A key set yielded no key this configuration can use.
+    #[error("{setting}: no usable key ({skipped})")]
+    NoUsableKey {
+        /// The setting at fault.
+        setting: &'static str,
+        /// Why each key was skipped.
+        skipped: String,
+    },
+    /// An algorithm name is not one of the supported JWS algorithms.
+    #[error(
+        "{setting}: unknown algorithm {value:?}; expected one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA"
+    )]
+    UnknownAlgorithm {
+        /// The setting at fault.
+        setting: &'static str,
+        /// The name given.
+        value: String,
+    },
+    /// A configured algorithm does not fit the key.
+    #[error("{setting}: {algorithm} cannot be verified with {key}")]
+    AlgorithmKeyMismatch {
+        /// The setting at fault.
+        setting: &'static str,
+        /// The algorithm.
+        algorithm: String,
+        /// What the key is.
+        key: &'static str,
+    },
+    /// A value is malformed.
+    #[error("{setting}: {reason}")]
+    InvalidValue {
+        /// The setting at fault.
+        setting: &'static str,
+        /// What is wrong and what is expected.
+        reason: String,
+    },
+    /// The setting needs a capability this build does not have yet.
+    #[error("{setting}: {reason}")]
+    Unsupported {
+        /// The setting at fault.
+        setting: &'static str,
+        /// What is missing.
+        reason: &'static str,
+    },
+}
+
+/// Verifies requests. Built once at startup, shared through router state, cheap to clone.
+///
+/// ```
+/// use axum_warden_runtime::Warden;
+///
+/// let warden = Warden::builder()
+///     .hmac_secret(b"0123456789abcdef0123456789abcdef".to_vec())
+///     .issuer("https://issuer.example")
+///     .audience("my-api")
+///     .build()?;
+/// # Ok::<(), axum_warden_runtime::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct Warden(Arc<Inner>);
+
+struct Inner {
+    source: Source,
+    realm: String,
+    challenges: Challenges,
+    renderer: Option<Renderer>,
+}
+
+enum Source {
+    Jwt(JwtSource),
+    Custom(Arc<dyn DynAuthenticator>),
+}
+
+struct JwtSource {
+    keys: KeySource,
+    algorithms: Vec<Algorithm>,
+    rules: Rules,
+}
+
+type Renderer = Arc<dyn Fn(&Rejection) -> Response + Send + Sync>;
+
+impl fmt::Debug for Warden {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Warden");
+        s.field("realm", &self.0.realm);
+        match &self.0.source {
+            Source::Jwt(jwt) => s.field("algorithms", &jwt.algorithms).field("rules", &jwt.rules),
+            Source::Custom(_) => s.field("authenticator", &"custom"),
+        };
+        s.finish_non_exhaustive()
+    }
+}
+
+/// A source of identities other than JWT bearer tokens (API keys, sessions …).
+///
+/// Return [`AuthError::MissingCredentials`] when the request carries none of your
+/// credentials and [`AuthError::InvalidToken`] when it carries bad ones; the guard turns
+/// them into the same 401 answers as for JWTs. See `examples/api_key.rs`.
+///
+/// ```
+/// use axum_warden_runtime::{AuthError, Authenticator, Identity, TokenError, Warden};
+/// use http::request::Parts;
+///
+/// struct ApiKeys;
+/// impl Authenticator for ApiKeys {
+///     async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
+///         match parts.headers.get("x-api-key").map(|v| v.as_bytes()) {
+///             None => Err(AuthError::MissingCredentials),
+///             Some(b"k-123") => Ok(Identity::builder("service-a").roles(["reader"]).build()),
+///             Some(_) => Err(AuthError::InvalidToken(TokenError::Rejected)),
+///         }
+///     }
+/// }
+/// let warden = Warden::builder().authenticator(ApiKeys).build()?;
+/// # Ok::<(), axum_warden_runtime::ConfigError>(())
+/// ```
+pub trait Authenticator: Send + Sync + 'static {
+    /// Finds and verifies the caller's identity in the request head.
+    fn authenticate(&self, parts: &Parts) -> impl Future<Output = Result<Identity, AuthError>> + Send;
+}
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+trait DynAuthenticator: Send + Sync {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, Result<Identity, AuthError>>;
+}
+
+impl<A: Authenticator> DynAuthenticator for A {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, Result<Identity, AuthError>> {
+        Box::pin(Authenticator::authenticate(self, parts))
+    }
+}
+
+impl Warden {
+    /// Starts a configuration.
+    pub fn builder() -> WardenBuilder {
+        WardenBuilder::default()
+    }
+
+    /// Reads the configuration from the `WARDEN_*` environment variables (see [`env`]).
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the variable at fault.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup` (for tests and
+    /// for configuration systems that are not the process environment).
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, Warden};
+    ///
+    /// let err = Warden::from_vars(|name| match name {
+    ///     "WARDEN_JWT_SECRET" => Some("too short".into()),
+    ///     _ => None,
+    /// })
+    /// .unwrap_err();
+    /// assert!(matches!(err, ConfigError::SecretTooShort { setting: "WARDEN_JWT_SECRET", .. }));
+    /// ```
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the variable at fault.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        WardenBuilder::from_vars(lookup)?.build()
+    }
+
+    /// The realm of this warden's challenges.
+    #[must_use]
+    pub fn realm(&self) -> &str {
+        &self.0.realm
+    }
+
+    pub(crate) fn challenges(&self) -> &Challenges {
+        &self.0.challenges
+    }
+
+    pub(crate) fn renderer(&self) -> Option<&Renderer> {
+        self.0.renderer.as_ref()
+    }
+
+    /// Authenticates a request head without checking any requirement.
+    ///
+    /// # Errors
+    /// The [`AuthError`] the guard would answer with.
+    pub async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
+        match &self.0.source {
+            Source::Custom(auth) => auth.authenticate(parts).await,
+            Source::Jwt(jwt) => {
+                let token = credentials::bearer(&parts.headers, jwt.rules.max_token_bytes)?;
+                self.verify_token(token.0)
+            }
+        }
+    }
+
+    /// Verifies a bearer token (without the `Bearer ` prefix) into an identity.
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidToken`] with the reason, or [`AuthError::MissingCredentials`]
+    /// when this warden uses a custom authenticator and verifies no tokens.
+    pub fn verify_token(&self, token: &str) -> Result<Identity, AuthError> {
+        let Source::Jwt(jwt) = &self.0.source else {
+            return Err(AuthError::MissingCredentials);
+        };
+        let parsed = jwt::parse(token, &jwt.algorithms, jwt.rules.max_token_bytes).map_err(AuthError::InvalidToken)?;
+        parsed
+            .verify(jwt.keys.current(), &jwt.rules, unix_now())
+            .map_err(AuthError::InvalidToken)
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// A key source as configured, before loading.
+enum KeyInput {
+    Secret(Vec<u8>),
+    PemFile(PathBuf),
+    Pem(Vec<u8>),
+    JwksFile(PathBuf),
+    Jwks(Vec<u8>),
+    Remote(&'static str),
+    Custom(Arc<dyn DynAuthenticator>),
+}
+
+/// Configures a [`Warden`]; see [`Warden::builder`].
+#[must_use]
+#[derive(Default)]
+pub struct WardenBuilder {
+    keys: Vec<(KeyInput, &'static str)>,
+    algorithms: Vec<Algorithm>,
+    algorithms_setting: Option<&'static str>,
+    issuer: Option<String>,
+    audiences: Vec<String>,
+    leeway: Option<Duration>,
+    leeway_setting: Option<&'static str>,
+    roles_claim: Option<(String, &'static str)>,
+    scopes_claim: Option<String>,
+    realm: Option<(String, &'static str)>,
+    max_token_bytes: Option<usize>,
+    renderer: Option<Renderer>,
+}
+
+impl WardenBuilder {
+    /// Verifies HMAC-signed tokens (HS256 unless [`algorithms`](Self::algorithms) says
+    /// otherwise) with `secret`, which must be at least 32 bytes.
+    pub fn hmac_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.keys.push((KeyInput::Secret(secret.into()), "hmac_secret"));
+        self
+    }
+
+    /// Verifies tokens with a PEM public key: RSA (RS256 by default, or RS*/PS*), EC P-256
+    /// (ES256), EC P-384 (ES384) or Ed25519 (EdDSA).
+    pub fn public_key_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.keys.push((KeyInput::Pem(pem.into()), "public_key_pem"));
+        self
+    }
+
+    /// Like [`public_key_pem`](Self::public_key_pem), reading the key from a file at build time.
+    pub fn public_key_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.keys
+            .push((KeyInput::PemFile(path.as_ref().to_owned()), "public_key_file"));
+        self
+    }
+
+    /// Verifies tokens with the keys of a JWKS document, selected by `kid`.
+    pub fn jwks_json(mut self, document: impl Into<Vec<u8>>) -> Self {
+        self.keys.push((KeyInput::Jwks(document.into()), "jwks_json"));
+        self
+    }
+
+    /// Like [`jwks_json`](Self::jwks_json), reading the document from a file at build time.
+    pub fn jwks_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.keys
+            .push((KeyInput::JwksFile(path.as_ref().to_owned()), "jwks_file"));
+        self
+    }
+
+    /// Authenticates requests with a custom [`Authenticator`] instead of JWT bearer tokens.
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        self.keys
+            .push((KeyInput::Custom(Arc::new(authenticator)), "authenticator"));
+        self
+    }
+
+    /// The accepted algorithms. Each must fit the key; by default the key's own
+    /// (HS256 for a secret, RS256 for RSA, ES256/ES384 by curve, EdDSA, a JWK's `alg`).
+    pub fn algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.algorithms = algorithms.into_iter().collect();
+        self
+    }
+
+    /// The required `iss`. Without one, `iss` is not compared (but must be a string).
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Adds an accepted audience. Without any, tokens that carry `aud` are refused.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audiences.push(audience.into());
+        self
+    }
+
+    /// Clock-skew allowance for `exp` and `nbf` (default 60 s, at most 10 minutes).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = Some(leeway);
+        self
+    }
+
+    /// Dotted path of the roles claim (default `roles`; `realm_access.roles` for Keycloak).
+    pub fn roles_claim(mut self, path: impl Into<String>) -> Self {
+        self.roles_claim = Some((path.into(), "roles_claim"));
+        self
+    }
+
+    /// Name of the scopes claim. By default `scope`, then `scp`.
+    pub fn scopes_claim(mut self, name: impl Into<String>) -> Self {
+        self.scopes_claim = Some(name.into());
+        self
+    }
+
+    /// Realm of the `WWW-Authenticate` challenge (default `api`).
+    pub fn realm(mut self, realm: impl Into<String>) -> Self {
+        self.realm = Some((realm.into(), "realm"));
+        self
+    }
+
+    /// Cap on a bearer token's length, checked before decoding (default 8 KiB).
+    pub fn max_token_bytes(mut self, bytes: usize) -> Self {
+        self.max_token_bytes = Some(bytes);
+        self
+    }
+
+    /// Replaces how every refusal is rendered, application-wide.
+    ///
+    /// The function receives the [`Rejection`] and may start from
+    /// [`Rejection::default_response`].
+    pub fn renderer(mut self, render: impl Fn(&Rejection) -> Response + Send + Sync + 'static) -> Self {
+        self.renderer = Some(Arc::new(render));
+        self
+    }
+
+    fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str| -> Result<Option<String>, ConfigError> {
+            match lookup(name) {
+                None => Ok(None),
+                Some(v) if v.trim().is_empty() => Err(ConfigError::InvalidValue {
+                    setting: name,
+                    reason: "is set but empty; unset it or give it a value".into(),
+                }),
+                Some(v) => Ok(Some(v)),
+            }
+        };
+        let mut b = Self::default();
+        if let Some(secret) = get(env::JWT_SECRET)? {
+            b.keys.push((KeyInput::Secret(secret.into_bytes()), env::JWT_SECRET));
+        }
+        if let Some(path) = get(env::JWT_PUBLIC_KEY_FILE)? {
+            b.keys.push((KeyInput::PemFile(path.into()), env::JWT_PUBLIC_KEY_FILE));
+        }
+        if let Some(path) = get(env::JWKS_FILE)? {
+            b.keys.push((KeyInput::JwksFile(path.into()), env::JWKS_FILE));
+        }
+        for name in [env::JWKS_URL, env::OIDC_ISSUER_URL] {
+            if get(name)?.is_some() {
+                b.keys.push((KeyInput::Remote(name), name));
+            }
+        }
+        if let Some(list) = get(env::JWT_ALGORITHMS)? {
+            b.algorithms = parse_algorithms(&list, env::JWT_ALGORITHMS)?;
+            b.algorithms_setting = Some(env::JWT_ALGORITHMS);
+        }
+        b.issuer = get(env::ISSUER)?;
+        if let Some(list) = get(env::AUDIENCE)? {
+            b.audiences = list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        if let Some(secs) = get(env::LEEWAY_SECONDS)? {
+            let secs = secs.trim().parse::<u64>().map_err(|_| ConfigError::InvalidValue {
+                setting: env::LEEWAY_SECONDS,
+                reason: format!("{secs:?} is not a whole number of seconds"),
+            })?;
+            b.leeway = Some(Duration::from_secs(secs));
+            b.leeway_setting = Some(env::LEEWAY_SECONDS);
+        }
+        if let Some(path) = get(env::ROLES_CLAIM)? {
+            b.roles_claim = Some((path, env::ROLES_CLAIM));
+        }
+        b.scopes_claim = get(env::SCOPES_CLAIM)?;
+        if let Some(realm) = get(env::REALM)? {
+            b.realm = Some((realm, env::REALM));
+        }
+        Ok(b)
+    }
+
+    /// Loads the keys and checks the whole configuration.
+    ///
+    /// # Errors
+    /// The first [`ConfigError`] found, naming the setting at fault.
+    pub fn build(self) -> Result<Warden, ConfigError> {
+        keys::install_crypto_provider();
+        let mut inputs = self.keys.into_iter();
+        let (input, setting) = inputs.next().ok_or(ConfigError::NoKeySource)?;
+        if let Some((_, second)) = inputs.next() {
+            return Err(ConfigError::SeveralKeySources { first: setting, second });
+        }
+        let algorithms_setting = self.algorithms_setting.unwrap_or("algorithms");
+        let (realm, realm_setting) = self.realm.unwrap_or_else(|| (DEFAULT_REALM.to_owned(), "realm"));
+        let challenges = Challenges::new(&realm).ok_or_else(|| ConfigError::InvalidValue {
+            setting: realm_setting,
+            reason: "a realm is printable ASCII without '\"' or '\\'".into(),
+        })?;
+        let leeway = self.leeway.unwrap_or(DEFAULT_LEEWAY);
+        if leeway > MAX_LEEWAY {
+            return Err(ConfigError::InvalidValue {
+                setting: self.leeway_setting.unwrap_or("leeway"),
+                reason: format!(
+                    "{} s is more than the maximum of {} s",
+                    leeway.as_secs(),
+                    MAX_LEEWAY.as_secs()
+                ),
+            });
+        }
+        let (roles_path, roles_setting) = self.roles_claim.unwrap_or_else(|| ("roles".to_owned(), "roles_claim"));
+        let roles_claim = ClaimPath::parse(&roles_path).ok_or_else(|| ConfigError::InvalidValue {
+            setting: roles_setting,
+            reason: format!("{roles_path:?} is not a claim path like `roles` or `realm_access.roles`"),
+        })?;
+        let rules = Rules {
+            issuer: self.issuer,
+            audiences: self.audiences,
+            leeway: leeway.as_secs(),
+            roles_claim,
+            scopes_claim: self.scopes_claim,
+            max_token_bytes: self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
+        };
+        let set = match input {
+            KeyInput::Custom(auth) => {
+                return Ok(Warden(Arc::new(Inner {
+                    source: Source::Custom(auth),
+                    realm,
+                    challenges,
+                    renderer: self.renderer,
+                })));
+            }
+            KeyInput::Remote(name) => {
+                return Err(ConfigError::Unsupported {
+                    setting: name,
+                    reason: "fetching keys over HTTP is not available in this version; download the JWKS and use WARDEN_JWKS_FILE",
+                });
+            }
+            KeyInput::Secret(secret) => keys::from_secret(&secret, &self.algorithms, setting, algorithms_setting)?,
+            KeyInput::Pem(pem) => keys::from_pem(&pem, &self.algorithms, setting, algorithms_setting)?,
+            KeyInput::PemFile(path) => {
+                let pem = read(&path, setting)?;
+                keys::from_pem(&pem, &self.algorithms, setting, algorithms_setting)?
+            }
+            KeyInput::Jwks(doc) => jwks(&doc, &self.algorithms, setting)?,
+            KeyInput::JwksFile(path) => jwks(&read(&path, setting)?, &self.algorithms, setting)?,
+        };
+        let mut algorithms: Vec<Algorithm> = Vec::new();
+        for alg in set.algorithms() {
+            if !algorithms.contains(&alg) {
+                algorithms.push(alg);
+            }
+        }
+        Ok(Warden(Arc::new(Inner {
+            source: Source::Jwt(JwtSource {
+                keys: KeySource::Static(Arc::new(set)),
+                algorithms,
+                rules,
+            }),
+            realm,
+            challenges,
+            renderer: self.renderer,
+        })))
+    }
+}
+
+fn read(path: &Path, setting: &'static str) -> Result<Vec<u8>, ConfigError> {
+    std::fs::read(path).map_err(|source| ConfigError::ReadKey {
+        setting,
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn jwks(doc: &[u8], algorithms: &[Algorithm], setting: &'static str) -> Result<KeySet, ConfigError> {
+    let (set, skipped) =
+        keys::from_jwks(doc, algorithms).map_err(|reason| ConfigError::InvalidKey { setting, reason })?;
+    for key in &skipped {
+        tracing::warn!(target: "axum_warden", setting, kid = key.kid.as_deref(), reason = key.reason, "skipped a key of the key set");
+    }
+    if set.is_empty() {
+        let skipped = if skipped.is_empty() {
+            "the key set is empty".to_owned()
+        } else {
+            skipped
+                .iter()
+                .map(|k| format!("{}: {}", k.kid.as_deref().unwrap_or("(no kid)"), k.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        return Err(ConfigError::NoUsableKey { setting, skipped });
+    }
+    Ok(set)
+}
+
+fn parse_algorithms(list: &str, setting: &'static str) -> Result<Vec<Algorithm>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|name| {
+            name.parse::<Algorithm>().map_err(|_| ConfigError::UnknownAlgorithm {
+                setting,
+                value: name.to_owned(),
+            })
+        })
+        .collect()
+}

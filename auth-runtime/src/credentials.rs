@@ -1,0 +1,151 @@
+//! Reading a bearer credential from the `Authorization` header (RFC 6750 §2.1).
+
+use http::HeaderMap;
+use http::header::AUTHORIZATION;
+
+use crate::error::AuthError;
+
+/// The bearer token of a request, borrowed from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BearerToken<'a>(pub(crate) &'a str);
+
+/// Finds the one bearer credential of a request.
+///
+/// - no `Authorization` header, or one with another scheme → [`AuthError::MissingCredentials`]
+///   (the route answers with a bare challenge, as RFC 6750 §3 asks);
+/// - two `Authorization` headers, or one value carrying a list → [`AuthError::InvalidRequest`];
+/// - `Bearer` followed by something that is not a `b64token` → [`AuthError::InvalidToken`].
+///
+/// The scheme is case-insensitive and separated from the token by one or more spaces.
+/// The token's length is bounded by `max_len` before anything else looks at it.
+pub(crate) fn bearer(headers: &HeaderMap, max_len: usize) -> Result<BearerToken<'_>, AuthError> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    let Some(value) = values.next() else {
+        return Err(AuthError::MissingCredentials);
+    };
+    if values.next().is_some() {
+        return Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials));
+    }
+    parse_bearer(value.as_bytes(), max_len)
+}
+
+/// Why a request with credentials was malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidRequest {
+    /// More than one credential: two `Authorization` headers, or a comma-separated list.
+    SeveralCredentials,
+}
+
+pub(crate) fn parse_bearer(value: &[u8], max_len: usize) -> Result<BearerToken<'_>, AuthError> {
+    const SCHEME: &[u8] = b"bearer";
+    let scheme_len = value.iter().position(|&b| b == b' ').unwrap_or(value.len());
+    if !value[..scheme_len].eq_ignore_ascii_case(SCHEME) {
+        // Another scheme (Basic, Digest, a bare token) is not a bearer credential at all.
+        return Err(AuthError::MissingCredentials);
+    }
+    // The scheme ended at a space (or at the end), so `1*SP` is all that can precede the token.
+    let token = trim_ascii_space(&value[scheme_len..]);
+    if token.len() > max_len {
+        return Err(AuthError::InvalidToken(crate::error::TokenError::TooLarge));
+    }
+    if token.contains(&b',') {
+        return Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials));
+    }
+    if token.is_empty() || !is_b64token(token) {
+        return Err(AuthError::InvalidToken(crate::error::TokenError::Malformed));
+    }
+    // `is_b64token` admits ASCII only, so this cannot fail; stay total anyway.
+    std::str::from_utf8(token)
+        .map(BearerToken)
+        .map_err(|_| AuthError::InvalidToken(crate::error::TokenError::Malformed))
+}
+
+fn trim_ascii_space(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|&b| b != b' ').map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
+
+/// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="` (RFC 6750 §2.1).
+fn is_b64token(token: &[u8]) -> bool {
+    let body_len = token.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
+    body_len > 0
+        && token[..body_len]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TokenError;
+    use http::HeaderValue;
+
+    fn parse(v: &[u8]) -> Result<&str, AuthError> {
+        parse_bearer(v, 8192).map(|t| t.0)
+    }
+
+    #[test]
+    fn accepts_any_case_and_several_spaces() {
+        assert_eq!(parse(b"Bearer abc.def.ghi"), Ok("abc.def.ghi"));
+        assert_eq!(parse(b"bEaReR   abc"), Ok("abc"));
+        assert_eq!(parse(b"BEARER abc=="), Ok("abc=="));
+    }
+
+    #[test]
+    fn other_schemes_are_missing_credentials() {
+        for v in [
+            &b"Basic dXNlcjpwYXNz"[..],
+            b"Token abc",
+            b"abc.def.ghi",
+            b"Bearerabc",
+            b"",
+        ] {
+            assert_eq!(parse(v), Err(AuthError::MissingCredentials), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_bearer_is_invalid_token() {
+        for v in [
+            &b"Bearer"[..],
+            b"Bearer ",
+            b"Bearer a b",
+            b"Bearer a\tb",
+            b"Bearer ===",
+            b"Bearer \xff",
+        ] {
+            assert_eq!(parse(v), Err(AuthError::InvalidToken(TokenError::Malformed)), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn lists_are_several_credentials() {
+        assert_eq!(
+            parse(b"Bearer a, Bearer b"),
+            Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials))
+        );
+    }
+
+    #[test]
+    fn size_cap_is_checked_first() {
+        let long = format!("Bearer {}", "a".repeat(10));
+        assert_eq!(
+            parse_bearer(long.as_bytes(), 9),
+            Err(AuthError::InvalidToken(TokenError::TooLarge))
+        );
+    }
+
+    #[test]
+    fn two_headers_are_an_invalid_request() {
+        let mut headers = HeaderMap::new();
+        headers.append(AUTHORIZATION, HeaderValue::from_static("Bearer a"));
+        headers.append(AUTHORIZATION, HeaderValue::from_static("Bearer b"));
+        assert_eq!(
+            bearer(&headers, 100),
+            Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials))
+        );
+        assert_eq!(bearer(&HeaderMap::new(), 100), Err(AuthError::MissingCredentials));
+    }
+}

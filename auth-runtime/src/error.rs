@@ -1,0 +1,147 @@
+//! Why a request was refused, as types.
+
+use std::time::Duration;
+
+use crate::credentials::InvalidRequest;
+use crate::requirement::Requirement;
+
+/// Why the guard refused a request.
+///
+/// Each variant maps to one row of the HTTP contract:
+///
+/// | variant | status | `WWW-Authenticate` error |
+/// |---|---|---|
+/// | [`MissingCredentials`](Self::MissingCredentials) | 401 | none |
+/// | [`InvalidRequest`](Self::InvalidRequest) | 400 | `invalid_request` |
+/// | [`InvalidToken`](Self::InvalidToken) | 401 | `invalid_token` |
+/// | [`InsufficientScope`](Self::InsufficientScope) | 403 | `insufficient_scope` |
+/// | [`Unavailable`](Self::Unavailable) | 503 | no challenge, `Retry-After` |
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// No `Authorization` header, or one with a scheme other than `Bearer`.
+    #[error("no bearer credentials")]
+    MissingCredentials,
+    /// The request carried its credentials in a malformed way.
+    #[error("malformed request: {0:?}")]
+    InvalidRequest(InvalidRequest),
+    /// A bearer token was present but cannot be trusted.
+    #[error("invalid token: {0}")]
+    InvalidToken(TokenError),
+    /// The identity was verified but does not meet the route's requirement.
+    #[error("the identity does not meet the requirement `{requirement}`")]
+    InsufficientScope {
+        /// What the route requires.
+        requirement: Requirement,
+    },
+    /// No key could be obtained to verify the token; the request is refused, never allowed.
+    #[error("no verification key is available")]
+    Unavailable {
+        /// How long the client should wait before trying again.
+        retry_after: Duration,
+    },
+}
+
+impl AuthError {
+    /// A short, stable code for logs and metrics (`missing_credentials`, `expired`, …).
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::MissingCredentials => "missing_credentials",
+            Self::InvalidRequest(_) => "several_credentials",
+            Self::InvalidToken(reason) => reason.code(),
+            Self::InsufficientScope { .. } => "insufficient_scope",
+            Self::Unavailable { .. } => "keys_unavailable",
+        }
+    }
+}
+
+/// Why a bearer token was not accepted.
+///
+/// These reasons go to logs and to custom renderers; the default response tells the
+/// client only that the token is invalid (or expired), never which check failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// Longer than the configured size cap.
+    #[error("the token is larger than the size cap")]
+    TooLarge,
+    /// Not three base64url segments of JSON.
+    #[error("the token is not a well-formed JWS compact serialization")]
+    Malformed,
+    /// The header or claims repeat a member name.
+    #[error("the header or claims repeat a member name")]
+    DuplicateMember,
+    /// The claims are valid JSON but not an object.
+    #[error("the claims are not a JSON object")]
+    ClaimsNotAnObject,
+    /// The `alg` header is missing, not a string, or not one of the configured algorithms.
+    #[error("the token's algorithm is not accepted")]
+    AlgorithmNotAllowed,
+    /// The header has a `crit` member; no extension is understood, so none may be critical.
+    #[error("the token has a critical header parameter")]
+    CriticalHeader,
+    /// No configured key matches the token's `kid` and `alg`.
+    #[error("no key matches the token's key id and algorithm")]
+    UnknownKey,
+    /// The signature does not verify.
+    #[error("the signature does not verify")]
+    BadSignature,
+    /// `exp` is missing.
+    #[error("the token has no expiry")]
+    MissingExpiry,
+    /// `exp` lies in the past, beyond the leeway.
+    #[error("the token has expired")]
+    Expired,
+    /// `nbf` lies in the future, beyond the leeway.
+    #[error("the token is not valid yet")]
+    NotYetValid,
+    /// `iss` is missing, not a string, or not the configured issuer.
+    #[error("the token's issuer is not accepted")]
+    InvalidIssuer,
+    /// `aud` is not a string or array of strings containing a configured audience.
+    #[error("the token's audience is not accepted")]
+    InvalidAudience,
+    /// A registered claim has the wrong JSON type (`exp` as a string, `sub` as a number …).
+    #[error("a registered claim has the wrong type")]
+    InvalidClaimType,
+    /// The roles claim is present but not an array of strings.
+    #[error("the roles claim is not an array of strings")]
+    InvalidRoles,
+    /// The scopes claim is present but neither a space-delimited string nor an array of strings.
+    #[error("the scopes claim is not a string or an array of strings")]
+    InvalidScopes,
+    /// The claims do not deserialize into the application's claims type.
+    #[error("the claims do not have the shape the application expects")]
+    ClaimsShape,
+    /// A custom authenticator refused the credentials.
+    #[error("the credentials were refused")]
+    Rejected,
+}
+
+impl TokenError {
+    /// A short, stable code for logs and metrics.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::TooLarge => "token_too_large",
+            Self::Malformed => "malformed_token",
+            Self::DuplicateMember => "duplicate_member",
+            Self::ClaimsNotAnObject => "claims_not_an_object",
+            Self::AlgorithmNotAllowed => "algorithm_not_allowed",
+            Self::CriticalHeader => "critical_header",
+            Self::UnknownKey => "unknown_key",
+            Self::BadSignature => "bad_signature",
+            Self::MissingExpiry => "missing_expiry",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::InvalidIssuer => "invalid_issuer",
+            Self::InvalidAudience => "invalid_audience",
+            Self::InvalidClaimType => "invalid_claim_type",
+            Self::InvalidRoles => "invalid_roles",
+            Self::InvalidScopes => "invalid_scopes",
+            Self::ClaimsShape => "claims_shape",
+            Self::Rejected => "rejected",
+        }
+    }
+}

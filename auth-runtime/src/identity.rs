@@ -1,0 +1,156 @@
+//! The verified caller.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+/// A verified identity: who the caller is and what they hold.
+///
+/// Produced by the guard (or by a custom [`Authenticator`](crate::Authenticator)) and
+/// stored in the request extensions, so the [`Identity`] and [`Claims`](crate::Claims)
+/// extractors that follow it cost a lookup, not a second verification. Cloning is one
+/// reference-count increment.
+///
+/// ```
+/// use axum_warden_runtime::Identity;
+///
+/// let user = Identity::builder("alice").roles(["editor"]).scopes(["orders:read"]).build();
+/// assert_eq!(user.subject(), "alice");
+/// assert!(user.has_role("editor"));
+/// assert!(!user.has_role("Editor"), "matching is exact and case-sensitive");
+/// assert!(user.has_scope("orders:read"));
+/// ```
+#[derive(Clone)]
+pub struct Identity(Arc<Inner>);
+
+struct Inner {
+    subject: String,
+    issuer: Option<String>,
+    roles: Vec<String>,
+    scopes: Vec<String>,
+    claims: Map<String, Value>,
+    expires_at: Option<u64>,
+}
+
+impl Identity {
+    /// Starts an identity for `subject`, for custom authenticators and tests.
+    pub fn builder(subject: impl Into<String>) -> IdentityBuilder {
+        IdentityBuilder(Inner {
+            subject: subject.into(),
+            issuer: None,
+            roles: Vec::new(),
+            scopes: Vec::new(),
+            claims: Map::new(),
+            expires_at: None,
+        })
+    }
+
+    /// The `sub` claim (empty when a token carries none).
+    #[must_use]
+    pub fn subject(&self) -> &str {
+        &self.0.subject
+    }
+
+    /// The `iss` claim, when present.
+    #[must_use]
+    pub fn issuer(&self) -> Option<&str> {
+        self.0.issuer.as_deref()
+    }
+
+    /// The roles read from the configured roles claim, in token order.
+    #[must_use]
+    pub fn roles(&self) -> &[String] {
+        &self.0.roles
+    }
+
+    /// The OAuth scopes read from `scope` or `scp`, in token order.
+    #[must_use]
+    pub fn scopes(&self) -> &[String] {
+        &self.0.scopes
+    }
+
+    /// Whether the identity holds `role` (exact, case-sensitive).
+    #[must_use]
+    pub fn has_role(&self, role: &str) -> bool {
+        self.0.roles.iter().any(|r| r == role)
+    }
+
+    /// Whether the identity was granted `scope` (exact, case-sensitive).
+    #[must_use]
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.0.scopes.iter().any(|s| s == scope)
+    }
+
+    /// Every verified claim, as the token carried it.
+    #[must_use]
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.0.claims
+    }
+
+    /// One verified claim by name.
+    #[must_use]
+    pub fn claim(&self, name: &str) -> Option<&Value> {
+        self.0.claims.get(name)
+    }
+
+    /// The `exp` claim in seconds since the Unix epoch, when the identity expires.
+    #[must_use]
+    pub fn expires_at(&self) -> Option<u64> {
+        self.0.expires_at
+    }
+}
+
+impl fmt::Debug for Identity {
+    /// Shows who, never the full claims (they may hold personal data).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Identity")
+            .field("subject", &self.0.subject)
+            .field("issuer", &self.0.issuer)
+            .field("roles", &self.0.roles)
+            .field("scopes", &self.0.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`Identity`]; see [`Identity::builder`].
+#[must_use]
+pub struct IdentityBuilder(Inner);
+
+impl IdentityBuilder {
+    /// Sets the issuer.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.0.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Sets the roles.
+    pub fn roles<I: IntoIterator<Item = R>, R: Into<String>>(mut self, roles: I) -> Self {
+        self.0.roles = roles.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the scopes.
+    pub fn scopes<I: IntoIterator<Item = R>, R: Into<String>>(mut self, scopes: I) -> Self {
+        self.0.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the claims the [`Claims`](crate::Claims) extractor reads.
+    pub fn claims(mut self, claims: Map<String, Value>) -> Self {
+        self.0.claims = claims;
+        self
+    }
+
+    /// Sets the expiry, in seconds since the Unix epoch.
+    pub fn expires_at(mut self, exp: u64) -> Self {
+        self.0.expires_at = Some(exp);
+        self
+    }
+
+    /// Finishes the identity.
+    #[must_use]
+    pub fn build(self) -> Identity {
+        Identity(Arc::new(self.0))
+    }
+}

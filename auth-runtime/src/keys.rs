@@ -1,0 +1,390 @@
+//! Verification keys: loading them, binding each to its algorithms, selecting one for a token.
+//!
+//! Every key is bound at load time to the algorithms of one family, and a verifier is
+//! built once per (key, algorithm) pair, so a request pays for the signature check and
+//! nothing else. The token's `alg` header only selects among those pairs; it can never
+//! widen them.
+
+use std::fmt;
+use std::sync::Arc;
+
+use jsonwebtoken::crypto::CryptoProvider;
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, PublicKeyUse};
+use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
+
+use crate::config::ConfigError;
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "rust-crypto")))]
+compile_error!("axum-warden needs a crypto backend: enable the `aws-lc-rs` (default) or `rust-crypto` feature");
+
+/// The signature backend of this build.
+///
+/// With both features on (as `--all-features` does) aws-lc-rs wins: it is the faster one
+/// and the choice must not depend on link order or on which crate asked first.
+pub(crate) fn provider() -> &'static CryptoProvider {
+    #[cfg(feature = "aws-lc-rs")]
+    {
+        &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER
+    }
+    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+    {
+        &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER
+    }
+}
+
+/// Makes [`provider`] the process-wide default of `jsonwebtoken`, once.
+///
+/// Verification in this crate never depends on it (verifiers come from [`provider`]
+/// directly), but `jsonwebtoken::encode` in the application, its tests or the test kit
+/// does: without a default, `jsonwebtoken` panics when both backends are compiled in.
+/// An application that installed a provider of its own keeps it.
+pub fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _already_installed = provider().install_default();
+    });
+}
+
+/// One key bound to one algorithm.
+pub(crate) struct KeyEntry {
+    pub(crate) kid: Option<Box<str>>,
+    pub(crate) algorithm: Algorithm,
+    key: DecodingKey,
+}
+
+impl KeyEntry {
+    /// Binds `key` to `algorithm`, building a verifier once to prove that they fit.
+    fn new(kid: Option<&str>, algorithm: Algorithm, key: DecodingKey) -> Result<Self, jsonwebtoken::errors::Error> {
+        (provider().verifier_factory)(&algorithm, &key)?;
+        Ok(Self {
+            kid: kid.map(Into::into),
+            algorithm,
+            key,
+        })
+    }
+
+    /// Whether `signature` is a valid signature of `message` under this key.
+    ///
+    /// The verifier is built per call because `jsonwebtoken`'s verifiers are neither
+    /// `Send` nor `Sync` behind its `dyn JwtVerifier`; for the algorithms it supports the
+    /// construction is cheap next to the signature check.
+    pub(crate) fn verify(&self, message: &[u8], signature: Vec<u8>) -> bool {
+        match (provider().verifier_factory)(&self.algorithm, &self.key) {
+            Ok(verifier) => jsonwebtoken::signature::Verifier::verify(&*verifier, message, &signature).is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
+impl fmt::Debug for KeyEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyEntry")
+            .field("kid", &self.kid)
+            .field("algorithm", &self.algorithm)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A set of keys, each bound to its algorithms.
+#[derive(Debug, Default)]
+pub(crate) struct KeySet {
+    entries: Vec<KeyEntry>,
+}
+
+/// What looking a key up found.
+#[derive(Debug)]
+pub(crate) enum Lookup<'a> {
+    Found(&'a KeyEntry),
+    /// No key with this `kid` (a refresh may help, for remote sets).
+    UnknownKid,
+    /// The `alg` is not bound to any key, or the choice is ambiguous.
+    NoMatch,
+}
+
+impl KeySet {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn algorithms(&self) -> impl Iterator<Item = Algorithm> + '_ {
+        self.entries.iter().map(|e| e.algorithm)
+    }
+
+    /// Selects the key for a token header.
+    ///
+    /// Keys without a `kid` (a configured secret or PEM key) match any `kid`. Keys with one
+    /// match only their own. A token without `kid` is accepted only when exactly one key
+    /// fits its algorithm: trying several keys would turn one bad token into many checks.
+    pub(crate) fn select(&self, kid: Option<&str>, alg: Algorithm) -> Lookup<'_> {
+        let mut fitting = self.entries.iter().filter(|e| e.algorithm == alg);
+        let Some(kid) = kid else {
+            return match (fitting.next(), fitting.next()) {
+                (Some(only), None) => Lookup::Found(only),
+                _ => Lookup::NoMatch,
+            };
+        };
+        let mut unnamed = None;
+        for entry in fitting {
+            match entry.kid.as_deref() {
+                Some(k) if k == kid => return Lookup::Found(entry),
+                None if unnamed.is_none() => unnamed = Some(entry),
+                _ => {}
+            }
+        }
+        if let Some(entry) = unnamed {
+            return Lookup::Found(entry);
+        }
+        if self.entries.iter().any(|e| e.kid.as_deref() == Some(kid)) {
+            // The kid is known but bound to another algorithm: key confusion, not rotation.
+            Lookup::NoMatch
+        } else {
+            Lookup::UnknownKid
+        }
+    }
+
+    fn push(&mut self, entry: KeyEntry) {
+        self.entries.push(entry);
+    }
+}
+
+/// Minimum HMAC secret length: RFC 7518 §3.2 asks for a key at least as long as the hash
+/// output; 32 bytes is that bound for HS256 and the least we accept for any HMAC algorithm.
+pub const MIN_HMAC_SECRET_LEN: usize = 32;
+
+/// Builds the key set of an HMAC secret for the configured algorithms (HS256 by default).
+pub(crate) fn from_secret(
+    secret: &[u8],
+    algorithms: &[Algorithm],
+    setting: &'static str,
+    algorithms_setting: &'static str,
+) -> Result<KeySet, ConfigError> {
+    if secret.len() < MIN_HMAC_SECRET_LEN {
+        return Err(ConfigError::SecretTooShort {
+            setting,
+            len: secret.len(),
+        });
+    }
+    let key = DecodingKey::from_secret(secret);
+    bind_all(
+        &key,
+        AlgorithmFamily::Hmac,
+        &[Algorithm::HS256],
+        algorithms,
+        algorithms_setting,
+        "an HMAC secret",
+    )
+}
+
+/// Builds the key set of a PEM public key (RSA, EC P-256/P-384 or Ed25519).
+pub(crate) fn from_pem(
+    pem: &[u8],
+    algorithms: &[Algorithm],
+    setting: &'static str,
+    algorithms_setting: &'static str,
+) -> Result<KeySet, ConfigError> {
+    let text = String::from_utf8_lossy(pem);
+    if text.contains("PRIVATE KEY") {
+        return Err(ConfigError::InvalidKey {
+            setting,
+            reason: "this is a private key; configure the public key (openssl pkey -pubout) and keep the private key with the issuer".into(),
+        });
+    }
+    if let Ok(key) = DecodingKey::from_rsa_pem(pem) {
+        return bind_all(
+            &key,
+            AlgorithmFamily::Rsa,
+            &[Algorithm::RS256],
+            algorithms,
+            algorithms_setting,
+            "an RSA key",
+        );
+    }
+    if let Ok(key) = DecodingKey::from_ec_pem(pem) {
+        let (default, what) = match key.try_get_as_bytes().map(<[u8]>::len) {
+            Ok(65) => (Algorithm::ES256, "a P-256 key"),
+            Ok(97) => (Algorithm::ES384, "a P-384 key"),
+            _ => {
+                return Err(ConfigError::InvalidKey {
+                    setting,
+                    reason: "unsupported elliptic curve; use P-256 (ES256) or P-384 (ES384)".into(),
+                });
+            }
+        };
+        // One curve fits one algorithm: a P-256 key cannot verify ES384.
+        return bind_all(
+            &key,
+            AlgorithmFamily::Ec,
+            &[default],
+            algorithms,
+            algorithms_setting,
+            what,
+        )
+        .and_then(|set| {
+            if set.algorithms().all(|a| a == default) {
+                Ok(set)
+            } else {
+                Err(ConfigError::AlgorithmKeyMismatch {
+                    setting: algorithms_setting,
+                    algorithm: format!("{:?}", set.algorithms().find(|a| *a != default).unwrap_or(default)),
+                    key: what,
+                })
+            }
+        });
+    }
+    if let Ok(key) = DecodingKey::from_ed_pem(pem) {
+        return bind_all(
+            &key,
+            AlgorithmFamily::Ed,
+            &[Algorithm::EdDSA],
+            algorithms,
+            algorithms_setting,
+            "an Ed25519 key",
+        );
+    }
+    Err(ConfigError::InvalidKey {
+        setting,
+        reason: "not a PEM public key (expected -----BEGIN PUBLIC KEY----- with an RSA, EC P-256/P-384 or Ed25519 key, or -----BEGIN RSA PUBLIC KEY-----)".into(),
+    })
+}
+
+fn bind_all(
+    key: &DecodingKey,
+    family: AlgorithmFamily,
+    defaults: &[Algorithm],
+    configured: &[Algorithm],
+    algorithms_setting: &'static str,
+    what: &'static str,
+) -> Result<KeySet, ConfigError> {
+    let algorithms = if configured.is_empty() { defaults } else { configured };
+    let mut set = KeySet::default();
+    for &algorithm in algorithms {
+        if algorithm.family() != family {
+            return Err(ConfigError::AlgorithmKeyMismatch {
+                setting: algorithms_setting,
+                algorithm: format!("{algorithm:?}"),
+                key: what,
+            });
+        }
+        let entry = KeyEntry::new(None, algorithm, key.clone()).map_err(|e| ConfigError::InvalidKey {
+            setting: algorithms_setting,
+            reason: e.to_string(),
+        })?;
+        set.push(entry);
+    }
+    Ok(set)
+}
+
+/// A key of a JWKS document that was left out, and why (logged, never fatal alone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SkippedKey {
+    pub(crate) kid: Option<String>,
+    pub(crate) reason: &'static str,
+}
+
+/// Builds a key set from a JWKS document.
+///
+/// Each key is bound to its `alg`; a key without `alg` gets the one its type implies
+/// (EC: by curve, OKP Ed25519: EdDSA, RSA: the configured RSA algorithms, else RS256).
+/// Encryption keys, symmetric keys, unknown algorithms and keys whose algorithm is not
+/// configured are skipped with a reason. An empty result is the caller's to judge.
+pub(crate) fn from_jwks(document: &[u8], configured: &[Algorithm]) -> Result<(KeySet, Vec<SkippedKey>), String> {
+    let doc = crate::json::parse_object(document).map_err(|e| format!("not a JWKS document: {e:?}"))?;
+    let Some(serde_json::Value::Array(keys)) = doc.get("keys") else {
+        return Err("not a JWKS document: no \"keys\" array".into());
+    };
+    let mut set = KeySet::default();
+    let mut skipped = Vec::new();
+    for raw in keys {
+        let kid = raw.get("kid").and_then(serde_json::Value::as_str).map(str::to_owned);
+        let mut skip = |reason| {
+            skipped.push(SkippedKey {
+                kid: kid.clone(),
+                reason,
+            })
+        };
+        let Ok(jwk) = serde_json::from_value::<Jwk>(raw.clone()) else {
+            skip("unsupported or malformed key");
+            continue;
+        };
+        if matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption)) {
+            skip("an encryption key (\"use\": \"enc\")");
+            continue;
+        }
+        let Some(algorithm) = jwk_algorithm(&jwk, configured) else {
+            skip("no usable signature algorithm");
+            continue;
+        };
+        if !configured.is_empty() && !configured.contains(&algorithm) {
+            skip("its algorithm is not among the configured algorithms");
+            continue;
+        }
+        let Ok(key) = DecodingKey::from_jwk(&jwk) else {
+            skip("the key material is invalid");
+            continue;
+        };
+        match KeyEntry::new(jwk.common.key_id.as_deref(), algorithm, key) {
+            Ok(entry) => set.push(entry),
+            Err(_) => skip("the key does not fit its algorithm"),
+        }
+    }
+    Ok((set, skipped))
+}
+
+fn jwk_algorithm(jwk: &Jwk, configured: &[Algorithm]) -> Option<Algorithm> {
+    let declared = match jwk.common.key_algorithm {
+        None => None,
+        Some(
+            KeyAlgorithm::UNKNOWN_ALGORITHM
+            | KeyAlgorithm::RSA1_5
+            | KeyAlgorithm::RSA_OAEP
+            | KeyAlgorithm::RSA_OAEP_256,
+        ) => {
+            return None;
+        }
+        Some(alg) => Some(alg.to_string().parse::<Algorithm>().ok()?),
+    };
+    let implied = match &jwk.algorithm {
+        AlgorithmParameters::EllipticCurve(p) => match p.curve {
+            EllipticCurve::P256 => Algorithm::ES256,
+            EllipticCurve::P384 => Algorithm::ES384,
+            _ => return None,
+        },
+        AlgorithmParameters::OctetKeyPair(p) => match p.curve {
+            EllipticCurve::Ed25519 => Algorithm::EdDSA,
+            _ => return None,
+        },
+        AlgorithmParameters::RSA(_) => {
+            return match declared {
+                Some(alg) if alg.family() == AlgorithmFamily::Rsa => Some(alg),
+                Some(_) => None,
+                None => configured
+                    .iter()
+                    .copied()
+                    .find(|a| a.family() == AlgorithmFamily::Rsa)
+                    .or(Some(Algorithm::RS256)),
+            };
+        }
+        // Symmetric keys in a published key set would let anyone who can read it sign;
+        // and key types this version does not know are skipped the same way.
+        _ => return None,
+    };
+    match declared {
+        Some(alg) if alg != implied => None,
+        _ => Some(implied),
+    }
+}
+
+/// Where keys come from. Static sources are loaded once at startup; remote sources
+/// (JWKS URL, OIDC discovery) will swap their set on refresh behind the same lookup.
+#[derive(Debug, Clone)]
+pub(crate) enum KeySource {
+    Static(Arc<KeySet>),
+}
+
+impl KeySource {
+    pub(crate) fn current(&self) -> &KeySet {
+        match self {
+            Self::Static(set) => set,
+        }
+    }
+}

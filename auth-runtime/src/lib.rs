@@ -1,0 +1,50 @@
+//! The runtime of [axum-warden](https://docs.rs/axum-warden): identity, credential parsing,
+//! JWT verification, the [`Guard`] extractor, requirements and rejections.
+//!
+//! Applications depend on the `axum-warden` facade, which re-exports what they need; this
+//! crate is what the access attributes expand to.
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use axum_warden_runtime::{Guard, HandlerInfo, Identity, Match, Policy, Protected, Requirement, Warden};
+//!
+//! struct Admins;
+//! impl Policy for Admins {
+//!     type Kind = Protected;
+//!     const REQUIREMENT: Requirement = Requirement::Roles { mode: Match::Any, names: &["admin"] };
+//!     const HANDLER: HandlerInfo =
+//!         HandlerInfo { name: "dashboard", module: module_path!(), file: file!(), line: line!() };
+//! }
+//!
+//! async fn dashboard(_: Guard<Admins>, user: Identity) -> String {
+//!     format!("hello {}", user.subject())
+//! }
+//!
+//! let warden = Warden::builder().hmac_secret(vec![7; 32]).build()?;
+//! let app: Router = Router::new().route("/dashboard", get(dashboard)).with_state(warden);
+//! # Ok::<(), axum_warden_runtime::ConfigError>(())
+//! ```
+
+mod config;
+mod credentials;
+mod error;
+mod guard;
+mod identity;
+mod json;
+mod jwt;
+mod keys;
+mod rejection;
+mod requirement;
+
+pub use config::{
+    Authenticator, ConfigError, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, MAX_LEEWAY, Warden,
+    WardenBuilder, env,
+};
+pub use credentials::InvalidRequest;
+pub use error::{AuthError, TokenError};
+pub use guard::{Claims, Guard, GuardState};
+pub use identity::{Identity, IdentityBuilder};
+pub use jsonwebtoken::Algorithm;
+pub use keys::{MIN_HMAC_SECRET_LEN, install_crypto_provider};
+pub use rejection::{Challenge, Rejection};
+pub use requirement::{AccessKind, HandlerInfo, Match, Open, Policy, Protected, Requirement};

@@ -1,0 +1,189 @@
+//! What a route requires of the caller, and the policy types that carry it.
+//!
+//! Every access attribute expands to a hidden type implementing [`Policy`]; the
+//! requirement lives in an associated constant so the guard, the route table and the
+//! docs all read the same value, and nothing is computed per request.
+
+use std::fmt;
+
+use crate::identity::Identity;
+
+/// Whether a list of names must match in full or in part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Match {
+    /// At least one of the names.
+    Any,
+    /// Every one of the names.
+    All,
+}
+
+impl Match {
+    /// The lower-case name used in the route table (`"any"` or `"all"`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+        }
+    }
+
+    fn holds(self, wanted: &[&str], held: &[String]) -> bool {
+        let has = |name: &&str| held.iter().any(|h| h == name);
+        match self {
+            Self::Any => wanted.iter().any(has),
+            Self::All => wanted.iter().all(has),
+        }
+    }
+}
+
+/// What a route requires of the caller.
+///
+/// Built by the access attributes; hand-written policies construct it directly:
+///
+/// ```
+/// use axum_warden_runtime::{Match, Requirement};
+///
+/// const EDITORS: Requirement = Requirement::Roles {
+///     mode: Match::Any,
+///     names: &["editor", "admin"],
+/// };
+/// assert_eq!(EDITORS.to_string(), "any role: editor, admin");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Requirement {
+    /// No authentication at all (`#[public]`).
+    Public,
+    /// A verified identity (`#[requires_auth]`).
+    Authenticated,
+    /// A verified identity holding any or all of the roles (`#[requires_role]`).
+    Roles {
+        /// Whether one role suffices or every role is needed.
+        mode: Match,
+        /// The role names, exact and case-sensitive.
+        names: &'static [&'static str],
+    },
+    /// A verified identity granted any or all of the OAuth scopes (`#[requires_scope]`).
+    Scopes {
+        /// Whether one scope suffices or every scope is needed.
+        mode: Match,
+        /// The scope names, exact and case-sensitive.
+        names: &'static [&'static str],
+    },
+}
+
+impl Requirement {
+    /// Whether `identity` satisfies this requirement.
+    ///
+    /// [`Requirement::Public`] and [`Requirement::Authenticated`] hold for every verified
+    /// identity; role and scope rules compare names exactly.
+    #[must_use]
+    pub fn is_met_by(&self, identity: &Identity) -> bool {
+        match *self {
+            Self::Public | Self::Authenticated => true,
+            Self::Roles { mode, names } => mode.holds(names, identity.roles()),
+            Self::Scopes { mode, names } => mode.holds(names, identity.scopes()),
+        }
+    }
+
+    /// Whether the route needs a verified identity at all.
+    #[must_use]
+    pub const fn needs_identity(&self) -> bool {
+        !matches!(self, Self::Public)
+    }
+
+    /// The scopes a client must obtain, for the `scope` parameter of a 403 challenge.
+    #[must_use]
+    pub const fn challenge_scopes(&self) -> Option<&'static [&'static str]> {
+        match *self {
+            Self::Scopes { names, .. } => Some(names),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Requirement {
+    /// The readable access column of the route table: `public`, `authenticated`,
+    /// `role: admin`, `any role: editor, admin`, `all roles: a, b`, `scope: orders:read`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |f: &mut fmt::Formatter<'_>, what: &str, mode: Match, names: &[&str]| match (names, mode) {
+            ([one], _) => write!(f, "{what}: {one}"),
+            (_, Match::Any) => write!(f, "any {what}: {}", names.join(", ")),
+            (_, Match::All) => write!(f, "all {what}s: {}", names.join(", ")),
+        };
+        match *self {
+            Self::Public => f.write_str("public"),
+            Self::Authenticated => f.write_str("authenticated"),
+            Self::Roles { mode, names } => list(f, "role", mode, names),
+            Self::Scopes { mode, names } => list(f, "scope", mode, names),
+        }
+    }
+}
+
+/// Where a handler was declared, for the route table and for denial events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HandlerInfo {
+    /// The function name.
+    pub name: &'static str,
+    /// `module_path!()` at the declaration.
+    pub module: &'static str,
+    /// `file!()` at the declaration.
+    pub file: &'static str,
+    /// `line!()` at the declaration.
+    pub line: u32,
+}
+
+/// Marker for policies that never authenticate (`#[public]`): their guard reads no
+/// router state, so public routes work on routers without a [`Warden`](crate::Warden).
+#[derive(Clone, Copy, Debug)]
+pub enum Open {}
+
+/// Marker for policies that need a verified identity: their guard takes the
+/// [`Warden`](crate::Warden) from router state.
+#[derive(Clone, Copy, Debug)]
+pub enum Protected {}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Open {}
+    impl Sealed for super::Protected {}
+}
+
+/// Either [`Open`] or [`Protected`]; sealed.
+pub trait AccessKind: sealed::Sealed + Send + Sync + 'static {}
+impl AccessKind for Open {}
+impl AccessKind for Protected {}
+
+/// A route's access rule as a type.
+///
+/// The access attributes generate one implementation per handler. A hand-written
+/// policy looks like this:
+///
+/// ```
+/// use axum_warden_runtime::{HandlerInfo, Match, Policy, Protected, Requirement};
+///
+/// struct AdminsOnly;
+/// impl Policy for AdminsOnly {
+///     type Kind = Protected;
+///     const REQUIREMENT: Requirement = Requirement::Roles { mode: Match::Any, names: &["admin"] };
+///     const HANDLER: HandlerInfo = HandlerInfo {
+///         name: "delete_user",
+///         module: module_path!(),
+///         file: file!(),
+///         line: line!(),
+///     };
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an access policy",
+    label = "not an access policy",
+    note = "access policies are generated by `#[public]`, `#[requires_auth]`, `#[requires_role]` and `#[requires_scope]`"
+)]
+pub trait Policy: Send + Sync + 'static {
+    /// [`Open`] for `#[public]`, [`Protected`] for everything else.
+    type Kind: AccessKind;
+    /// What the route requires.
+    const REQUIREMENT: Requirement;
+    /// Where the handler was declared.
+    const HANDLER: HandlerInfo;
+}

@@ -1,0 +1,70 @@
+//! Declarative, deny-by-default access control for [axum] handlers.
+//!
+//! A handler says what it needs in one attribute; the attribute injects a guard that runs
+//! before every other extractor and answers **401** when identity is missing or invalid
+//! and **403** when a verified identity lacks what the route requires.
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use axum_warden::{Identity, Warden, public, requires_auth, requires_role};
+//!
+//! #[public]
+//! async fn health() -> &'static str { "ok" }
+//!
+//! #[requires_auth]
+//! async fn me(user: Identity) -> String { user.subject().to_owned() }
+//!
+//! #[requires_role("admin")]
+//! async fn admin() -> &'static str { "welcome" }
+//!
+//! let warden = Warden::builder()
+//!     .hmac_secret(b"a demo secret of at least 32 bytes!".to_vec())
+//!     .issuer("https://issuer.example")
+//!     .audience("my-api")
+//!     .build()?;
+//! let app: Router = Router::new()
+//!     .route("/health", get(health))
+//!     .route("/me", get(me))
+//!     .route("/admin", get(admin))
+//!     .with_state(warden);
+//! # Ok::<(), axum_warden::ConfigError>(())
+//! ```
+//!
+//! | request on a guarded route | status | `WWW-Authenticate` |
+//! |---|---|---|
+//! | no credentials, or a non-Bearer scheme | 401 | `Bearer realm="…"` |
+//! | more than one credential | 400 | `Bearer realm="…", error="invalid_request"` |
+//! | malformed, unverifiable, expired, wrong `iss`/`aud` … | 401 | `Bearer realm="…", error="invalid_token"` |
+//! | valid identity, requirement not met | 403 | `Bearer realm="…", error="insufficient_scope"` |
+//! | no verification key obtainable | 503 + `Retry-After` | none |
+//!
+//! Every refusal carries `Cache-Control: no-store` and an RFC 9457
+//! `application/problem+json` body (none for `HEAD`).
+//!
+//! # Features
+//! - `aws-lc-rs` (default): signature checks with aws-lc-rs.
+//! - `rust-crypto`: signature checks with the pure-Rust RustCrypto crates. With both on,
+//!   aws-lc-rs is used.
+
+#[doc(inline)]
+//TMP pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
+#[doc(inline)]
+pub use axum_warden_runtime::{
+    Algorithm, AuthError, Authenticator, Challenge, Claims, ConfigError, Guard, Identity, IdentityBuilder,
+    InvalidRequest, Match, Rejection, Requirement, TokenError, Warden, WardenBuilder, env, install_crypto_provider,
+};
+
+/// The names most applications import: `use axum_warden::prelude::*;`.
+pub mod prelude {
+    //TMP pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
+    pub use axum_warden_runtime::{Claims, Identity, Warden};
+}
+
+/// What the access attributes expand to. Not a public API: names and shapes change
+/// without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use axum_warden_runtime::{
+        AccessKind, Guard, GuardState, HandlerInfo, Match, Open, Policy, Protected, Requirement,
+    };
+}

@@ -1,0 +1,163 @@
+//! Startup configuration: every mistake is a typed error naming the setting.
+
+mod tokens;
+
+use axum_warden::{Algorithm, ConfigError, Warden};
+use tokens::key_file;
+
+fn from(vars: &[(&str, &str)]) -> Result<Warden, ConfigError> {
+    let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    Warden::from_vars(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+}
+
+fn path(name: &str) -> String {
+    key_file(name).to_string_lossy().into_owned()
+}
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+#[test]
+fn each_key_source_loads() {
+    assert!(from(&[("WARDEN_JWT_SECRET", SECRET)]).is_ok());
+    for key in ["rsa.pub", "ec256.pub", "ec384.pub", "ed25519.pub"] {
+        from(&[("WARDEN_JWT_PUBLIC_KEY_FILE", &path(key))]).unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+}
+
+#[test]
+fn mistakes_name_the_variable() {
+    let cases: Vec<(Vec<(&str, String)>, &str, &str)> = vec![
+        (vec![], "", "no key source"),
+        (
+            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_JWKS_FILE", "x".into())],
+            "WARDEN_JWT_SECRET and WARDEN_JWKS_FILE",
+            "exactly one",
+        ),
+        (vec![("WARDEN_JWT_SECRET", "short".into())], "WARDEN_JWT_SECRET", "at least 32"),
+        (vec![("WARDEN_JWT_SECRET", "".into())], "WARDEN_JWT_SECRET", "empty"),
+        (vec![("WARDEN_JWT_PUBLIC_KEY_FILE", "/nonexistent/key.pem".into())], "WARDEN_JWT_PUBLIC_KEY_FILE", "cannot read"),
+        (vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("rsa.key"))], "WARDEN_JWT_PUBLIC_KEY_FILE", "private key"),
+        (vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("README.md"))], "WARDEN_JWT_PUBLIC_KEY_FILE", "not a PEM public key"),
+        (
+            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_JWT_ALGORITHMS", "HS256,none".into())],
+            "WARDEN_JWT_ALGORITHMS",
+            "unknown algorithm \"none\"",
+        ),
+        (
+            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_JWT_ALGORITHMS", "RS256".into())],
+            "WARDEN_JWT_ALGORITHMS",
+            "RS256 cannot be verified with an HMAC secret",
+        ),
+        (
+            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("rsa.pub")), ("WARDEN_JWT_ALGORITHMS", "HS256".into())],
+            "WARDEN_JWT_ALGORITHMS",
+            "HS256 cannot be verified with an RSA key",
+        ),
+        (
+            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("ec256.pub")), ("WARDEN_JWT_ALGORITHMS", "ES384".into())],
+            "WARDEN_JWT_ALGORITHMS",
+            "ES384 cannot be verified with a P-256 key",
+        ),
+        (
+            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_LEEWAY_SECONDS", "soon".into())],
+            "WARDEN_LEEWAY_SECONDS",
+            "whole number",
+        ),
+        (
+            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_LEEWAY_SECONDS", "86400".into())],
+            "WARDEN_LEEWAY_SECONDS",
+            "maximum",
+        ),
+        (
+            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_ROLES_CLAIM", "realm_access..roles".into())],
+            "WARDEN_ROLES_CLAIM",
+            "claim path",
+        ),
+        (vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_REALM", "a \"quoted\" realm".into())], "WARDEN_REALM", "realm"),
+        (vec![("WARDEN_JWKS_FILE", path("rsa.pub"))], "WARDEN_JWKS_FILE", "not a JWKS document"),
+    ];
+    for (vars, setting, fragment) in cases {
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let message = from(&vars).expect_err("misconfigured").to_string();
+        assert!(message.contains(setting), "{message:?} should name {setting}");
+        assert!(message.contains(fragment), "{message:?} should say {fragment:?}");
+    }
+}
+
+#[test]
+fn builder_mistakes_name_the_method() {
+    let err = Warden::builder().hmac_secret(vec![1; 8]).build().expect_err("short");
+    assert!(matches!(err, ConfigError::SecretTooShort { setting: "hmac_secret", len: 8 }));
+    let err = Warden::builder().hmac_secret(vec![1; 32]).public_key_file(key_file("rsa.pub")).build().expect_err("two");
+    assert!(matches!(err, ConfigError::SeveralKeySources { first: "hmac_secret", second: "public_key_file" }));
+    let err = Warden::builder()
+        .public_key_file(key_file("ed25519.pub"))
+        .algorithms([Algorithm::ES256])
+        .build()
+        .expect_err("mismatch");
+    assert!(matches!(err, ConfigError::AlgorithmKeyMismatch { setting: "algorithms", .. }), "{err}");
+}
+
+#[test]
+fn jwks_documents_bind_each_key_to_its_algorithm() {
+    let dir = std::env::temp_dir().join(format!("warden-jwks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("jwks.json");
+    // A set with an encryption key, a symmetric key and an unknown algorithm: all skipped.
+    let jwks = serde_json::json!({"keys": [
+        {"kty": "oct", "k": "c2VjcmV0", "kid": "sym", "alg": "HS256"},
+        {"kty": "RSA", "use": "enc", "kid": "enc", "n": "AQAB", "e": "AQAB"},
+        {"kty": "EC", "kid": "weird", "crv": "P-256", "alg": "ES512", "x": "AA", "y": "AA"}
+    ]});
+    std::fs::write(&file, jwks.to_string()).expect("write");
+    let err = from(&[("WARDEN_JWKS_FILE", &file.to_string_lossy())]).expect_err("no usable key");
+    let message = err.to_string();
+    assert!(message.starts_with("WARDEN_JWKS_FILE: no usable key"), "{message}");
+    assert!(message.contains("sym") && message.contains("enc") && message.contains("weird"), "{message}");
+}
+
+#[test]
+fn remote_sources_are_refused_clearly_until_supported() {
+    let err = from(&[("WARDEN_JWKS_URL", "https://idp.example/jwks")]).expect_err("unsupported");
+    assert!(err.to_string().starts_with("WARDEN_JWKS_URL: "), "{err}");
+}
+
+#[tokio::test]
+async fn jwks_keys_are_selected_by_kid_and_algorithm() {
+    use jsonwebtoken::jwk::{Jwk, JwkSet};
+    use jsonwebtoken::{EncodingKey, Header};
+
+    axum_warden::install_crypto_provider();
+    let rsa = EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa");
+    let ec = EncodingKey::from_ec_pem(&tokens::read_key("ec256.key")).expect("ec");
+    let mut r1 = Jwk::from_encoding_key(&rsa, Algorithm::RS256).expect("jwk");
+    r1.common.key_id = Some("r1".into());
+    let mut e1 = Jwk::from_encoding_key(&ec, Algorithm::ES256).expect("jwk");
+    e1.common.key_id = Some("e1".into());
+    let set = JwkSet { keys: vec![r1, e1] };
+    let warden = Warden::builder()
+        .jwks_json(serde_json::to_vec(&set).expect("json"))
+        .issuer(tokens::ISSUER)
+        .audience(tokens::AUDIENCE)
+        .build()
+        .expect("valid set");
+
+    let sign = |alg, kid: Option<&str>, key: &EncodingKey| {
+        let mut header = Header::new(alg);
+        header.kid = kid.map(str::to_owned);
+        jsonwebtoken::encode(&header, &tokens::claims(&["admin"], serde_json::json!({})), key).expect("signs")
+    };
+    let runs = tokens::Runs::default();
+    let app = tokens::app(warden, &runs);
+    let status = async |token: String| tokens::call(&app, "/admin", &token).await.status;
+    assert_eq!(status(sign(Algorithm::RS256, Some("r1"), &rsa)).await, 200);
+    assert_eq!(status(sign(Algorithm::ES256, Some("e1"), &ec)).await, 200);
+    // The kid names a key of another algorithm.
+    assert_eq!(status(sign(Algorithm::RS256, Some("e1"), &rsa)).await, 401);
+    assert_eq!(status(sign(Algorithm::ES256, Some("nope"), &ec)).await, 401);
+    // Without a kid, the one key of the token's algorithm is used.
+    assert_eq!(status(sign(Algorithm::ES256, None, &ec)).await, 200);
+    // PS256 is not bound to the RSA key, whose JWK says RS256.
+    assert_eq!(status(sign(Algorithm::PS256, Some("r1"), &rsa)).await, 401);
+    assert_eq!(runs.count(), 3);
+}

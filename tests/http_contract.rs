@@ -1,0 +1,254 @@
+//! The HTTP answers of the guard, row by row, for every supported algorithm.
+
+mod tokens;
+
+use axum::Router;
+use axum::body::Body;
+use axum::routing::get;
+use axum_warden::__private::Guard;
+use axum_warden::{Algorithm, AuthError, Authenticator, Claims, Identity, Warden};
+use http::request::Parts;
+use serde_json::json;
+use tokens::{AuthPolicy, Runs, app, call, claims, get_with, mint, send, sign_with_header, warden};
+
+const ALGORITHMS: [Algorithm; 8] = [
+    Algorithm::HS256,
+    Algorithm::HS384,
+    Algorithm::HS512,
+    Algorithm::RS256,
+    Algorithm::PS256,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::EdDSA,
+];
+
+const BARE: &str = r#"Bearer realm="api""#;
+const INVALID_REQUEST: &str = r#"Bearer realm="api", error="invalid_request""#;
+const INVALID_TOKEN: &str = r#"Bearer realm="api", error="invalid_token""#;
+const INSUFFICIENT: &str = r#"Bearer realm="api", error="insufficient_scope""#;
+
+fn assert_problem(answer: &tokens::Answer, status: u16) {
+    assert_eq!(answer.status, status);
+    assert_eq!(answer.headers["cache-control"], "no-store");
+    assert_eq!(answer.headers["content-type"], "application/problem+json");
+    let body = answer.json();
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string());
+}
+
+#[tokio::test]
+async fn every_row_for_every_algorithm() {
+    for alg in ALGORITHMS {
+        let runs = Runs::default();
+        let app = app(warden(alg), &runs);
+
+        // Valid token meeting the requirement.
+        let ok = call(&app, "/admin", &mint(alg, &["admin"])).await;
+        assert_eq!(ok.status, 200, "{alg:?}");
+        assert_eq!(ok.body, b"ran");
+
+        // No credentials, and another scheme.
+        for auth in [None, Some("Basic YWxpY2U6c2VjcmV0")] {
+            let answer = send(&app, get_with("/admin", auth)).await;
+            assert_problem(&answer, 401);
+            assert_eq!(answer.challenge(), Some(BARE), "{alg:?} {auth:?}");
+        }
+
+        // Two credentials.
+        let token = mint(alg, &["admin"]);
+        let request = http::Request::get("/admin")
+            .header("authorization", format!("Bearer {token}"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request");
+        let answer = send(&app, request).await;
+        assert_problem(&answer, 400);
+        assert_eq!(answer.challenge(), Some(INVALID_REQUEST), "{alg:?}");
+
+        // Malformed, bad signature, expired, not yet valid, wrong issuer, wrong audience.
+        let mut tampered = mint(alg, &["admin"]);
+        let last = tampered.pop().expect("non-empty");
+        tampered.push(if last == 'A' { 'B' } else { 'A' });
+        for bad in [
+            "not-a-jwt".to_owned(),
+            tampered,
+            sign_with_header(alg, json!({}), &claims(&["admin"], json!({"exp": tokens::now() - 3600}))),
+            sign_with_header(alg, json!({}), &claims(&["admin"], json!({"nbf": tokens::now() + 3600}))),
+            sign_with_header(alg, json!({}), &claims(&["admin"], json!({"iss": "https://evil.test"}))),
+            sign_with_header(alg, json!({}), &claims(&["admin"], json!({"aud": "other"}))),
+        ] {
+            let answer = call(&app, "/admin", &bad).await;
+            assert_problem(&answer, 401);
+            assert_eq!(answer.challenge(), Some(INVALID_TOKEN), "{alg:?} {bad}");
+        }
+
+        // Verified, but without the role.
+        let answer = call(&app, "/admin", &mint(alg, &["editor"])).await;
+        assert_problem(&answer, 403);
+        assert_eq!(answer.challenge(), Some(INSUFFICIENT), "{alg:?}");
+
+        assert_eq!(runs.count(), 1, "{alg:?}: only the allowed request ran its handler");
+    }
+}
+
+#[tokio::test]
+async fn scope_rules_name_the_scope_in_the_challenge() {
+    let runs = Runs::default();
+    let app = app(warden(Algorithm::HS256), &runs);
+    let token = |scope: &str| sign_with_header(Algorithm::HS256, json!({}), &claims(&[], json!({"scope": scope})));
+
+    assert_eq!(call(&app, "/orders", &token("orders:read profile")).await.status, 200);
+    let answer = call(&app, "/orders", &token("profile")).await;
+    assert_problem(&answer, 403);
+    assert_eq!(
+        answer.challenge(),
+        Some(r#"Bearer realm="api", error="insufficient_scope", scope="orders:read""#)
+    );
+    let answer = call(&app, "/orders/both", &token("orders:read")).await;
+    assert_eq!(
+        answer.challenge(),
+        Some(r#"Bearer realm="api", error="insufficient_scope", scope="orders:read orders:write""#)
+    );
+    assert_eq!(call(&app, "/orders/both", &token("orders:write orders:read")).await.status, 200);
+}
+
+#[tokio::test]
+async fn any_and_all_roles() {
+    let runs = Runs::default();
+    let app = app(warden(Algorithm::HS256), &runs);
+    let hs = |roles: &[&str]| mint(Algorithm::HS256, roles);
+    assert_eq!(call(&app, "/editors", &hs(&["editor"])).await.status, 200);
+    assert_eq!(call(&app, "/editors", &hs(&["admin"])).await.status, 200);
+    assert_eq!(call(&app, "/editors", &hs(&["Editor"])).await.status, 403);
+    assert_eq!(call(&app, "/audit", &hs(&["admin"])).await.status, 403);
+    assert_eq!(call(&app, "/audit", &hs(&["auditor", "admin"])).await.status, 200);
+    assert_eq!(runs.count(), 3);
+}
+
+#[tokio::test]
+async fn head_requests_get_no_body() {
+    let runs = Runs::default();
+    let app = app(warden(Algorithm::HS256), &runs);
+    let request = http::Request::head("/admin").body(Body::empty()).expect("request");
+    let answer = send(&app, request).await;
+    assert_eq!(answer.status, 401);
+    assert_eq!(answer.challenge(), Some(BARE));
+    assert!(answer.body.is_empty());
+}
+
+#[tokio::test]
+async fn public_routes_need_no_warden_and_no_token() {
+    let app: Router = Router::new().route("/open", get(async |_: Guard<tokens::PublicPolicy>| "open"));
+    let answer = send(&app, get_with("/open", None)).await;
+    assert_eq!(answer.status, 200);
+    // A garbage token on a public route is not even read.
+    assert_eq!(send(&app, get_with("/open", Some("Bearer !!!"))).await.status, 200);
+}
+
+#[tokio::test]
+async fn identity_and_claims_extractors_reuse_the_guard() {
+    #[derive(serde::Deserialize)]
+    struct Mine {
+        tenant: String,
+    }
+    let app: Router = Router::new()
+        .route(
+            "/who",
+            get(async |_: Guard<AuthPolicy>, user: Identity, Claims(mine): Claims<Mine>| {
+                format!("{} {} {:?}", user.subject(), mine.tenant, user.roles())
+            }),
+        )
+        .route(
+            "/maybe",
+            get(async |user: Option<Identity>| user.map_or("anonymous".to_owned(), |u| u.subject().to_owned())),
+        )
+        .route("/claims", get(async |Claims(mine): Claims<Mine>| mine.tenant))
+        .with_state(warden(Algorithm::HS256));
+    let token = sign_with_header(Algorithm::HS256, json!({}), &claims(&["a"], json!({"tenant": "acme"})));
+    let answer = call(&app, "/who", &token).await;
+    assert_eq!(String::from_utf8_lossy(&answer.body), r#"alice acme ["a"]"#);
+
+    assert_eq!(send(&app, get_with("/maybe", None)).await.body, b"anonymous");
+    assert_eq!(call(&app, "/maybe", &token).await.body, b"alice");
+    // A bad token is refused, not treated as anonymous.
+    let answer = call(&app, "/maybe", "a.b.c").await;
+    assert_eq!((answer.status, answer.challenge()), (401, Some(INVALID_TOKEN)));
+
+    // On its own, `Claims` authenticates; claims of the wrong shape are an invalid token.
+    assert_eq!(call(&app, "/claims", &token).await.body, b"acme");
+    let answer = call(&app, "/claims", &mint(Algorithm::HS256, &[])).await;
+    assert_eq!((answer.status, answer.challenge()), (401, Some(INVALID_TOKEN)));
+    assert_eq!(send(&app, get_with("/claims", None)).await.status, 401);
+}
+
+struct Keys;
+
+impl Authenticator for Keys {
+    async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
+        match parts.headers.get("x-api-key").map(http::HeaderValue::as_bytes) {
+            None => Err(AuthError::MissingCredentials),
+            Some(b"admin-key") => Ok(Identity::builder("svc").roles(["admin"]).build()),
+            Some(b"reader-key") => Ok(Identity::builder("svc").roles(["reader"]).build()),
+            Some(b"down") => Err(AuthError::Unavailable { retry_after: std::time::Duration::from_secs(7) }),
+            Some(_) => Err(AuthError::InvalidToken(axum_warden::TokenError::Rejected)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn custom_authenticators_get_the_same_answers_including_503() {
+    let runs = Runs::default();
+    let app = app(Warden::builder().authenticator(Keys).build().expect("valid"), &runs);
+    let with_key = |key: &str| {
+        http::Request::get("/admin").header("x-api-key", key).body(Body::empty()).expect("request")
+    };
+    assert_eq!(send(&app, with_key("admin-key")).await.status, 200);
+    let answer = send(&app, with_key("reader-key")).await;
+    assert_eq!((answer.status, answer.challenge()), (403, Some(INSUFFICIENT)));
+    let answer = send(&app, with_key("nope")).await;
+    assert_eq!((answer.status, answer.challenge()), (401, Some(INVALID_TOKEN)));
+    let answer = send(&app, get_with("/admin", None)).await;
+    assert_eq!((answer.status, answer.challenge()), (401, Some(BARE)));
+
+    let answer = send(&app, with_key("down")).await;
+    assert_problem(&answer, 503);
+    assert_eq!(answer.challenge(), None);
+    assert_eq!(answer.headers["retry-after"], "7");
+    assert_eq!(runs.count(), 1);
+}
+
+#[tokio::test]
+async fn one_hook_replaces_the_renderer() {
+    let warden = Warden::builder()
+        .hmac_secret(tokens::SECRET)
+        .issuer(tokens::ISSUER)
+        .audience(tokens::AUDIENCE)
+        .realm("shop")
+        .renderer(|rejection| {
+            let mut response = rejection.default_response();
+            *response.body_mut() = Body::from(format!("custom {}", rejection.error().code()));
+            response.headers_mut().insert("content-type", http::HeaderValue::from_static("text/plain"));
+            response
+        })
+        .build()
+        .expect("valid");
+    let runs = Runs::default();
+    let app = app(warden, &runs);
+    let answer = send(&app, get_with("/admin", None)).await;
+    assert_eq!(answer.status, 401);
+    assert_eq!(answer.challenge(), Some(r#"Bearer realm="shop""#));
+    assert_eq!(answer.body, b"custom missing_credentials");
+    let answer = call(&app, "/admin", &mint(Algorithm::HS256, &[])).await;
+    assert_eq!(answer.body, b"custom insufficient_scope");
+}
+
+#[tokio::test]
+async fn refusals_say_nothing_about_the_token() {
+    let runs = Runs::default();
+    let app = app(warden(Algorithm::RS256), &runs);
+    let token = sign_with_header(Algorithm::RS256, json!({"kid": "secret-kid-123"}), &claims(&[], json!({"aud": "x"})));
+    let answer = call(&app, "/admin", &token).await;
+    assert_eq!(answer.status, 401);
+    let body = String::from_utf8_lossy(&answer.body);
+    assert!(!body.contains("secret-kid-123") && !body.contains(&token[..20]) && !body.contains("aud"));
+}
