@@ -51,13 +51,15 @@
 #[doc(inline)]
 pub use axum_warden_runtime::{
     Algorithm, AuthError, Authenticator, Challenge, Claims, ConfigError, Guard, Identity, IdentityBuilder,
-    InvalidRequest, Match, Rejection, Requirement, TokenError, Warden, WardenBuilder, env, install_crypto_provider,
+    InvalidRequest, Match, MethodRouter, Rejection, Requirement, RouteRow, RouteTable, Router, SnapshotError,
+    TokenError, UPDATE_SNAPSHOTS_ENV, Warden, WardenBuilder, env, install_crypto_provider, routing,
 };
 
 /// The names most applications import: `use axum_warden::prelude::*;`.
 pub mod prelude {
     //TMP pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
-    pub use axum_warden_runtime::{Claims, Identity, Warden};
+    pub use axum_warden_runtime::routing::{any, delete, get, head, options, patch, post, put, trace};
+    pub use axum_warden_runtime::{Claims, Identity, Router, Warden};
 }
 
 /// What the access attributes expand to. Not a public API: names and shapes change

@@ -35,6 +35,8 @@ mod jwt;
 mod keys;
 mod rejection;
 mod requirement;
+mod router;
+mod table;
 
 pub use config::{
     Authenticator, ConfigError, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, MAX_LEEWAY, Warden,
@@ -48,3 +50,5 @@ pub use jsonwebtoken::Algorithm;
 pub use keys::{MIN_HMAC_SECRET_LEN, install_crypto_provider};
 pub use rejection::{Challenge, Rejection};
 pub use requirement::{AccessKind, HandlerInfo, Match, Open, Policy, Protected, Requirement};
+pub use router::{GuardedHandler, MethodRouter, Router, routing};
+pub use table::{RouteRow, RouteTable, SnapshotError, UPDATE_SNAPSHOTS_ENV};

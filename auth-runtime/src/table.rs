@@ -1,0 +1,272 @@
+//! The route → permission table and its renderers (Markdown, JSON), and the snapshot
+//! check that makes a permission change visible in code review.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
+
+use crate::requirement::{HandlerInfo, Policy, Requirement};
+
+/// One registration: a method on a path, the handler behind it, and what it requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteRow {
+    method: &'static str,
+    path: String,
+    handler: &'static HandlerInfo,
+    requirement: Requirement,
+}
+
+impl RouteRow {
+    pub(crate) fn new<P: Policy>(method: &'static str) -> Self {
+        Self {
+            method,
+            path: String::new(),
+            handler: &P::HANDLER,
+            requirement: P::REQUIREMENT,
+        }
+    }
+
+    pub(crate) fn at(mut self, path: &str) -> Self {
+        path.clone_into(&mut self.path);
+        self
+    }
+
+    /// The path of this row seen from a router that nests its router under `prefix`.
+    pub(crate) fn nested_under(mut self, prefix: &str) -> Self {
+        let prefix = prefix.trim_end_matches('/');
+        self.path = match self.path.as_str() {
+            "/" | "" => prefix.to_owned(),
+            "*" => format!("{prefix}/*"),
+            path => format!("{prefix}{path}"),
+        };
+        self
+    }
+
+    /// `GET`, `POST` …, `ANY` for `any(…)` and fallbacks. `GET` routes serve `HEAD` too.
+    #[must_use]
+    pub fn method(&self) -> &'static str {
+        self.method
+    }
+
+    /// The full path, nesting prefixes applied (`*` for a fallback).
+    #[must_use]
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Where the handler was declared.
+    #[must_use]
+    pub fn handler(&self) -> &'static HandlerInfo {
+        self.handler
+    }
+
+    /// What the route requires.
+    #[must_use]
+    pub fn requirement(&self) -> &Requirement {
+        &self.requirement
+    }
+}
+
+impl Serialize for RouteRow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut row = serializer.serialize_struct("RouteRow", 4)?;
+        row.serialize_field("method", self.method)?;
+        row.serialize_field("path", &self.path)?;
+        row.serialize_field("handler", self.handler.name)?;
+        row.serialize_field("access", &Access(&self.requirement))?;
+        row.end()
+    }
+}
+
+/// The `access` object of the JSON schema.
+struct Access<'a>(&'a Requirement);
+
+impl Serialize for Access<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        match *self.0 {
+            Requirement::Public => map.serialize_entry("kind", "public")?,
+            Requirement::Authenticated => map.serialize_entry("kind", "authenticated")?,
+            Requirement::Roles { mode, names } => {
+                map.serialize_entry("kind", "roles")?;
+                map.serialize_entry("match", mode.as_str())?;
+                map.serialize_entry("roles", names)?;
+            }
+            Requirement::Scopes { mode, names } => {
+                map.serialize_entry("kind", "scopes")?;
+                map.serialize_entry("match", mode.as_str())?;
+                map.serialize_entry("scopes", names)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// Every route of a router and what it requires.
+///
+/// ```
+/// use axum_warden::{public, requires_role};
+/// use axum_warden::routing::{get, post};
+///
+/// #[public]
+/// async fn health() {}
+/// #[requires_role(any("editor", "admin"))]
+/// async fn create() {}
+///
+/// let table = axum_warden::Router::<()>::new()
+///     .route("/health", get(health))
+///     .route("/articles", post(create))
+///     .route_table();
+/// assert_eq!(
+///     table.to_markdown(),
+///     "| Method | Path | Access | Handler |\n\
+///      |---|---|---|---|\n\
+///      | POST | /articles | any role: editor, admin | `rust_out::create` |\n\
+///      | GET | /health | public | `rust_out::health` |\n"
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RouteTable {
+    rows: Vec<RouteRow>,
+}
+
+impl RouteTable {
+    pub(crate) fn extend(&mut self, rows: impl IntoIterator<Item = RouteRow>) {
+        self.rows.extend(rows);
+    }
+
+    pub(crate) fn into_rows(self) -> Vec<RouteRow> {
+        self.rows
+    }
+
+    pub(crate) fn sorted(&self) -> Self {
+        let mut rows = self.rows.clone();
+        rows.sort_by(|a, b| (a.path.as_str(), a.method).cmp(&(b.path.as_str(), b.method)));
+        Self { rows }
+    }
+
+    /// The rows, sorted by path then method.
+    #[must_use]
+    pub fn rows(&self) -> &[RouteRow] {
+        &self.rows
+    }
+
+    /// A Markdown table for people: method, path, readable access, handler.
+    ///
+    /// Source lines are left out on purpose: a committed table should change when access
+    /// changes, not when code moves.
+    #[must_use]
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::from("| Method | Path | Access | Handler |\n|---|---|---|---|\n");
+        for row in &self.rows {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | `{}::{}` |",
+                row.method,
+                escape_cell(&row.path),
+                escape_cell(&row.requirement.to_string()),
+                row.handler.module,
+                row.handler.name
+            );
+        }
+        out
+    }
+
+    /// Pretty-printed JSON: an array of `{"method", "path", "handler", "access"}` objects,
+    /// where `access` is `{"kind": "public"}`, `{"kind": "authenticated"}`,
+    /// `{"kind": "roles", "match": "any"|"all", "roles": […]}` or
+    /// `{"kind": "scopes", "match": "any"|"all", "scopes": […]}`. Field order is fixed.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(&self.rows).unwrap_or_else(|_| "[]".to_owned());
+        out.push('\n');
+        out
+    }
+
+    /// Compares the table with the snapshot at `path`: JSON when the file name ends in
+    /// `.json`, Markdown otherwise.
+    ///
+    /// With the environment variable [`UPDATE_SNAPSHOTS_ENV`] set to `1`, the file is
+    /// (re)written instead and the check passes.
+    ///
+    /// # Errors
+    /// [`SnapshotError`] when the table differs (with a line diff), when the file is
+    /// missing, or when it cannot be read or written.
+    pub fn check_snapshot(&self, path: impl AsRef<Path>) -> Result<(), SnapshotError> {
+        let path = path.as_ref();
+        let rendered = if path.extension().is_some_and(|e| e == "json") {
+            self.to_json()
+        } else {
+            self.to_markdown()
+        };
+        if std::env::var_os(UPDATE_SNAPSHOTS_ENV).is_some_and(|v| v == "1") {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| SnapshotError::Io(path.display().to_string(), e))?;
+            }
+            return std::fs::write(path, rendered).map_err(|e| SnapshotError::Io(path.display().to_string(), e));
+        }
+        let committed = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(SnapshotError::Missing(path.display().to_string()));
+            }
+            Err(e) => return Err(SnapshotError::Io(path.display().to_string(), e)),
+        };
+        if committed.replace("\r\n", "\n") == rendered {
+            return Ok(());
+        }
+        let diff = similar::TextDiff::from_lines(&committed, &rendered)
+            .unified_diff()
+            .header("committed", "current")
+            .to_string();
+        Err(SnapshotError::Changed {
+            path: path.display().to_string(),
+            diff,
+        })
+    }
+
+    /// [`check_snapshot`](Self::check_snapshot) for tests: panics with the diff.
+    ///
+    /// # Panics
+    /// When the check fails; the message shows the diff and how to accept the change.
+    #[track_caller]
+    pub fn assert_snapshot(&self, path: impl AsRef<Path>) {
+        if let Err(e) = self.check_snapshot(path) {
+            panic!("{e}");
+        }
+    }
+}
+
+/// The environment variable that makes [`RouteTable::check_snapshot`] rewrite snapshots.
+pub const UPDATE_SNAPSHOTS_ENV: &str = "WARDEN_UPDATE_SNAPSHOTS";
+
+/// Why a route-table snapshot check failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// The routes' access changed.
+    #[error(
+        "the route permission table differs from {path}:\n{diff}\nreview the change; to accept it, run the test again with {UPDATE_SNAPSHOTS_ENV}=1 and commit the file"
+    )]
+    Changed {
+        /// The snapshot file.
+        path: String,
+        /// A unified diff from the committed table to the current one.
+        diff: String,
+    },
+    /// No snapshot has been recorded yet.
+    #[error(
+        "no route permission snapshot at {0}; run the test with {UPDATE_SNAPSHOTS_ENV}=1 to record it, and commit it"
+    )]
+    Missing(String),
+    /// The file could not be read or written.
+    #[error("cannot read or write the route permission snapshot {0}: {1}")]
+    Io(String, std::io::Error),
+}
+
+/// Keeps a cell on one line and its pipes from splitting the column.
+fn escape_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
