@@ -55,6 +55,10 @@ pub use axum_warden_runtime::{
     TokenError, UPDATE_SNAPSHOTS_ENV, Warden, WardenBuilder, env, install_crypto_provider, routing,
 };
 
+#[cfg(feature = "test-util")]
+#[doc(inline)]
+pub use axum_warden_runtime::testing;
+
 /// The names most applications import: `use axum_warden::prelude::*;`.
 pub mod prelude {
     //TMP pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};

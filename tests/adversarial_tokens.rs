@@ -12,7 +12,7 @@ use jsonwebtoken::EncodingKey;
 use serde_json::{Value, json};
 use tokens::{Runs, app, call, claims, mint, now, read_key, sign_raw, sign_with_header, warden};
 
-use Algorithm::{EdDSA, ES256, ES384, HS256, HS384, HS512, RS256};
+use Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, RS256};
 
 struct Case {
     name: &'static str,
@@ -22,7 +22,12 @@ struct Case {
 }
 
 fn case(name: &'static str, warden: Algorithm, token: String, status: u16) -> Case {
-    Case { name, warden, token, status }
+    Case {
+        name,
+        warden,
+        token,
+        status,
+    }
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -51,7 +56,11 @@ fn hs(extra: Value) -> String {
 fn confused(alg: Algorithm, public_key_file: &str) -> String {
     axum_warden::install_crypto_provider();
     let header = json!({"alg": format!("{alg:?}"), "typ": "JWT"});
-    let message = format!("{}.{}", b64(header.to_string().as_bytes()), b64(valid_claims().as_bytes()));
+    let message = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(valid_claims().as_bytes())
+    );
     let key = EncodingKey::from_secret(&read_key(public_key_file));
     let sig = jsonwebtoken::crypto::sign(message.as_bytes(), &key, alg).expect("signs");
     format!("{message}.{sig}")
@@ -84,48 +93,153 @@ fn cases() -> Vec<Case> {
         case("alg nOnE", HS256, unsigned("nOnE", ""), 401),
         case("alg none with signature", HS256, unsigned("none", s), 401),
         case("alg none on rsa", RS256, unsigned("none", ""), 401),
-        case("alg lower case", HS256, hs_raw(r#"{"alg":"hs256"}"#, &valid_claims()), 401),
-        case("alg with space", HS256, hs_raw(r#"{"alg":"HS256 "}"#, &valid_claims()), 401),
+        case(
+            "alg lower case",
+            HS256,
+            hs_raw(r#"{"alg":"hs256"}"#, &valid_claims()),
+            401,
+        ),
+        case(
+            "alg with space",
+            HS256,
+            hs_raw(r#"{"alg":"HS256 "}"#, &valid_claims()),
+            401,
+        ),
         case("alg empty", HS256, hs_raw(r#"{"alg":""}"#, &valid_claims()), 401),
         case("alg missing", HS256, hs_raw(r#"{"typ":"JWT"}"#, &valid_claims()), 401),
         case("alg number", HS256, hs_raw(r#"{"alg":256}"#, &valid_claims()), 401),
         case("alg null", HS256, hs_raw(r#"{"alg":null}"#, &valid_claims()), 401),
         case("alg array", HS256, hs_raw(r#"{"alg":["HS256"]}"#, &valid_claims()), 401),
-        case("alg not configured (HS384 at HS256)", HS256, mint(HS384, &["admin"]), 401),
-        case("alg not configured (HS512 at HS256)", HS256, mint(HS512, &["admin"]), 401),
+        case(
+            "alg not configured (HS384 at HS256)",
+            HS256,
+            mint(HS384, &["admin"]),
+            401,
+        ),
+        case(
+            "alg not configured (HS512 at HS256)",
+            HS256,
+            mint(HS512, &["admin"]),
+            401,
+        ),
         // Key confusion: HMAC keyed with the public key.
-        case("HS256 keyed with RSA public key", RS256, confused(HS256, "rsa.pub"), 401),
-        case("HS384 keyed with RSA public key", RS256, confused(HS384, "rsa.pub"), 401),
-        case("HS512 keyed with RSA public key", RS256, confused(HS512, "rsa.pub"), 401),
-        case("HS256 keyed with P-256 public key", ES256, confused(HS256, "ec256.pub"), 401),
-        case("HS256 keyed with Ed25519 public key", EdDSA, confused(HS256, "ed25519.pub"), 401),
+        case(
+            "HS256 keyed with RSA public key",
+            RS256,
+            confused(HS256, "rsa.pub"),
+            401,
+        ),
+        case(
+            "HS384 keyed with RSA public key",
+            RS256,
+            confused(HS384, "rsa.pub"),
+            401,
+        ),
+        case(
+            "HS512 keyed with RSA public key",
+            RS256,
+            confused(HS512, "rsa.pub"),
+            401,
+        ),
+        case(
+            "HS256 keyed with P-256 public key",
+            ES256,
+            confused(HS256, "ec256.pub"),
+            401,
+        ),
+        case(
+            "HS256 keyed with Ed25519 public key",
+            EdDSA,
+            confused(HS256, "ed25519.pub"),
+            401,
+        ),
         case("ES256 token at ES384 key", ES384, mint(ES256, &["admin"]), 401),
-        case("RS256 signed by another RSA key", RS256, {
-            axum_warden::install_crypto_provider();
-            jsonwebtoken::encode(
-                &jsonwebtoken::Header::new(RS256),
-                &with(json!({})),
-                &EncodingKey::from_rsa_pem(&read_key("rsa2.key")).expect("key"),
-            )
-            .expect("signs")
-        }, 401),
+        case(
+            "RS256 signed by another RSA key",
+            RS256,
+            {
+                axum_warden::install_crypto_provider();
+                jsonwebtoken::encode(
+                    &jsonwebtoken::Header::new(RS256),
+                    &with(json!({})),
+                    &EncodingKey::from_rsa_pem(&read_key("rsa2.key")).expect("key"),
+                )
+                .expect("signs")
+            },
+            401,
+        ),
         // crit and other headers.
-        case("crit with exp", HS256, sign_with_header(HS256, json!({"crit": ["exp"], "exp": 1}), &with(json!({}))), 401),
-        case("crit empty", HS256, sign_with_header(HS256, json!({"crit": []}), &with(json!({}))), 401),
-        case("crit string", HS256, sign_with_header(HS256, json!({"crit": "b64"}), &with(json!({}))), 401),
-        case("jku header ignored", HS256, sign_with_header(HS256, json!({"jku": "https://evil.test/jwks"}), &with(json!({}))), 200),
-        case("x5u header ignored", HS256, sign_with_header(HS256, json!({"x5u": "https://evil.test/cert"}), &with(json!({}))), 200),
-        case("jwk header cannot supply the key", RS256, {
-            // Signed with another key, whose public half rides in the `jwk` header.
-            let jwk = json!({"kty": "oct", "k": b64(b"attacker secret attacker secret!")});
-            let header = json!({"alg": "RS256", "jwk": jwk});
-            sign_raw(header.to_string().as_bytes(), valid_claims().as_bytes(), HS256)
-        }, 401),
-        case("x5c header ignored", HS256, sign_with_header(HS256, json!({"x5c": ["MIIB"]}), &with(json!({}))), 200),
-        case("kid ignored by a single key", HS256, sign_with_header(HS256, json!({"kid": "../../etc/passwd"}), &with(json!({}))), 200),
-        case("kid number", HS256, sign_with_header(HS256, json!({"kid": 7}), &with(json!({}))), 401),
-        case("header is an array", HS256, hs_raw(r#"["HS256"]"#, &valid_claims()), 401),
-        case("duplicate alg in header", HS256, hs_raw(r#"{"alg":"none","alg":"HS256"}"#, &valid_claims()), 401),
+        case(
+            "crit with exp",
+            HS256,
+            sign_with_header(HS256, json!({"crit": ["exp"], "exp": 1}), &with(json!({}))),
+            401,
+        ),
+        case(
+            "crit empty",
+            HS256,
+            sign_with_header(HS256, json!({"crit": []}), &with(json!({}))),
+            401,
+        ),
+        case(
+            "crit string",
+            HS256,
+            sign_with_header(HS256, json!({"crit": "b64"}), &with(json!({}))),
+            401,
+        ),
+        case(
+            "jku header ignored",
+            HS256,
+            sign_with_header(HS256, json!({"jku": "https://evil.test/jwks"}), &with(json!({}))),
+            200,
+        ),
+        case(
+            "x5u header ignored",
+            HS256,
+            sign_with_header(HS256, json!({"x5u": "https://evil.test/cert"}), &with(json!({}))),
+            200,
+        ),
+        case(
+            "jwk header cannot supply the key",
+            RS256,
+            {
+                // Signed with another key, whose public half rides in the `jwk` header.
+                let jwk = json!({"kty": "oct", "k": b64(b"attacker secret attacker secret!")});
+                let header = json!({"alg": "RS256", "jwk": jwk});
+                sign_raw(header.to_string().as_bytes(), valid_claims().as_bytes(), HS256)
+            },
+            401,
+        ),
+        case(
+            "x5c header ignored",
+            HS256,
+            sign_with_header(HS256, json!({"x5c": ["MIIB"]}), &with(json!({}))),
+            200,
+        ),
+        case(
+            "kid ignored by a single key",
+            HS256,
+            sign_with_header(HS256, json!({"kid": "../../etc/passwd"}), &with(json!({}))),
+            200,
+        ),
+        case(
+            "kid number",
+            HS256,
+            sign_with_header(HS256, json!({"kid": 7}), &with(json!({}))),
+            401,
+        ),
+        case(
+            "header is an array",
+            HS256,
+            hs_raw(r#"["HS256"]"#, &valid_claims()),
+            401,
+        ),
+        case(
+            "duplicate alg in header",
+            HS256,
+            hs_raw(r#"{"alg":"none","alg":"HS256"}"#, &valid_claims()),
+            401,
+        ),
         // Time claims.
         case("exp missing", HS256, hs(json!({"exp": null})), 401),
         case("exp string", HS256, hs(json!({"exp": (t + 3600).to_string()})), 401),
@@ -143,36 +257,102 @@ fn cases() -> Vec<Case> {
         case("iss array", HS256, hs(json!({"iss": [tokens::ISSUER]})), 401),
         case("iss object", HS256, hs(json!({"iss": {"v": tokens::ISSUER}})), 401),
         case("iss missing", HS256, hs(json!({"iss": null})), 401),
-        case("iss case differs", HS256, hs(json!({"iss": tokens::ISSUER.to_uppercase()})), 401),
+        case(
+            "iss case differs",
+            HS256,
+            hs(json!({"iss": tokens::ISSUER.to_uppercase()})),
+            401,
+        ),
         case("aud number", HS256, hs(json!({"aud": 1})), 401),
         case("aud object", HS256, hs(json!({"aud": {"api": true}})), 401),
         case("aud array with number", HS256, hs(json!({"aud": ["api", 1]})), 401),
         case("aud empty array", HS256, hs(json!({"aud": []})), 401),
-        case("aud array containing ours", HS256, hs(json!({"aud": ["other", "api"]})), 200),
+        case(
+            "aud array containing ours",
+            HS256,
+            hs(json!({"aud": ["other", "api"]})),
+            200,
+        ),
         case("aud missing", HS256, hs(json!({"aud": null})), 401),
         case("sub number", HS256, hs(json!({"sub": 42})), 401),
         // Claims that are not an object, and duplicates.
         case("claims array", HS256, hs_raw(r#"{"alg":"HS256"}"#, "[1,2]"), 401),
         case("claims string", HS256, hs_raw(r#"{"alg":"HS256"}"#, r#""admin""#), 401),
         case("claims null", HS256, hs_raw(r#"{"alg":"HS256"}"#, "null"), 401),
-        case("claims trailing garbage", HS256, hs_raw(r#"{"alg":"HS256"}"#, &format!("{} x", valid_claims())), 401),
-        case("duplicate exp", HS256, hs_raw(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{},"exp":1,"iss":"{}","aud":"api","roles":["admin"]}}"#, t + 3600, tokens::ISSUER)), 401),
-        case("duplicate roles", HS256, hs_raw(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{},"iss":"{}","aud":"api","roles":[],"roles":["admin"]}}"#, t + 3600, tokens::ISSUER)), 401),
-        case("duplicate exp through an escape", HS256, hs_raw(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{},"\u0065xp":1,"iss":"{}","aud":"api"}}"#, t + 3600, tokens::ISSUER)), 401),
+        case(
+            "claims trailing garbage",
+            HS256,
+            hs_raw(r#"{"alg":"HS256"}"#, &format!("{} x", valid_claims())),
+            401,
+        ),
+        case(
+            "duplicate exp",
+            HS256,
+            hs_raw(
+                r#"{"alg":"HS256"}"#,
+                &format!(
+                    r#"{{"exp":{},"exp":1,"iss":"{}","aud":"api","roles":["admin"]}}"#,
+                    t + 3600,
+                    tokens::ISSUER
+                ),
+            ),
+            401,
+        ),
+        case(
+            "duplicate roles",
+            HS256,
+            hs_raw(
+                r#"{"alg":"HS256"}"#,
+                &format!(
+                    r#"{{"exp":{},"iss":"{}","aud":"api","roles":[],"roles":["admin"]}}"#,
+                    t + 3600,
+                    tokens::ISSUER
+                ),
+            ),
+            401,
+        ),
+        case(
+            "duplicate exp through an escape",
+            HS256,
+            hs_raw(
+                r#"{"alg":"HS256"}"#,
+                &format!(
+                    r#"{{"exp":{},"\u0065xp":1,"iss":"{}","aud":"api"}}"#,
+                    t + 3600,
+                    tokens::ISSUER
+                ),
+            ),
+            401,
+        ),
         // Roles and scopes of the wrong shape.
         case("roles string", HS256, hs(json!({"roles": "admin"})), 401),
         case("roles with number", HS256, hs(json!({"roles": ["admin", 1]})), 401),
         case("roles object", HS256, hs(json!({"roles": {"admin": true}})), 401),
-        case("roles upper case", HS256, sign_with_header(HS256, json!({}), &claims(&["ADMIN"], json!({}))), 403),
-        case("roles with trailing space", HS256, sign_with_header(HS256, json!({}), &claims(&["admin "], json!({}))), 403),
+        case(
+            "roles upper case",
+            HS256,
+            sign_with_header(HS256, json!({}), &claims(&["ADMIN"], json!({}))),
+            403,
+        ),
+        case(
+            "roles with trailing space",
+            HS256,
+            sign_with_header(HS256, json!({}), &claims(&["admin "], json!({}))),
+            403,
+        ),
         case("scope number", HS256, hs(json!({"scope": 5})), 401),
         // Encoding: base64url only, unpadded, no whitespace, three segments.
         case("padding on header", HS256, format!("{h}=.{p}.{s}"), 401),
         case("padding on signature", HS256, format!("{h}.{p}.{s}="), 401),
-        case("standard alphabet", HS256, {
-            let hdr = STANDARD.encode(br#"{"alg":"HS256","x":"??>"}"#);
-            format!("{hdr}.{p}.{s}")
-        }, 401),
+        case(
+            "standard alphabet",
+            HS256,
+            {
+                let hdr = STANDARD.encode(br#"{"alg":"HS256","x":"??>"}"#);
+                format!("{hdr}.{p}.{s}")
+            },
+            401,
+        ),
         case("space inside", HS256, format!("{h}.{p} .{s}"), 401),
         case("two segments", HS256, format!("{h}.{p}"), 401),
         case("four segments", HS256, format!("{h}.{p}.{s}.{s}"), 401),
@@ -181,22 +361,59 @@ fn cases() -> Vec<Case> {
         case("one segment", HS256, h.to_owned(), 401),
         case("signature of another token", HS256, format!("{h}.{p}.{other_sig}"), 401),
         case("swapped header and payload", HS256, format!("{p}.{h}.{s}"), 401),
-        case("truncated signature", HS256, format!("{h}.{p}.{}", &s[..s.len() - 4]), 401),
+        case(
+            "truncated signature",
+            HS256,
+            format!("{h}.{p}.{}", &s[..s.len() - 4]),
+            401,
+        ),
         case("stripped signature", HS256, format!("{h}.{p}"), 401),
-        case("non-UTF-8 header", HS256, sign_raw(b"{\"alg\":\"HS256\",\"x\":\"\xff\xfe\"}", valid_claims().as_bytes(), HS256), 401),
-        case("non-UTF-8 claims", HS256, sign_raw(br#"{"alg":"HS256"}"#, b"{\"sub\":\"\xc3\x28\"}", HS256), 401),
+        case(
+            "non-UTF-8 header",
+            HS256,
+            sign_raw(
+                b"{\"alg\":\"HS256\",\"x\":\"\xff\xfe\"}",
+                valid_claims().as_bytes(),
+                HS256,
+            ),
+            401,
+        ),
+        case(
+            "non-UTF-8 claims",
+            HS256,
+            sign_raw(br#"{"alg":"HS256"}"#, b"{\"sub\":\"\xc3\x28\"}", HS256),
+            401,
+        ),
         case("oversized token", HS256, hs(json!({"pad": "x".repeat(9000)})), 401),
-        case("deeply nested claims", HS256, hs_raw(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{},"n":{}{}}}"#, t + 3600, "[".repeat(500), "]".repeat(500))), 401),
-        case("ECDSA zero signature", ES256, {
-            let token = mint(ES256, &["admin"]);
-            let (message, _) = token.rsplit_once('.').expect("three parts");
-            format!("{message}.{}", b64(&[0u8; 64]))
-        }, 401),
-        case("EdDSA zero signature", EdDSA, {
-            let token = mint(EdDSA, &["admin"]);
-            let (message, _) = token.rsplit_once('.').expect("three parts");
-            format!("{message}.{}", b64(&[0u8; 64]))
-        }, 401),
+        case(
+            "deeply nested claims",
+            HS256,
+            hs_raw(
+                r#"{"alg":"HS256"}"#,
+                &format!(r#"{{"exp":{},"n":{}{}}}"#, t + 3600, "[".repeat(500), "]".repeat(500)),
+            ),
+            401,
+        ),
+        case(
+            "ECDSA zero signature",
+            ES256,
+            {
+                let token = mint(ES256, &["admin"]);
+                let (message, _) = token.rsplit_once('.').expect("three parts");
+                format!("{message}.{}", b64(&[0u8; 64]))
+            },
+            401,
+        ),
+        case(
+            "EdDSA zero signature",
+            EdDSA,
+            {
+                let token = mint(EdDSA, &["admin"]);
+                let (message, _) = token.rsplit_once('.').expect("three parts");
+                format!("{message}.{}", b64(&[0u8; 64]))
+            },
+            401,
+        ),
     ];
     // Every algorithm's own valid token passes through its own warden.
     for alg in [HS384, HS512, ES256, ES384, EdDSA] {
@@ -216,11 +433,25 @@ async fn every_hostile_token_gets_its_status() {
         let answer = call(&app, "/admin", &case.token).await;
         let ran = runs.count();
         if answer.status != case.status || ran != usize::from(case.status == 200) {
-            failures.push(format!("{}: got {} (handler ran {ran}×), want {}", case.name, answer.status, case.status));
+            failures.push(format!(
+                "{}: got {} (handler ran {ran}×), want {}",
+                case.name, answer.status, case.status
+            ));
         }
         if answer.status == 401 {
-            assert_eq!(answer.challenge(), Some(r#"Bearer realm="api", error="invalid_token""#), "{}", case.name);
+            assert_eq!(
+                answer.challenge(),
+                Some(r#"Bearer realm="api", error="invalid_token""#),
+                "{}",
+                case.name
+            );
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

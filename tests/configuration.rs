@@ -33,48 +33,96 @@ fn mistakes_name_the_variable() {
             "WARDEN_JWT_SECRET and WARDEN_JWKS_FILE",
             "exactly one",
         ),
-        (vec![("WARDEN_JWT_SECRET", "short".into())], "WARDEN_JWT_SECRET", "at least 32"),
-        (vec![("WARDEN_JWT_SECRET", "".into())], "WARDEN_JWT_SECRET", "empty"),
-        (vec![("WARDEN_JWT_PUBLIC_KEY_FILE", "/nonexistent/key.pem".into())], "WARDEN_JWT_PUBLIC_KEY_FILE", "cannot read"),
-        (vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("rsa.key"))], "WARDEN_JWT_PUBLIC_KEY_FILE", "private key"),
-        (vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("README.md"))], "WARDEN_JWT_PUBLIC_KEY_FILE", "not a PEM public key"),
         (
-            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_JWT_ALGORITHMS", "HS256,none".into())],
+            vec![("WARDEN_JWT_SECRET", "short".into())],
+            "WARDEN_JWT_SECRET",
+            "at least 32",
+        ),
+        (vec![("WARDEN_JWT_SECRET", "".into())], "WARDEN_JWT_SECRET", "empty"),
+        (
+            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", "/nonexistent/key.pem".into())],
+            "WARDEN_JWT_PUBLIC_KEY_FILE",
+            "cannot read",
+        ),
+        (
+            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("rsa.key"))],
+            "WARDEN_JWT_PUBLIC_KEY_FILE",
+            "private key",
+        ),
+        (
+            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("README.md"))],
+            "WARDEN_JWT_PUBLIC_KEY_FILE",
+            "not a PEM public key",
+        ),
+        (
+            vec![
+                ("WARDEN_JWT_SECRET", SECRET.into()),
+                ("WARDEN_JWT_ALGORITHMS", "HS256,none".into()),
+            ],
             "WARDEN_JWT_ALGORITHMS",
             "unknown algorithm \"none\"",
         ),
         (
-            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_JWT_ALGORITHMS", "RS256".into())],
+            vec![
+                ("WARDEN_JWT_SECRET", SECRET.into()),
+                ("WARDEN_JWT_ALGORITHMS", "RS256".into()),
+            ],
             "WARDEN_JWT_ALGORITHMS",
             "RS256 cannot be verified with an HMAC secret",
         ),
         (
-            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("rsa.pub")), ("WARDEN_JWT_ALGORITHMS", "HS256".into())],
+            vec![
+                ("WARDEN_JWT_PUBLIC_KEY_FILE", path("rsa.pub")),
+                ("WARDEN_JWT_ALGORITHMS", "HS256".into()),
+            ],
             "WARDEN_JWT_ALGORITHMS",
             "HS256 cannot be verified with an RSA key",
         ),
         (
-            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("ec256.pub")), ("WARDEN_JWT_ALGORITHMS", "ES384".into())],
+            vec![
+                ("WARDEN_JWT_PUBLIC_KEY_FILE", path("ec256.pub")),
+                ("WARDEN_JWT_ALGORITHMS", "ES384".into()),
+            ],
             "WARDEN_JWT_ALGORITHMS",
             "ES384 cannot be verified with a P-256 key",
         ),
         (
-            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_LEEWAY_SECONDS", "soon".into())],
+            vec![
+                ("WARDEN_JWT_SECRET", SECRET.into()),
+                ("WARDEN_LEEWAY_SECONDS", "soon".into()),
+            ],
             "WARDEN_LEEWAY_SECONDS",
             "whole number",
         ),
         (
-            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_LEEWAY_SECONDS", "86400".into())],
+            vec![
+                ("WARDEN_JWT_SECRET", SECRET.into()),
+                ("WARDEN_LEEWAY_SECONDS", "86400".into()),
+            ],
             "WARDEN_LEEWAY_SECONDS",
             "maximum",
         ),
         (
-            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_ROLES_CLAIM", "realm_access..roles".into())],
+            vec![
+                ("WARDEN_JWT_SECRET", SECRET.into()),
+                ("WARDEN_ROLES_CLAIM", "realm_access..roles".into()),
+            ],
             "WARDEN_ROLES_CLAIM",
             "claim path",
         ),
-        (vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_REALM", "a \"quoted\" realm".into())], "WARDEN_REALM", "realm"),
-        (vec![("WARDEN_JWKS_FILE", path("rsa.pub"))], "WARDEN_JWKS_FILE", "not a JWKS document"),
+        (
+            vec![
+                ("WARDEN_JWT_SECRET", SECRET.into()),
+                ("WARDEN_REALM", "a \"quoted\" realm".into()),
+            ],
+            "WARDEN_REALM",
+            "realm",
+        ),
+        (
+            vec![("WARDEN_JWKS_FILE", path("rsa.pub"))],
+            "WARDEN_JWKS_FILE",
+            "not a JWKS document",
+        ),
     ];
     for (vars, setting, fragment) in cases {
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -87,15 +135,40 @@ fn mistakes_name_the_variable() {
 #[test]
 fn builder_mistakes_name_the_method() {
     let err = Warden::builder().hmac_secret(vec![1; 8]).build().expect_err("short");
-    assert!(matches!(err, ConfigError::SecretTooShort { setting: "hmac_secret", len: 8 }));
-    let err = Warden::builder().hmac_secret(vec![1; 32]).public_key_file(key_file("rsa.pub")).build().expect_err("two");
-    assert!(matches!(err, ConfigError::SeveralKeySources { first: "hmac_secret", second: "public_key_file" }));
+    assert!(matches!(
+        err,
+        ConfigError::SecretTooShort {
+            setting: "hmac_secret",
+            len: 8
+        }
+    ));
+    let err = Warden::builder()
+        .hmac_secret(vec![1; 32])
+        .public_key_file(key_file("rsa.pub"))
+        .build()
+        .expect_err("two");
+    assert!(matches!(
+        err,
+        ConfigError::SeveralKeySources {
+            first: "hmac_secret",
+            second: "public_key_file"
+        }
+    ));
     let err = Warden::builder()
         .public_key_file(key_file("ed25519.pub"))
         .algorithms([Algorithm::ES256])
         .build()
         .expect_err("mismatch");
-    assert!(matches!(err, ConfigError::AlgorithmKeyMismatch { setting: "algorithms", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            ConfigError::AlgorithmKeyMismatch {
+                setting: "algorithms",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -113,7 +186,10 @@ fn jwks_documents_bind_each_key_to_its_algorithm() {
     let err = from(&[("WARDEN_JWKS_FILE", &file.to_string_lossy())]).expect_err("no usable key");
     let message = err.to_string();
     assert!(message.starts_with("WARDEN_JWKS_FILE: no usable key"), "{message}");
-    assert!(message.contains("sym") && message.contains("enc") && message.contains("weird"), "{message}");
+    assert!(
+        message.contains("sym") && message.contains("enc") && message.contains("weird"),
+        "{message}"
+    );
 }
 
 #[test]

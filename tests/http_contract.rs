@@ -72,8 +72,16 @@ async fn every_row_for_every_algorithm() {
         for bad in [
             "not-a-jwt".to_owned(),
             tampered,
-            sign_with_header(alg, json!({}), &claims(&["admin"], json!({"exp": tokens::now() - 3600}))),
-            sign_with_header(alg, json!({}), &claims(&["admin"], json!({"nbf": tokens::now() + 3600}))),
+            sign_with_header(
+                alg,
+                json!({}),
+                &claims(&["admin"], json!({"exp": tokens::now() - 3600})),
+            ),
+            sign_with_header(
+                alg,
+                json!({}),
+                &claims(&["admin"], json!({"nbf": tokens::now() + 3600})),
+            ),
             sign_with_header(alg, json!({}), &claims(&["admin"], json!({"iss": "https://evil.test"}))),
             sign_with_header(alg, json!({}), &claims(&["admin"], json!({"aud": "other"}))),
         ] {
@@ -109,7 +117,12 @@ async fn scope_rules_name_the_scope_in_the_challenge() {
         answer.challenge(),
         Some(r#"Bearer realm="api", error="insufficient_scope", scope="orders:read orders:write""#)
     );
-    assert_eq!(call(&app, "/orders/both", &token("orders:write orders:read")).await.status, 200);
+    assert_eq!(
+        call(&app, "/orders/both", &token("orders:write orders:read"))
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -154,9 +167,11 @@ async fn identity_and_claims_extractors_reuse_the_guard() {
     let app: Router = Router::new()
         .route(
             "/who",
-            get(async |_: Guard<AuthPolicy>, user: Identity, Claims(mine): Claims<Mine>| {
-                format!("{} {} {:?}", user.subject(), mine.tenant, user.roles())
-            }),
+            get(
+                async |_: Guard<AuthPolicy>, user: Identity, Claims(mine): Claims<Mine>| {
+                    format!("{} {} {:?}", user.subject(), mine.tenant, user.roles())
+                },
+            ),
         )
         .route(
             "/maybe",
@@ -189,7 +204,9 @@ impl Authenticator for Keys {
             None => Err(AuthError::MissingCredentials),
             Some(b"admin-key") => Ok(Identity::builder("svc").roles(["admin"]).build()),
             Some(b"reader-key") => Ok(Identity::builder("svc").roles(["reader"]).build()),
-            Some(b"down") => Err(AuthError::Unavailable { retry_after: std::time::Duration::from_secs(7) }),
+            Some(b"down") => Err(AuthError::Unavailable {
+                retry_after: std::time::Duration::from_secs(7),
+            }),
             Some(_) => Err(AuthError::InvalidToken(axum_warden::TokenError::Rejected)),
         }
     }
@@ -200,7 +217,10 @@ async fn custom_authenticators_get_the_same_answers_including_503() {
     let runs = Runs::default();
     let app = app(Warden::builder().authenticator(Keys).build().expect("valid"), &runs);
     let with_key = |key: &str| {
-        http::Request::get("/admin").header("x-api-key", key).body(Body::empty()).expect("request")
+        http::Request::get("/admin")
+            .header("x-api-key", key)
+            .body(Body::empty())
+            .expect("request")
     };
     assert_eq!(send(&app, with_key("admin-key")).await.status, 200);
     let answer = send(&app, with_key("reader-key")).await;
@@ -227,7 +247,9 @@ async fn one_hook_replaces_the_renderer() {
         .renderer(|rejection| {
             let mut response = rejection.default_response();
             *response.body_mut() = Body::from(format!("custom {}", rejection.error().code()));
-            response.headers_mut().insert("content-type", http::HeaderValue::from_static("text/plain"));
+            response
+                .headers_mut()
+                .insert("content-type", http::HeaderValue::from_static("text/plain"));
             response
         })
         .build()
@@ -246,7 +268,11 @@ async fn one_hook_replaces_the_renderer() {
 async fn refusals_say_nothing_about_the_token() {
     let runs = Runs::default();
     let app = app(warden(Algorithm::RS256), &runs);
-    let token = sign_with_header(Algorithm::RS256, json!({"kid": "secret-kid-123"}), &claims(&[], json!({"aud": "x"})));
+    let token = sign_with_header(
+        Algorithm::RS256,
+        json!({"kid": "secret-kid-123"}),
+        &claims(&[], json!({"aud": "x"})),
+    );
     let answer = call(&app, "/admin", &token).await;
     assert_eq!(answer.status, 401);
     let body = String::from_utf8_lossy(&answer.body);

@@ -37,6 +37,8 @@ mod rejection;
 mod requirement;
 mod router;
 mod table;
+#[cfg(feature = "test-util")]
+pub mod testing;
 
 pub use config::{
     Authenticator, ConfigError, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, MAX_LEEWAY, Warden,

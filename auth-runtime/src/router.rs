@@ -216,6 +216,7 @@ pub mod routing {
 /// # Ok::<(), axum_warden::ConfigError>(())
 /// ```
 #[must_use]
+#[derive(Clone)]
 pub struct Router<S = ()> {
     inner: axum::Router<S>,
     table: RouteTable,

@@ -21,7 +21,9 @@ pub const AUDIENCE: &str = "api";
 pub const SECRET: &[u8] = b"test secret that is long enough for HS512 too, 64 bytes long....";
 
 pub fn key_file(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys").join(name)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/keys")
+        .join(name)
 }
 
 pub fn read_key(name: &str) -> Vec<u8> {
@@ -32,9 +34,12 @@ pub fn read_key(name: &str) -> Vec<u8> {
 pub fn signing_key(alg: Algorithm) -> EncodingKey {
     match alg {
         Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => EncodingKey::from_secret(SECRET),
-        Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
-            EncodingKey::from_rsa_pem(&read_key("rsa.key")).expect("rsa key")
-        }
+        Algorithm::RS256
+        | Algorithm::RS384
+        | Algorithm::RS512
+        | Algorithm::PS256
+        | Algorithm::PS384
+        | Algorithm::PS512 => EncodingKey::from_rsa_pem(&read_key("rsa.key")).expect("rsa key"),
         Algorithm::ES256 => EncodingKey::from_ec_pem(&read_key("ec256.key")).expect("p-256 key"),
         Algorithm::ES384 => EncodingKey::from_ec_pem(&read_key("ec384.key")).expect("p-384 key"),
         Algorithm::EdDSA => EncodingKey::from_ed_pem(&read_key("ed25519.key")).expect("ed25519 key"),
@@ -107,19 +112,58 @@ macro_rules! policy {
         impl Policy for $name {
             type Kind = $kind;
             const REQUIREMENT: Requirement = $req;
-            const HANDLER: HandlerInfo =
-                HandlerInfo { name: stringify!($name), module: module_path!(), file: file!(), line: line!() };
+            const HANDLER: HandlerInfo = HandlerInfo {
+                name: stringify!($name),
+                module: module_path!(),
+                file: file!(),
+                line: line!(),
+            };
         }
     };
 }
 
 policy!(PublicPolicy, Open, Requirement::Public);
 policy!(AuthPolicy, Protected, Requirement::Authenticated);
-policy!(AdminPolicy, Protected, Requirement::Roles { mode: Match::Any, names: &["admin"] });
-policy!(EditorsPolicy, Protected, Requirement::Roles { mode: Match::Any, names: &["editor", "admin"] });
-policy!(AuditPolicy, Protected, Requirement::Roles { mode: Match::All, names: &["admin", "auditor"] });
-policy!(OrdersPolicy, Protected, Requirement::Scopes { mode: Match::Any, names: &["orders:read"] });
-policy!(BothScopesPolicy, Protected, Requirement::Scopes { mode: Match::All, names: &["orders:read", "orders:write"] });
+policy!(
+    AdminPolicy,
+    Protected,
+    Requirement::Roles {
+        mode: Match::Any,
+        names: &["admin"]
+    }
+);
+policy!(
+    EditorsPolicy,
+    Protected,
+    Requirement::Roles {
+        mode: Match::Any,
+        names: &["editor", "admin"]
+    }
+);
+policy!(
+    AuditPolicy,
+    Protected,
+    Requirement::Roles {
+        mode: Match::All,
+        names: &["admin", "auditor"]
+    }
+);
+policy!(
+    OrdersPolicy,
+    Protected,
+    Requirement::Scopes {
+        mode: Match::Any,
+        names: &["orders:read"]
+    }
+);
+policy!(
+    BothScopesPolicy,
+    Protected,
+    Requirement::Scopes {
+        mode: Match::All,
+        names: &["orders:read", "orders:write"]
+    }
+);
 
 /// A router whose handlers count how often their body ran.
 #[derive(Clone, Default)]
@@ -137,7 +181,14 @@ pub fn app(warden: Warden, runs: &Runs) -> Router {
         r.0.fetch_add(1, Ordering::SeqCst);
         "ran"
     };
-    let (b1, b2, b3, b4, b5, b6) = (body.clone(), body.clone(), body.clone(), body.clone(), body.clone(), body.clone());
+    let (b1, b2, b3, b4, b5, b6) = (
+        body.clone(),
+        body.clone(),
+        body.clone(),
+        body.clone(),
+        body.clone(),
+        body.clone(),
+    );
     Router::new()
         .route("/open", get(async |_: Guard<PublicPolicy>| "open"))
         .route(

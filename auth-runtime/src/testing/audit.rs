@@ -1,0 +1,250 @@
+//! Probing every route of a router with the four tokens its declared access implies.
+
+use std::fmt;
+
+use axum::body::Body;
+use http::{Method, Request, StatusCode};
+use tower::ServiceExt as _;
+
+use super::TestIssuer;
+use crate::requirement::{Match, Requirement};
+use crate::router::Router;
+use crate::table::RouteRow;
+
+/// One of the four requests the audit sends to each route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// No `Authorization` header: guarded routes must answer 401 with a bare challenge.
+    NoToken,
+    /// An expired token: 401 with `error="invalid_token"`.
+    Expired,
+    /// A valid token lacking the role or scope: 403 with `error="insufficient_scope"`.
+    Lacking,
+    /// A valid token meeting the requirement: neither 401 nor 403.
+    Meeting,
+}
+
+impl Probe {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::NoToken => "no token",
+            Self::Expired => "expired token",
+            Self::Lacking => "token lacking the requirement",
+            Self::Meeting => "token meeting the requirement",
+        }
+    }
+}
+
+/// A route whose answer differs from its declared access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The method sent.
+    pub method: String,
+    /// The path sent (placeholders filled in).
+    pub path: String,
+    /// The declared access.
+    pub access: String,
+    /// The request that exposed the difference.
+    pub probe: Probe,
+    /// What the declared access implies.
+    pub expected: &'static str,
+    /// What came back: status and challenge.
+    pub got: String,
+}
+
+/// The result of [`audit`]: every route probed, every difference found.
+#[derive(Debug, Clone, Default)]
+pub struct AuditReport {
+    /// How many requests were sent.
+    pub requests: usize,
+    /// The differences, in route-table order.
+    pub findings: Vec<Finding>,
+}
+
+impl AuditReport {
+    /// Whether every route answered as its access declares.
+    #[must_use]
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// Fails a test with the report's table when anything was found.
+    ///
+    /// # Panics
+    /// When the report has findings.
+    #[track_caller]
+    pub fn assert_clean(&self) {
+        assert!(self.is_clean(), "{self}");
+    }
+}
+
+impl fmt::Display for AuditReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.findings.is_empty() {
+            return writeln!(f, "route audit: {} requests, every answer matches the declared access", self.requests);
+        }
+        writeln!(f, "route audit: {} of {} requests answered against the declared access", self.findings.len(), self.requests)?;
+        writeln!(f, "| Method | Path | Access | Request | Expected | Got |\n|---|---|---|---|---|---|")?;
+        for x in &self.findings {
+            writeln!(f, "| {} | {} | {} | {} | {} | {} |", x.method, x.path, x.access, x.probe.as_str(), x.expected, x.got)?;
+        }
+        Ok(())
+    }
+}
+
+/// Sends each route of `router` four requests (no token, an expired token, a token that
+/// lacks the requirement, a token that meets it) and reports every answer that differs
+/// from the route's declared access: 401, 401 `invalid_token`, 403 `insufficient_scope`,
+/// and neither 401 nor 403. Public routes must answer none of them with 401 or 403.
+///
+/// The router must verify `issuer`'s tokens (give it [`TestIssuer::warden`]). Path
+/// parameters are filled with `1`; `any` routes and fallbacks are probed with `GET`.
+/// A route that needs a body may answer the meeting token with 4xx: that is "allowed".
+///
+/// ```
+/// use axum_warden::testing::{TestIssuer, audit};
+/// use axum_warden::{Algorithm, requires_scope};
+/// use axum_warden::routing::get;
+///
+/// #[requires_scope("orders:read")]
+/// async fn orders() {}
+///
+/// # tokio_test::block_on(async {
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let router = axum_warden::Router::new().route("/orders/{id}", get(orders)).with_state(issuer.warden());
+/// audit(&router, &issuer).await.assert_clean();
+/// # });
+/// ```
+pub async fn audit(router: &Router, issuer: &TestIssuer) -> AuditReport {
+    let app = router.clone().into_axum();
+    let mut report = AuditReport::default();
+    for row in router.route_table().rows() {
+        for probe in [Probe::NoToken, Probe::Expired, Probe::Lacking, Probe::Meeting] {
+            let Some(authorization) = token_for(row.requirement(), probe, issuer) else {
+                continue;
+            };
+            let method = match row.method() {
+                "ANY" => Method::GET,
+                m => Method::from_bytes(m.as_bytes()).unwrap_or(Method::GET),
+            };
+            let path = fill_placeholders(row.path());
+            let mut request = Request::builder().method(method.clone()).uri(&path);
+            if let Some(value) = &authorization {
+                request = request.header(http::header::AUTHORIZATION, value);
+            }
+            let Ok(request) = request.body(Body::empty()) else {
+                continue;
+            };
+            report.requests += 1;
+            let response = match app.clone().oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            if let Some(expected) = mismatch(row, probe, &response) {
+                let challenge = response
+                    .headers()
+                    .get(http::header::WWW_AUTHENTICATE)
+                    .and_then(|v| v.to_str().ok())
+                    .map_or_else(|| "no challenge".to_owned(), |c| format!("`{c}`"));
+                report.findings.push(Finding {
+                    method: method.to_string(),
+                    path,
+                    access: row.requirement().to_string(),
+                    probe,
+                    expected,
+                    got: format!("{} {challenge}", response.status().as_u16()),
+                });
+            }
+        }
+    }
+    report
+}
+
+/// The `Authorization` value for a probe: `Some(None)` sends no header, `None` skips the
+/// probe (a route that only needs a verified identity has no "lacking" token).
+fn token_for(requirement: &Requirement, probe: Probe, issuer: &TestIssuer) -> Option<Option<String>> {
+    let (roles, scopes): (&[&str], &[&str]) = match *requirement {
+        Requirement::Roles { names, .. } => (names, &[]),
+        Requirement::Scopes { names, .. } => (&[], names),
+        _ => (&[], &[]),
+    };
+    Some(match probe {
+        Probe::NoToken => None,
+        Probe::Expired => Some(issuer.token().roles(roles.iter().copied()).scopes(scopes.iter().copied()).expired().bearer()),
+        Probe::Lacking => {
+            let (mode, names) = match *requirement {
+                Requirement::Roles { mode, names } | Requirement::Scopes { mode, names } => (mode, names),
+                _ => return None,
+            };
+            // `any`: none of the names; `all`: every name but the last.
+            let held: &[&str] = match mode {
+                Match::Any => &[],
+                Match::All => &names[..names.len().saturating_sub(1)],
+            };
+            let token = issuer.token();
+            let token = if roles.is_empty() { token.scopes(held.iter().copied()) } else { token.roles(held.iter().copied()) };
+            Some(token.bearer())
+        }
+        Probe::Meeting => Some(issuer.token().roles(roles.iter().copied()).scopes(scopes.iter().copied()).bearer()),
+    })
+}
+
+/// What the probe should have produced, when the response is not that.
+fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Option<&'static str> {
+    let status = response.status();
+    let challenge = response.headers().get(http::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok());
+    let bearer = |error: Option<&str>| {
+        challenge.is_some_and(|c| {
+            c.starts_with("Bearer ") && error.map_or(!c.contains("error="), |e| c.contains(&format!("error=\"{e}\"")))
+        })
+    };
+    let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
+    if !row.requirement().needs_identity() || probe == Probe::Meeting {
+        return denied.then_some("neither 401 nor 403");
+    }
+    match probe {
+        Probe::NoToken => (!(status == StatusCode::UNAUTHORIZED && bearer(None))).then_some("401 with a bare Bearer challenge"),
+        Probe::Expired => (!(status == StatusCode::UNAUTHORIZED && bearer(Some("invalid_token"))))
+            .then_some("401 with error=\"invalid_token\""),
+        Probe::Lacking => (!(status == StatusCode::FORBIDDEN && bearer(Some("insufficient_scope"))))
+            .then_some("403 with error=\"insufficient_scope\""),
+        Probe::Meeting => None,
+    }
+}
+
+/// `/articles/{id}` → `/articles/1`; `/files/{*rest}` → `/files/1`; `*` → `/`.
+fn fill_placeholders(path: &str) -> String {
+    if path == "*" {
+        return "/".to_owned();
+    }
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push('1');
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim_end_matches("/*").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill_placeholders;
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(fill_placeholders("/a/{id}/b/{x}"), "/a/1/b/1");
+        assert_eq!(fill_placeholders("/files/{*rest}"), "/files/1");
+        assert_eq!(fill_placeholders("*"), "/");
+        assert_eq!(fill_placeholders("/api/*"), "/api");
+    }
+}

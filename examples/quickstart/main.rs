@@ -1,0 +1,117 @@
+//! A small API with every kind of access rule, runnable with no configuration.
+//!
+//! ```text
+//! cargo run --example quickstart                          # serve on 127.0.0.1:3000
+//! cargo run --example quickstart -- routes --format json  # print the permission table
+//! ```
+//!
+//! Without a key source in the environment it signs and verifies with an embedded demo
+//! HS256 secret and prints ready-made tokens. With `WARDEN_JWT_SECRET`,
+//! `WARDEN_JWT_PUBLIC_KEY_FILE`, `WARDEN_JWKS_FILE`, `WARDEN_JWKS_URL` or
+//! `WARDEN_OIDC_ISSUER_URL` set, it verifies real tokens through `Warden::from_env()`.
+//! `QUICKSTART_ADDR` sets the listening address.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+mod routes;
+
+use axum_warden::Warden;
+use routes::routes;
+use serde_json::json;
+
+const DEMO_SECRET: &[u8] = b"axum-warden quickstart demo secret -- never use in production";
+const DEMO_ISSUER: &str = "warden-quickstart";
+const DEMO_AUDIENCE: &str = "quickstart-api";
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("routes") {
+        let table = routes().route_table();
+        match args.get(1..).unwrap_or_default() {
+            [] => print!("{}", table.to_markdown()),
+            [flag, format] if flag == "--format" && format == "markdown" => print!("{}", table.to_markdown()),
+            [flag, format] if flag == "--format" && format == "json" => print!("{}", table.to_json()),
+            _ => return Err("usage: quickstart routes [--format markdown|json]".into()),
+        }
+        return Ok(());
+    }
+    if let Some(other) = args.first() {
+        return Err(format!("unknown argument {other:?}; usage: quickstart [routes [--format markdown|json]]").into());
+    }
+
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "axum_warden=info".into()),
+        )
+        .init();
+
+    let addr = std::env::var("QUICKSTART_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
+    let demo = axum_warden::env::KEY_SOURCES.iter().all(|name| std::env::var_os(name).is_none());
+    let warden = if demo {
+        Warden::builder().hmac_secret(DEMO_SECRET).issuer(DEMO_ISSUER).audience(DEMO_AUDIENCE).build()?
+    } else {
+        Warden::from_env()?
+    };
+
+    let router = routes().with_state(warden);
+    println!("Route permissions:\n\n{}", router.route_table().to_markdown());
+    let app: axum::Router = router.into();
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    if demo {
+        print_demo_tokens(&base)?;
+    }
+    println!("listening on {base}  (Ctrl-C to stop)");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    println!("stopped");
+    Ok(())
+}
+
+fn print_demo_tokens(base: &str) -> Result<(), jsonwebtoken::errors::Error> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let key = jsonwebtoken::EncodingKey::from_secret(DEMO_SECRET);
+    let mint = |sub: &str, roles: &[&str], scope: &str| {
+        let claims = json!({
+            "sub": sub, "iss": DEMO_ISSUER, "aud": DEMO_AUDIENCE,
+            "iat": now, "exp": now + 3600, "roles": roles, "scope": scope,
+        });
+        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key)
+    };
+    let admin = mint("ada", &["admin"], "orders:read")?;
+    let editor = mint("eddie", &["editor"], "")?;
+    let user = mint("uma", &[], "")?;
+    println!(
+        "\n!!! DEMO MODE: tokens are signed with a secret embedded in this example.\n\
+         !!! Anyone can mint them. Set WARDEN_JWT_SECRET (or another key source) for real use.\n\n\
+         Tokens valid for one hour:\n  admin  (roles: admin, scope: orders:read)  {admin}\n  \
+         editor (roles: editor)                       {editor}\n  user   (no roles)                            {user}\n\n\
+         Try:\n  curl -i {base}/health\n  curl -i {base}/me\n  \
+         curl -i -H 'Authorization: Bearer {user}' {base}/me\n  \
+         curl -i -H 'Authorization: Bearer {user}' {base}/admin\n  \
+         curl -i -H 'Authorization: Bearer {admin}' {base}/admin\n  \
+         curl -i -H 'Authorization: Bearer {editor}' -H 'content-type: application/json' -d '{{\"title\":\"hello\"}}' {base}/articles\n"
+    );
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,122 @@
+//! The test kit: minted tokens, answer assertions, and the route audit, including a
+//! router whose answers were tampered with.
+
+#[path = "../examples/quickstart/routes.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod quickstart;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use axum_warden::testing::{
+    Probe, TestIssuer, assert_allowed, assert_forbidden, assert_invalid_token, assert_unauthorized, audit,
+};
+use axum_warden::{Algorithm, Router, Warden};
+use tower::ServiceExt as _;
+
+async fn get(app: &axum::Router, path: &str, authorization: Option<String>) -> Response {
+    let mut request = http::Request::get(path);
+    if let Some(value) = authorization {
+        request = request.header("authorization", value);
+    }
+    app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("infallible")
+}
+
+#[tokio::test]
+async fn the_quickstart_router_passes_its_audit_for_every_algorithm() {
+    for alg in [Algorithm::HS256, Algorithm::RS256, Algorithm::ES384, Algorithm::EdDSA] {
+        let issuer = TestIssuer::new(alg);
+        let report = audit(&quickstart::routes().with_state(issuer.warden()), &issuer).await;
+        report.assert_clean();
+        // 7 routes: /health gets 4 probes, /me and /articles/{id} 3 (no "lacking" token),
+        // the four role and scope routes 4 each.
+        assert_eq!(report.requests, 4 + 3 + 3 + 4 * 4, "{alg:?}");
+    }
+}
+
+#[tokio::test]
+async fn minted_tokens_and_assertions() {
+    let issuer = TestIssuer::new(Algorithm::PS256);
+    let app: axum::Router = quickstart::routes().with_state(issuer.warden()).into();
+    assert_unauthorized(&get(&app, "/me", None).await);
+    assert_invalid_token(&get(&app, "/me", Some(issuer.token().expired().bearer())).await);
+    assert_invalid_token(&get(&app, "/me", Some(issuer.token().without("exp").bearer())).await);
+    assert_invalid_token(&get(&app, "/me", Some(issuer.token().audience("other").bearer())).await);
+    assert_invalid_token(&get(&app, "/me", Some(issuer.token().not_before(std::time::Duration::from_secs(600)).bearer())).await);
+    assert_allowed(&get(&app, "/me", Some(issuer.token().subject("ada").bearer())).await);
+    assert_forbidden(&get(&app, "/orders", Some(issuer.token().scopes(["profile"]).bearer())).await, Some("orders:read"));
+    assert_allowed(&get(&app, "/orders", Some(issuer.token().scopes(["orders:read"]).bearer())).await);
+    // Another issuer's tokens do not pass.
+    let stranger = TestIssuer::new(Algorithm::PS256).with_issuer("https://elsewhere.test");
+    assert_invalid_token(&get(&app, "/me", Some(stranger.token().bearer())).await);
+}
+
+#[test]
+#[should_panic(expected = "expected 403 with error=\"insufficient_scope\" and scope=\"orders:write\", got 403")]
+fn assertions_fail_with_a_readable_message() {
+    let mut response = Response::new(());
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    response.headers_mut().insert(
+        "www-authenticate",
+        HeaderValue::from_static(r#"Bearer realm="api", error="insufficient_scope", scope="orders:read""#),
+    );
+    assert_forbidden(&response, Some("orders:write"));
+}
+
+fn tampered(warden: Warden, layer: fn(Response) -> Response) -> Router {
+    quickstart::routes().with_state(warden).layer(axum::middleware::map_response(async move |r: Response| layer(r)))
+}
+
+#[tokio::test]
+async fn the_audit_catches_a_layer_that_turns_401_into_a_redirect() {
+    let issuer = TestIssuer::new(Algorithm::HS256);
+    let router = tampered(issuer.warden(), |response| {
+        if response.status() == StatusCode::UNAUTHORIZED {
+            let mut redirect = Response::new(Body::empty());
+            *redirect.status_mut() = StatusCode::FOUND;
+            redirect.headers_mut().insert("location", HeaderValue::from_static("/login"));
+            return redirect;
+        }
+        response
+    });
+    let report = audit(&router, &issuer).await;
+    assert!(!report.is_clean());
+    // Every guarded route, for both the missing and the expired token; nothing else.
+    assert_eq!(report.findings.len(), 6 * 2, "{report}");
+    assert!(report.findings.iter().all(|f| matches!(f.probe, Probe::NoToken | Probe::Expired) && f.got.starts_with("302")));
+    let text = report.to_string();
+    assert!(text.contains("| GET | /admin | role: admin | no token | 401 with a bare Bearer challenge | 302 no challenge |"), "{text}");
+}
+
+#[tokio::test]
+async fn the_audit_catches_a_layer_that_turns_403_into_200() {
+    let issuer = TestIssuer::new(Algorithm::HS256);
+    let router = tampered(issuer.warden(), |mut response| {
+        if response.status() == StatusCode::FORBIDDEN {
+            *response.status_mut() = StatusCode::OK;
+        }
+        response
+    });
+    let report = audit(&router, &issuer).await;
+    let lacking: Vec<&str> = report.findings.iter().filter(|f| f.probe == Probe::Lacking).map(|f| f.path.as_str()).collect();
+    assert_eq!(lacking, ["/admin", "/articles", "/audit", "/orders"], "{report}");
+    assert_eq!(report.findings.len(), 4);
+}
+
+#[tokio::test]
+async fn the_audit_catches_a_renderer_that_drops_the_challenge() {
+    let issuer = TestIssuer::new(Algorithm::HS256);
+    let warden = issuer
+        .warden_builder()
+        .renderer(|rejection| {
+            let mut response = rejection.default_response();
+            response.headers_mut().remove("www-authenticate");
+            response
+        })
+        .build()
+        .expect("valid");
+    let report = audit(&quickstart::routes().with_state(warden), &issuer).await;
+    // Statuses are right, but no 401 or 403 says how to authenticate.
+    assert_eq!(report.findings.len(), 6 * 2 + 4, "{report}");
+    assert!(report.findings.iter().all(|f| f.got.ends_with("no challenge")));
+}
