@@ -80,6 +80,184 @@ impl<'de> Visitor<'de> for StrictVisitor {
 
 const DUPLICATE: &str = "duplicate member name";
 
+/// The members of a JOSE header the verifier reads, borrowed from the decoded bytes.
+///
+/// Reading only these (and skipping the rest) avoids building a map per request; the
+/// top-level member names are still checked for duplicates, which is where a duplicate
+/// could change what the verifier sees.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct JoseHeader<'a> {
+    pub(crate) alg: Option<Result<std::borrow::Cow<'a, str>, ()>>,
+    pub(crate) kid: Option<Result<std::borrow::Cow<'a, str>, ()>>,
+    pub(crate) crit: bool,
+}
+
+struct HeaderVisitor;
+
+impl<'de> Visitor<'de> for HeaderVisitor {
+    type Value = JoseHeader<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JOSE header object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JoseHeader<'de>, A::Error> {
+        let mut header = JoseHeader::default();
+        // Headers have a handful of members; a linear scan beats hashing.
+        let mut seen: Vec<std::borrow::Cow<'de, str>> = Vec::new();
+        while let Some(StrOrString(name)) = map.next_key()? {
+            if seen.iter().any(|s| *s == name) {
+                return Err(de::Error::custom(DUPLICATE));
+            }
+            match &*name {
+                "alg" => header.alg = Some(map.next_value::<MaybeStr<'de>>()?.0),
+                "kid" => header.kid = Some(map.next_value::<MaybeStr<'de>>()?.0),
+                "crit" => {
+                    map.next_value::<de::IgnoredAny>()?;
+                    header.crit = true;
+                }
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+            seen.push(name);
+        }
+        Ok(header)
+    }
+}
+
+/// A member name, borrowed unless it had escapes.
+struct StrOrString<'a>(std::borrow::Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for StrOrString<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrOrString<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(StrOrString(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(StrOrString(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(StrOrString(std::borrow::Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+/// A member value that should be a string: `Err(())` when it is any other JSON value.
+struct MaybeStr<'a>(Result<std::borrow::Cow<'a, str>, ()>);
+
+impl<'de> Deserialize<'de> for MaybeStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MaybeStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Ok(std::borrow::Cow::Borrowed(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Ok(std::borrow::Cow::Owned(v.to_owned()))))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Err(())))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Err(())))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Err(())))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Err(())))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Err(())))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(MaybeStr(Err(())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(MaybeStr(Err(())))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// Parses a JOSE header: an object whose top-level member names are all distinct.
+pub(crate) fn parse_header(bytes: &[u8]) -> Result<JoseHeader<'_>, JsonError> {
+    // Skipped members are not checked for UTF-8 by serde_json; RFC 7515 §4 requires the
+    // whole header to be UTF-8 JSON, so check the bytes once, up front.
+    let text = std::str::from_utf8(bytes).map_err(|_| JsonError::Syntax)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = match (&mut de).deserialize_any(HeaderOrNot) {
+        Ok(v) => de.end().map(|()| v),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(Some(header)) => Ok(header),
+        Ok(None) => Err(JsonError::NotAnObject),
+        Err(e) if e.to_string().starts_with(DUPLICATE) => Err(JsonError::DuplicateMember),
+        Err(_) => Err(JsonError::Syntax),
+    }
+}
+
+/// Accepts any JSON value so that a non-object header is told apart from bad syntax.
+struct HeaderOrNot;
+
+impl<'de> Visitor<'de> for HeaderOrNot {
+    type Value = Option<JoseHeader<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        HeaderVisitor.visit_map(map).map(Some)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
 /// Why a JOSE header or claims set was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum JsonError {
@@ -137,6 +315,22 @@ mod tests {
         assert_eq!(parse_object(b"{"), Err(JsonError::Syntax));
         assert_eq!(parse_object(b"{} {}"), Err(JsonError::Syntax));
         assert_eq!(parse_object(b"{\"a\":\"\xff\"}"), Err(JsonError::Syntax));
+    }
+
+    #[test]
+    fn headers_are_read_without_a_map() {
+        let h = parse_header(br#"{"typ":"JWT","alg":"RS256","kid":"k1","jwk":{"a":1}}"#).expect("valid");
+        assert_eq!(h.alg, Some(Ok("RS256".into())));
+        assert_eq!(h.kid, Some(Ok("k1".into())));
+        assert!(!h.crit);
+        let h = parse_header(br#"{"alg":7,"kid":["x"],"crit":[]}"#).expect("valid");
+        assert_eq!((h.alg, h.kid, h.crit), (Some(Err(())), Some(Err(())), true));
+        assert_eq!(parse_header(br#"{"alg":"none","alg":"HS256"}"#), Err(JsonError::DuplicateMember));
+        assert_eq!(parse_header(br#"{"x":1,"\u0078":2}"#), Err(JsonError::DuplicateMember));
+        assert_eq!(parse_header(br#"["HS256"]"#), Err(JsonError::NotAnObject));
+        assert_eq!(parse_header(br#"{"alg":"HS256"} x"#), Err(JsonError::Syntax));
+        assert_eq!(parse_header(b"{\"alg\":\"\xff\"}"), Err(JsonError::Syntax));
+        assert_eq!(parse_header(b"{\"alg\":\"HS256\",\"x\":\"\xff\"}"), Err(JsonError::Syntax));
     }
 
     #[test]

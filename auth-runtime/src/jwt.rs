@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::error::TokenError;
 use crate::identity::Identity;
-use crate::json::{JsonError, parse_object};
+use crate::json::{JsonError, parse_header, parse_object};
 use crate::keys::{KeySet, Lookup};
 
 /// The claim checks of one [`Warden`](crate::Warden).
@@ -74,22 +74,22 @@ pub(crate) fn parse<'t>(token: &'t str, allowed: &[Algorithm], max_len: usize) -
         return Err(TokenError::Malformed);
     };
     let header_json = URL_SAFE_NO_PAD.decode(header).map_err(|_| TokenError::Malformed)?;
-    let fields = parse_object(&header_json).map_err(json_error)?;
-    if fields.contains_key("crit") {
+    let fields = parse_header(&header_json).map_err(json_error)?;
+    if fields.crit {
         return Err(TokenError::CriticalHeader);
     }
-    let alg = match fields.get("alg") {
-        Some(Value::String(name)) => allowed
+    let alg = match fields.alg {
+        Some(Ok(name)) => allowed
             .iter()
             .copied()
-            .find(|a| algorithm_name(*a) == Some(name.as_str()))
+            .find(|a| algorithm_name(*a) == Some(&*name))
             .ok_or(TokenError::AlgorithmNotAllowed)?,
         _ => return Err(TokenError::AlgorithmNotAllowed),
     };
-    let kid = match fields.get("kid") {
+    let kid = match fields.kid {
         None => None,
-        Some(Value::String(kid)) => Some(kid.clone()),
-        Some(_) => return Err(TokenError::Malformed),
+        Some(Ok(kid)) => Some(kid.into_owned()),
+        Some(Err(())) => return Err(TokenError::Malformed),
     };
     Ok(Parsed {
         header: Header { alg, kid },
