@@ -25,7 +25,9 @@ impl Authenticator for ApiKeys {
         let Some(key) = parts.headers.get("x-api-key") else {
             return Err(AuthError::MissingCredentials);
         };
-        let key = key.to_str().map_err(|_| AuthError::InvalidToken(TokenError::Malformed))?;
+        let key = key
+            .to_str()
+            .map_err(|_| AuthError::InvalidToken(TokenError::Malformed))?;
         match self.0.get(key) {
             Some((service, roles)) => Ok(Identity::builder(*service).roles(roles.iter().copied()).build()),
             None => Err(AuthError::InvalidToken(TokenError::Rejected)),
@@ -60,9 +62,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::var("API_KEY_ADDR").unwrap_or_else(|_| "127.0.0.1:3001".to_owned());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }

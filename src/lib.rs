@@ -47,7 +47,7 @@
 //!   aws-lc-rs is used.
 
 #[doc(inline)]
-//TMP pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
+pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
 #[doc(inline)]
 pub use axum_warden_runtime::{
     Algorithm, AuthError, Authenticator, Challenge, Claims, ConfigError, Guard, Identity, IdentityBuilder,
@@ -61,7 +61,7 @@ pub use axum_warden_runtime::testing;
 
 /// The names most applications import: `use axum_warden::prelude::*;`.
 pub mod prelude {
-    //TMP pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
+    pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
     pub use axum_warden_runtime::routing::{any, delete, get, head, options, patch, post, put, trace};
     pub use axum_warden_runtime::{Claims, Identity, Router, Warden};
 }

@@ -67,8 +67,18 @@ async fn nesting_and_merging_prefix_paths_and_keep_every_row() {
     };
     assert_eq!(send(&app, request("GET", "/api/v1/articles", None)).await.status, 200);
     assert_eq!(send(&app, request("POST", "/api/v1/articles", None)).await.status, 401);
-    assert_eq!(send(&app, request("POST", "/api/v1/articles", Some(&editor))).await.status, 200);
-    assert_eq!(send(&app, request("DELETE", "/api/v1/articles/7", Some(&editor))).await.status, 403);
+    assert_eq!(
+        send(&app, request("POST", "/api/v1/articles", Some(&editor)))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        send(&app, request("DELETE", "/api/v1/articles/7", Some(&editor)))
+            .await
+            .status,
+        403
+    );
     assert_eq!(send(&app, request("GET", "/audit", Some(&editor))).await.status, 403);
     assert_eq!(send(&app, request("PUT", "/echo", None)).await.status, 200);
 }
@@ -89,20 +99,31 @@ fn json_has_the_documented_schema() {
          "access": {"kind": "roles", "match": "any", "roles": ["admin"]}},
     ]);
     let json = table.to_json();
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&json).expect("json"), expected);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&json).expect("json"),
+        expected
+    );
     // Field order is part of the contract: tools diff the text.
     let first = json.find("\"method\"").expect("method");
     let order = ["\"path\"", "\"handler\"", "\"access\""].map(|f| json[first..].find(f).expect("field"));
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{json}");
     assert!(json.ends_with("]\n"));
-    let scopes = Router::<axum_warden::Warden>::new().route("/o", get(async |_: Guard<OrdersPolicy>| "")).route_table().to_json();
-    assert!(scopes.contains(r#""access": {
+    let scopes = Router::<axum_warden::Warden>::new()
+        .route("/o", get(async |_: Guard<OrdersPolicy>| ""))
+        .route_table()
+        .to_json();
+    assert!(
+        scopes.contains(
+            r#""access": {
       "kind": "scopes",
       "match": "any",
       "scopes": [
         "orders:read"
       ]
-    }"#), "{scopes}");
+    }"#
+        ),
+        "{scopes}"
+    );
 }
 
 #[test]
@@ -111,14 +132,22 @@ fn markdown_is_one_row_per_method_and_path() {
     let lines: Vec<&str> = md.lines().collect();
     assert_eq!(lines[0], "| Method | Path | Access | Handler |");
     assert_eq!(lines.len(), 5);
-    assert!(lines[3].starts_with("| POST | /articles | any role: editor, admin | `"), "{md}");
-    assert!(lines[4].starts_with("| DELETE | /articles/{id} | role: admin |"), "{md}");
+    assert!(
+        lines[3].starts_with("| POST | /articles | any role: editor, admin | `"),
+        "{md}"
+    );
+    assert!(
+        lines[4].starts_with("| DELETE | /articles/{id} | role: admin |"),
+        "{md}"
+    );
 }
 
 #[test]
 fn the_router_is_only_a_builder() {
     // What serves requests is axum's own router: no wrapper service, no per-request cost.
-    let app: axum::Router = Router::<()>::new().route("/", get(async |_: Guard<PublicPolicy>| "")).into();
+    let app: axum::Router = Router::<()>::new()
+        .route("/", get(async |_: Guard<PublicPolicy>| ""))
+        .into();
     assert_eq!(std::any::type_name_of_val(&app), std::any::type_name::<axum::Router>());
     assert_eq!(std::mem::size_of::<axum::Router>(), std::mem::size_of_val(&app));
 }
@@ -142,10 +171,17 @@ fn snapshot_check_reports_a_diff_and_rewrites_on_request() {
     std::fs::write(&path, table.to_markdown().replace("role: admin", "public")).expect("write");
     let changed = table.check_snapshot(&path).expect_err("changed").to_string();
     assert!(changed.contains("-| DELETE | /articles/{id} | public |"), "{changed}");
-    assert!(changed.contains("+| DELETE | /articles/{id} | role: admin |"), "{changed}");
+    assert!(
+        changed.contains("+| DELETE | /articles/{id} | role: admin |"),
+        "{changed}"
+    );
 
     let status = std::process::Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--exact", "snapshot_check_reports_a_diff_and_rewrites_on_request", "--nocapture"])
+        .args([
+            "--exact",
+            "snapshot_check_reports_a_diff_and_rewrites_on_request",
+            "--nocapture",
+        ])
         .env("WARDEN_UPDATE_SNAPSHOTS", "1")
         .env("WARDEN_TEST_SNAPSHOT_TARGET", &path)
         .status()

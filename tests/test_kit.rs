@@ -19,7 +19,10 @@ async fn get(app: &axum::Router, path: &str, authorization: Option<String>) -> R
     if let Some(value) = authorization {
         request = request.header("authorization", value);
     }
-    app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("infallible")
+    app.clone()
+        .oneshot(request.body(Body::empty()).expect("request"))
+        .await
+        .expect("infallible")
 }
 
 #[tokio::test]
@@ -28,9 +31,9 @@ async fn the_quickstart_router_passes_its_audit_for_every_algorithm() {
         let issuer = TestIssuer::new(alg);
         let report = audit(&quickstart::routes().with_state(issuer.warden()), &issuer).await;
         report.assert_clean();
-        // 7 routes: /health gets 4 probes, /me and /articles/{id} 3 (no "lacking" token),
+        // 7 routes: /health, /me and /articles/{id} get 3 probes (no requirement to lack),
         // the four role and scope routes 4 each.
-        assert_eq!(report.requests, 4 + 3 + 3 + 4 * 4, "{alg:?}");
+        assert_eq!(report.requests, 3 + 3 + 3 + 4 * 4, "{alg:?}");
     }
 }
 
@@ -42,9 +45,19 @@ async fn minted_tokens_and_assertions() {
     assert_invalid_token(&get(&app, "/me", Some(issuer.token().expired().bearer())).await);
     assert_invalid_token(&get(&app, "/me", Some(issuer.token().without("exp").bearer())).await);
     assert_invalid_token(&get(&app, "/me", Some(issuer.token().audience("other").bearer())).await);
-    assert_invalid_token(&get(&app, "/me", Some(issuer.token().not_before(std::time::Duration::from_secs(600)).bearer())).await);
+    assert_invalid_token(
+        &get(
+            &app,
+            "/me",
+            Some(issuer.token().not_before(std::time::Duration::from_secs(600)).bearer()),
+        )
+        .await,
+    );
     assert_allowed(&get(&app, "/me", Some(issuer.token().subject("ada").bearer())).await);
-    assert_forbidden(&get(&app, "/orders", Some(issuer.token().scopes(["profile"]).bearer())).await, Some("orders:read"));
+    assert_forbidden(
+        &get(&app, "/orders", Some(issuer.token().scopes(["profile"]).bearer())).await,
+        Some("orders:read"),
+    );
     assert_allowed(&get(&app, "/orders", Some(issuer.token().scopes(["orders:read"]).bearer())).await);
     // Another issuer's tokens do not pass.
     let stranger = TestIssuer::new(Algorithm::PS256).with_issuer("https://elsewhere.test");
@@ -64,7 +77,9 @@ fn assertions_fail_with_a_readable_message() {
 }
 
 fn tampered(warden: Warden, layer: fn(Response) -> Response) -> Router {
-    quickstart::routes().with_state(warden).layer(axum::middleware::map_response(async move |r: Response| layer(r)))
+    quickstart::routes()
+        .with_state(warden)
+        .layer(axum::middleware::map_response(move |r: Response| async move { layer(r) }))
 }
 
 #[tokio::test]
@@ -74,7 +89,9 @@ async fn the_audit_catches_a_layer_that_turns_401_into_a_redirect() {
         if response.status() == StatusCode::UNAUTHORIZED {
             let mut redirect = Response::new(Body::empty());
             *redirect.status_mut() = StatusCode::FOUND;
-            redirect.headers_mut().insert("location", HeaderValue::from_static("/login"));
+            redirect
+                .headers_mut()
+                .insert("location", HeaderValue::from_static("/login"));
             return redirect;
         }
         response
@@ -83,9 +100,19 @@ async fn the_audit_catches_a_layer_that_turns_401_into_a_redirect() {
     assert!(!report.is_clean());
     // Every guarded route, for both the missing and the expired token; nothing else.
     assert_eq!(report.findings.len(), 6 * 2, "{report}");
-    assert!(report.findings.iter().all(|f| matches!(f.probe, Probe::NoToken | Probe::Expired) && f.got.starts_with("302")));
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| matches!(f.probe, Probe::NoToken | Probe::Expired) && f.got.starts_with("302"))
+    );
     let text = report.to_string();
-    assert!(text.contains("| GET | /admin | role: admin | no token | 401 with a bare Bearer challenge | 302 no challenge |"), "{text}");
+    assert!(
+        text.contains(
+            "| GET | /admin | role: admin | no token | 401 with a bare Bearer challenge | 302 no challenge |"
+        ),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -98,7 +125,12 @@ async fn the_audit_catches_a_layer_that_turns_403_into_200() {
         response
     });
     let report = audit(&router, &issuer).await;
-    let lacking: Vec<&str> = report.findings.iter().filter(|f| f.probe == Probe::Lacking).map(|f| f.path.as_str()).collect();
+    let lacking: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.probe == Probe::Lacking)
+        .map(|f| f.path.as_str())
+        .collect();
     assert_eq!(lacking, ["/admin", "/articles", "/audit", "/orders"], "{report}");
     assert_eq!(report.findings.len(), 4);
 }

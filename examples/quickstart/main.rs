@@ -47,9 +47,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let addr = std::env::var("QUICKSTART_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
-    let demo = axum_warden::env::KEY_SOURCES.iter().all(|name| std::env::var_os(name).is_none());
+    let demo = axum_warden::env::KEY_SOURCES
+        .iter()
+        .all(|name| std::env::var_os(name).is_none());
     let warden = if demo {
-        Warden::builder().hmac_secret(DEMO_SECRET).issuer(DEMO_ISSUER).audience(DEMO_AUDIENCE).build()?
+        Warden::builder()
+            .hmac_secret(DEMO_SECRET)
+            .issuer(DEMO_ISSUER)
+            .audience(DEMO_AUDIENCE)
+            .build()?
     } else {
         Warden::from_env()?
     };

@@ -66,4 +66,3 @@ pub fn routes() -> Router<Warden> {
         .route("/audit", get(audit))
         .route("/orders", get(orders))
 }
-

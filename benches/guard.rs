@@ -1,0 +1,304 @@
+//! The cost of declaring access, beside its baselines in the same run.
+//!
+//! `cargo bench --bench guard` runs every case through a real `axum::Router` with
+//! `tower::ServiceExt::oneshot` and prints the ratios the performance budget is stated in
+//! (see `benches/README.md`).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use axum_warden::{Algorithm, Warden, requires_auth, requires_role};
+use criterion::{Criterion, criterion_group};
+use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
+use serde::Deserialize;
+use serde_json::json;
+use tower::ServiceExt as _;
+
+const ISSUER: &str = "https://issuer.bench";
+const AUDIENCE: &str = "bench-api";
+const SECRET: &[u8] = b"benchmark secret, at least thirty-two bytes long";
+
+fn key_path(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/keys")
+        .join(name)
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(key_path(name)).expect("test key")
+}
+
+/// One algorithm's keys and tokens.
+struct Setup {
+    alg: Algorithm,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    warden: Warden,
+}
+
+impl Setup {
+    fn new(alg: Algorithm) -> Self {
+        axum_warden::install_crypto_provider();
+        let (encoding, decoding, builder) = match alg {
+            Algorithm::HS256 => (
+                EncodingKey::from_secret(SECRET),
+                DecodingKey::from_secret(SECRET),
+                Warden::builder().hmac_secret(SECRET),
+            ),
+            Algorithm::RS256 => (
+                EncodingKey::from_rsa_pem(&read("rsa.key")).expect("rsa"),
+                DecodingKey::from_rsa_pem(&read("rsa.pub")).expect("rsa"),
+                Warden::builder().public_key_pem(read("rsa.pub")),
+            ),
+            Algorithm::ES256 => (
+                EncodingKey::from_ec_pem(&read("ec256.key")).expect("ec"),
+                DecodingKey::from_ec_pem(&read("ec256.pub")).expect("ec"),
+                Warden::builder().public_key_pem(read("ec256.pub")),
+            ),
+            _ => (
+                EncodingKey::from_ed_pem(&read("ed25519.key")).expect("ed"),
+                DecodingKey::from_ed_pem(&read("ed25519.pub")).expect("ed"),
+                Warden::builder().public_key_pem(read("ed25519.pub")),
+            ),
+        };
+        let warden = builder
+            .issuer(ISSUER)
+            .audience(AUDIENCE)
+            .algorithms([alg])
+            .build()
+            .expect("valid");
+        Self {
+            alg,
+            encoding,
+            decoding,
+            warden,
+        }
+    }
+
+    /// A fresh token each call (distinct `jti`), so the verified-token cache cannot help.
+    fn token(&self, roles: &[&str], n: u64) -> String {
+        let exp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs()
+            + 3600;
+        let claims = json!({"sub": "bench", "iss": ISSUER, "aud": AUDIENCE, "exp": exp, "roles": roles, "jti": n});
+        jsonwebtoken::encode(&Header::new(self.alg), &claims, &self.encoding).expect("signs")
+    }
+}
+
+// ---- the hand-written baseline: what an application writes without this crate ----
+
+#[derive(Clone)]
+struct HandState {
+    key: DecodingKey,
+    validation: Validation,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandClaims {
+    sub: String,
+    roles: Vec<String>,
+}
+
+struct HandUser(#[allow(dead_code)] HandClaims);
+
+impl<S> FromRequestParts<S> for HandUser
+where
+    HandState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, StatusCode> {
+        let state = HandState::from_ref(state);
+        let header = parts.headers.get("authorization").ok_or(StatusCode::UNAUTHORIZED)?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .ok_or(StatusCode::UNAUTHORIZED)?;
+        let data = jsonwebtoken::decode::<HandClaims>(token, &state.key, &state.validation)
+            .map_err(|_| StatusCode::UNAUTHORIZED)?;
+        Ok(Self(data.claims))
+    }
+}
+
+async fn hand_written(_: HandUser) -> &'static str {
+    "ok"
+}
+
+async fn bare() -> &'static str {
+    "ok"
+}
+
+#[requires_auth]
+async fn guarded() -> &'static str {
+    "ok"
+}
+
+#[requires_role("admin")]
+async fn admin_only() -> &'static str {
+    "ok"
+}
+
+fn request(path: &str, token: Option<&str>) -> Request<Body> {
+    let mut r = Request::get(path);
+    if let Some(t) = token {
+        r = r.header("authorization", format!("Bearer {t}"));
+    }
+    r.body(Body::empty()).expect("request")
+}
+
+fn hand_router(setup: &Setup) -> Router {
+    let mut validation = Validation::new(setup.alg);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[AUDIENCE]);
+    Router::new().route("/hand", get(hand_written)).with_state(HandState {
+        key: setup.decoding.clone(),
+        validation,
+    })
+}
+
+fn warden_router(setup: &Setup) -> Router {
+    axum_warden::Router::new()
+        .route("/guarded", axum_warden::routing::get(guarded))
+        .route("/admin", axum_warden::routing::get(admin_only))
+        .with_state(setup.warden.clone())
+        .into()
+}
+
+fn run(rt: &tokio::runtime::Runtime, app: &Router, req: Request<Body>, want: StatusCode) {
+    let status = rt.block_on(app.clone().oneshot(req)).expect("infallible").status();
+    debug_assert_eq!(status, want);
+    black_box(status);
+}
+
+fn benches(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let bare_app = Router::new().route("/bare", get(bare));
+    c.bench_function("bare handler", |b| {
+        b.iter(|| run(&rt, &bare_app, request("/bare", None), StatusCode::OK));
+    });
+
+    for alg in [Algorithm::HS256, Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA] {
+        let setup = Setup::new(alg);
+        let hand = hand_router(&setup);
+        let warden = warden_router(&setup);
+        // Pre-minted distinct tokens: signing is not what is measured.
+        let fresh: Vec<String> = (0..2_000).map(|n| setup.token(&["admin"], n)).collect();
+        let repeated = setup.token(&["admin"], u64::MAX);
+        let mut group = c.benchmark_group(format!("{alg:?}"));
+        group.bench_function("hand-written jsonwebtoken extractor", |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % fresh.len();
+                run(&rt, &hand, request("/hand", Some(&fresh[i])), StatusCode::OK);
+            });
+        });
+        group.bench_function("warden, first sight", |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % fresh.len();
+                run(&rt, &warden, request("/guarded", Some(&fresh[i])), StatusCode::OK);
+            });
+        });
+        group.bench_function("warden, repeated token", |b| {
+            b.iter(|| run(&rt, &warden, request("/guarded", Some(&repeated)), StatusCode::OK));
+        });
+        group.finish();
+    }
+
+    let setup = Setup::new(Algorithm::HS256);
+    let warden = warden_router(&setup);
+    let mut tampered = setup.token(&["admin"], 1);
+    tampered.pop();
+    tampered.push('A');
+    let viewer = setup.token(&["viewer"], 2);
+    let mut group = c.benchmark_group("refusals");
+    group.bench_function("401 no credentials", |b| {
+        b.iter(|| run(&rt, &warden, request("/guarded", None), StatusCode::UNAUTHORIZED));
+    });
+    group.bench_function("401 bad signature", |b| {
+        b.iter(|| {
+            run(
+                &rt,
+                &warden,
+                request("/guarded", Some(&tampered)),
+                StatusCode::UNAUTHORIZED,
+            )
+        });
+    });
+    group.bench_function("403 missing role", |b| {
+        b.iter(|| run(&rt, &warden, request("/admin", Some(&viewer)), StatusCode::FORBIDDEN));
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = guard;
+    config = Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    targets = benches
+}
+
+fn main() {
+    guard();
+    Criterion::default().final_summary();
+    ratios::print();
+}
+
+/// Reads criterion's estimates back and prints the budget ratios.
+mod ratios {
+    fn median_ns(id: &str) -> Option<f64> {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("../criterion")
+            .join(id)
+            .join("new/estimates.json");
+        let text = std::fs::read_to_string(dir).ok()?;
+        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+        v["median"]["point_estimate"].as_f64()
+    }
+
+    pub(super) fn print() {
+        let Some(bare) = median_ns("bare handler") else {
+            println!("no criterion estimates found; ratios skipped");
+            return;
+        };
+        println!("\n| case | median | × bare | × hand-written | budget |\n|---|---|---|---|---|");
+        for alg in ["HS256", "RS256", "ES256", "EdDSA"] {
+            let hand = median_ns(&format!("{alg}/hand-written jsonwebtoken extractor"));
+            for (case, budget) in [
+                ("warden, first sight", "≤ 1.0× hand-written (HS256)"),
+                ("warden, repeated token", "≤ 1.6× bare"),
+            ] {
+                if let Some(t) = median_ns(&format!("{alg}/{case}")) {
+                    let vs_hand = hand.map_or("-".to_owned(), |h| format!("{:.2}", t / h));
+                    println!(
+                        "| {alg} {case} | {:.0} ns | {:.2} | {vs_hand} | {budget} |",
+                        t,
+                        t / bare
+                    );
+                }
+            }
+            if let Some(h) = hand {
+                println!("| {alg} hand-written | {h:.0} ns | {:.2} | 1.00 | |", h / bare);
+            }
+        }
+        for (case, budget) in [
+            ("401 no credentials", "≤ 1.1× bare"),
+            ("401 bad signature", ""),
+            ("403 missing role", ""),
+        ] {
+            if let Some(t) = median_ns(&format!("refusals/{case}")) {
+                println!("| {case} | {t:.0} ns | {:.2} | | {budget} |", t / bare);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! One `tracing` event per denial, with route, method, reason and subject, never the token.
+
+mod tokens;
+
+use std::sync::{Arc, Mutex};
+
+use axum_warden::Algorithm;
+use tokens::{Runs, app, call, get_with, mint, send, warden};
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, SubscriberExt as _};
+
+#[derive(Clone, Default)]
+struct Events(Arc<Mutex<Vec<(tracing::Level, String)>>>);
+
+struct Fields(String);
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!("{}={:?} ", field.name(), value));
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push_str(&format!("{}={} ", field.name(), value));
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Events {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() == "axum_warden" {
+            let mut fields = Fields(String::new());
+            event.record(&mut fields);
+            self.0.lock().expect("lock").push((*event.metadata().level(), fields.0));
+        }
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn each_denial_is_one_event_without_the_token() {
+    let events = Events::default();
+    let subscriber = tracing_subscriber::registry().with(events.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let runs = Runs::default();
+    let app = app(warden(Algorithm::HS256), &runs);
+    let editor = mint(Algorithm::HS256, &["editor"]);
+    let admin = mint(Algorithm::HS256, &["admin"]);
+    let mut expired = mint(Algorithm::HS256, &["admin"]);
+    expired.push('x');
+
+    send(&app, get_with("/admin", None)).await;
+    call(&app, "/admin", &expired).await;
+    call(&app, "/admin", &editor).await;
+    call(&app, "/admin", &admin).await;
+
+    let events = events.0.lock().expect("lock").clone();
+    let denials: Vec<&String> = events
+        .iter()
+        .filter(|(l, _)| *l == tracing::Level::INFO)
+        .map(|(_, f)| f)
+        .collect();
+    assert_eq!(denials.len(), 3, "{events:#?}");
+    assert!(
+        denials[0].contains("reason=missing_credentials") && denials[0].contains("route=/admin"),
+        "{}",
+        denials[0]
+    );
+    assert!(denials[0].contains("method=GET"), "{}", denials[0]);
+    assert!(
+        denials[1].contains("reason=bad_signature") || denials[1].contains("reason=malformed_token"),
+        "{}",
+        denials[1]
+    );
+    assert!(denials[2].contains("reason=insufficient_scope subject=alice"), "{}", denials[2]);
+    assert!(!denials[0].contains("subject="), "no subject before verification: {}", denials[0]);
+    let allows: Vec<_> = events.iter().filter(|(l, _)| *l == tracing::Level::DEBUG).collect();
+    assert_eq!(allows.len(), 1, "{events:#?}");
+    for (_, fields) in &events {
+        for token in [&editor, &admin, &expired] {
+            assert!(
+                !fields.contains(&token[..token.len() / 2]),
+                "a token leaked into {fields}"
+            );
+        }
+    }
+}
