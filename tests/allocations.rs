@@ -1,0 +1,71 @@
+//! The refusal of a request without credentials allocates nothing before the response is
+//! built: an anonymous flood costs the server no heap traffic in the guard.
+
+use std::future::Future as _;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use axum::extract::FromRequestParts as _;
+use axum_warden::__private::{Guard, HandlerInfo, Match, Policy, Protected, Requirement};
+use axum_warden::{Rejection, Warden};
+
+#[global_allocator]
+static ALLOCATOR: dhat::Alloc = dhat::Alloc;
+
+struct Admins;
+
+impl Policy for Admins {
+    type Kind = Protected;
+    const REQUIREMENT: Requirement = Requirement::Roles {
+        mode: Match::Any,
+        names: &["admin"],
+    };
+    const HANDLER: HandlerInfo = HandlerInfo {
+        name: "admins",
+        module: module_path!(),
+        file: file!(),
+        line: line!(),
+    };
+}
+
+/// Blocks allocated while `f` runs. The test binary has this one test, so no other
+/// thread allocates meanwhile.
+fn allocations_during<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    let before = dhat::HeapStats::get().total_blocks;
+    let out = f();
+    (out, dhat::HeapStats::get().total_blocks - before)
+}
+
+fn guard_once(parts: &mut http::request::Parts, warden: &Warden) -> Result<Guard<Admins>, Rejection> {
+    let mut cx = Context::from_waker(Waker::noop());
+    let future = pin!(Guard::<Admins>::from_request_parts(parts, warden));
+    match future.poll(&mut cx) {
+        Poll::Ready(result) => result,
+        Poll::Pending => panic!("the guard waits for nothing on this path"),
+    }
+}
+
+#[test]
+fn refusing_a_request_without_credentials_allocates_nothing() {
+    let _profiler = dhat::Profiler::builder().testing().build();
+    let warden = Warden::builder().hmac_secret(vec![7; 32]).build().expect("valid");
+    let (mut parts, ()) = http::Request::get("/admin").body(()).expect("request").into_parts();
+    let mut other_scheme = parts.clone();
+    other_scheme.headers.insert(
+        "authorization",
+        http::HeaderValue::from_static("Basic YWxhZGRpbjpvcGVuc2VzYW1l"),
+    );
+
+    // Warm up lazily initialised statics (tracing's callsite registration).
+    let _ = guard_once(&mut parts.clone(), &warden);
+
+    for parts in [&mut parts, &mut other_scheme] {
+        let (result, count) = allocations_during(|| guard_once(parts, &warden));
+        let rejection = result.expect_err("refused");
+        assert_eq!(rejection.status(), http::StatusCode::UNAUTHORIZED);
+        assert_eq!(count, 0, "the guard allocated {count} times before the response");
+        // Building the response is allowed to allocate, and it does: check it is counted.
+        let (_response, count) = allocations_during(|| axum::response::IntoResponse::into_response(rejection));
+        assert!(count > 0);
+    }
+}
