@@ -1,4 +1,4 @@
-//! Declarative, deny-by-default access control for [axum] handlers.
+//! Declarative, deny-by-default access control for [axum](https://docs.rs/axum) handlers.
 //!
 //! A handler says what it needs in one attribute; the attribute injects a guard that runs
 //! before every other extractor and answers **401** when identity is missing or invalid
@@ -50,8 +50,8 @@
 pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
 #[doc(inline)]
 pub use axum_warden_runtime::{
-    Algorithm, AuthError, Authenticator, Challenge, Claims, ConfigError, Guard, Identity, IdentityBuilder,
-    InvalidRequest, Match, MethodRouter, Rejection, Requirement, RouteRow, RouteTable, Router, SnapshotError,
+    Algorithm, AuthError, Authenticator, CacheStats, Challenge, Claims, ConfigError, Guard, Identity, IdentityBuilder,
+    InvalidRequest, KeyFetchError, Match, MethodRouter, Rejection, Requirement, RouteRow, RouteTable, Router, SnapshotError,
     TokenError, UPDATE_SNAPSHOTS_ENV, Warden, WardenBuilder, env, install_crypto_provider, routing,
 };
 

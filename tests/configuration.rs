@@ -193,9 +193,100 @@ fn jwks_documents_bind_each_key_to_its_algorithm() {
 }
 
 #[test]
-fn remote_sources_are_refused_clearly_until_supported() {
-    let err = from(&[("WARDEN_JWKS_URL", "https://idp.example/jwks")]).expect_err("unsupported");
-    assert!(err.to_string().starts_with("WARDEN_JWKS_URL: "), "{err}");
+fn remote_sources_build_without_touching_the_network() {
+    // Nothing listens at these addresses: `build` checks the URL and fetches nothing.
+    for (name, value) in [
+        ("WARDEN_JWKS_URL", "https://idp.example/jwks"),
+        ("WARDEN_JWKS_URL", "http://127.0.0.1:9/jwks"),
+        ("WARDEN_OIDC_ISSUER_URL", "https://idp.example/realms/shop"),
+        ("WARDEN_OIDC_ISSUER_URL", "https://tenant.auth0.example/"),
+    ] {
+        let warden =
+            from(&[(name, value), ("WARDEN_AUDIENCE", "api")]).unwrap_or_else(|e| panic!("{name}={value}: {e}"));
+        assert_eq!(warden.cache_stats().misses, 0);
+    }
+    assert!(
+        from(&[
+            ("WARDEN_JWKS_URL", "https://idp.example/jwks"),
+            ("WARDEN_JWT_ALGORITHMS", "RS256,ES256,EdDSA")
+        ])
+        .is_ok()
+    );
+}
+
+/// Variables, the expected start of the message, and a phrase it contains.
+type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+
+#[test]
+fn bad_remote_sources_name_the_variable() {
+    let cases: Vec<Case<'_>> = vec![
+        (
+            vec![("WARDEN_JWKS_URL", "idp.example/jwks")],
+            "WARDEN_JWKS_URL: ",
+            "is not a URL",
+        ),
+        (vec![("WARDEN_JWKS_URL", "")], "WARDEN_JWKS_URL: ", "empty"),
+        (
+            vec![("WARDEN_JWKS_URL", "http://idp.example/jwks")],
+            "WARDEN_JWKS_URL: ",
+            "keys must come over https",
+        ),
+        (
+            vec![("WARDEN_JWKS_URL", "https://user:secret@idp.example/jwks")],
+            "WARDEN_JWKS_URL: ",
+            "credentials",
+        ),
+        (
+            vec![("WARDEN_OIDC_ISSUER_URL", "ftp://idp.example")],
+            "WARDEN_OIDC_ISSUER_URL: ",
+            "is not https",
+        ),
+        (
+            vec![("WARDEN_OIDC_ISSUER_URL", "https://idp.example/?tenant=1")],
+            "WARDEN_OIDC_ISSUER_URL: ",
+            "an issuer has no query",
+        ),
+        (
+            vec![
+                ("WARDEN_JWKS_URL", "https://idp.example/jwks"),
+                ("WARDEN_OIDC_ISSUER_URL", "https://idp.example"),
+            ],
+            "WARDEN_JWKS_URL and WARDEN_OIDC_ISSUER_URL",
+            "exactly one key source",
+        ),
+        (
+            vec![
+                ("WARDEN_JWKS_URL", "https://idp.example/jwks"),
+                ("WARDEN_JWT_ALGORITHMS", "RS256,HS256"),
+            ],
+            "WARDEN_JWT_ALGORITHMS: ",
+            "HS256 cannot be verified with a published key set",
+        ),
+    ];
+    for (vars, prefix, needle) in cases {
+        let message = from(&vars).expect_err(needle).to_string();
+        assert!(message.starts_with(prefix), "{vars:?}: {message}");
+        assert!(message.contains(needle), "{vars:?}: {message}");
+    }
+}
+
+#[test]
+fn remote_settings_are_checked_at_build() {
+    let base = || Warden::builder().jwks_url("https://idp.example/jwks");
+    let message = |b: axum_warden::WardenBuilder| b.build().expect_err("invalid").to_string();
+    assert!(message(base().key_fetch_timeout(std::time::Duration::ZERO)).starts_with("key_fetch_timeout: "));
+    assert!(
+        message(base().key_refresh_bounds(std::time::Duration::from_secs(60), std::time::Duration::from_secs(1)))
+            .starts_with("key_refresh_bounds: ")
+    );
+    assert!(message(Warden::builder().jwks_url("http://keycloak:8080/jwks")).starts_with("jwks_url: "));
+    assert!(
+        Warden::builder()
+            .jwks_url("http://keycloak:8080/jwks")
+            .allow_plain_http(true)
+            .build()
+            .is_ok()
+    );
 }
 
 #[tokio::test]

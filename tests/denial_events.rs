@@ -70,8 +70,16 @@ async fn each_denial_is_one_event_without_the_token() {
         "{}",
         denials[1]
     );
-    assert!(denials[2].contains("reason=insufficient_scope subject=alice"), "{}", denials[2]);
-    assert!(!denials[0].contains("subject="), "no subject before verification: {}", denials[0]);
+    assert!(
+        denials[2].contains("reason=insufficient_scope subject=alice"),
+        "{}",
+        denials[2]
+    );
+    assert!(
+        !denials[0].contains("subject="),
+        "no subject before verification: {}",
+        denials[0]
+    );
     let allows: Vec<_> = events.iter().filter(|(l, _)| *l == tracing::Level::DEBUG).collect();
     assert_eq!(allows.len(), 1, "{events:#?}");
     for (_, fields) in &events {

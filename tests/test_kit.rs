@@ -79,7 +79,9 @@ fn assertions_fail_with_a_readable_message() {
 fn tampered(warden: Warden, layer: fn(Response) -> Response) -> Router {
     quickstart::routes()
         .with_state(warden)
-        .layer(axum::middleware::map_response(move |r: Response| async move { layer(r) }))
+        .layer(axum::middleware::map_response(
+            move |r: Response| async move { layer(r) },
+        ))
 }
 
 #[tokio::test]

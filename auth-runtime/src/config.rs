@@ -5,18 +5,21 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::response::Response;
 use http::request::Parts;
 use jsonwebtoken::Algorithm;
 
+use crate::cache::{CacheStats, DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
 use crate::credentials;
 use crate::error::AuthError;
 use crate::identity::Identity;
-use crate::jwt::{self, ClaimPath, Rules};
+use crate::jwt::{ClaimPath, Rules};
 use crate::keys::{self, KeySet, KeySource};
 use crate::rejection::{Challenges, Rejection};
+use crate::remote::{self, KeyFetchError, Locator};
+use crate::verify::JwtVerifier;
 
 /// Default cap on a bearer token's length, checked before any decoding.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8 * 1024;
@@ -35,9 +38,11 @@ pub mod env {
     pub const JWT_PUBLIC_KEY_FILE: &str = "WARDEN_JWT_PUBLIC_KEY_FILE";
     /// Path of a JWKS document.
     pub const JWKS_FILE: &str = "WARDEN_JWKS_FILE";
-    /// URL of a JWKS document.
+    /// URL of a JWKS document, fetched and refreshed at run time (https; http only for
+    /// loopback hosts). See [`WardenBuilder::jwks_url`](crate::WardenBuilder::jwks_url).
     pub const JWKS_URL: &str = "WARDEN_JWKS_URL";
-    /// Issuer URL for OpenID Connect discovery.
+    /// Issuer URL for OpenID Connect discovery; also the required `iss` unless
+    /// [`ISSUER`] says otherwise. See [`WardenBuilder::oidc_issuer`](crate::WardenBuilder::oidc_issuer).
     pub const OIDC_ISSUER_URL: &str = "WARDEN_OIDC_ISSUER_URL";
     /// Comma-separated accepted algorithms (`RS256,PS256`).
     pub const JWT_ALGORITHMS: &str = "WARDEN_JWT_ALGORITHMS";
@@ -171,15 +176,11 @@ struct Inner {
     renderer: Option<Renderer>,
 }
 
+// One per warden, behind its `Arc`: boxing the large variant would only add a hop per request.
+#[allow(clippy::large_enum_variant)]
 enum Source {
-    Jwt(JwtSource),
+    Jwt(JwtVerifier),
     Custom(Arc<dyn DynAuthenticator>),
-}
-
-struct JwtSource {
-    keys: KeySource,
-    algorithms: Vec<Algorithm>,
-    rules: Rules,
 }
 
 type Renderer = Arc<dyn Fn(&Rejection) -> Response + Send + Sync>;
@@ -237,12 +238,21 @@ impl<A: Authenticator> DynAuthenticator for A {
 }
 
 impl Warden {
+    fn new(source: Source, realm: String, challenges: Challenges, renderer: Option<Renderer>) -> Self {
+        Self(Arc::new(Inner {
+            source,
+            realm,
+            challenges,
+            renderer,
+        }))
+    }
+
     /// Starts a configuration.
     pub fn builder() -> WardenBuilder {
         WardenBuilder::default()
     }
 
-    /// Reads the configuration from the `WARDEN_*` environment variables (see [`env`]).
+    /// Reads the configuration from the `WARDEN_*` environment variables (see [`env`](crate::env)).
     ///
     /// # Errors
     /// A [`ConfigError`] naming the variable at fault.
@@ -286,6 +296,10 @@ impl Warden {
 
     /// Authenticates a request head without checking any requirement.
     ///
+    /// For a remote key source ([`jwks_url`](WardenBuilder::jwks_url),
+    /// [`oidc_issuer`](WardenBuilder::oidc_issuer)) this may wait for a key fetch: the
+    /// first one, or one triggered by an unknown `kid`, never longer than the fetch timeout.
+    ///
     /// # Errors
     /// The [`AuthError`] the guard would answer with.
     pub async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
@@ -293,29 +307,83 @@ impl Warden {
             Source::Custom(auth) => auth.authenticate(parts).await,
             Source::Jwt(jwt) => {
                 let token = credentials::bearer(&parts.headers, jwt.rules.max_token_bytes)?;
-                self.verify_token(token.0)
+                jwt.verify(token.0).await
             }
         }
     }
 
-    /// Verifies a bearer token (without the `Bearer ` prefix) into an identity.
+    /// Verifies a bearer token (without the `Bearer ` prefix) as the guard does: through
+    /// the verified-token cache, fetching keys when a remote key source needs to.
     ///
     /// # Errors
-    /// [`AuthError::InvalidToken`] with the reason, or [`AuthError::MissingCredentials`]
-    /// when this warden uses a custom authenticator and verifies no tokens.
-    pub fn verify_token(&self, token: &str) -> Result<Identity, AuthError> {
-        let Source::Jwt(jwt) = &self.0.source else {
-            return Err(AuthError::MissingCredentials);
-        };
-        let parsed = jwt::parse(token, &jwt.algorithms, jwt.rules.max_token_bytes).map_err(AuthError::InvalidToken)?;
-        parsed
-            .verify(jwt.keys.current(), &jwt.rules, unix_now())
-            .map_err(AuthError::InvalidToken)
+    /// [`AuthError::InvalidToken`] with the reason, [`AuthError::Unavailable`] when a
+    /// remote key source cannot provide the key, or [`AuthError::MissingCredentials`] when
+    /// this warden uses a custom authenticator and verifies no tokens.
+    pub async fn authenticate_token(&self, token: &str) -> Result<Identity, AuthError> {
+        match &self.0.source {
+            Source::Jwt(jwt) => jwt.verify(token).await,
+            Source::Custom(_) => Err(AuthError::MissingCredentials),
+        }
     }
-}
 
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    /// Verifies a bearer token (without the `Bearer ` prefix) into an identity, through
+    /// the verified-token cache, without ever waiting for the network.
+    ///
+    /// With a remote key source it uses the keys fetched so far: before the first fetch
+    /// completed it answers [`AuthError::Unavailable`] (and starts the fetch when called
+    /// inside a Tokio runtime); an unknown `kid` starts a refresh for later calls. Use
+    /// [`authenticate_token`](Self::authenticate_token) to wait for it instead.
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidToken`] with the reason, [`AuthError::Unavailable`] as above, or
+    /// [`AuthError::MissingCredentials`] when this warden uses a custom authenticator and
+    /// verifies no tokens.
+    pub fn verify_token(&self, token: &str) -> Result<Identity, AuthError> {
+        match &self.0.source {
+            Source::Jwt(jwt) => jwt.verify_now(token),
+            Source::Custom(_) => Err(AuthError::MissingCredentials),
+        }
+    }
+
+    /// Fetches the key set of a remote key source now, instead of on the first request,
+    /// and starts its background refresh. Other key sources are always ready.
+    ///
+    /// [`WardenBuilder::build`] never touches the network, so it works outside an async
+    /// runtime; call this from one at startup to fail fast (or to log and serve 503s until
+    /// the provider answers: the warden keeps trying on its own).
+    ///
+    /// ```no_run
+    /// # async fn start() -> Result<(), Box<dyn std::error::Error>> {
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder()
+    ///     .oidc_issuer("https://login.example.com/realms/shop")
+    ///     .audience("orders-api")
+    ///     .build()?;
+    /// warden.ready().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Why the key set could not be fetched.
+    pub async fn ready(&self) -> Result<(), KeyFetchError> {
+        match &self.0.source {
+            Source::Jwt(jwt) => jwt.ready().await,
+            Source::Custom(_) => Ok(()),
+        }
+    }
+
+    /// Hits and misses of the verified-token cache (see [`CacheStats`]).
+    ///
+    /// Every JWT key source has a cache of [`token_cache_capacity`](WardenBuilder::token_cache_capacity)
+    /// tokens; a warden with a custom authenticator, or a capacity of 0, reports zeros.
+    #[must_use]
+    pub fn cache_stats(&self) -> CacheStats {
+        match &self.0.source {
+            Source::Jwt(jwt) => jwt.cache_stats(),
+            Source::Custom(_) => CacheStats::default(),
+        }
+    }
 }
 
 /// A key source as configured, before loading.
@@ -325,7 +393,8 @@ enum KeyInput {
     Pem(Vec<u8>),
     JwksFile(PathBuf),
     Jwks(Vec<u8>),
-    Remote(&'static str),
+    JwksUrl(String),
+    OidcIssuer(String),
     Custom(Arc<dyn DynAuthenticator>),
 }
 
@@ -345,6 +414,8 @@ pub struct WardenBuilder {
     realm: Option<(String, &'static str)>,
     max_token_bytes: Option<usize>,
     renderer: Option<Renderer>,
+    remote: remote::Options,
+    token_cache_capacity: Option<u64>,
 }
 
 impl WardenBuilder {
@@ -379,6 +450,91 @@ impl WardenBuilder {
     pub fn jwks_file(mut self, path: impl AsRef<Path>) -> Self {
         self.keys
             .push((KeyInput::JwksFile(path.as_ref().to_owned()), "jwks_file"));
+        self
+    }
+
+    /// Verifies tokens with the keys of the JWKS document at `url`, fetched at run time.
+    ///
+    /// [`build`](Self::build) only checks the URL (https; http is accepted for loopback
+    /// hosts, or after [`allow_plain_http`](Self::allow_plain_http)). The first fetch
+    /// happens on the first request, or at [`Warden::ready`]; a background task (on the
+    /// Tokio runtime that serves requests) then refreshes the set every `max-age` of the
+    /// response, clamped to [`key_refresh_bounds`](Self::key_refresh_bounds) (every
+    /// [`key_refresh_interval`](Self::key_refresh_interval) without one). A token whose
+    /// `kid` is not in the set triggers a refresh, at most once per
+    /// [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval). Without any
+    /// key set yet, or with the provider down and an unknown `kid`, requests get 503 with
+    /// `Retry-After`, never access; known keys keep working while the provider is down.
+    ///
+    /// Keys are bound to their `alg` (or the one their type implies); symmetric keys,
+    /// encryption keys and keys of algorithms not configured are skipped with a log line.
+    pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
+        self.keys.push((KeyInput::JwksUrl(url.into()), "jwks_url"));
+        self
+    }
+
+    /// Verifies tokens with the keys of an OpenID provider, found through discovery:
+    /// `<issuer>/.well-known/openid-configuration` names the `jwks_uri`, which is then
+    /// used as with [`jwks_url`](Self::jwks_url).
+    ///
+    /// The document's `issuer` must equal `issuer` exactly (a trailing slash matters:
+    /// Auth0 issuers end with one). Unless [`issuer`](Self::issuer) says otherwise, tokens
+    /// must carry this `iss`.
+    pub fn oidc_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.keys.push((KeyInput::OidcIssuer(issuer.into()), "oidc_issuer"));
+        self
+    }
+
+    /// How often a remote key set is refreshed when the provider sends no
+    /// `Cache-Control: max-age` (default 5 minutes).
+    pub fn key_refresh_interval(mut self, interval: Duration) -> Self {
+        self.remote.refresh = Some(interval);
+        self
+    }
+
+    /// Bounds of the refresh interval of a remote key set: a provider's `max-age` is
+    /// clamped into them (default 1 minute to 24 hours).
+    pub fn key_refresh_bounds(mut self, min: Duration, max: Duration) -> Self {
+        self.remote.refresh_bounds = Some((min, max));
+        self
+    }
+
+    /// Least time between two fetches of a remote key set that tokens with an unknown
+    /// `kid` trigger (default 10 s). Requests that arrive while a fetch is in flight wait
+    /// for it; later ones within the interval are judged on the set at hand, so a flood of
+    /// made-up `kid`s costs the provider one request per interval.
+    pub fn unknown_kid_refresh_interval(mut self, interval: Duration) -> Self {
+        self.remote.unknown_kid_interval = Some(interval);
+        self
+    }
+
+    /// Bound on one fetch of a remote key set, discovery included (default 5 s). A request
+    /// waits for a fetch only when it has no key to use, and never longer than this.
+    pub fn key_fetch_timeout(mut self, timeout: Duration) -> Self {
+        self.remote.timeout = Some(timeout);
+        self
+    }
+
+    /// Bound on connecting to a remote key source (default 2 s).
+    pub fn key_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.remote.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Accepts `http://` key-source URLs for any host, not only loopback ones (a provider
+    /// on a private network, such as `http://keycloak:8080` in a compose file). Keys
+    /// fetched over plain HTTP can be replaced by anyone on the path: avoid in production.
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.remote.allow_http = allow;
+        self
+    }
+
+    /// How many verified tokens are kept (default 10 000; 0 turns the cache off).
+    ///
+    /// A token seen before costs a lookup instead of a signature check, while its `exp`
+    /// (plus the leeway) has not passed and the key set has not changed.
+    pub fn token_cache_capacity(mut self, tokens: u64) -> Self {
+        self.token_cache_capacity = Some(tokens);
         self
     }
 
@@ -468,10 +624,11 @@ impl WardenBuilder {
         if let Some(path) = get(env::JWKS_FILE)? {
             b.keys.push((KeyInput::JwksFile(path.into()), env::JWKS_FILE));
         }
-        for name in [env::JWKS_URL, env::OIDC_ISSUER_URL] {
-            if get(name)?.is_some() {
-                b.keys.push((KeyInput::Remote(name), name));
-            }
+        if let Some(url) = get(env::JWKS_URL)? {
+            b.keys.push((KeyInput::JwksUrl(url), env::JWKS_URL));
+        }
+        if let Some(issuer) = get(env::OIDC_ISSUER_URL)? {
+            b.keys.push((KeyInput::OidcIssuer(issuer), env::OIDC_ISSUER_URL));
         }
         if let Some(list) = get(env::JWT_ALGORITHMS)? {
             b.algorithms = parse_algorithms(&list, env::JWT_ALGORITHMS)?;
@@ -537,7 +694,7 @@ impl WardenBuilder {
             setting: roles_setting,
             reason: format!("{roles_path:?} is not a claim path like `roles` or `realm_access.roles`"),
         })?;
-        let rules = Rules {
+        let mut rules = Rules {
             issuer: self.issuer,
             audiences: self.audiences,
             leeway: leeway.as_secs(),
@@ -545,20 +702,42 @@ impl WardenBuilder {
             scopes_claim: self.scopes_claim,
             max_token_bytes: self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
         };
+        let cache = TokenCache::new(
+            self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY),
+            rules.leeway,
+        );
         let set = match input {
             KeyInput::Custom(auth) => {
-                return Ok(Warden(Arc::new(Inner {
-                    source: Source::Custom(auth),
-                    realm,
-                    challenges,
-                    renderer: self.renderer,
-                })));
+                return Ok(Warden::new(Source::Custom(auth), realm, challenges, self.renderer));
             }
-            KeyInput::Remote(name) => {
-                return Err(ConfigError::Unsupported {
-                    setting: name,
-                    reason: "fetching keys over HTTP is not available in this version; download the JWKS and use WARDEN_JWKS_FILE",
-                });
+            KeyInput::JwksUrl(url) => {
+                let locator = Locator::Jwks(remote::parse_url(&url, setting, self.remote.allow_http)?);
+                let jwt = remote::verifier(
+                    locator,
+                    setting,
+                    self.algorithms,
+                    algorithms_setting,
+                    self.remote,
+                    rules,
+                    cache,
+                )?;
+                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, self.renderer));
+            }
+            KeyInput::OidcIssuer(issuer) => {
+                let url = remote::discovery_url(&issuer, setting, self.remote.allow_http)?;
+                let issuer = issuer.trim().to_owned();
+                rules.issuer.get_or_insert_with(|| issuer.clone());
+                let locator = Locator::Discovery { issuer, url };
+                let jwt = remote::verifier(
+                    locator,
+                    setting,
+                    self.algorithms,
+                    algorithms_setting,
+                    self.remote,
+                    rules,
+                    cache,
+                )?;
+                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, self.renderer));
             }
             KeyInput::Secret(secret) => keys::from_secret(&secret, &self.algorithms, setting, algorithms_setting)?,
             KeyInput::Pem(pem) => keys::from_pem(&pem, &self.algorithms, setting, algorithms_setting)?,
@@ -575,16 +754,13 @@ impl WardenBuilder {
                 algorithms.push(alg);
             }
         }
-        Ok(Warden(Arc::new(Inner {
-            source: Source::Jwt(JwtSource {
-                keys: KeySource::Static(Arc::new(set)),
-                algorithms,
-                rules,
-            }),
-            realm,
-            challenges,
-            renderer: self.renderer,
-        })))
+        let jwt = JwtVerifier {
+            keys: KeySource::Static(Arc::new(set)),
+            algorithms,
+            rules,
+            cache,
+        };
+        Ok(Warden::new(Source::Jwt(jwt), realm, challenges, self.renderer))
     }
 }
 

@@ -106,7 +106,7 @@ impl<'de> Visitor<'de> for HeaderVisitor {
         // Headers have a handful of members; a linear scan beats hashing.
         let mut seen: Vec<std::borrow::Cow<'de, str>> = Vec::new();
         while let Some(StrOrString(name)) = map.next_key()? {
-            if seen.iter().any(|s| *s == name) {
+            if seen.contains(&name) {
                 return Err(de::Error::custom(DUPLICATE));
             }
             match &*name {
@@ -325,12 +325,18 @@ mod tests {
         assert!(!h.crit);
         let h = parse_header(br#"{"alg":7,"kid":["x"],"crit":[]}"#).expect("valid");
         assert_eq!((h.alg, h.kid, h.crit), (Some(Err(())), Some(Err(())), true));
-        assert_eq!(parse_header(br#"{"alg":"none","alg":"HS256"}"#), Err(JsonError::DuplicateMember));
+        assert_eq!(
+            parse_header(br#"{"alg":"none","alg":"HS256"}"#),
+            Err(JsonError::DuplicateMember)
+        );
         assert_eq!(parse_header(br#"{"x":1,"\u0078":2}"#), Err(JsonError::DuplicateMember));
         assert_eq!(parse_header(br#"["HS256"]"#), Err(JsonError::NotAnObject));
         assert_eq!(parse_header(br#"{"alg":"HS256"} x"#), Err(JsonError::Syntax));
         assert_eq!(parse_header(b"{\"alg\":\"\xff\"}"), Err(JsonError::Syntax));
-        assert_eq!(parse_header(b"{\"alg\":\"HS256\",\"x\":\"\xff\"}"), Err(JsonError::Syntax));
+        assert_eq!(
+            parse_header(b"{\"alg\":\"HS256\",\"x\":\"\xff\"}"),
+            Err(JsonError::Syntax)
+        );
     }
 
     #[test]

@@ -32,9 +32,10 @@ pub(crate) fn provider() -> &'static CryptoProvider {
     }
 }
 
-/// Makes [`provider`] the process-wide default of `jsonwebtoken`, once.
+/// Makes this build's signature backend (aws-lc-rs when its feature is on, else
+/// RustCrypto) the process-wide default of `jsonwebtoken`, once.
 ///
-/// Verification in this crate never depends on it (verifiers come from [`provider`]
+/// Verification in this crate never depends on it (verifiers come from the backend
 /// directly), but `jsonwebtoken::encode` in the application, its tests or the test kit
 /// does: without a default, `jsonwebtoken` panics when both backends are compiled in.
 /// An application that installed a provider of its own keeps it.
@@ -133,6 +134,11 @@ impl KeySet {
 
     pub(crate) fn algorithms(&self) -> impl Iterator<Item = Algorithm> + '_ {
         self.entries.iter().map(|e| e.algorithm)
+    }
+
+    /// The key ids of the set, for logs.
+    pub(crate) fn kids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.entries.iter().filter_map(|e| e.kid.as_deref())
     }
 
     /// Selects the key for a token header.
@@ -399,17 +405,21 @@ fn jwk_algorithm(jwk: &Jwk, configured: &[Algorithm]) -> Option<Algorithm> {
     }
 }
 
-/// Where keys come from. Static sources are loaded once at startup; remote sources
-/// (JWKS URL, OIDC discovery) will swap their set on refresh behind the same lookup.
+/// Where keys come from: loaded once at startup, or fetched over HTTP (a JWKS URL or
+/// OpenID Connect discovery) and swapped on refresh; see [`remote`](crate::remote).
 #[derive(Debug, Clone)]
 pub(crate) enum KeySource {
     Static(Arc<KeySet>),
+    Remote(crate::remote::RemoteKeys),
 }
 
 impl KeySource {
-    pub(crate) fn current(&self) -> &KeySet {
+    /// The generation of the current key set: constant for static sources, growing with
+    /// every change of a remote one. Cached verifications are valid for one generation.
+    pub(crate) fn generation(&self) -> u64 {
         match self {
-            Self::Static(set) => set,
+            Self::Static(_) => 0,
+            Self::Remote(remote) => remote.generation(),
         }
     }
 }

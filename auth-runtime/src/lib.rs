@@ -25,6 +25,7 @@
 //! # Ok::<(), axum_warden_runtime::ConfigError>(())
 //! ```
 
+mod cache;
 mod config;
 mod credentials;
 mod error;
@@ -34,12 +35,15 @@ mod json;
 mod jwt;
 mod keys;
 mod rejection;
+mod remote;
 mod requirement;
 mod router;
 mod table;
 #[cfg(feature = "test-util")]
 pub mod testing;
+mod verify;
 
+pub use cache::{CacheStats, DEFAULT_TOKEN_CACHE_CAPACITY};
 pub use config::{
     Authenticator, ConfigError, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, MAX_LEEWAY, Warden,
     WardenBuilder, env,
@@ -51,6 +55,10 @@ pub use identity::{Identity, IdentityBuilder};
 pub use jsonwebtoken::Algorithm;
 pub use keys::{MIN_HMAC_SECRET_LEN, install_crypto_provider};
 pub use rejection::{Challenge, Rejection};
+pub use remote::{
+    DEFAULT_KEY_CONNECT_TIMEOUT, DEFAULT_KEY_FETCH_TIMEOUT, DEFAULT_KEY_REFRESH_BOUNDS, DEFAULT_KEY_REFRESH_INTERVAL,
+    DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL, KeyFetchError,
+};
 pub use requirement::{AccessKind, HandlerInfo, Match, Open, Policy, Protected, Requirement};
 pub use router::{GuardedHandler, MethodRouter, Router, routing};
 pub use table::{RouteRow, RouteTable, SnapshotError, UPDATE_SNAPSHOTS_ENV};

@@ -115,7 +115,7 @@ impl Serialize for Access<'_> {
 /// #[requires_role(any("editor", "admin"))]
 /// async fn create() {}
 ///
-/// let table = axum_warden::Router::<()>::new()
+/// let table = axum_warden::Router::<axum_warden::Warden>::new()
 ///     .route("/health", get(health))
 ///     .route("/articles", post(create))
 ///     .route_table();

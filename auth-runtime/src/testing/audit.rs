@@ -81,12 +81,33 @@ impl AuditReport {
 impl fmt::Display for AuditReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.findings.is_empty() {
-            return writeln!(f, "route audit: {} requests, every answer matches the declared access", self.requests);
+            return writeln!(
+                f,
+                "route audit: {} requests, every answer matches the declared access",
+                self.requests
+            );
         }
-        writeln!(f, "route audit: {} of {} requests answered against the declared access", self.findings.len(), self.requests)?;
-        writeln!(f, "| Method | Path | Access | Request | Expected | Got |\n|---|---|---|---|---|---|")?;
+        writeln!(
+            f,
+            "route audit: {} of {} requests answered against the declared access",
+            self.findings.len(),
+            self.requests
+        )?;
+        writeln!(
+            f,
+            "| Method | Path | Access | Request | Expected | Got |\n|---|---|---|---|---|---|"
+        )?;
         for x in &self.findings {
-            writeln!(f, "| {} | {} | {} | {} | {} | {} |", x.method, x.path, x.access, x.probe.as_str(), x.expected, x.got)?;
+            writeln!(
+                f,
+                "| {} | {} | {} | {} | {} | {} |",
+                x.method,
+                x.path,
+                x.access,
+                x.probe.as_str(),
+                x.expected,
+                x.got
+            )?;
         }
         Ok(())
     }
@@ -170,7 +191,14 @@ fn token_for(requirement: &Requirement, probe: Probe, issuer: &TestIssuer) -> Op
     };
     Some(match probe {
         Probe::NoToken => None,
-        Probe::Expired => Some(issuer.token().roles(roles.iter().copied()).scopes(scopes.iter().copied()).expired().bearer()),
+        Probe::Expired => Some(
+            issuer
+                .token()
+                .roles(roles.iter().copied())
+                .scopes(scopes.iter().copied())
+                .expired()
+                .bearer(),
+        ),
         Probe::Lacking => {
             let (mode, names) = match *requirement {
                 Requirement::Roles { mode, names } | Requirement::Scopes { mode, names } => (mode, names),
@@ -182,17 +210,30 @@ fn token_for(requirement: &Requirement, probe: Probe, issuer: &TestIssuer) -> Op
                 Match::All => &names[..names.len().saturating_sub(1)],
             };
             let token = issuer.token();
-            let token = if roles.is_empty() { token.scopes(held.iter().copied()) } else { token.roles(held.iter().copied()) };
+            let token = if roles.is_empty() {
+                token.scopes(held.iter().copied())
+            } else {
+                token.roles(held.iter().copied())
+            };
             Some(token.bearer())
         }
-        Probe::Meeting => Some(issuer.token().roles(roles.iter().copied()).scopes(scopes.iter().copied()).bearer()),
+        Probe::Meeting => Some(
+            issuer
+                .token()
+                .roles(roles.iter().copied())
+                .scopes(scopes.iter().copied())
+                .bearer(),
+        ),
     })
 }
 
 /// What the probe should have produced, when the response is not that.
 fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Option<&'static str> {
     let status = response.status();
-    let challenge = response.headers().get(http::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok());
+    let challenge = response
+        .headers()
+        .get(http::header::WWW_AUTHENTICATE)
+        .and_then(|v| v.to_str().ok());
     let bearer = |error: Option<&str>| {
         challenge.is_some_and(|c| {
             c.starts_with("Bearer ") && error.map_or(!c.contains("error="), |e| c.contains(&format!("error=\"{e}\"")))
@@ -203,7 +244,9 @@ fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Op
         return denied.then_some("neither 401 nor 403");
     }
     match probe {
-        Probe::NoToken => (!(status == StatusCode::UNAUTHORIZED && bearer(None))).then_some("401 with a bare Bearer challenge"),
+        Probe::NoToken => {
+            (!(status == StatusCode::UNAUTHORIZED && bearer(None))).then_some("401 with a bare Bearer challenge")
+        }
         Probe::Expired => (!(status == StatusCode::UNAUTHORIZED && bearer(Some("invalid_token"))))
             .then_some("401 with error=\"invalid_token\""),
         Probe::Lacking => (!(status == StatusCode::FORBIDDEN && bearer(Some("insufficient_scope"))))

@@ -77,7 +77,11 @@ impl TestIssuer {
     /// An issuer signing with `algorithm` and an embedded test key of its family.
     #[must_use]
     pub fn new(algorithm: Algorithm) -> Self {
-        Self { algorithm, issuer: TEST_ISSUER.to_owned(), audience: TEST_AUDIENCE.to_owned() }
+        Self {
+            algorithm,
+            issuer: TEST_ISSUER.to_owned(),
+            audience: TEST_AUDIENCE.to_owned(),
+        }
     }
 
     /// Sets the `iss` of its tokens and of its warden.
@@ -134,7 +138,11 @@ impl TestIssuer {
         claims.insert("aud".into(), json!(self.audience));
         claims.insert("iat".into(), json!(now));
         claims.insert("exp".into(), json!(now + 3600));
-        TokenBuilder { issuer: self, claims, header: Header::new(self.algorithm) }
+        TokenBuilder {
+            issuer: self,
+            claims,
+            header: Header::new(self.algorithm),
+        }
     }
 }
 
@@ -236,7 +244,10 @@ impl TokenBuilder<'_> {
 
 enum KeyPair {
     Secret,
-    Pem { private: &'static [u8], public: &'static [u8] },
+    Pem {
+        private: &'static [u8],
+        public: &'static [u8],
+    },
 }
 
 fn key_pair(algorithm: Algorithm) -> KeyPair {
@@ -262,7 +273,10 @@ fn unix_now() -> u64 {
 }
 
 fn challenge<B>(response: &http::Response<B>) -> Option<&str> {
-    response.headers().get(http::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
+    response
+        .headers()
+        .get(http::header::WWW_AUTHENTICATE)
+        .and_then(|v| v.to_str().ok())
 }
 
 /// Asserts a 401 with a bare `Bearer` challenge (no `error`): no credentials were sent.

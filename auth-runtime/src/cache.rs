@@ -1,0 +1,220 @@
+//! The verified-token cache: a client that reuses its token pays a lookup, not a signature
+//! check.
+//!
+//! Entries are keyed by the full token string (equal hashes never alias two tokens), hold
+//! the verified [`Identity`] (one reference count to clone on a hit) beside the time claims,
+//! and expire when the token stops being acceptable (`exp` plus the leeway). A hit still
+//! compares `exp` and `nbf` with the current clock, and the key-set generation the token
+//! was verified under with the current one, so neither a clock step nor a key rotation
+//! racing with an insert can serve a token the verifier would refuse. Only successful
+//! verifications are inserted.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use moka::Expiry;
+use moka::sync::Cache;
+
+use crate::identity::Identity;
+
+/// Default number of verified tokens kept.
+pub const DEFAULT_TOKEN_CACHE_CAPACITY: u64 = 10_000;
+
+/// Longest time an entry is kept, whatever the token's `exp`: a long-lived token is then
+/// verified again once a day, which costs one signature check.
+const MAX_ENTRY_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Counters of the verified-token cache, from [`Warden::cache_stats`](crate::Warden::cache_stats).
+///
+/// A hit is a bearer token answered from the cache; a miss is one that went through full
+/// verification (whether it then passed or not). A warden without a cache (custom
+/// authenticator, or capacity 0) counts neither.
+///
+/// ```
+/// # tokio_test::block_on(async {
+/// use axum_warden_runtime::Warden;
+///
+/// let secret = b"0123456789abcdef0123456789abcdef";
+/// let warden = Warden::builder().hmac_secret(secret.to_vec()).build()?;
+/// assert_eq!(warden.cache_stats().hits, 0);
+/// # Ok::<(), axum_warden_runtime::ConfigError>(())
+/// # });
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CacheStats {
+    /// Tokens answered from the cache.
+    pub hits: u64,
+    /// Tokens that were verified in full.
+    pub misses: u64,
+    /// Tokens held now (approximate while the cache is busy).
+    pub entries: u64,
+}
+
+/// One verified token.
+#[derive(Clone)]
+struct Entry {
+    identity: Identity,
+    /// `exp` as the token carried it (a NumericDate may be fractional).
+    exp: f64,
+    /// `nbf`, when the token had one.
+    nbf: Option<f64>,
+    /// The generation of the key set that verified the token.
+    generation: u64,
+    /// How long the entry lives, fixed at insert.
+    lifetime: Duration,
+}
+
+struct UntilExpiry;
+
+impl Expiry<Arc<str>, Entry> for UntilExpiry {
+    fn expire_after_create(&self, _: &Arc<str>, entry: &Entry, _: Instant) -> Option<Duration> {
+        Some(entry.lifetime)
+    }
+}
+
+/// A bounded cache of verified tokens, shared by the clones of one warden.
+#[derive(Clone)]
+pub(crate) struct TokenCache {
+    entries: Cache<Arc<str>, Entry>,
+    counters: Arc<Counters>,
+    leeway: f64,
+}
+
+#[derive(Default)]
+struct Counters {
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl TokenCache {
+    /// A cache of at most `capacity` tokens (`None` for 0: caching off) for the given leeway.
+    pub(crate) fn new(capacity: u64, leeway: u64) -> Option<Self> {
+        (capacity > 0).then(|| Self {
+            entries: Cache::builder()
+                .max_capacity(capacity)
+                .expire_after(UntilExpiry)
+                .build(),
+            counters: Arc::default(),
+            #[allow(clippy::cast_precision_loss)]
+            leeway: leeway as f64,
+        })
+    }
+
+    /// The identity of `token` if it was verified under key-set `generation` and its time
+    /// claims still hold at `now` (seconds since the Unix epoch).
+    pub(crate) fn get(&self, token: &str, generation: u64, now: u64) -> Option<Identity> {
+        #[allow(clippy::cast_precision_loss)]
+        let now = now as f64;
+        let found = self.entries.get(token).filter(|entry| {
+            // The same comparisons as `jwt::validate`.
+            entry.generation == generation
+                && entry.exp + self.leeway > now
+                && entry.nbf.is_none_or(|nbf| nbf <= now + self.leeway)
+        });
+        let counter = if found.is_some() {
+            &self.counters.hits
+        } else {
+            &self.counters.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found.map(|entry| entry.identity)
+    }
+
+    /// Remembers a token that was just verified under key-set `generation` at `now`.
+    pub(crate) fn insert(&self, token: &str, identity: &Identity, generation: u64, now: u64) {
+        let number = |name| identity.claim(name).and_then(serde_json::Value::as_f64);
+        let Some(exp) = number("exp") else {
+            return;
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let remaining = exp + self.leeway - now as f64;
+        if remaining <= 0.0 {
+            return;
+        }
+        let lifetime = Duration::try_from_secs_f64(remaining).map_or(MAX_ENTRY_LIFETIME, |d| d.min(MAX_ENTRY_LIFETIME));
+        let entry = Entry {
+            identity: identity.clone(),
+            exp,
+            nbf: number("nbf"),
+            generation,
+            lifetime,
+        };
+        self.entries.insert(Arc::from(token), entry);
+    }
+
+    /// Drops every entry (the key set changed).
+    pub(crate) fn clear(&self) {
+        self.entries.invalidate_all();
+    }
+
+    pub(crate) fn stats(&self) -> CacheStats {
+        self.entries.run_pending_tasks();
+        CacheStats {
+            hits: self.counters.hits.load(Ordering::Relaxed),
+            misses: self.counters.misses.load(Ordering::Relaxed),
+            entries: self.entries.entry_count(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn identity(claims: serde_json::Value) -> Identity {
+        let claims = claims.as_object().cloned().expect("object");
+        Identity::builder("alice").claims(claims).build()
+    }
+
+    fn now() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    }
+
+    #[test]
+    fn hits_recheck_the_time_claims_and_the_generation() {
+        let cache = TokenCache::new(10, 5).expect("enabled");
+        let t = now();
+        cache.insert("tok", &identity(json!({"exp": t + 100, "nbf": t + 3})), 1, t);
+        assert!(cache.get("tok", 1, t).is_some(), "nbf within the leeway");
+        assert!(cache.get("tok", 1, t + 104).is_some());
+        assert!(cache.get("tok", 1, t + 105).is_none(), "exp + leeway has passed");
+        assert!(
+            cache.get("tok", 1, t.saturating_sub(10)).is_none(),
+            "the clock went back before nbf"
+        );
+        assert!(cache.get("tok", 2, t).is_none(), "verified under another key set");
+        assert!(cache.get("other", 1, t).is_none());
+        let stats = cache.stats();
+        assert_eq!((stats.hits, stats.misses, stats.entries), (2, 4, 1));
+    }
+
+    #[test]
+    fn the_full_token_is_the_key_and_clear_drops_everything() {
+        let cache = TokenCache::new(10, 0).expect("enabled");
+        let t = now();
+        cache.insert("a.b.c", &identity(json!({"exp": t + 100})), 0, t);
+        assert!(cache.get("a.b.c", 0, t).is_some());
+        assert!(cache.get("a.b.", 0, t).is_none());
+        assert!(cache.get("a.b.cc", 0, t).is_none());
+        cache.clear();
+        assert!(cache.get("a.b.c", 0, t).is_none());
+        assert_eq!(cache.stats().entries, 0);
+    }
+
+    #[test]
+    fn tokens_without_time_left_are_not_kept() {
+        let cache = TokenCache::new(10, 0).expect("enabled");
+        let t = now();
+        cache.insert("expired", &identity(json!({"exp": t})), 0, t);
+        cache.insert("no-exp", &identity(json!({})), 0, t);
+        assert!(cache.get("expired", 0, t - 1).is_none());
+        assert!(cache.get("no-exp", 0, t).is_none());
+        assert_eq!(cache.stats().entries, 0);
+        assert!(TokenCache::new(0, 0).is_none(), "capacity 0 turns caching off");
+    }
+}

@@ -1,0 +1,608 @@
+//! Key sets fetched over HTTP: a JWKS URL, or OpenID Connect discovery.
+//!
+//! The request path reads the current key set through an [`ArcSwapOption`] (no lock) and
+//! never waits for the network when the token's `kid` is known. A fetch happens:
+//! - in a background task, started on first use, every `max-age` of the JWKS response
+//!   (clamped to the configured bounds; 5 minutes without one), and sooner after a failure;
+//! - when a token names a `kid` the set lacks, at most once per configured interval
+//!   (10 s by default) however many requests ask: concurrent requests join the fetch in
+//!   flight (single flight), later ones within the interval are answered from the set
+//!   as it is.
+//!
+//! A fetch runs in its own task, so a request that gives up never cancels it for the
+//! others. Fail closed: with no key set yet, or with the provider down and a `kid` the
+//! last good set lacks, the answer is [`AuthError::Unavailable`]; a provider that is up
+//! and does not publish the `kid` gets [`TokenError::UnknownKey`](crate::TokenError) (401).
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwapOption;
+use jsonwebtoken::Algorithm;
+use reqwest::Url;
+use serde_json::Value;
+use tokio::sync::watch;
+
+mod fetch;
+
+use fetch::{Fetched, Fetcher};
+pub(crate) use fetch::{discovery_url, parse_url};
+
+use crate::cache::TokenCache;
+use crate::config::ConfigError;
+use crate::error::AuthError;
+use crate::jwt::Rules;
+use crate::keys::{KeySet, KeySource, Lookup};
+use crate::verify::JwtVerifier;
+
+/// Default time between two background refreshes when the JWKS response has no
+/// `Cache-Control: max-age`.
+pub const DEFAULT_KEY_REFRESH_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// Default bounds of the background refresh interval (a `max-age` outside is clamped).
+pub const DEFAULT_KEY_REFRESH_BOUNDS: (Duration, Duration) =
+    (Duration::from_secs(60), Duration::from_secs(24 * 60 * 60));
+/// Default least time between two fetches that requests with an unknown `kid` trigger.
+pub const DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
+/// Default bound on one fetch (discovery document and JWKS together).
+pub const DEFAULT_KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default bound on establishing a connection to the key source.
+pub const DEFAULT_KEY_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The algorithms a fetched key set may bind when none are configured: every asymmetric
+/// one (symmetric keys are never taken from a published key set).
+const ASYMMETRIC: [Algorithm; 9] = [
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::EdDSA,
+];
+
+/// Why a key set could not be fetched (see [`Warden::ready`](crate::Warden::ready)).
+///
+/// While requests are answered, these are logged (`tracing` target `axum_warden`) and the
+/// last good key set stays in use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyFetchError {
+    /// The request failed: connection, TLS, timeout, or a body over 1 MiB.
+    #[error("GET {url}: {reason}")]
+    Request {
+        /// The URL requested.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The answer was not a success.
+    #[error("GET {url}: HTTP status {status}")]
+    Status {
+        /// The URL requested.
+        url: String,
+        /// The status received.
+        status: u16,
+    },
+    /// The answer is not a discovery document or JWKS this crate can use.
+    #[error("GET {url}: {reason}")]
+    Document {
+        /// The URL requested.
+        url: String,
+        /// What is wrong with the document.
+        reason: String,
+    },
+    /// The discovery document names another issuer than the configured one (OpenID
+    /// Connect Discovery §4.3: they must be identical).
+    #[error("GET {url}: the document's issuer is {found:?}, not the configured {expected:?}")]
+    IssuerMismatch {
+        /// The discovery URL.
+        url: String,
+        /// The configured issuer.
+        expected: String,
+        /// The document's `issuer`.
+        found: String,
+    },
+    /// The key set holds no key this configuration can use.
+    #[error("GET {url}: no usable key ({skipped})")]
+    NoUsableKey {
+        /// The JWKS URL.
+        url: String,
+        /// Why each key was skipped.
+        skipped: String,
+    },
+    /// Keys are fetched by Tokio tasks, and there is no Tokio runtime here.
+    #[error("keys can only be fetched inside a Tokio runtime")]
+    NoRuntime,
+}
+
+/// The verifier of a warden whose keys come from `locator`.
+pub(crate) fn verifier(
+    locator: Locator,
+    setting: &'static str,
+    configured: Vec<Algorithm>,
+    algorithms_setting: &'static str,
+    options: Options,
+    rules: Rules,
+    cache: Option<TokenCache>,
+) -> Result<JwtVerifier, ConfigError> {
+    let algorithms = algorithms(configured, algorithms_setting)?;
+    let settings = options.settings()?;
+    let keys = RemoteKeys::new(locator, algorithms.clone(), settings, cache.clone(), setting)?;
+    Ok(JwtVerifier {
+        keys: KeySource::Remote(keys),
+        algorithms,
+        rules,
+        cache,
+    })
+}
+
+/// The algorithms a fetched key set may use: the configured ones (none symmetric), or
+/// every asymmetric algorithm.
+fn algorithms(configured: Vec<Algorithm>, setting: &'static str) -> Result<Vec<Algorithm>, ConfigError> {
+    if let Some(alg) = configured.iter().find(|a| !ASYMMETRIC.contains(a)) {
+        return Err(ConfigError::AlgorithmKeyMismatch {
+            setting,
+            algorithm: format!("{alg:?}"),
+            key: "a published key set (symmetric keys are never fetched)",
+        });
+    }
+    Ok(if configured.is_empty() {
+        ASYMMETRIC.to_vec()
+    } else {
+        configured
+    })
+}
+
+/// Where a remote key set is found.
+#[derive(Debug, Clone)]
+pub(crate) enum Locator {
+    /// A JWKS document at this URL.
+    Jwks(Url),
+    /// OpenID Connect discovery: the JWKS named by the `jwks_uri` of the document at `url`.
+    Discovery { issuer: String, url: Url },
+}
+
+/// The remote key-source settings of a builder, before validation.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Options {
+    pub(crate) refresh: Option<Duration>,
+    pub(crate) refresh_bounds: Option<(Duration, Duration)>,
+    pub(crate) unknown_kid_interval: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) allow_http: bool,
+}
+
+impl Options {
+    /// Checks the settings: every duration positive, the bounds in order.
+    pub(crate) fn settings(self) -> Result<Settings, ConfigError> {
+        let positive = |value: Option<Duration>, default: Duration, setting: &'static str| match value {
+            Some(d) if d.is_zero() => Err(ConfigError::InvalidValue {
+                setting,
+                reason: "must be longer than zero".into(),
+            }),
+            value => Ok(value.unwrap_or(default)),
+        };
+        let (min, max) = self.refresh_bounds.unwrap_or(DEFAULT_KEY_REFRESH_BOUNDS);
+        let min = positive(Some(min), min, "key_refresh_bounds")?;
+        if min > max {
+            return Err(ConfigError::InvalidValue {
+                setting: "key_refresh_bounds",
+                reason: format!("the minimum {min:?} is above the maximum {max:?}"),
+            });
+        }
+        Ok(Settings {
+            refresh: positive(self.refresh, DEFAULT_KEY_REFRESH_INTERVAL, "key_refresh_interval")?,
+            refresh_bounds: (min, max),
+            unknown_kid_interval: positive(
+                self.unknown_kid_interval,
+                DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL,
+                "unknown_kid_refresh_interval",
+            )?,
+            timeout: positive(self.timeout, DEFAULT_KEY_FETCH_TIMEOUT, "key_fetch_timeout")?,
+            connect_timeout: positive(self.connect_timeout, DEFAULT_KEY_CONNECT_TIMEOUT, "key_connect_timeout")?,
+            allow_http: self.allow_http,
+        })
+    }
+}
+
+/// How a remote key source refreshes.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) refresh: Duration,
+    pub(crate) refresh_bounds: (Duration, Duration),
+    pub(crate) unknown_kid_interval: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) allow_http: bool,
+}
+
+impl Settings {
+    /// When to refresh next after a success whose response said `max_age`.
+    fn next_refresh(&self, max_age: Option<Duration>) -> Duration {
+        let (min, max) = self.refresh_bounds;
+        max_age.unwrap_or(self.refresh).clamp(min, max)
+    }
+}
+
+/// A key set as fetched, with what tells two fetches apart.
+#[derive(Debug)]
+pub(crate) struct Snapshot {
+    pub(crate) keys: KeySet,
+    /// Starts at 1 and grows with every change of the key set.
+    pub(crate) generation: u64,
+    /// The `keys` members of the document, to see whether a refresh changed anything.
+    fingerprint: Vec<Value>,
+}
+
+/// A remote key source; clones share the key set, the refresh state and the task.
+#[derive(Clone)]
+pub(crate) struct RemoteKeys(Arc<Shared>);
+
+impl fmt::Debug for RemoteKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RemoteKeys")
+            .field("url", &self.0.fetcher.url().as_str())
+            .field("generation", &self.generation())
+            .finish_non_exhaustive()
+    }
+}
+
+struct Shared {
+    fetcher: Fetcher,
+    settings: Settings,
+    current: ArcSwapOption<Snapshot>,
+    /// The generation of `current` (0 before the first set), for the cache's cheap check.
+    generation: AtomicU64,
+    refresh: Mutex<RefreshState>,
+    background: AtomicBool,
+    cache: Option<TokenCache>,
+}
+
+#[derive(Default)]
+struct RefreshState {
+    last_attempt: Option<Instant>,
+    last_failed: bool,
+    in_flight: Option<watch::Receiver<Option<Outcome>>>,
+}
+
+/// What one fetch gave: the response's `max-age`, or why it failed.
+type Outcome = Result<Option<Duration>, KeyFetchError>;
+
+enum Start {
+    Join(watch::Receiver<Option<Outcome>>),
+    /// The last attempt was too recent to try again.
+    Throttled {
+        failed: bool,
+        retry_after: Duration,
+    },
+    NoRuntime,
+}
+
+impl RemoteKeys {
+    /// A source that fetches nothing until first used (or [`ready`](Self::ready)).
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built (no usable TLS trust store).
+    pub(crate) fn new(
+        locator: Locator,
+        algorithms: Vec<Algorithm>,
+        settings: Settings,
+        cache: Option<TokenCache>,
+        setting: &'static str,
+    ) -> Result<Self, ConfigError> {
+        let fetcher = Fetcher::new(locator, algorithms, &settings, setting)?;
+        Ok(Self(Arc::new(Shared {
+            fetcher,
+            settings,
+            current: ArcSwapOption::empty(),
+            generation: AtomicU64::new(0),
+            refresh: Mutex::default(),
+            background: AtomicBool::new(false),
+            cache,
+        })))
+    }
+
+    /// The generation of the current key set (0 before the first).
+    pub(crate) fn generation(&self) -> u64 {
+        self.0.generation.load(Ordering::Acquire)
+    }
+
+    /// The key set to verify a token with `kid` and `alg`, refreshing it first when the
+    /// `kid` is unknown (rate-limited, single flight).
+    ///
+    /// # Errors
+    /// [`AuthError::Unavailable`] when no key set was ever obtained, or when the `kid` is
+    /// unknown and the provider cannot be reached.
+    pub(crate) async fn snapshot_for(&self, kid: Option<&str>, alg: Algorithm) -> Result<Arc<Snapshot>, AuthError> {
+        self.start_background();
+        let current = self.0.current.load_full();
+        if let Some(snapshot) = &current
+            && !matches!(snapshot.keys.select(kid, alg), Lookup::UnknownKid)
+        {
+            return Ok(Arc::clone(snapshot));
+        }
+        match self.0.start(true) {
+            Start::Join(flight) => match wait(flight).await {
+                Ok(_) => self.0.current.load_full().ok_or_else(|| self.0.unavailable()),
+                Err(_) => Err(self.0.unavailable()),
+            },
+            Start::Throttled { failed: false, .. } => current.ok_or_else(|| self.0.unavailable()),
+            Start::Throttled { retry_after, .. } => Err(AuthError::Unavailable {
+                retry_after: at_least_a_second(retry_after),
+            }),
+            Start::NoRuntime => Err(self.0.unavailable()),
+        }
+    }
+
+    /// Like [`snapshot_for`](Self::snapshot_for) without waiting: an unknown `kid` starts
+    /// a refresh (if allowed) for later requests and is judged on the set as it is.
+    pub(crate) fn snapshot_now(&self, kid: Option<&str>, alg: Algorithm) -> Result<Arc<Snapshot>, AuthError> {
+        self.start_background();
+        let current = self.0.current.load_full();
+        match &current {
+            Some(snapshot) if !matches!(snapshot.keys.select(kid, alg), Lookup::UnknownKid) => {
+                return Ok(Arc::clone(snapshot));
+            }
+            _ => {}
+        }
+        let _started = self.0.start(true);
+        let failed = self.0.state().last_failed;
+        match current {
+            Some(snapshot) if !failed => Ok(snapshot),
+            _ => Err(self.0.unavailable()),
+        }
+    }
+
+    /// Fetches the first key set unless there is one, and starts the background refresh.
+    pub(crate) async fn ready(&self) -> Result<(), KeyFetchError> {
+        self.start_background();
+        if self.0.current.load().is_some() {
+            return Ok(());
+        }
+        match self.0.start(false) {
+            Start::Join(flight) => wait(flight).await.map(drop),
+            Start::Throttled { .. } | Start::NoRuntime => Err(KeyFetchError::NoRuntime),
+        }
+    }
+
+    /// Spawns the background refresh on the current Tokio runtime, once (again if the
+    /// runtime that ran it has shut down). Costs one atomic load when it runs.
+    fn start_background(&self) {
+        if self.0.background.load(Ordering::Acquire) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self.0.background.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        runtime.spawn(background(Arc::downgrade(&self.0)));
+    }
+}
+
+/// Refreshes every `max-age` (clamped) while the warden lives; retries sooner after a failure.
+async fn background(shared: Weak<Shared>) {
+    let _running = Running(shared.clone());
+    // At once for a first key set; one interval later when an earlier task fetched it.
+    let mut delay = match shared.upgrade() {
+        Some(strong) if strong.current.load().is_some() => strong.settings.next_refresh(None),
+        _ => Duration::ZERO,
+    };
+    let mut failures = 0u32;
+    loop {
+        tokio::time::sleep(delay).await;
+        let Some(strong) = shared.upgrade() else {
+            return;
+        };
+        let outcome = match strong.start(false) {
+            Start::Join(flight) => wait(flight).await,
+            Start::Throttled { .. } | Start::NoRuntime => return,
+        };
+        let settings = &strong.settings;
+        delay = match outcome {
+            Ok(max_age) => {
+                failures = 0;
+                settings.next_refresh(max_age)
+            }
+            Err(_) => {
+                // 1×, 2×, 4× … the unknown-kid interval, up to the shortest refresh interval.
+                let backoff = settings.unknown_kid_interval.saturating_mul(1 << failures.min(16));
+                failures = failures.saturating_add(1);
+                backoff.min(settings.refresh_bounds.0.max(settings.unknown_kid_interval))
+            }
+        };
+    }
+}
+
+/// Marks the background task as gone when it ends or its runtime drops it.
+struct Running(Weak<Shared>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(shared) = self.0.upgrade() {
+            shared.background.store(false, Ordering::Release);
+        }
+    }
+}
+
+async fn wait(mut flight: watch::Receiver<Option<Outcome>>) -> Outcome {
+    match flight.wait_for(Option::is_some).await {
+        Ok(outcome) => outcome.clone().unwrap_or(Err(KeyFetchError::NoRuntime)),
+        Err(_) => Err(KeyFetchError::NoRuntime),
+    }
+}
+
+fn at_least_a_second(d: Duration) -> Duration {
+    d.max(Duration::from_secs(1))
+}
+
+impl Shared {
+    fn state(&self) -> MutexGuard<'_, RefreshState> {
+        // Never held across an await; a panic while held cannot leave it inconsistent.
+        self.refresh.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// 503, with the time until a fetch may be tried again.
+    fn unavailable(&self) -> AuthError {
+        let state = self.state();
+        let interval = self.settings.unknown_kid_interval;
+        let retry_after = match (&state.in_flight, state.last_attempt) {
+            (Some(_), _) => self.settings.timeout,
+            (None, Some(at)) => interval.saturating_sub(at.elapsed()),
+            (None, None) => interval,
+        };
+        AuthError::Unavailable {
+            retry_after: at_least_a_second(retry_after),
+        }
+    }
+
+    /// Joins the fetch in flight, or starts one. With `throttled`, no fetch starts within
+    /// the unknown-kid interval of the previous attempt.
+    fn start(self: &Arc<Self>, throttled: bool) -> Start {
+        let mut state = self.state();
+        if let Some(flight) = &state.in_flight {
+            return Start::Join(flight.clone());
+        }
+        if throttled && let Some(at) = state.last_attempt {
+            let since = at.elapsed();
+            if since < self.settings.unknown_kid_interval {
+                return Start::Throttled {
+                    failed: state.last_failed,
+                    retry_after: self.settings.unknown_kid_interval - since,
+                };
+            }
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Start::NoRuntime;
+        };
+        let (done, flight) = watch::channel(None);
+        state.in_flight = Some(flight.clone());
+        state.last_attempt = Some(Instant::now());
+        drop(state);
+        let mut fetch = Flight {
+            shared: Arc::clone(self),
+            done,
+            finished: false,
+        };
+        runtime.spawn(async move {
+            let outcome = fetch.shared.fetch_and_swap().await;
+            fetch.finish(outcome);
+        });
+        Start::Join(flight)
+    }
+
+    /// One fetch, bounded by the configured timeout; a new key set replaces the current
+    /// one atomically and empties the token cache.
+    async fn fetch_and_swap(&self) -> Outcome {
+        let timeout = self.settings.timeout;
+        let fetched = match tokio::time::timeout(timeout, self.fetcher.fetch()).await {
+            Ok(fetched) => fetched,
+            Err(_) => Err(KeyFetchError::Request {
+                url: self.fetcher.url().to_string(),
+                reason: format!("no answer within {timeout:?}"),
+            }),
+        };
+        let Fetched {
+            keys,
+            fingerprint,
+            skipped,
+            max_age,
+        } = match fetched {
+            Ok(fetched) => fetched,
+            Err(error) => {
+                let known = self.current.load().is_some();
+                tracing::warn!(target: "axum_warden", %error, serving_last_good_set = known, "cannot fetch the key set");
+                return Err(error);
+            }
+        };
+        let unchanged = self
+            .current
+            .load()
+            .as_ref()
+            .is_some_and(|s| s.fingerprint == fingerprint);
+        if unchanged {
+            tracing::debug!(target: "axum_warden", url = %self.fetcher.url(), "key set unchanged");
+            return Ok(max_age);
+        }
+        for key in &skipped {
+            tracing::warn!(target: "axum_warden", url = %self.fetcher.url(), kid = key.kid.as_deref(), reason = key.reason, "skipped a key of the key set");
+        }
+        let generation = self.generation.load(Ordering::Acquire) + 1;
+        let kids: Vec<&str> = keys.kids().collect();
+        tracing::info!(target: "axum_warden", url = %self.fetcher.url(), generation, ?kids, "key set updated");
+        self.current.store(Some(Arc::new(Snapshot {
+            keys,
+            generation,
+            fingerprint,
+        })));
+        self.generation.store(generation, Ordering::Release);
+        if let Some(cache) = &self.cache {
+            cache.clear();
+        }
+        Ok(max_age)
+    }
+}
+
+/// The fetch task's side of the single flight: it always reports, even when its runtime
+/// drops it half-way.
+struct Flight {
+    shared: Arc<Shared>,
+    done: watch::Sender<Option<Outcome>>,
+    finished: bool,
+}
+
+impl Flight {
+    fn finish(&mut self, outcome: Outcome) {
+        self.finished = true;
+        {
+            let mut state = self.shared.state();
+            state.in_flight = None;
+            state.last_failed = outcome.is_err();
+        }
+        self.done.send_replace(Some(outcome));
+    }
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.finish(Err(KeyFetchError::Request {
+                url: self.shared.fetcher.url().to_string(),
+                reason: "the fetch was cancelled (its runtime shut down)".into(),
+            }));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_age_is_clamped_to_the_bounds() {
+        let settings = Settings {
+            refresh: DEFAULT_KEY_REFRESH_INTERVAL,
+            refresh_bounds: DEFAULT_KEY_REFRESH_BOUNDS,
+            unknown_kid_interval: DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL,
+            timeout: DEFAULT_KEY_FETCH_TIMEOUT,
+            connect_timeout: DEFAULT_KEY_CONNECT_TIMEOUT,
+            allow_http: false,
+        };
+        assert_eq!(settings.next_refresh(None), Duration::from_secs(300));
+        assert_eq!(settings.next_refresh(Some(Duration::ZERO)), Duration::from_secs(60));
+        assert_eq!(
+            settings.next_refresh(Some(Duration::from_secs(3600))),
+            Duration::from_secs(3600)
+        );
+        assert_eq!(
+            settings.next_refresh(Some(Duration::from_secs(7 * 24 * 3600))),
+            Duration::from_secs(24 * 3600)
+        );
+    }
+}

@@ -1,0 +1,98 @@
+// A real OpenID provider (the OpenID Certified `oidc-provider` package) for
+// tests/oidc_provider.rs. Installed by scripts/install-test-deps (`npm ci` here).
+//
+//   node provider.mjs --port 4000 --state DIR --keys k2,k1 --resource https://api.test/
+//
+// Serves discovery, a JWKS and a token endpoint on 127.0.0.1:PORT (the issuer is
+// http://127.0.0.1:PORT). One confidential client, `warden-test`, may use the client
+// credentials grant with the resource indicator RESOURCE and the scope `orders:read`;
+// its access tokens are RS256 JWTs whose `aud` is RESOURCE and whose `roles` claim is
+// ["reader"]. Signing keys are RSA keys named by --keys: each is read from DIR/<kid>.json,
+// or generated there on first use, so a restart with `--keys k2,k1` rotates the signing
+// key to k2 while k1 stays published. The first key signs.
+
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import Provider, { errors } from 'oidc-provider';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    state: { type: 'string' },
+    keys: { type: 'string' },
+    resource: { type: 'string' },
+  },
+});
+for (const name of ['port', 'state', 'keys', 'resource']) {
+  if (!values[name]) {
+    console.error(`provider.mjs: --${name} is required`);
+    process.exit(2);
+  }
+}
+
+const CLIENT_ID = 'warden-test';
+const CLIENT_SECRET = 'warden-test-secret-for-loopback-tests-only';
+const SCOPE = 'orders:read';
+
+function signingKey(kid) {
+  const file = join(values.state, `${kid}.json`);
+  if (existsSync(file)) {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  }
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+  writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
+  return jwk;
+}
+
+const issuer = `http://127.0.0.1:${values.port}`;
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      scope: SCOPE,
+    },
+  ],
+  jwks: { keys: values.keys.split(',').map(signingKey) },
+  scopes: [SCOPE],
+  features: {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: () => undefined,
+      useGrantedResource: () => false,
+      getResourceServerInfo: (_ctx, resourceIndicator) => {
+        if (resourceIndicator !== values.resource) {
+          throw new errors.InvalidTarget();
+        }
+        return {
+          scope: SCOPE,
+          audience: values.resource,
+          accessTokenTTL: 600,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        };
+      },
+    },
+  },
+  extraTokenClaims: async () => ({ roles: ['reader'] }),
+});
+
+const server = provider.listen(Number(values.port), '127.0.0.1', () => {
+  // The test waits for this line before it sends anything.
+  console.log(`listening on ${issuer}`);
+});
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+// Never outlive the test that started us: it holds our stdin open.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();

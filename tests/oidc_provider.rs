@@ -1,0 +1,253 @@
+//! Against a real OpenID provider: the OpenID Certified `oidc-provider` npm package, run
+//! by `tests/oidc/provider.mjs` on a loopback port. Its client-credentials JWT access
+//! tokens are accepted through discovery; after it rotates its signing key, new tokens
+//! are accepted; with it stopped, tokens of known keys pass and an unknown `kid` gets 503.
+//!
+//! Needs `scripts/install-test-deps` (npm ci in tests/oidc) to have run: the test fails,
+//! and says so, when the package is missing.
+
+mod tokens;
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use axum_warden::Warden;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+/// The resource indicator, and so the audience, of the access tokens.
+const RESOURCE: &str = "https://orders.api.test/";
+const CLIENT_ID: &str = "warden-test";
+const CLIENT_SECRET: &str = "warden-test-secret-for-loopback-tests-only";
+const UNKNOWN_KID_INTERVAL: Duration = Duration::from_millis(500);
+
+fn script_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc")
+}
+
+/// Installs the provider's npm packages on first use, so that the README's test command
+/// works on a fresh clone; `scripts/install-test-deps` does the same ahead of time.
+fn install_provider(dir: &Path) {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        if dir.join("node_modules/oidc-provider/package.json").is_file() {
+            return;
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install-test-deps");
+        let status = Command::new("bash").arg(&script).status();
+        assert!(
+            matches!(status, Ok(s) if s.success()),
+            "installing the OpenID provider with `{}` failed ({status:?}); it needs node >= 20.19, npm and the npm registry",
+            script.display()
+        );
+    });
+    assert!(
+        dir.join("node_modules/oidc-provider/package.json").is_file(),
+        "{}/node_modules is missing: run `scripts/install-test-deps`",
+        dir.display()
+    );
+}
+
+/// A running provider; killed when dropped.
+struct Provider {
+    child: Child,
+    issuer: String,
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Provider {
+    /// Starts the provider on `port` with signing keys `keys` (the first signs), keeping
+    /// its keys in `state` across restarts.
+    fn start(port: u16, state: &Path, keys: &str) -> Self {
+        let dir = script_dir();
+        install_provider(&dir);
+        let mut child = Command::new("node")
+            .arg("provider.mjs")
+            .args(["--port", &port.to_string(), "--keys", keys, "--resource", RESOURCE])
+            .arg("--state")
+            .arg(state)
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start `node` (Node.js >= 20.19 is needed by this test): {e}"));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (ready_tx, ready) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.starts_with("listening on ") {
+                    let _ = ready_tx.send(());
+                }
+            }
+        });
+        let (err_tx, err_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = err_tx.send(line);
+            }
+        });
+        let mut provider = Self {
+            child,
+            issuer: format!("http://127.0.0.1:{port}"),
+            stderr: err_rx,
+        };
+        if tokio::task::block_in_place(|| ready.recv_timeout(Duration::from_secs(15))).is_err() {
+            let log: Vec<String> = provider.stderr.try_iter().collect();
+            provider.stop();
+            panic!("the provider did not start:\n{}", log.join("\n"));
+        }
+        provider
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// An access token for RESOURCE through the client credentials grant.
+    async fn access_token(&self) -> String {
+        let client = reqwest::Client::new();
+        let body = format!(
+            "grant_type=client_credentials&scope=orders%3Aread&resource={}",
+            "https%3A%2F%2Forders.api.test%2F"
+        );
+        let response = client
+            .post(format!("{}/token", self.issuer))
+            .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .expect("token endpoint answers");
+        let status = response.status();
+        let answer: Value = response.json().await.expect("json");
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["token_type"], "Bearer", "{answer}");
+        answer["access_token"].as_str().expect("access_token").to_owned()
+    }
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn header(token: &str) -> Value {
+    let encoded = token.split('.').next().expect("header");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(encoded).expect("base64url")).expect("json")
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    listener.local_addr().expect("address").port()
+}
+
+/// A scratch directory for the provider's keys, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_nanos();
+        let dir = std::env::temp_dir().join(format!("warden-oidc-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        Self(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_of_a_real_openid_provider_through_discovery_rotation_and_outage() {
+    let state = Scratch::new();
+    let port = free_port();
+    let mut provider = Provider::start(port, &state.0, "k1");
+    let issuer = provider.issuer.clone();
+
+    // Configured from the environment, as an application would.
+    let from_env = Warden::from_vars(|name| match name {
+        "WARDEN_OIDC_ISSUER_URL" => Some(issuer.clone()),
+        "WARDEN_AUDIENCE" => Some(RESOURCE.to_owned()),
+        _ => None,
+    })
+    .expect("valid configuration");
+    from_env.ready().await.expect("discovery and JWKS");
+    let first = provider.access_token().await;
+    assert_eq!(header(&first)["kid"], "k1");
+    let identity = from_env.authenticate_token(&first).await.expect("accepted");
+    assert_eq!(identity.subject(), CLIENT_ID);
+    assert_eq!(identity.issuer(), Some(issuer.as_str()));
+    assert!(identity.has_scope("orders:read"));
+    assert!(identity.has_role("reader"));
+
+    let warden = Warden::builder()
+        .oidc_issuer(&issuer)
+        .audience(RESOURCE)
+        .unknown_kid_refresh_interval(UNKNOWN_KID_INTERVAL)
+        .build()
+        .expect("valid configuration");
+    let app = tokens::app(warden, &tokens::Runs::default());
+    let me = tokens::call(&app, "/me", &first).await;
+    assert_eq!((me.status, me.body.as_slice()), (200, CLIENT_ID.as_bytes()));
+    assert_eq!(tokens::call(&app, "/orders", &first).await.status, 200);
+    assert_eq!(
+        tokens::call(&app, "/admin", &first).await.status,
+        403,
+        "roles are [reader]"
+    );
+    // Another audience is not accepted.
+    let elsewhere = Warden::builder()
+        .oidc_issuer(&issuer)
+        .audience("https://other.api.test/")
+        .build()
+        .expect("valid configuration");
+    assert_eq!(
+        tokens::call(&tokens::app(elsewhere, &tokens::Runs::default()), "/me", &first)
+            .await
+            .status,
+        401
+    );
+
+    // Rotation: the provider restarts signing with k2, still publishing k1.
+    provider.stop();
+    let mut provider = Provider::start(port, &state.0, "k2,k1");
+    let rotated = provider.access_token().await;
+    assert_eq!(header(&rotated)["kid"], "k2");
+    tokio::time::sleep(UNKNOWN_KID_INTERVAL).await;
+    assert_eq!(tokens::call(&app, "/orders", &rotated).await.status, 200);
+    assert_eq!(tokens::call(&app, "/orders", &first).await.status, 200);
+    let unseen = provider.access_token().await;
+
+    // Outage: known keys keep working (this token was never seen, so it is verified, not
+    // served from the cache); an unknown kid gets 503, never access.
+    provider.stop();
+    tokio::time::sleep(UNKNOWN_KID_INTERVAL).await;
+    assert_eq!(tokens::call(&app, "/me", &unseen).await.status, 200);
+    assert_eq!(tokens::call(&app, "/orders", &first).await.status, 200);
+    let mut forged_header = header(&rotated);
+    forged_header["kid"] = json!("k3");
+    let mut parts = rotated.split('.');
+    let forged = format!(
+        "{}.{}.{}",
+        URL_SAFE_NO_PAD.encode(forged_header.to_string()),
+        parts.nth(1).expect("payload"),
+        parts.next().expect("signature")
+    );
+    let answer = tokens::call(&app, "/me", &forged).await;
+    assert_eq!(answer.status, 503, "{:?}", answer.headers);
+    assert!(answer.headers.contains_key("retry-after"));
+}

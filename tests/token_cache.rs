@@ -1,0 +1,175 @@
+//! The verified-token cache, observed through `Warden::cache_stats`: hits after the first
+//! verification, expiry at `exp`, invalidation when the key set rotates, and no caching of
+//! failures.
+
+mod key_server;
+mod tokens;
+
+use std::time::Duration;
+
+use axum_warden::{Algorithm, Warden};
+use key_server::{KeyServer, TestKey, warden_for};
+use serde_json::json;
+
+fn stats(warden: &Warden) -> (u64, u64, u64) {
+    let s = warden.cache_stats();
+    (s.hits, s.misses, s.entries)
+}
+
+#[tokio::test]
+async fn a_reused_token_is_answered_from_the_cache() {
+    for alg in [Algorithm::HS256, Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA] {
+        let warden = tokens::warden(alg);
+        let runs = tokens::Runs::default();
+        let app = tokens::app(warden.clone(), &runs);
+        let token = tokens::mint(alg, &["admin"]);
+        assert_eq!(stats(&warden), (0, 0, 0));
+
+        let first = tokens::call(&app, "/me", &token).await;
+        assert_eq!((first.status, first.body.as_slice()), (200, &b"alice"[..]));
+        assert_eq!(stats(&warden), (0, 1, 1), "{alg:?}: the first sight verifies");
+
+        let second = tokens::call(&app, "/me", &token).await;
+        assert_eq!((second.status, second.body.as_slice()), (200, &b"alice"[..]));
+        assert_eq!(stats(&warden), (1, 1, 1), "{alg:?}: the second is a hit");
+
+        // The requirement is still checked on a hit.
+        let viewer = tokens::mint(alg, &["viewer"]);
+        assert_eq!(tokens::call(&app, "/admin", &viewer).await.status, 403);
+        assert_eq!(tokens::call(&app, "/admin", &viewer).await.status, 403);
+        assert_eq!(stats(&warden), (2, 2, 2));
+        assert_eq!(runs.count(), 2);
+    }
+}
+
+#[tokio::test]
+async fn failures_are_never_cached() {
+    let warden = tokens::warden(Algorithm::HS256);
+    let app = tokens::app(warden.clone(), &tokens::Runs::default());
+    let good = tokens::mint(Algorithm::HS256, &[]);
+    let tampered = format!("{}x", &good[..good.len() - 1]);
+    let expired = tokens::sign_with_header(
+        Algorithm::HS256,
+        json!({}),
+        &tokens::claims(&[], json!({"exp": tokens::now() - 3600})),
+    );
+    let wrong_audience = tokens::sign_with_header(
+        Algorithm::HS256,
+        json!({}),
+        &tokens::claims(&[], json!({"aud": "other"})),
+    );
+    for token in [&tampered, &expired, &wrong_audience, &"not.a.token".to_owned()] {
+        for _ in 0..3 {
+            assert_eq!(tokens::call(&app, "/me", token).await.status, 401);
+        }
+    }
+    assert_eq!(stats(&warden), (0, 12, 0));
+}
+
+#[tokio::test]
+async fn entries_expire_at_exp() {
+    let warden = Warden::builder()
+        .hmac_secret(tokens::SECRET)
+        .issuer(tokens::ISSUER)
+        .audience(tokens::AUDIENCE)
+        .leeway(Duration::ZERO)
+        .build()
+        .expect("valid configuration");
+    let app = tokens::app(warden.clone(), &tokens::Runs::default());
+    let exp = tokens::now() + 2;
+    let token = tokens::sign_with_header(Algorithm::HS256, json!({}), &tokens::claims(&[], json!({"exp": exp})));
+    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    assert_eq!(stats(&warden), (1, 1, 1));
+
+    while tokens::now() < exp {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let answer = tokens::call(&app, "/me", &token).await;
+    assert_eq!(answer.status, 401);
+    assert_eq!(answer.json()["detail"], "The bearer token has expired.");
+    let (hits, misses, _) = stats(&warden);
+    assert_eq!((hits, misses), (1, 2), "past exp the entry is not a hit");
+}
+
+#[tokio::test]
+async fn a_key_rotation_drops_every_cached_token() {
+    let server = KeyServer::start(&[(TestKey::Rsa1, "k1")]).await;
+    let warden = warden_for(&server.jwks_url())
+        .unknown_kid_refresh_interval(Duration::from_millis(200))
+        .build()
+        .expect("valid configuration");
+    let app = tokens::app(warden.clone(), &tokens::Runs::default());
+    let old = TestKey::Rsa1.token("k1");
+    assert_eq!(tokens::call(&app, "/me", &old).await.status, 200);
+    assert_eq!(tokens::call(&app, "/me", &old).await.status, 200);
+    assert_eq!(stats(&warden), (1, 1, 1));
+
+    // k1 is retired, k2 takes over; a k2 token makes the warden refresh.
+    server.publish(&[(TestKey::Rsa2, "k2")]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let new = TestKey::Rsa2.token("k2");
+    assert_eq!(tokens::call(&app, "/me", &new).await.status, 200);
+    assert_eq!(server.fetches(), 2);
+
+    // The old token is no longer answered from the cache: its key is gone.
+    assert_eq!(tokens::call(&app, "/me", &old).await.status, 401);
+    let (hits, misses, _) = stats(&warden);
+    assert_eq!((hits, misses), (1, 3), "the old token was verified again, and refused");
+    assert_eq!(tokens::call(&app, "/me", &new).await.status, 200);
+    assert_eq!(stats(&warden).0, 2, "the new key's token is cached");
+}
+
+#[tokio::test]
+async fn an_unchanged_key_set_keeps_the_cache() {
+    let server = KeyServer::start(&[(TestKey::Rsa1, "k1")]).await;
+    let warden = warden_for(&server.jwks_url())
+        .unknown_kid_refresh_interval(Duration::from_millis(200))
+        .build()
+        .expect("valid configuration");
+    let app = tokens::app(warden.clone(), &tokens::Runs::default());
+    let token = TestKey::Rsa1.token("k1");
+    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A refresh that finds the same keys changes nothing.
+    assert_eq!(
+        tokens::call(&app, "/me", &key_server::forged_token("nope"))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(server.fetches(), 2);
+    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    assert_eq!(stats(&warden).0, 1, "still a hit");
+}
+
+#[tokio::test]
+async fn the_cache_is_bounded_and_can_be_turned_off() {
+    let bounded = Warden::builder()
+        .hmac_secret(tokens::SECRET)
+        .issuer(tokens::ISSUER)
+        .audience(tokens::AUDIENCE)
+        .token_cache_capacity(3)
+        .build()
+        .expect("valid configuration");
+    let app = tokens::app(bounded.clone(), &tokens::Runs::default());
+    for i in 0..20 {
+        let token = tokens::sign_with_header(Algorithm::HS256, json!({}), &tokens::claims(&[], json!({"jti": i})));
+        assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    }
+    assert!(bounded.cache_stats().entries <= 3, "{:?}", bounded.cache_stats());
+
+    let off = Warden::builder()
+        .hmac_secret(tokens::SECRET)
+        .issuer(tokens::ISSUER)
+        .audience(tokens::AUDIENCE)
+        .token_cache_capacity(0)
+        .build()
+        .expect("valid configuration");
+    let app = tokens::app(off.clone(), &tokens::Runs::default());
+    let token = tokens::mint(Algorithm::HS256, &[]);
+    for _ in 0..3 {
+        assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    }
+    assert_eq!(stats(&off), (0, 0, 0));
+}
