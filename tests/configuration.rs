@@ -26,7 +26,9 @@ fn each_key_source_loads() {
 
 #[test]
 fn mistakes_name_the_variable() {
-    let cases: Vec<(Vec<(&str, String)>, &str, &str)> = vec![
+    // (variables, the setting the error must name, a fragment of the message)
+    type Case<'a> = (Vec<(&'a str, String)>, &'a str, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (vec![], "", "no key source"),
         (
             vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_JWKS_FILE", "x".into())],

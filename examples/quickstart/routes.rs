@@ -56,7 +56,7 @@ async fn orders() -> Json<Value> {
 }
 
 /// Every route of the quickstart, without state.
-pub fn routes() -> Router<Warden> {
+pub(crate) fn routes() -> Router<Warden> {
     Router::new()
         .route("/health", get(health))
         .route("/me", get(me))
