@@ -51,8 +51,8 @@ pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scop
 #[doc(inline)]
 pub use axum_warden_runtime::{
     Algorithm, AuthError, Authenticator, CacheStats, Challenge, Claims, ConfigError, Guard, Identity, IdentityBuilder,
-    InvalidRequest, KeyFetchError, Match, MethodRouter, Rejection, Requirement, RouteRow, RouteTable, Router, SnapshotError,
-    TokenError, UPDATE_SNAPSHOTS_ENV, Warden, WardenBuilder, env, install_crypto_provider, routing,
+    InvalidRequest, KeyFetchError, Match, MethodRouter, Rejection, Requirement, RouteRow, RouteTable, Router,
+    SnapshotError, TokenError, UPDATE_SNAPSHOTS_ENV, Warden, WardenBuilder, env, install_crypto_provider, routing,
 };
 
 #[cfg(feature = "test-util")]

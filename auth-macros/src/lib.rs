@@ -1,0 +1,427 @@
+//! Attribute macros of [axum-warden](https://docs.rs/axum-warden): `#[public]`,
+//! `#[requires_auth]`, `#[requires_role]` and `#[requires_scope]`.
+//!
+//! Use them through the `axum-warden` facade (`use axum_warden::requires_role;`); the code
+//! they generate names the runtime as `::axum_warden::__private::…`, so this crate is not
+//! meant to be a direct dependency.
+//!
+//! Each attribute goes on an `async fn` handler and injects a guard as its **first**
+//! parameter, so the guard runs before every other extractor: an anonymous request is
+//! answered 401 before a path, query or body is parsed, and a caller without the role or
+//! scope is answered 403. The requirement is a type (a hidden policy next to the handler),
+//! so the guard, the route table and the generated `# Access` doc section all read the
+//! same value.
+//!
+//! | attribute | requirement |
+//! |---|---|
+//! | [`#[public]`](macro@public) | none: an explicit opt-out of authentication |
+//! | [`#[requires_auth]`](macro@requires_auth) | a verified identity |
+//! | [`#[requires_role("admin")]`](macro@requires_role) | the role; `any(..)` / `all(..)` of several |
+//! | [`#[requires_scope("orders:read")]`](macro@requires_scope) | the OAuth scope; `any(..)` / `all(..)` of several |
+//!
+//! Mistakes are compile errors on the offending token, with a message that shows the fix;
+//! the handler is still emitted as written, so one mistake yields one error.
+
+mod args;
+mod diag;
+mod expand;
+mod handler;
+mod paths;
+mod validate;
+
+use proc_macro::TokenStream;
+
+use crate::args::Access;
+
+/// Marks a handler as reachable without authentication.
+///
+/// Deny by default means every route states what it needs, and `#[public]` is the explicit
+/// "nothing". Its guard reads no router state, so public handlers also work on routers
+/// that have no `Warden`.
+///
+/// # Examples
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use axum_warden::public;
+///
+/// /// Liveness probe.
+/// #[public]
+/// async fn health() -> &'static str {
+///     "ok"
+/// }
+///
+/// let app: Router = Router::new().route("/health", get(health));
+/// ```
+///
+/// # Arguments
+///
+/// None. `#[public]` excludes every other access attribute.
+///
+/// # Expands to
+///
+/// The handler with a guard as its first parameter and an `# Access` doc section, then a
+/// hidden policy type (shown here as it compiles; the names under `__private` are not a
+/// public API):
+///
+/// ```
+/// /// Liveness probe.
+/// ///
+/// /// # Access
+/// ///
+/// /// Public: no authentication.
+/// async fn health(_: ::axum_warden::__private::Guard<__warden_policy_health>) -> &'static str {
+///     "ok"
+/// }
+///
+/// #[doc(hidden)]
+/// #[allow(non_camel_case_types)]
+/// struct __warden_policy_health;
+///
+/// #[automatically_derived]
+/// impl ::axum_warden::__private::Policy for __warden_policy_health {
+///     type Kind = ::axum_warden::__private::Open;
+///     const REQUIREMENT: ::axum_warden::__private::Requirement =
+///         ::axum_warden::__private::Requirement::Public;
+///     const HANDLER: ::axum_warden::__private::HandlerInfo = ::axum_warden::__private::HandlerInfo {
+///         name: "health",
+///         module: ::core::module_path!(),
+///         file: ::core::file!(),
+///         line: ::core::line!(),
+///     };
+/// }
+/// # let _ = axum::Router::<()>::new().route("/health", axum::routing::get(health));
+/// ```
+///
+/// # Errors
+///
+/// Arguments are refused:
+///
+/// ```compile_fail
+/// #[axum_warden::public(anonymous)] // error: `#[public]` takes no arguments: write #[public]
+/// async fn health() -> &'static str { "ok" }
+/// ```
+///
+/// So is any other access attribute on the same handler:
+///
+/// ```compile_fail
+/// use axum_warden::{public, requires_role};
+///
+/// #[public]
+/// #[requires_role("admin")] // error: `#[public]` excludes every other access attribute …
+/// async fn health() -> &'static str { "ok" }
+/// ```
+///
+/// And, as for every access attribute, anything but a free `async fn`:
+///
+/// ```compile_fail
+/// #[axum_warden::public]
+/// fn health() -> &'static str { "ok" } // error on `fn`: add `async` before `fn`
+/// ```
+///
+/// # Limitations
+///
+/// See [`requires_role`](macro@requires_role#limitations); they apply to every attribute.
+#[proc_macro_attribute]
+pub fn public(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(Access::Public, args.into(), item.into()).into()
+}
+
+/// Requires a verified identity: any caller with valid credentials, whatever their roles.
+///
+/// Requests without credentials, or with credentials that do not verify, are answered
+/// **401** before any other extractor runs. The verified identity is then available to
+/// the `Identity` and `Claims<T>` extractors without a second verification.
+///
+/// # Examples
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use axum_warden::{Identity, Warden, requires_auth};
+///
+/// #[requires_auth]
+/// async fn me(user: Identity) -> String {
+///     user.subject().to_owned()
+/// }
+///
+/// fn app(warden: Warden) -> Router {
+///     Router::new().route("/me", get(me)).with_state(warden)
+/// }
+/// ```
+///
+/// Stacked above `#[requires_role]` or `#[requires_scope]` it reads as "authenticate
+/// first, authorize second" and changes nothing (a role or scope implies authentication):
+///
+/// ```
+/// use axum_warden::{requires_auth, requires_role};
+///
+/// #[requires_auth]
+/// #[requires_role(all("admin", "auditor"))]
+/// async fn audit() -> &'static str {
+///     "audit log"
+/// }
+/// # let _ = axum::Router::<axum_warden::Warden>::new().route("/audit", axum::routing::get(audit));
+/// ```
+///
+/// # Arguments
+///
+/// None. To require a role or a scope, use [`requires_role`](macro@requires_role) or
+/// [`requires_scope`](macro@requires_scope).
+///
+/// # Expands to
+///
+/// As [`#[public]`](macro@public#expands-to), with `Kind = Protected` (the guard takes
+/// the `Warden` from router state), `REQUIREMENT = Requirement::Authenticated`, and the
+/// doc section "Requires a verified identity. Answers 401 without valid credentials."
+///
+/// # Errors
+///
+/// ```compile_fail
+/// #[axum_warden::requires_auth("admin")] // error: … to require a role write #[requires_role("admin")]
+/// async fn me() {}
+/// ```
+///
+/// ```compile_fail
+/// use axum_warden::{requires_auth, requires_role};
+///
+/// #[requires_role("admin")]
+/// #[requires_auth] // error: `#[requires_auth]` must be above `#[requires_role]`: authenticate first, authorize second
+/// async fn admin() {}
+/// ```
+///
+/// # Limitations
+///
+/// See [`requires_role`](macro@requires_role#limitations).
+#[proc_macro_attribute]
+pub fn requires_auth(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(Access::RequiresAuth, args.into(), item.into()).into()
+}
+
+/// Requires a verified identity holding a role, or any / all of several roles.
+///
+/// Requests without valid credentials are answered **401**; a verified caller without the
+/// role is answered **403** with `error="insufficient_scope"`. Both happen before any
+/// other extractor runs. Roles come from the claim the `Warden` is configured with
+/// (`roles` by default) and match exactly, case-sensitively.
+///
+/// # Examples
+///
+/// ```
+/// use axum::extract::Path;
+/// use axum::http::StatusCode;
+/// use axum::{Router, routing::{delete, get, post}};
+/// use axum_warden::{Warden, requires_role};
+///
+/// /// Deletes a user.
+/// #[requires_role("admin")]
+/// pub async fn delete_user(Path(id): Path<u64>) -> StatusCode {
+///     let _ = id;
+///     StatusCode::NO_CONTENT
+/// }
+///
+/// #[requires_role(any("editor", "admin"))]
+/// async fn publish() -> StatusCode {
+///     StatusCode::CREATED
+/// }
+///
+/// #[requires_role(all("admin", "auditor"))]
+/// async fn audit_log() -> &'static str {
+///     "audit log"
+/// }
+///
+/// fn app(warden: Warden) -> Router {
+///     Router::new()
+///         .route("/users/{id}", delete(delete_user))
+///         .route("/articles", post(publish))
+///         .route("/audit", get(audit_log))
+///         .with_state(warden)
+/// }
+/// ```
+///
+/// # Arguments
+///
+/// Exactly one rule:
+///
+/// | rule | the caller needs |
+/// |---|---|
+/// | `"admin"` | the role `admin` |
+/// | `any("editor", "admin")` | at least one of the roles |
+/// | `all("admin", "auditor")` | every one of the roles |
+///
+/// Role names are non-empty string literals made of printable ASCII without spaces, `"`
+/// or `\` (the RFC 6750 scope-token characters), each listed once.
+///
+/// # Expands to
+///
+/// ```
+/// # use axum::{extract::Path, http::StatusCode};
+/// /// Deletes a user.
+/// ///
+/// /// # Access
+/// ///
+/// /// Requires role `admin`. Answers 401 without valid credentials and 403 when the caller lacks the role.
+/// pub async fn delete_user(
+///     _: ::axum_warden::__private::Guard<__warden_policy_delete_user>,
+///     Path(id): Path<u64>,
+/// ) -> StatusCode {
+///     let _ = id;
+///     StatusCode::NO_CONTENT
+/// }
+///
+/// #[doc(hidden)]
+/// #[allow(non_camel_case_types)]
+/// pub struct __warden_policy_delete_user; // the handler's visibility
+///
+/// #[automatically_derived]
+/// impl ::axum_warden::__private::Policy for __warden_policy_delete_user {
+///     type Kind = ::axum_warden::__private::Protected;
+///     const REQUIREMENT: ::axum_warden::__private::Requirement =
+///         ::axum_warden::__private::Requirement::Roles {
+///             mode: ::axum_warden::__private::Match::Any,
+///             names: &["admin"],
+///         };
+///     const HANDLER: ::axum_warden::__private::HandlerInfo = ::axum_warden::__private::HandlerInfo {
+///         name: "delete_user",
+///         module: ::core::module_path!(),
+///         file: ::core::file!(),
+///         line: ::core::line!(), // the line of the fn name
+///     };
+/// }
+/// # let _ = axum::Router::<axum_warden::Warden>::new().route("/users/{id}", axum::routing::delete(delete_user));
+/// ```
+///
+/// Every other attribute of the handler (docs, `#[allow]`, `#[tracing::instrument]`,
+/// `#[axum::debug_handler]` …) is kept in place. `#[cfg]` is resolved by the compiler
+/// before any attribute macro runs, so a configured-out handler has no policy type either.
+///
+/// # Errors
+///
+/// Each mistake is one error on the offending token; the message shows the fix.
+///
+/// ```compile_fail
+/// #[axum_warden::requires_role(admin)] // error: role names are string literals, e.g. #[requires_role("admin")]
+/// async fn admin() {}
+/// ```
+///
+/// ```compile_fail
+/// #[axum_warden::requires_role("editor", "admin")] // error: … write #[requires_role(any("editor", "admin"))] …
+/// async fn publish() {}
+/// ```
+///
+/// ```compile_fail
+/// #[axum_warden::requires_role(one_of("editor", "admin"))] // error: unknown rule `one_of` …: expected `any` or `all`
+/// async fn publish() {}
+/// ```
+///
+/// ```compile_fail
+/// #[axum_warden::requires_role("super admin")] // error: role name "super admin" contains a space …
+/// async fn admin() {}
+/// ```
+///
+/// ```compile_fail
+/// use axum_warden::requires_role;
+///
+/// #[requires_role("admin")]
+/// #[requires_role("auditor")] // error: … e.g. #[requires_role(all("editor", "admin"))] to require all of them
+/// async fn audit() {}
+/// ```
+///
+/// Also refused: an empty name, a name listed twice, an empty `any()` / `all()`, a missing
+/// rule, `#[requires_scope]` on the same handler, `#[requires_auth]` below this attribute,
+/// and anything but a free `async fn` without `self`.
+///
+/// # Limitations
+///
+/// These apply to every access attribute.
+///
+/// - **Free `async fn` items only.** Not methods (no `self`), and not associated
+///   functions inside an `impl` block: the policy type is emitted next to the function,
+///   where an `impl` block cannot hold it.
+/// - **The guard is the first parameter.** It must run before `Path`, `Query`, `Json` and
+///   the rest, so the attributes do not fit functions whose first parameter is fixed by
+///   someone else. Calling the handler directly needs a guard, which only the extractor
+///   creates: test handlers through a router.
+/// - **`#[axum::debug_handler]` goes below.** Put the access attribute above it so
+///   `debug_handler` sees the guard, and give `debug_handler` a state that provides a
+///   `Warden`: `#[axum::debug_handler(state = axum_warden::Warden)]` (or your own state
+///   type with `Warden: FromRef<YourState>`).
+/// - **The crate must be reachable as `axum_warden`.** Generated code names
+///   `::axum_warden::__private`; renaming the dependency in `Cargo.toml` breaks it.
+/// - **One rule per route.** Roles and scopes cannot be combined on one handler.
+#[proc_macro_attribute]
+pub fn requires_role(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(Access::RequiresRole, args.into(), item.into()).into()
+}
+
+/// Requires a verified identity granted an OAuth scope, or any / all of several scopes.
+///
+/// Scopes come from the token's `scope` claim (space-delimited) or `scp` (an array),
+/// matched exactly. Requests without valid credentials are answered **401**; a verified
+/// caller without the scope is answered **403** with
+/// `WWW-Authenticate: Bearer …, error="insufficient_scope", scope="…"` naming the scopes
+/// to obtain. Both happen before any other extractor runs.
+///
+/// # Examples
+///
+/// ```
+/// use axum::{Json, Router, routing::get};
+/// use axum_warden::{Warden, requires_scope};
+///
+/// #[requires_scope("orders:read")]
+/// async fn orders() -> Json<Vec<u64>> {
+///     Json(vec![1, 2, 3])
+/// }
+///
+/// #[requires_scope(all("orders:read", "orders:write"))]
+/// async fn reorder(Json(ids): Json<Vec<u64>>) -> Json<Vec<u64>> {
+///     Json(ids)
+/// }
+///
+/// fn app(warden: Warden) -> Router {
+///     Router::new().route("/orders", get(orders).put(reorder)).with_state(warden)
+/// }
+/// ```
+///
+/// # Arguments
+///
+/// Exactly one rule, with the same grammar as [`requires_role`](macro@requires_role#arguments):
+/// `"orders:read"`, `any("orders:read", "orders:admin")` or `all("orders:read", "orders:write")`.
+/// Scope names are non-empty RFC 6750 scope tokens (printable ASCII without spaces, `"` or
+/// `\`), each listed once.
+///
+/// # Expands to
+///
+/// As [`requires_role`](macro@requires_role#expands-to), with
+/// `REQUIREMENT = Requirement::Scopes { mode, names }` and the doc section
+/// "Requires the OAuth scope `orders:read`. Answers 401 without valid credentials and 403
+/// with `error="insufficient_scope"` when the caller lacks the scope."
+///
+/// # Errors
+///
+/// As for [`requires_role`](macro@requires_role#errors), for example:
+///
+/// ```compile_fail
+/// #[axum_warden::requires_scope("orders read")] // error: scope name "orders read" contains a space …
+/// async fn orders() {}
+/// ```
+///
+/// ```compile_fail
+/// #[axum_warden::requires_scope(any())] // error: `any()` needs at least one scope …
+/// async fn orders() {}
+/// ```
+///
+/// ```compile_fail
+/// use axum_warden::{requires_role, requires_scope};
+///
+/// #[requires_scope("orders:read")]
+/// #[requires_role("admin")] // error: `#[requires_role]` and `#[requires_scope]` cannot be combined …
+/// async fn orders() {}
+/// ```
+///
+/// # Limitations
+///
+/// See [`requires_role`](macro@requires_role#limitations).
+#[proc_macro_attribute]
+pub fn requires_scope(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(Access::RequiresScope, args.into(), item.into()).into()
+}

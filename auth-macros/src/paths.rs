@@ -1,0 +1,74 @@
+//! Absolute paths of the runtime items the expansion names.
+//!
+//! Generated code reaches the runtime only through `::axum_warden::__private`, the facade's
+//! hidden re-export module, so users depend on `axum-warden` alone.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `::axum_warden::__private`.
+fn private() -> TokenStream {
+    quote!(::axum_warden::__private)
+}
+
+/// The guard extractor, `Guard<P>`.
+pub(crate) fn guard() -> TokenStream {
+    let private = private();
+    quote!(#private::Guard)
+}
+
+/// The trait every generated policy type implements.
+pub(crate) fn policy() -> TokenStream {
+    let private = private();
+    quote!(#private::Policy)
+}
+
+/// The requirement enum (`Public`, `Authenticated`, `Roles { .. }`, `Scopes { .. }`).
+pub(crate) fn requirement() -> TokenStream {
+    let private = private();
+    quote!(#private::Requirement)
+}
+
+/// The any/all enum of role and scope lists.
+pub(crate) fn match_mode() -> TokenStream {
+    let private = private();
+    quote!(#private::Match)
+}
+
+/// Where a handler was declared.
+pub(crate) fn handler_info() -> TokenStream {
+    let private = private();
+    quote!(#private::HandlerInfo)
+}
+
+/// Policy kind of `#[public]`: the guard reads no router state.
+pub(crate) fn open() -> TokenStream {
+    let private = private();
+    quote!(#private::Open)
+}
+
+/// Policy kind of every other attribute: the guard takes the `Warden` from router state.
+pub(crate) fn protected() -> TokenStream {
+    let private = private();
+    quote!(#private::Protected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_absolute_through_the_private_module() {
+        for path in [
+            guard(),
+            policy(),
+            requirement(),
+            match_mode(),
+            handler_info(),
+            open(),
+            protected(),
+        ] {
+            assert!(path.to_string().starts_with(":: axum_warden :: __private ::"), "{path}");
+        }
+    }
+}

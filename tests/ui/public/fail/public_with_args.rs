@@ -1,0 +1,8 @@
+#[axum_warden::public(anonymous)]
+async fn health() -> &'static str {
+    "ok"
+}
+
+fn main() {
+    let _: axum::Router = axum::Router::new().route("/", axum::routing::get(health));
+}

@@ -1,0 +1,11 @@
+use axum_warden::requires_role;
+
+#[requires_role("admin")]
+async fn admin() -> &'static str {
+    "welcome"
+}
+
+fn main() {
+    // No `.with_state(warden)`: the guard has no `Warden` to verify tokens with.
+    let _: axum::Router = axum::Router::new().route("/", axum::routing::get(admin));
+}

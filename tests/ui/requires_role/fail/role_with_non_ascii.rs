@@ -1,0 +1,10 @@
+use axum_warden::requires_role;
+
+#[requires_role("administrateur·rice")]
+async fn admin() -> &'static str {
+    "welcome"
+}
+
+fn main() {
+    let _: axum::Router = axum::Router::new().route("/", axum::routing::get(admin));
+}

@@ -1,0 +1,11 @@
+use axum_warden::{requires_auth, requires_scope};
+
+#[requires_scope("orders:read")]
+#[requires_auth]
+async fn orders() -> &'static str {
+    "orders"
+}
+
+fn main() {
+    let _: axum::Router = axum::Router::new().route("/", axum::routing::get(orders));
+}

@@ -1,0 +1,22 @@
+//! `Json` as the last extractor.
+use axum::Json;
+use axum::routing::post;
+use axum_warden::{Warden, requires_scope};
+use serde_json::Value;
+
+#[requires_scope("orders:write")]
+async fn create(Json(order): Json<Value>) -> Json<Value> {
+    Json(order)
+}
+
+fn warden() -> Warden {
+    unimplemented!()
+}
+
+fn app() -> axum::Router {
+    axum::Router::new().route("/orders", post(create)).with_state(warden())
+}
+
+fn main() {
+    let _ = app;
+}
