@@ -9,5 +9,8 @@ mod quickstart;
 fn quickstart_permissions_are_reviewed() {
     let table = quickstart::routes().route_table();
     table.assert_snapshot(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/permissions/quickstart.md"));
-    table.assert_snapshot(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/permissions/quickstart.json"));
+    table.assert_snapshot(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/permissions/quickstart.json"
+    ));
 }

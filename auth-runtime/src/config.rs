@@ -23,6 +23,9 @@ use crate::verify::JwtVerifier;
 
 /// Default cap on a bearer token's length, checked before any decoding.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8 * 1024;
+/// Default cap on the entries of the roles claim, and separately on the scopes of a token
+/// (see [`WardenBuilder::max_claim_entries`]).
+pub(crate) const DEFAULT_MAX_CLAIM_ENTRIES: usize = 256;
 /// Default clock-skew allowance for `exp` and `nbf`.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 /// Largest leeway accepted: more would make expiry meaningless.
@@ -399,6 +402,28 @@ enum KeyInput {
 }
 
 /// Configures a [`Warden`]; see [`Warden::builder`].
+///
+/// # Limits
+///
+/// Every input a client or an identity provider controls is bounded before it can cost
+/// memory or time; what is over a limit is refused, never truncated.
+///
+/// | what | default | setting | over the limit |
+/// |---|---|---|---|
+/// | bearer token length (the credential of the `Authorization` header, or the argument of [`Warden::verify_token`]) | 8 KiB ([`DEFAULT_MAX_TOKEN_BYTES`](crate::DEFAULT_MAX_TOKEN_BYTES)) | [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before decoding and before the cache lookup |
+/// | entries of the roles claim; scopes of a token (each) | 256 | [`max_claim_entries`](Self::max_claim_entries) | 401 `invalid_token` ([`TooManyRoles`](crate::TokenError::TooManyRoles), [`TooManyScopes`](crate::TokenError::TooManyScopes)) |
+/// | JSON nesting of the header and the claims | 128 levels, the outer object included (`serde_json`'s recursion limit) | fixed | 401 `invalid_token` ([`Malformed`](crate::TokenError::Malformed)) |
+/// | JWKS and discovery documents | 1 MiB, whether announced by `Content-Length` or streamed | fixed | the fetch fails ([`KeyFetchError::Request`](crate::KeyFetchError::Request)); the last good key set stays |
+/// | one key-set fetch, discovery and body included | 5 s ([`DEFAULT_KEY_FETCH_TIMEOUT`](crate::DEFAULT_KEY_FETCH_TIMEOUT)) | [`key_fetch_timeout`](Self::key_fetch_timeout) | the fetch fails; a request waiting for it gets 503 |
+/// | connecting to the key source | 2 s ([`DEFAULT_KEY_CONNECT_TIMEOUT`](crate::DEFAULT_KEY_CONNECT_TIMEOUT)) | [`key_connect_timeout`](Self::key_connect_timeout) | as above |
+/// | fetches triggered by unknown `kid`s | one per 10 s ([`DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL`](crate::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL)) | [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval) | judged on the key set at hand |
+/// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (moka's TinyLFU policy) |
+/// | clock-skew leeway | 60 s ([`DEFAULT_LEEWAY`](crate::DEFAULT_LEEWAY)), at most 10 minutes | [`leeway`](Self::leeway) | refused at [`build`](Self::build) |
+///
+/// The `Authorization` header as a whole is bounded by the HTTP server (hyper's limits on
+/// the request head); the guard reads it in one linear pass and copies nothing from it
+/// before the token's length is checked. Header members the verifier does not read are
+/// skipped without recursion, so their depth is bounded by the token's length alone.
 #[must_use]
 #[derive(Default)]
 pub struct WardenBuilder {
@@ -413,6 +438,7 @@ pub struct WardenBuilder {
     scopes_claim: Option<String>,
     realm: Option<(String, &'static str)>,
     max_token_bytes: Option<usize>,
+    max_claim_entries: Option<usize>,
     renderer: Option<Renderer>,
     remote: remote::Options,
     token_cache_capacity: Option<u64>,
@@ -589,8 +615,25 @@ impl WardenBuilder {
     }
 
     /// Cap on a bearer token's length, checked before decoding (default 8 KiB).
+    ///
+    /// The bearer credential of the `Authorization` header is measured against the same
+    /// cap, before it is decoded or looked up in the verified-token cache; a longer one is
+    /// answered 401 `invalid_token` ([`TokenError::TooLarge`](crate::TokenError::TooLarge)).
     pub fn max_token_bytes(mut self, bytes: usize) -> Self {
         self.max_token_bytes = Some(bytes);
+        self
+    }
+
+    /// Cap on the entries of the roles claim, and separately on the scopes of a token
+    /// (default 256).
+    ///
+    /// A token over the cap is answered 401 `invalid_token`
+    /// ([`TokenError::TooManyRoles`](crate::TokenError::TooManyRoles),
+    /// [`TokenError::TooManyScopes`](crate::TokenError::TooManyScopes)); the length is
+    /// checked before any entry is copied. It bounds what every request and every
+    /// verified-token cache entry holds, whatever an identity provider puts in a token.
+    pub fn max_claim_entries(mut self, entries: usize) -> Self {
+        self.max_claim_entries = Some(entries);
         self
     }
 
@@ -701,6 +744,7 @@ impl WardenBuilder {
             roles_claim,
             scopes_claim: self.scopes_claim,
             max_token_bytes: self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
+            max_claim_entries: self.max_claim_entries.unwrap_or(DEFAULT_MAX_CLAIM_ENTRIES),
         };
         let cache = TokenCache::new(
             self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY),

@@ -111,6 +111,14 @@ pub enum TokenError {
     /// The scopes claim is present but neither a space-delimited string nor an array of strings.
     #[error("the scopes claim is not a string or an array of strings")]
     InvalidScopes,
+    /// The roles claim has more entries than the cap
+    /// ([`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries), 256 by default).
+    #[error("the roles claim has more entries than the cap")]
+    TooManyRoles,
+    /// The scopes claim has more scopes than the cap
+    /// ([`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries), 256 by default).
+    #[error("the scopes claim has more scopes than the cap")]
+    TooManyScopes,
     /// The claims do not deserialize into the application's claims type.
     #[error("the claims do not have the shape the application expects")]
     ClaimsShape,
@@ -140,6 +148,8 @@ impl TokenError {
             Self::InvalidClaimType => "invalid_claim_type",
             Self::InvalidRoles => "invalid_roles",
             Self::InvalidScopes => "invalid_scopes",
+            Self::TooManyRoles => "too_many_roles",
+            Self::TooManyScopes => "too_many_scopes",
             Self::ClaimsShape => "claims_shape",
             Self::Rejected => "rejected",
         }

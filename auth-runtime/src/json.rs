@@ -4,7 +4,9 @@
 //! RFC 7519 §4 require a JWT parser to reject such a document or use the last one; a
 //! security component must not guess which member the signer meant, so duplicates are an
 //! error here, at every depth. Nesting depth is bounded by `serde_json`'s own recursion
-//! limit (128), which also bounds this visitor's recursion.
+//! limit (128 levels, the outermost object included), which also bounds this visitor's
+//! recursion; header members that are skipped go through `IgnoredAny`, which `serde_json`
+//! walks without recursion, so there only the token's size cap bounds them.
 
 use std::fmt;
 

@@ -24,6 +24,8 @@ pub(crate) struct Rules {
     pub(crate) roles_claim: ClaimPath,
     pub(crate) scopes_claim: Option<String>,
     pub(crate) max_token_bytes: usize,
+    /// The most roles, and the most scopes, one token may carry.
+    pub(crate) max_claim_entries: usize,
 }
 
 /// A dotted path into the claims (`realm_access.roles`), split once at startup.
@@ -178,15 +180,16 @@ pub(crate) fn validate(claims: Map<String, Value>, rules: &Rules, now: u64) -> R
         Some(Value::String(sub)) => sub.clone(),
         Some(_) => return Err(TokenError::InvalidClaimType),
     };
+    let max = rules.max_claim_entries;
     let roles = match rules.roles_claim.lookup(&claims) {
         None => Vec::new(),
-        Some(value) => string_array(value).ok_or(TokenError::InvalidRoles)?,
+        Some(value) => roles(value, max)?,
     };
     let scopes = match &rules.scopes_claim {
-        Some(name) => scopes(claims.get(name))?,
+        Some(name) => scopes(claims.get(name), max)?,
         None => match claims.get("scope") {
-            Some(value) => scopes(Some(value))?,
-            None => scopes(claims.get("scp"))?,
+            Some(value) => scopes(Some(value), max)?,
+            None => scopes(claims.get("scp"), max)?,
         },
     };
     let mut identity = Identity::builder(subject).roles(roles).scopes(scopes);
@@ -233,19 +236,34 @@ fn check_audience(aud: Option<&Value>, configured: &[String]) -> Result<(), Toke
     }
 }
 
-fn string_array(value: &Value) -> Option<Vec<String>> {
-    value
-        .as_array()?
-        .iter()
-        .map(|v| v.as_str().map(str::to_owned))
-        .collect()
+fn string_array(items: &[Value]) -> Option<Vec<String>> {
+    items.iter().map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
-fn scopes(value: Option<&Value>) -> Result<Vec<String>, TokenError> {
+/// The roles claim: an array of at most `max` strings. The length is checked before
+/// anything is copied.
+fn roles(value: &Value, max: usize) -> Result<Vec<String>, TokenError> {
+    match value {
+        Value::Array(items) if items.len() > max => Err(TokenError::TooManyRoles),
+        Value::Array(items) => string_array(items).ok_or(TokenError::InvalidRoles),
+        _ => Err(TokenError::InvalidRoles),
+    }
+}
+
+/// The scopes claim: a space-delimited string or an array of strings, at most `max` scopes.
+fn scopes(value: Option<&Value>, max: usize) -> Result<Vec<String>, TokenError> {
     match value {
         None => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()),
-        Some(v) => string_array(v).ok_or(TokenError::InvalidScopes),
+        Some(Value::String(s)) => {
+            let scopes = s.split(' ').filter(|s| !s.is_empty());
+            if scopes.clone().nth(max).is_some() {
+                return Err(TokenError::TooManyScopes);
+            }
+            Ok(scopes.map(str::to_owned).collect())
+        }
+        Some(Value::Array(items)) if items.len() > max => Err(TokenError::TooManyScopes),
+        Some(Value::Array(items)) => string_array(items).ok_or(TokenError::InvalidScopes),
+        Some(_) => Err(TokenError::InvalidScopes),
     }
 }
 
@@ -262,6 +280,7 @@ mod tests {
             roles_claim: ClaimPath::parse("realm_access.roles").expect("valid path"),
             scopes_claim: None,
             max_token_bytes: 8192,
+            max_claim_entries: 3,
         }
     }
 
@@ -345,6 +364,35 @@ mod tests {
             check(json!({"exp": 2000, "iss": "iss", "aud": "api", "scope": 5})),
             Some(TokenError::InvalidScopes)
         );
+    }
+
+    #[test]
+    fn roles_and_scopes_are_capped() {
+        let check = |extra: Value| {
+            let mut claims = claims(json!({"exp": 2000, "iss": "iss", "aud": "api"}));
+            claims.extend(extra.as_object().cloned().expect("object"));
+            validate(claims, &rules(), 1000).map(|id| (id.roles().len(), id.scopes().len()))
+        };
+        // `rules()` allows 3 of each.
+        assert_eq!(
+            check(json!({"realm_access": {"roles": ["a", "b", "c"]}, "scope": " x  y z "})),
+            Ok((3, 3))
+        );
+        assert_eq!(
+            check(json!({"realm_access": {"roles": ["a", "b", "c", "d"]}})),
+            Err(TokenError::TooManyRoles)
+        );
+        // The length is checked before the entries' types.
+        assert_eq!(
+            check(json!({"realm_access": {"roles": [1, 2, 3, 4]}})),
+            Err(TokenError::TooManyRoles)
+        );
+        assert_eq!(check(json!({"scope": "a b c d"})), Err(TokenError::TooManyScopes));
+        assert_eq!(
+            check(json!({"scp": ["a", "b", "c", "d"]})),
+            Err(TokenError::TooManyScopes)
+        );
+        assert_eq!(check(json!({"scp": ["a", 1]})), Err(TokenError::InvalidScopes));
     }
 
     #[test]

@@ -24,6 +24,19 @@
 //! let app: Router = Router::new().route("/dashboard", get(dashboard)).with_state(warden);
 //! # Ok::<(), axum_warden_runtime::ConfigError>(())
 //! ```
+//!
+//! # Limits
+//!
+//! Every input a client or an identity provider controls is bounded, with these defaults
+//! (the [limits table](WardenBuilder#limits) says what happens over each and which
+//! builder method changes it):
+//!
+//! - bearer token, and the credential of the `Authorization` header: 8 KiB;
+//! - entries of the roles claim, and scopes of a token: 256 each;
+//! - JSON nesting of the header and the claims: 128 levels (`serde_json`'s limit, fixed);
+//! - JWKS and discovery documents: 1 MiB (fixed);
+//! - one key-set fetch: 5 s in all, 2 s to connect; fetches for unknown `kid`s: one per 10 s;
+//! - verified-token cache: 10 000 tokens.
 
 mod cache;
 mod config;

@@ -337,6 +337,117 @@ mod tests {
         assert!(url("https://idp.example/?tenant=x").is_err());
     }
 
+    /// A one-connection HTTP/1.1 server on loopback: reads the request head, writes `head`,
+    /// then each chunk with `pause` before it, and stops at the first failed write.
+    fn serve(head: String, chunks: Vec<Vec<u8>>, pause: Duration) -> Url {
+        use std::io::{Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let url = format!("http://{}/jwks", listener.local_addr().expect("bound"));
+        std::thread::spawn(move || {
+            let Ok((mut stream, _)) = listener.accept() else { return };
+            let mut request = Vec::new();
+            let mut buf = [0; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            if stream.write_all(head.as_bytes()).is_err() {
+                return;
+            }
+            for chunk in chunks {
+                std::thread::sleep(pause);
+                if stream.write_all(&chunk).and_then(|()| stream.flush()).is_err() {
+                    return;
+                }
+            }
+        });
+        Url::parse(&url).expect("a URL")
+    }
+
+    /// `sizes` as HTTP/1.1 chunks of spaces (valid JSON whitespace), with the last chunk.
+    fn chunked(sizes: impl IntoIterator<Item = usize>) -> Vec<Vec<u8>> {
+        let mut chunks: Vec<Vec<u8>> = sizes
+            .into_iter()
+            .map(|n| {
+                let mut chunk = format!("{n:x}\r\n").into_bytes();
+                chunk.resize(chunk.len() + n, b' ');
+                chunk.extend_from_slice(b"\r\n");
+                chunk
+            })
+            .collect();
+        chunks.push(b"0\r\n\r\n".to_vec());
+        chunks
+    }
+
+    const CHUNKED: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+    fn fetcher(url: &Url) -> Fetcher {
+        crate::keys::install_crypto_provider();
+        let settings = crate::remote::Options::default()
+            .settings()
+            .expect("defaults are valid");
+        Fetcher::new(
+            Locator::Jwks(url.clone()),
+            vec![Algorithm::RS256],
+            &settings,
+            "jwks_url",
+        )
+        .expect("a client")
+    }
+
+    fn too_big(result: Result<(Vec<u8>, Option<Duration>), KeyFetchError>) -> bool {
+        matches!(result, Err(KeyFetchError::Request { reason, .. }) if reason == "the document is larger than 1048576 bytes")
+    }
+
+    #[tokio::test]
+    async fn a_declared_length_over_1_mib_is_refused_before_reading() {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            MAX_DOCUMENT_BYTES + 1
+        );
+        let url = serve(head, vec![vec![b' '; MAX_DOCUMENT_BYTES + 1]], Duration::ZERO);
+        assert!(too_big(fetcher(&url).get(&url).await));
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_over_1_mib_is_refused() {
+        // No length announced: 16 chunks of 64 KiB make 1 MiB, one more byte is too many.
+        let url = serve(
+            CHUNKED.into(),
+            chunked([1 << 16; 16].into_iter().chain([1])),
+            Duration::ZERO,
+        );
+        assert!(too_big(fetcher(&url).get(&url).await));
+    }
+
+    #[tokio::test]
+    async fn a_body_of_exactly_1_mib_is_read() {
+        let url = serve(CHUNKED.into(), chunked([1 << 16; 16]), Duration::ZERO);
+        let (body, _) = fetcher(&url).get(&url).await.expect("within the cap");
+        assert_eq!(body.len(), MAX_DOCUMENT_BYTES);
+    }
+
+    #[tokio::test]
+    async fn a_body_that_trickles_is_cut_at_the_fetch_timeout() {
+        // Headers at once, then a byte every 50 ms for up to 10 s: each read makes
+        // progress, so only a bound on the whole fetch ends it.
+        let url = serve(CHUNKED.into(), chunked([1; 200]), Duration::from_millis(50));
+        let warden = crate::Warden::builder()
+            .jwks_url(url.as_str())
+            .key_fetch_timeout(Duration::from_millis(300))
+            .build()
+            .expect("valid");
+        let result = tokio::time::timeout(Duration::from_secs(5), warden.ready())
+            .await
+            .expect("the fetch timeout ends the fetch");
+        assert!(
+            matches!(&result, Err(KeyFetchError::Request { reason, .. }) if reason.starts_with("no answer within")),
+            "{result:?}"
+        );
+    }
+
     #[test]
     fn error_chains_are_one_line() {
         let io = std::io::Error::other("refused");
