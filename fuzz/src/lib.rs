@@ -1,0 +1,287 @@
+//! What the fuzz targets share: the keys and wardens under test, token minting, and the
+//! oracle that every accepted token must satisfy.
+//!
+//! The oracle is written from the rules in DESIGN.md §6, not from the runtime's code: an
+//! `Ok` from the runtime for a token the oracle refuses is a finding.
+
+use std::sync::LazyLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum_warden_runtime::{Algorithm, Identity, Warden};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use serde_json::{Map, Value};
+use sha2::Sha256;
+
+/// The HMAC secret of every HS256 warden under test (and of the HS256 seed tokens).
+pub const SECRET: &[u8] = b"axum-warden fuzz secret, at least 32 bytes long";
+/// The issuer the strict profile requires.
+pub const ISSUER: &str = "https://issuer.fuzz.test";
+/// The audience the strict profile requires.
+pub const AUDIENCE: &str = "fuzz-api";
+/// The leeway of every warden under test (the default).
+pub const LEEWAY: u64 = 60;
+/// The runtime's default cap on roles and on scopes.
+pub const MAX_ENTRIES: usize = 256;
+/// The public half of `tests/keys/rsa.key`, which signs the RS256 seed tokens.
+pub const RSA_PUBLIC_PEM: &[u8] = include_bytes!("../../tests/keys/rsa.pub");
+
+/// How a warden under test is configured, as the oracle sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Profile {
+    /// Required `iss`; `None`: any string, or none.
+    pub issuer: Option<&'static str>,
+    /// Accepted `aud`; `None`: the token must not carry one.
+    pub audience: Option<&'static str>,
+    /// The roles claim path, split at dots.
+    pub roles_path: &'static [&'static str],
+    /// The scopes claim; `None`: `scope`, then `scp`.
+    pub scopes_claim: Option<&'static str>,
+    /// The one accepted algorithm.
+    pub algorithm: Algorithm,
+}
+
+/// HS256 with issuer and audience, roles in `roles`, scopes in `scope` or `scp`.
+pub const STRICT: Profile = Profile {
+    issuer: Some(ISSUER),
+    audience: Some(AUDIENCE),
+    roles_path: &["roles"],
+    scopes_claim: None,
+    algorithm: Algorithm::HS256,
+};
+
+/// HS256 without issuer or audience, Keycloak-style roles, scopes only in `scp`.
+pub const LOOSE: Profile = Profile {
+    issuer: None,
+    audience: None,
+    roles_path: &["realm_access", "roles"],
+    scopes_claim: Some("scp"),
+    algorithm: Algorithm::HS256,
+};
+
+/// RS256 (the key of `tests/keys/rsa.pub`) with issuer and audience.
+pub const RSA: Profile = Profile {
+    algorithm: Algorithm::RS256,
+    ..STRICT
+};
+
+impl Profile {
+    /// A warden configured as this profile says, with a small verified-token cache (so
+    /// that cache hits are exercised too).
+    ///
+    /// # Panics
+    /// When the configuration is refused (a bug of this crate).
+    #[must_use]
+    pub fn warden(&self) -> Warden {
+        let mut builder = Warden::builder()
+            .algorithms([self.algorithm])
+            .roles_claim(self.roles_path.join("."))
+            .token_cache_capacity(256);
+        builder = match self.algorithm {
+            Algorithm::RS256 => builder.public_key_pem(RSA_PUBLIC_PEM),
+            _ => builder.hmac_secret(SECRET),
+        };
+        if let Some(issuer) = self.issuer {
+            builder = builder.issuer(issuer);
+        }
+        if let Some(audience) = self.audience {
+            builder = builder.audience(audience);
+        }
+        if let Some(claim) = self.scopes_claim {
+            builder = builder.scopes_claim(claim);
+        }
+        builder.build().expect("the fuzz configuration is valid")
+    }
+}
+
+/// The wardens under test, built once per process.
+pub static WARDENS: LazyLock<[(Profile, Warden); 3]> =
+    LazyLock::new(|| [STRICT, LOOSE, RSA].map(|profile| (profile, profile.warden())));
+
+/// Whether `FUZZ_DEBUG` is set: targets then print each input's outcome (for triage and
+/// for checking that the seeds reach the paths they are meant to).
+pub static DEBUG: LazyLock<bool> = LazyLock::new(|| std::env::var_os("FUZZ_DEBUG").is_some());
+
+/// Seconds since the epoch.
+#[must_use]
+pub fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn mac(message: &[u8]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET).expect("HMAC takes any key length");
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// `base64url(header).base64url(payload).base64url(HMAC-SHA256)` with [`SECRET`], whatever
+/// the bytes are.
+#[must_use]
+pub fn sign_hs256(header: &[u8], payload: &[u8]) -> String {
+    let message = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(payload));
+    let signature = URL_SAFE_NO_PAD.encode(mac(message.as_bytes()));
+    format!("{message}.{signature}")
+}
+
+/// Whether `token` is exactly `h.p.s` with `s` the canonical encoding of the HMAC of `h.p`.
+#[must_use]
+pub fn signed_with_secret(token: &str) -> bool {
+    match token.rsplit_once('.') {
+        Some((message, signature)) => {
+            message.split('.').count() == 2 && URL_SAFE_NO_PAD.encode(mac(message.as_bytes())) == signature
+        }
+        None => false,
+    }
+}
+
+/// Panics unless `identity`, which a warden of `profile` returned for `token` while the
+/// clock read between `before` and `after`, obeys every rule of DESIGN.md §6.
+///
+/// For RS256 the signature itself is not re-checked (the fuzzer cannot forge one); the
+/// shape and the claims are.
+///
+/// # Panics
+/// On a broken rule, with a message that names it.
+pub fn check_accepted(token: &str, identity: &Identity, profile: &Profile, before: u64, after: u64) {
+    let claims = check_signed(token, profile);
+    assert_eq!(identity.claims(), &claims, "the identity's claims are not the token's");
+    check_times(&claims, before, after);
+    check_parties(&claims, identity, profile);
+    check_roles_and_scopes(&claims, identity, profile);
+}
+
+/// The token's shape, signature and header; returns its claims.
+fn check_signed(token: &str, profile: &Profile) -> Map<String, Value> {
+    let segments: Vec<&str> = token.split('.').collect();
+    assert_eq!(
+        segments.len(),
+        3,
+        "accepted a token that is not three segments: {token:?}"
+    );
+    if profile.algorithm == Algorithm::HS256 {
+        assert!(
+            signed_with_secret(token),
+            "accepted a token not signed with the key: {token:?}"
+        );
+    }
+    let header = URL_SAFE_NO_PAD
+        .decode(segments[0])
+        .expect("accepted header is base64url");
+    let header: Map<String, Value> = serde_json::from_slice(&header).expect("accepted header is a JSON object");
+    let alg = match profile.algorithm {
+        Algorithm::RS256 => "RS256",
+        _ => "HS256",
+    };
+    assert_eq!(header.get("alg"), Some(&Value::from(alg)), "accepted alg: {header:?}");
+    assert!(!header.contains_key("crit"), "accepted a crit header: {header:?}");
+    assert!(
+        header.get("kid").is_none_or(Value::is_string),
+        "accepted a non-string kid: {header:?}"
+    );
+    let payload = URL_SAFE_NO_PAD
+        .decode(segments[1])
+        .expect("accepted payload is base64url");
+    serde_json::from_slice(&payload).expect("accepted claims are a JSON object")
+}
+
+/// `exp` required and not past, `nbf` reached, both (and `iat`) numbers, within the leeway.
+// NumericDates are compared as f64, as the runtime does (they may be fractional).
+#[allow(clippy::cast_precision_loss)]
+fn check_times(claims: &Map<String, Value>, before: u64, after: u64) {
+    let leeway = LEEWAY as f64;
+    let date = |name: &str| claims.get(name).map(|v| v.as_f64().filter(|f| f.is_finite()));
+    match date("exp") {
+        Some(Some(exp)) => assert!(exp + leeway > before as f64, "accepted an expired token: exp {exp}"),
+        other => panic!("accepted a token whose exp is {other:?}"),
+    }
+    match date("nbf") {
+        None => {}
+        Some(Some(nbf)) => assert!(nbf <= (after + LEEWAY) as f64, "accepted a token before nbf {nbf}"),
+        Some(None) => panic!("accepted a non-numeric nbf"),
+    }
+    assert!(!matches!(date("iat"), Some(None)), "accepted a non-numeric iat");
+}
+
+/// `iss`, `aud` and `sub`.
+fn check_parties(claims: &Map<String, Value>, identity: &Identity, profile: &Profile) {
+    match (profile.issuer, claims.get("iss")) {
+        (Some(expected), Some(Value::String(iss))) => assert_eq!(iss, expected, "accepted iss"),
+        (Some(_), other) => panic!("accepted iss {other:?}"),
+        (None, None | Some(Value::String(_))) => {}
+        (None, Some(other)) => panic!("accepted a non-string iss {other:?}"),
+    }
+    assert_eq!(
+        identity.issuer(),
+        claims.get("iss").and_then(Value::as_str),
+        "identity issuer"
+    );
+    match (profile.audience, claims.get("aud")) {
+        (None, None) => {}
+        (None, Some(aud)) => panic!("accepted aud {aud:?} with no audience configured"),
+        (Some(expected), Some(Value::String(aud))) => assert_eq!(aud, expected, "accepted aud"),
+        (Some(expected), Some(Value::Array(items))) => {
+            assert!(
+                items.iter().all(Value::is_string),
+                "accepted a non-string audience in {items:?}"
+            );
+            assert!(items.iter().any(|a| a == expected), "accepted aud {items:?}");
+        }
+        (Some(_), other) => panic!("accepted aud {other:?}"),
+    }
+    match claims.get("sub") {
+        None => assert_eq!(identity.subject(), ""),
+        Some(Value::String(sub)) => assert_eq!(identity.subject(), sub),
+        Some(other) => panic!("accepted a non-string sub {other:?}"),
+    }
+}
+
+/// Roles from the configured path, scopes from the configured claim, each within the cap.
+fn check_roles_and_scopes(claims: &Map<String, Value>, identity: &Identity, profile: &Profile) {
+    let (first, rest) = profile.roles_path.split_first().expect("a path");
+    let mut roles = claims.get(*first);
+    for segment in rest {
+        roles = roles.and_then(Value::as_object).and_then(|object| object.get(*segment));
+    }
+    let expected_roles = match roles {
+        None => Vec::new(),
+        Some(value) => strings(value).unwrap_or_else(|| panic!("accepted roles {value:?}")),
+    };
+    assert!(
+        expected_roles.len() <= MAX_ENTRIES,
+        "accepted {} roles",
+        expected_roles.len()
+    );
+    assert_eq!(identity.roles(), expected_roles.as_slice(), "identity roles");
+
+    let scope_value = match profile.scopes_claim {
+        Some(name) => claims.get(name),
+        None => claims.get("scope").or_else(|| claims.get("scp")),
+    };
+    let expected_scopes = match scope_value {
+        None => Vec::new(),
+        Some(Value::String(s)) => s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        Some(value) => strings(value).unwrap_or_else(|| panic!("accepted scopes {value:?}")),
+    };
+    assert!(
+        expected_scopes.len() <= MAX_ENTRIES,
+        "accepted {} scopes",
+        expected_scopes.len()
+    );
+    assert_eq!(identity.scopes(), expected_scopes.as_slice(), "identity scopes");
+}
+
+fn strings(value: &Value) -> Option<Vec<String>> {
+    value
+        .as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Whether an `Authorization` value names the Bearer scheme: `bearer` in any case, then a
+/// space or the end (RFC 6750 §2.1, RFC 9110 §11.4).
+#[must_use]
+pub fn names_bearer_scheme(value: &[u8]) -> bool {
+    value.len() >= 6 && value[..6].eq_ignore_ascii_case(b"bearer") && value.get(6).is_none_or(|&b| b == b' ')
+}
