@@ -267,6 +267,8 @@ struct Shared {
 struct RefreshState {
     last_attempt: Option<Instant>,
     last_failed: bool,
+    /// When the last successful fetch ended, and the `max-age` it was given.
+    last_success: Option<(Instant, Option<Duration>)>,
     in_flight: Option<watch::Receiver<Option<Outcome>>>,
 }
 
@@ -387,19 +389,22 @@ impl RemoteKeys {
 }
 
 /// Refreshes every `max-age` (clamped) while the warden lives; retries sooner after a failure.
+///
+/// Any successful fetch, including one a request with an unknown `kid` started, pushes the
+/// next background refresh out: the task never fetches a set that is still fresh.
 async fn background(shared: Weak<Shared>) {
     let _running = Running(shared.clone());
-    // At once for a first key set; one interval later when an earlier task fetched it.
-    let mut delay = match shared.upgrade() {
-        Some(strong) if strong.current.load().is_some() => strong.settings.next_refresh(None),
-        _ => Duration::ZERO,
-    };
+    let mut delay = Duration::ZERO;
     let mut failures = 0u32;
     loop {
         tokio::time::sleep(delay).await;
         let Some(strong) = shared.upgrade() else {
             return;
         };
+        if let Some(fresh_for) = strong.fresh_for() {
+            delay = fresh_for;
+            continue;
+        }
         let outcome = match strong.start(false) {
             Start::Join(flight) => wait(flight).await,
             Start::Throttled { .. } | Start::NoRuntime => return,
@@ -446,6 +451,18 @@ impl Shared {
     fn state(&self) -> MutexGuard<'_, RefreshState> {
         // Never held across an await; a panic while held cannot leave it inconsistent.
         self.refresh.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How long the key set stays fresh, when the last fetch succeeded and is not yet due
+    /// for a refresh.
+    fn fresh_for(&self) -> Option<Duration> {
+        let state = self.state();
+        if state.last_failed || state.in_flight.is_some() {
+            return None;
+        }
+        let (at, max_age) = state.last_success?;
+        let remaining = self.settings.next_refresh(max_age).saturating_sub(at.elapsed());
+        (!remaining.is_zero()).then_some(remaining)
     }
 
     /// 503, with the time until a fetch may be tried again.
@@ -564,6 +581,9 @@ impl Flight {
             let mut state = self.shared.state();
             state.in_flight = None;
             state.last_failed = outcome.is_err();
+            if let Ok(max_age) = &outcome {
+                state.last_success = Some((Instant::now(), *max_age));
+            }
         }
         self.done.send_replace(Some(outcome));
     }
