@@ -45,25 +45,44 @@
 //! - `aws-lc-rs` (default): signature checks with aws-lc-rs.
 //! - `rust-crypto`: signature checks with the pure-Rust RustCrypto crates. With both on,
 //!   aws-lc-rs is used.
+//! - `test-util`: the test kit ([`testing`]): minted tokens, answer assertions, route
+//!   audits. For `[dev-dependencies]` only: it embeds published test keys.
+//! - `utoipa`: writes each route's access into an OpenAPI document
+//!   ([`RouteTable::apply_openapi`], [`RouteTable::to_openapi`]).
 
 #[doc(inline)]
-pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
+pub use axum_warden_macros::{Roles, public, requires_auth, requires_policy, requires_role, requires_scope};
 #[doc(inline)]
 pub use axum_warden_runtime::{
-    Algorithm, AuthError, Authenticator, CacheStats, Challenge, Claims, ConfigError, Guard, Identity, IdentityBuilder,
-    InvalidRequest, KeyFetchError, Match, MethodRouter, Rejection, Requirement, RouteRow, RouteTable, Router,
-    SnapshotError, TokenError, UPDATE_SNAPSHOTS_ENV, Warden, WardenBuilder, env, install_crypto_provider, routing,
+    AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError,
+    DEFAULT_MAX_CLAIM_ENTRIES, Decision, Denied, Guard, HierarchyError, Identity, IdentityBuilder, InvalidRequest,
+    KeyFetchError, Match, MethodRouter, NoState, PolicyRejection, Rejection, Requirement, RoleHierarchy, RoleSource,
+    Roles, RouteRow, RouteTable, Router, SnapshotError, TokenError, UPDATE_SNAPSHOTS_ENV, Warden, WardenBuilder, env,
+    install_crypto_provider, routing,
 };
 
 #[cfg(feature = "test-util")]
 #[doc(inline)]
 pub use axum_warden_runtime::testing;
 
+#[cfg(feature = "utoipa")]
+#[doc(inline)]
+pub use axum_warden_runtime::{
+    DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME, SkipReason,
+    SkippedRoute, WardenOpenApi,
+};
+
+// The testing chapter: its code blocks run as doctests, so it cannot fall behind the API.
+#[cfg(all(doctest, feature = "test-util"))]
+#[doc(hidden)]
+#[doc = include_str!("../docs/testing.md")]
+pub struct TestingChapter;
+
 /// The names most applications import: `use axum_warden::prelude::*;`.
 pub mod prelude {
-    pub use axum_warden_macros::{public, requires_auth, requires_role, requires_scope};
+    pub use axum_warden_macros::{Roles, public, requires_auth, requires_policy, requires_role, requires_scope};
     pub use axum_warden_runtime::routing::{any, delete, get, head, options, patch, post, put, trace};
-    pub use axum_warden_runtime::{Claims, Identity, Router, Warden};
+    pub use axum_warden_runtime::{AccessPolicy, Claims, Decision, Identity, Roles, Router, Warden};
 }
 
 /// What the access attributes expand to. Not a public API: names and shapes change
@@ -71,6 +90,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use axum_warden_runtime::{
-        AccessKind, Guard, GuardState, HandlerInfo, Match, Open, Policy, Protected, Requirement,
+        AccessKind, AccessPolicy, Guard, GuardState, HandlerInfo, Match, Open, Policy, PolicyGuard, Protected,
+        Requirement, Roles, role_names,
     };
 }

@@ -4,9 +4,10 @@
 //! #[public]            no arguments
 //! #[requires_auth]     no arguments
 //! #[requires_role(rule)]  #[requires_scope(rule)]
+//! #[requires_policy(Type)]
 //! rule  := name | any(names) | all(names)
 //! names := name ("," name)* ","?
-//! name  := string literal
+//! name  := string literal | Type::Variant (roles only: a role declared with #[derive(Roles)])
 //! ```
 //!
 //! Parsing is lenient: the arguments are split at top-level commas and every piece is
@@ -18,7 +19,7 @@ use proc_macro2::{Punct, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
-use syn::{Attribute, Ident, Lit, LitStr};
+use syn::{Attribute, Ident, Lit, LitStr, Path};
 
 use crate::diag::Diag;
 
@@ -36,6 +37,8 @@ pub(crate) const REQUIRES_AUTH: &str = "requires_auth";
 pub(crate) const REQUIRES_ROLE: &str = "requires_role";
 /// Name of `#[requires_scope]`.
 pub(crate) const REQUIRES_SCOPE: &str = "requires_scope";
+/// Name of `#[requires_policy]`.
+pub(crate) const REQUIRES_POLICY: &str = "requires_policy";
 
 /// One of the four access attributes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +51,8 @@ pub(crate) enum Access {
     RequiresRole,
     /// `#[requires_scope(..)]`
     RequiresScope,
+    /// `#[requires_policy(..)]`
+    RequiresPolicy,
 }
 
 impl Access {
@@ -58,6 +63,7 @@ impl Access {
             Self::RequiresAuth => REQUIRES_AUTH,
             Self::RequiresRole => REQUIRES_ROLE,
             Self::RequiresScope => REQUIRES_SCOPE,
+            Self::RequiresPolicy => REQUIRES_POLICY,
         }
     }
 
@@ -70,6 +76,7 @@ impl Access {
             Self::RequiresAuth,
             Self::RequiresRole,
             Self::RequiresScope,
+            Self::RequiresPolicy,
         ]
         .into_iter()
         .find(|access| ident == access.name())
@@ -78,7 +85,7 @@ impl Access {
     /// What the attribute's names are, for the two attributes that take names.
     pub(crate) const fn subject(self) -> Option<Subject> {
         match self {
-            Self::Public | Self::RequiresAuth => None,
+            Self::Public | Self::RequiresAuth | Self::RequiresPolicy => None,
             Self::RequiresRole => Some(Subject::Role),
             Self::RequiresScope => Some(Subject::Scope),
         }
@@ -148,17 +155,40 @@ impl Mode {
     }
 }
 
+/// One name of a rule as written.
+pub(crate) enum Name {
+    /// A string literal.
+    Lit(LitStr),
+    /// `Role::Admin`: a variant of a role enum (`#[derive(Roles)]`), roles only.
+    Typed(Path),
+}
+
+impl Name {
+    /// The literal's value, or the path as written (for tests and messages).
+    pub(crate) fn text(&self) -> String {
+        match self {
+            Self::Lit(lit) => lit.value(),
+            Self::Typed(path) => path_text(path),
+        }
+    }
+}
+
+/// `a::b::C` without the spaces `to_string` puts around `::`.
+pub(crate) fn path_text(path: &Path) -> String {
+    path.to_token_stream().to_string().replace(' ', "")
+}
+
 /// A rule as written: the mode and the names, still unchecked.
 pub(crate) struct Rule {
     /// Any or all of the names.
     pub(crate) mode: Mode,
     /// The names as written, in source order.
-    pub(crate) names: Vec<LitStr>,
+    pub(crate) names: Vec<Name>,
 }
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<String> = self.names.iter().map(LitStr::value).collect();
+        let names: Vec<String> = self.names.iter().map(Name::text).collect();
         f.debug_struct("Rule")
             .field("mode", &self.mode)
             .field("names", &names)
@@ -175,11 +205,75 @@ pub(crate) enum Args {
     Authenticated,
     /// `#[requires_role(..)]` or `#[requires_scope(..)]`
     Rule(Subject, Rule),
+    /// `#[requires_policy(..)]`
+    Policy(PolicyArg),
+}
+
+/// The type of `#[requires_policy(Type)]`.
+pub(crate) struct PolicyArg {
+    /// The type as written.
+    pub(crate) ty: syn::TypePath,
+}
+
+impl std::fmt::Debug for PolicyArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PolicyArg").field(&self.text()).finish()
+    }
+}
+
+impl PolicyArg {
+    /// The type as written, for the route table.
+    pub(crate) fn text(&self) -> String {
+        self.ty.to_token_stream().to_string().replace(' ', "")
+    }
+}
+
+/// Parses the arguments of `#[requires_policy]`: one type path.
+pub(crate) fn policy(args: TokenStream, diag: &mut Diag) -> Option<PolicyArg> {
+    const EXAMPLE: &str = "#[requires_policy(OwnsArticle)]";
+    let pieces = split(args.clone());
+    let [first, rest @ ..] = pieces.as_slice() else {
+        diag.error_at(
+            Span::call_site(),
+            format!("`#[requires_policy]` needs a policy type: write {EXAMPLE}"),
+        );
+        return None;
+    };
+    if let Some(second) = rest.first() {
+        diag.error(
+            second.span_tokens(),
+            format!(
+                "`#[requires_policy]` takes one policy type: write one policy that combines the checks, e.g. {EXAMPLE}"
+            ),
+        );
+        return None;
+    }
+    if let Ok(Lit::Str(lit)) = syn::parse2::<Lit>(first.tokens.clone()) {
+        diag.error(
+            &first.tokens,
+            format!(
+                "a policy is a type, not a string: write #[requires_policy({})]",
+                lit.value()
+            ),
+        );
+        return None;
+    }
+    match syn::parse2::<syn::TypePath>(first.tokens.clone()) {
+        Ok(ty) if ty.qself.is_none() => Some(PolicyArg { ty }),
+        _ => {
+            diag.error(
+                &first.tokens,
+                format!("expected the name of a type implementing `AccessPolicy`, e.g. {EXAMPLE}"),
+            );
+            None
+        }
+    }
 }
 
 /// Parses the arguments of `access`. `None` means at least one error went to `diag`.
 pub(crate) fn parse(access: Access, args: TokenStream, diag: &mut Diag) -> Option<Args> {
     match access.subject() {
+        None if access == Access::RequiresPolicy => policy(args, diag).map(Args::Policy),
         None if args.is_empty() => Some(match access {
             Access::Public => Args::Public,
             _ => Args::Authenticated,
@@ -249,7 +343,11 @@ fn rule(subject: Subject, args: TokenStream, diag: &mut Diag) -> Option<Rule> {
     match classify(&first.tokens) {
         Piece::Name(name) => name_without_suffix(subject, name, &first.tokens, diag).map(|name| Rule {
             mode: Mode::Any,
-            names: vec![name],
+            names: vec![Name::Lit(name)],
+        }),
+        Piece::Typed(path) if subject == Subject::Role => Some(Rule {
+            mode: Mode::Any,
+            names: vec![Name::Typed(path)],
         }),
         Piece::Call(Call {
             mode: Some(mode),
@@ -282,14 +380,26 @@ fn rule(subject: Subject, args: TokenStream, diag: &mut Diag) -> Option<Rule> {
             );
             None
         }
-        Piece::Other(what) => {
+        Piece::Typed(_) => {
             let fix = format!("#[{attribute}({})]", suggestion(&first.tokens, subject));
-            diag.error(
-                &first.tokens,
-                format!("{noun} names are string literals{what}, e.g. {fix}"),
-            );
+            diag.error(&first.tokens, not_a_name_message(subject, ", not paths", &fix));
             None
         }
+        Piece::Other(what) => {
+            let fix = format!("#[{attribute}({})]", suggestion(&first.tokens, subject));
+            diag.error(&first.tokens, not_a_name_message(subject, what, &fix));
+            None
+        }
+    }
+}
+
+/// "role names are string literals …", mentioning declared roles for roles.
+fn not_a_name_message(subject: Subject, what: &str, fix: &str) -> String {
+    match subject {
+        Subject::Role => {
+            format!("role names are string literals or declared roles like `Role::Admin`{what}, e.g. {fix}")
+        }
+        Subject::Scope => format!("scope names are string literals{what}, e.g. {fix}"),
     }
 }
 
@@ -301,7 +411,7 @@ fn list(
     ident: &Ident,
     inner: TokenStream,
     diag: &mut Diag,
-) -> Option<Vec<LitStr>> {
+) -> Option<Vec<Name>> {
     let noun = subject.noun();
     let attribute = subject.attribute();
     let pieces = split(inner);
@@ -326,9 +436,14 @@ fn list(
         }
         match classify(&piece.tokens) {
             Piece::Name(name) => match name_without_suffix(subject, name, &piece.tokens, diag) {
-                Some(name) => names.push(name),
+                Some(name) => names.push(Name::Lit(name)),
                 None => ok = false,
             },
+            Piece::Typed(path) if subject == Subject::Role => names.push(Name::Typed(path)),
+            Piece::Typed(_) => {
+                diag.error(&piece.tokens, not_a_name_message(subject, ", not paths", &fix));
+                ok = false;
+            }
             Piece::Call(_) | Piece::Keyword(_) => {
                 diag.error(
                     &piece.tokens,
@@ -340,10 +455,7 @@ fn list(
                 ok = false;
             }
             Piece::Other(what) => {
-                diag.error(
-                    &piece.tokens,
-                    format!("{noun} names are string literals{what}, e.g. {fix}"),
-                );
+                diag.error(&piece.tokens, not_a_name_message(subject, what, &fix));
                 ok = false;
             }
         }
@@ -424,6 +536,8 @@ enum Piece {
     Call(Call),
     /// `any` or `all` without a list.
     Keyword(Mode),
+    /// A path of two segments or more: `Role::Admin`.
+    Typed(Path),
     /// Anything else; the text completes "names are string literals…".
     Other(&'static str),
 }
@@ -461,8 +575,12 @@ fn classify(tokens: &TokenStream) -> Piece {
     if Ident::parse_any.parse2(tokens.clone()).is_ok() {
         return Piece::Other("");
     }
-    if syn::parse2::<syn::Path>(tokens.clone()).is_ok() {
-        return Piece::Other(", not paths");
+    if let Ok(path) = syn::parse2::<Path>(tokens.clone()) {
+        return if path.segments.len() >= 2 && path.segments.iter().all(|s| s.arguments.is_none()) {
+            Piece::Typed(path)
+        } else {
+            Piece::Other(", not paths")
+        };
     }
     Piece::Other("")
 }
@@ -546,7 +664,7 @@ mod tests {
 
     fn rule_of(args: Args) -> (Subject, Mode, Vec<String>) {
         match args {
-            Args::Rule(subject, rule) => (subject, rule.mode, rule.names.iter().map(LitStr::value).collect()),
+            Args::Rule(subject, rule) => (subject, rule.mode, rule.names.iter().map(Name::text).collect()),
             other => panic!("expected a rule, got {other:?}"),
         }
     }
@@ -629,11 +747,19 @@ mod tests {
     fn bare_identifier_or_path() {
         assert_eq!(
             parse_err(Access::RequiresRole, quote!(admin)),
-            [r#"role names are string literals, e.g. #[requires_role("admin")]"#]
+            [r#"role names are string literals or declared roles like `Role::Admin`, e.g. #[requires_role("admin")]"#]
+        );
+        let rule = rule_of(parse_ok(Access::RequiresRole, quote!(any(Role::Admin, "x"))));
+        assert_eq!(rule.2, ["Role::Admin", "x"]);
+        assert_eq!(
+            parse_err(Access::RequiresScope, quote!(Scope::Read)),
+            [r#"scope names are string literals, not paths, e.g. #[requires_scope("orders:read")]"#]
         );
         assert_eq!(
-            parse_err(Access::RequiresRole, quote!(Role::Admin)),
-            [r#"role names are string literals, not paths, e.g. #[requires_role("admin")]"#]
+            parse_err(Access::RequiresRole, quote!(Vec::<u8>::new)),
+            [
+                r#"role names are string literals or declared roles like `Role::Admin`, not paths, e.g. #[requires_role("admin")]"#
+            ]
         );
         assert_eq!(
             parse_err(Access::RequiresScope, quote!(any("a", b, 3))),
@@ -648,15 +774,21 @@ mod tests {
     fn non_string_literals() {
         assert_eq!(
             parse_err(Access::RequiresRole, quote!(1)),
-            [r#"role names are string literals, not integers, e.g. #[requires_role("1")]"#]
+            [
+                r#"role names are string literals or declared roles like `Role::Admin`, not integers, e.g. #[requires_role("1")]"#
+            ]
         );
         assert_eq!(
             parse_err(Access::RequiresRole, quote!(b"x")),
-            [r#"role names are string literals, not byte strings, e.g. #[requires_role("x")]"#]
+            [
+                r#"role names are string literals or declared roles like `Role::Admin`, not byte strings, e.g. #[requires_role("x")]"#
+            ]
         );
         assert_eq!(
             parse_err(Access::RequiresRole, quote!(true)),
-            [r#"role names are string literals, not booleans, e.g. #[requires_role("true")]"#]
+            [
+                r#"role names are string literals or declared roles like `Role::Admin`, not booleans, e.g. #[requires_role("true")]"#
+            ]
         );
     }
 

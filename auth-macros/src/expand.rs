@@ -9,13 +9,14 @@
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
+use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, Pat, PatType, PatWild, Token, Type};
 
 use crate::args::{self, Access, Mode, Subject};
 use crate::diag::Diag;
 use crate::handler::{HandlerFn, Item, Shape};
 use crate::paths;
-use crate::validate::{self, Plan, Requirement};
+use crate::validate::{self, CheckedName, Plan, PolicyUse, Requirement};
 
 /// Expands `#[access(args)] item`.
 pub(crate) fn expand(access: Access, args: TokenStream, item: TokenStream) -> TokenStream {
@@ -32,8 +33,8 @@ pub(crate) fn expand(access: Access, args: TokenStream, item: TokenStream) -> To
     let plan = validate::validate(access, args, &parsed, &mut diag);
     let errors = match (diag.finish(), plan) {
         (Ok(()), Some(Plan::PassThrough)) => return parsed.into_token_stream(),
-        (Ok(()), Some(Plan::Guard(requirement))) => match parsed.shape {
-            Shape::Fn(function) => return guarded(parsed.attrs, *function, &requirement),
+        (Ok(()), Some(Plan::Guard(requirement, policy))) => match parsed.shape {
+            Shape::Fn(function) => return guarded(parsed.attrs, *function, &requirement, policy.as_deref()),
             Shape::Other(_) => internal_error(access),
         },
         (Ok(()), None) => internal_error(access),
@@ -58,7 +59,12 @@ fn internal_error(access: Access) -> syn::Error {
 }
 
 /// The guarded function and its policy type.
-fn guarded(attrs: Vec<Attribute>, function: HandlerFn, requirement: &Requirement) -> TokenStream {
+fn guarded(
+    mut attrs: Vec<Attribute>,
+    function: HandlerFn,
+    requirement: &Requirement,
+    custom: Option<&PolicyUse>,
+) -> TokenStream {
     let HandlerFn { vis, mut sig, body } = function;
     let call_site = Span::call_site();
     // `format_ident!` drops the `r#` of raw identifiers.
@@ -79,7 +85,52 @@ fn guarded(attrs: Vec<Attribute>, function: HandlerFn, requirement: &Requirement
         }),
     );
 
-    let attrs = with_access_docs(attrs, requirement);
+    // The policy extractor runs second: after the identity and the role or scope rule.
+    let mut taken_over = TokenStream::new();
+    let custom_policy = match custom {
+        Some(custom) => {
+            let ty = &custom.arg.ty;
+            let policy_guard = paths::policy_guard();
+            let param_ty = quote_spanned!(ty.span()=> #policy_guard<#ty>);
+            sig.inputs.insert(
+                1,
+                FnArg::Typed(PatType {
+                    attrs: Vec::new(),
+                    pat: Box::new(Pat::Wild(PatWild {
+                        attrs: Vec::new(),
+                        underscore_token: Token![_](call_site),
+                    })),
+                    colon_token: Token![:](call_site),
+                    ty: Box::new(Type::Verbatim(param_ty)),
+                }),
+            );
+            if let Some(consumed) = &custom.consumed {
+                attrs.retain(|attr| Access::of(attr) != Some(Access::RequiresPolicy));
+                // Keep the user's `use axum_warden::requires_policy;` used.
+                let path = consumed.path();
+                taken_over.extend(quote! {
+                    const _: () = {
+                        #[allow(unused_imports)]
+                        use #path as _;
+                    };
+                });
+            }
+            // One error, on the type, when it is not a policy (the guard's own bound
+            // would add more, at spans inside the expansion).
+            let access_policy = paths::access_policy();
+            let check = quote_spanned!(ty.span()=> __warden_is_policy::<#ty>());
+            taken_over.extend(quote! {
+                const _: () = {
+                    const fn __warden_is_policy<T: #access_policy>() {}
+                    #check
+                };
+            });
+            let text = custom.arg.text();
+            quote!(::core::option::Option::Some(#text))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let attrs = with_access_docs(attrs, requirement, custom);
     // Same visibility as the fn, so a public handler does not expose a private type; spans
     // moved to the attribute so lints about the visibility point at the fn only.
     let policy_vis = respan(vis.to_token_stream(), call_site);
@@ -88,6 +139,8 @@ fn guarded(attrs: Vec<Attribute>, function: HandlerFn, requirement: &Requirement
         Requirement::Public => paths::open(),
         Requirement::Authenticated | Requirement::Names { .. } => paths::protected(),
     };
+    let custom_policy_item =
+        custom.map(|_| quote!(const CUSTOM_POLICY: ::core::option::Option<&'static str> = #custom_policy;));
     let requirement_ty = paths::requirement();
     let requirement = requirement_tokens(requirement);
     let info = paths::handler_info();
@@ -112,7 +165,10 @@ fn guarded(attrs: Vec<Attribute>, function: HandlerFn, requirement: &Requirement
                 file: ::core::file!(),
                 line: #line,
             };
+            #custom_policy_item
         }
+
+        #taken_over
     }
 }
 
@@ -131,6 +187,19 @@ fn requirement_tokens(requirement: &Requirement) -> TokenStream {
                 Mode::Any => quote!(Any),
                 Mode::All => quote!(All),
             };
+            let role_names = paths::role_names();
+            let names = names.iter().map(|name| match name {
+                CheckedName::Str(name) => quote!(#name),
+                CheckedName::Typed(typed) => {
+                    // `Role::Admin` → `role_names(&Role::Admin)[Role::Admin as usize]`: a
+                    // misspelt variant is one error on its own token (both mentions share
+                    // the span), and a type that does not derive `Roles` gets the trait's
+                    // message.
+                    let path = &typed.path;
+                    let span = path.span();
+                    quote_spanned!(span=> #role_names(&#path)[#path as usize])
+                }
+            });
             quote!(#ty::#variant { mode: #match_mode::#mode, names: &[#(#names),*] })
         }
     }
@@ -138,7 +207,7 @@ fn requirement_tokens(requirement: &Requirement) -> TokenStream {
 
 /// The attributes with the `# Access` section placed after the last doc attribute (or
 /// first, for an undocumented fn); every attribute keeps its place.
-fn with_access_docs(attrs: Vec<Attribute>, requirement: &Requirement) -> Vec<Attribute> {
+fn with_access_docs(attrs: Vec<Attribute>, requirement: &Requirement, policy: Option<&PolicyUse>) -> Vec<Attribute> {
     let is_doc = |attr: &Attribute| attr.path().is_ident("doc");
     let has_text = attrs
         .iter()
@@ -153,6 +222,15 @@ fn with_access_docs(attrs: Vec<Attribute>, requirement: &Requirement) -> Vec<Att
         String::new(),
         format!(" {}", access_section(requirement)),
     ]);
+    if let Some(policy) = policy {
+        lines.extend([
+            String::new(),
+            format!(
+                " Then the policy {} decides: it may answer 403, or 404 to hide the resource.",
+                code(&policy.arg.text())
+            ),
+        ]);
+    }
     let docs = lines.into_iter().map(|line| Attribute {
         pound_token: Token![#](Span::call_site()),
         style: syn::AttrStyle::Outer,
@@ -179,7 +257,14 @@ fn access_section(requirement: &Requirement) -> String {
         Requirement::Public => "Public: no authentication.".to_owned(),
         Requirement::Authenticated => format!("Requires a verified identity. {NO_CREDENTIALS}."),
         Requirement::Names { subject, mode, names } => {
-            let list = names.iter().map(|name| code(name)).collect::<Vec<_>>().join(", ");
+            let list = names
+                .iter()
+                .map(|name| match name {
+                    CheckedName::Str(name) => code(name),
+                    CheckedName::Typed(typed) => code(&typed.text),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
             match (subject, names.as_slice(), mode) {
                 (Subject::Role, [_], _) => {
                     format!("Requires role {list}. {NO_CREDENTIALS} and 403 when the caller lacks the role.")
@@ -487,7 +572,10 @@ mod tests {
         let names = |subject, mode, names: &[&str]| Requirement::Names {
             subject,
             mode,
-            names: names.iter().map(|&n| n.to_owned()).collect(),
+            names: names
+                .iter()
+                .map(|&n| crate::validate::CheckedName::Str(n.to_owned()))
+                .collect(),
         };
         assert_eq!(
             access_section(&names(Subject::Role, Mode::Any, &["editor", "admin"])),

@@ -18,6 +18,10 @@
 //! | [`#[requires_auth]`](macro@requires_auth) | a verified identity |
 //! | [`#[requires_role("admin")]`](macro@requires_role) | the role; `any(..)` / `all(..)` of several |
 //! | [`#[requires_scope("orders:read")]`](macro@requires_scope) | the OAuth scope; `any(..)` / `all(..)` of several |
+//! | [`#[requires_policy(OwnsArticle)]`](macro@requires_policy) | a verified identity, then an async policy that allows, answers 403, or hides with 404 |
+//!
+//! [`#[derive(Roles)]`](derive@Roles) declares an application's roles once, so
+//! `#[requires_role(Role::Admin)]` is checked by the compiler.
 //!
 //! Mistakes are compile errors on the offending token, with a message that shows the fix;
 //! the handler is still emitted as written, so one mistake yields one error.
@@ -27,6 +31,7 @@ mod diag;
 mod expand;
 mod handler;
 mod paths;
+mod roles;
 mod validate;
 
 use proc_macro::TokenStream;
@@ -249,7 +254,10 @@ pub fn requires_auth(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | `all("admin", "auditor")` | every one of the roles |
 ///
 /// Role names are non-empty string literals made of printable ASCII without spaces, `"`
-/// or `\` (the RFC 6750 scope-token characters), each listed once.
+/// or `\` (the RFC 6750 scope-token characters), each listed once, or roles declared
+/// with [`#[derive(Roles)]`](derive@Roles): `Role::Admin`, `any(Role::Editor, Role::Admin)`.
+/// A declared role is checked by the compiler, so a misspelt one is an error on the
+/// misspelt token; the two forms mix in one list.
 ///
 /// # Expands to
 ///
@@ -424,4 +432,149 @@ pub fn requires_role(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn requires_scope(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(Access::RequiresScope, args.into(), item.into()).into()
+}
+
+/// Runs an async access policy after authentication and after any role or scope rule.
+///
+/// The policy is a type implementing `axum_warden::AccessPolicy`: it sees the verified
+/// identity, the request head (so `Path` and other extractors can run on it) and the
+/// application state, and decides `Allow`, `Forbid` (**403**) or `Hide` (**404**, the
+/// answer of a route that does not exist). It appears by name in the route table.
+///
+/// # Examples
+///
+/// ```
+/// use axum::extract::{FromRequestParts, Path};
+/// use axum_warden::{AccessPolicy, Decision, Identity, NoState, Warden, requires_policy, requires_role};
+/// use axum::http::request::Parts;
+///
+/// /// Callers may read their own account only.
+/// struct OwnAccount;
+///
+/// impl AccessPolicy for OwnAccount {
+///     type State = NoState;
+///
+///     async fn check(identity: &Identity, parts: &mut Parts, _: &NoState) -> Decision {
+///         match Path::<String>::from_request_parts(parts, &()).await {
+///             Ok(Path(id)) => Decision::allow_or_hide(id == identity.subject()),
+///             Err(_) => Decision::Hide,
+///         }
+///     }
+/// }
+///
+/// #[requires_policy(OwnAccount)]
+/// async fn account(Path(id): Path<String>) -> String {
+///     id
+/// }
+///
+/// // Roles first, then the policy: the role attribute goes above.
+/// #[requires_role("support")]
+/// #[requires_policy(OwnAccount)]
+/// async fn close_account(Path(id): Path<String>) -> String {
+///     id
+/// }
+/// # let _ = axum::Router::<Warden>::new()
+/// #     .route("/accounts/{id}", axum::routing::get(account).delete(close_account));
+/// ```
+///
+/// # Arguments
+///
+/// One type path. Several checks belong in one policy type.
+///
+/// # Expands to
+///
+/// As [`#[requires_auth]`](macro@requires_auth) (or the role or scope attribute above it),
+/// with `_: PolicyGuard<OwnAccount>` as the handler's second parameter, right after the
+/// guard, and `const CUSTOM_POLICY = Some("OwnAccount")` on the hidden policy type.
+///
+/// # Errors
+///
+/// ```compile_fail
+/// struct NotAPolicy;
+///
+/// #[axum_warden::requires_policy(NotAPolicy)] // error: `NotAPolicy` is not an access policy
+/// async fn account() {}
+/// # let _ = axum::Router::<axum_warden::Warden>::new().route("/", axum::routing::get(account));
+/// ```
+///
+/// ```compile_fail
+/// use axum_warden::{public, requires_policy};
+/// # struct P;
+///
+/// #[public]
+/// #[requires_policy(P)] // error: `#[public]` excludes every other access attribute …
+/// async fn health() {}
+/// ```
+///
+/// Also refused: a string instead of a type, two policies, `#[requires_policy]` above a
+/// role, scope or `#[requires_auth]` attribute, and anything but a free `async fn`.
+#[proc_macro_attribute]
+pub fn requires_policy(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(Access::RequiresPolicy, args.into(), item.into()).into()
+}
+
+/// Declares an application's roles once, as a fieldless enum.
+///
+/// Each variant is a role whose claim string is its name in `snake_case`, or the string
+/// of `#[role("name")]`. `#[role(includes(Editor, Viewer))]` declares the hierarchy:
+/// `Role::hierarchy()` hands it to `WardenBuilder::role_hierarchy`. Then
+/// `#[requires_role(Role::Admin)]`, `any(Role::Editor, Role::Admin)` and `all(..)` name
+/// variants, so a misspelt role is a compile error on the misspelt token.
+///
+/// # Examples
+///
+/// ```
+/// use axum_warden::{Roles, Warden, requires_role};
+///
+/// #[derive(Clone, Copy, Debug, Roles)]
+/// enum Role {
+///     #[role(includes(Editor))]
+///     Admin,
+///     #[role(includes(Viewer))]
+///     Editor,
+///     Viewer,
+///     #[role("billing-admin")]
+///     Billing,
+/// }
+///
+/// #[requires_role(Role::Viewer)]
+/// async fn articles() {}
+///
+/// #[requires_role(any(Role::Admin, Role::Billing))]
+/// async fn invoices() {}
+///
+/// assert_eq!(Role::Billing.name(), "billing-admin");
+/// let warden = Warden::builder().hmac_secret(vec![7; 32]).role_hierarchy(Role::hierarchy()).build()?;
+/// # let _ = axum::Router::<Warden>::new().route("/a", axum::routing::get(articles)).route("/i", axum::routing::get(invoices));
+/// # Ok::<(), axum_warden::ConfigError>(())
+/// ```
+///
+/// # Errors
+///
+/// ```compile_fail
+/// # use axum_warden::{Roles, requires_role};
+/// #[derive(Clone, Copy, Roles)]
+/// enum Role { Admin }
+///
+/// #[requires_role(Role::Admn)] // error: no variant or associated item named `Admn`
+/// async fn admin() {}
+/// ```
+///
+/// ```compile_fail
+/// # use axum_warden::Roles;
+/// #[derive(Clone, Copy, Roles)]
+/// enum Role {
+///     #[role(includes(Editor))]
+///     Admin,
+///     #[role(includes(Admin))] // error: the role hierarchy has a cycle: Admin includes Editor includes Admin
+///     Editor,
+/// }
+/// ```
+///
+/// Also refused: variants with fields or explicit discriminants, generics, names outside
+/// the RFC 6750 scope-token characters, two roles with one name, and `includes` of a
+/// variant that does not exist.
+#[proc_macro_derive(Roles, attributes(role))]
+pub fn derive_roles(input: TokenStream) -> TokenStream {
+    roles::derive(input.into()).into()
 }

@@ -53,6 +53,30 @@ pub(crate) fn protected() -> TokenStream {
     quote!(#private::Protected)
 }
 
+/// The extractor that runs a `#[requires_policy]` policy.
+pub(crate) fn policy_guard() -> TokenStream {
+    let private = private();
+    quote!(#private::PolicyGuard)
+}
+
+/// `role_names(&Role::Admin)`: the names of a declared role's type.
+pub(crate) fn role_names() -> TokenStream {
+    let private = private();
+    quote!(#private::role_names)
+}
+
+/// The trait of `#[requires_policy]` types.
+pub(crate) fn access_policy() -> TokenStream {
+    let private = private();
+    quote!(#private::AccessPolicy)
+}
+
+/// The trait `#[derive(Roles)]` implements.
+pub(crate) fn roles() -> TokenStream {
+    let private = private();
+    quote!(#private::Roles)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +91,10 @@ mod tests {
             handler_info(),
             open(),
             protected(),
+            policy_guard(),
+            roles(),
+            role_names(),
+            access_policy(),
         ] {
             assert!(path.to_string().starts_with(":: axum_warden :: __private ::"), "{path}");
         }

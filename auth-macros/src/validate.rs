@@ -7,7 +7,7 @@
 use quote::ToTokens;
 use syn::LitStr;
 
-use crate::args::{Access, Args, Mode, Rule, Subject};
+use crate::args::{self, Access, Args, Mode, Name, PolicyArg, Rule, Subject};
 use crate::diag::Diag;
 use crate::handler::{Item, Shape};
 
@@ -18,9 +18,66 @@ pub(crate) enum Plan {
     /// it is and let the attribute below inject the guard (a role or scope implies
     /// authentication).
     PassThrough,
-    /// Inject a guard enforcing this requirement.
-    Guard(Requirement),
+    /// Inject a guard enforcing this requirement, then the policy if there is one.
+    Guard(Requirement, Option<Box<PolicyUse>>),
 }
+
+/// The policy of `#[requires_policy]`, and the attribute to drop when it was read from
+/// below a role or scope attribute.
+pub(crate) struct PolicyUse {
+    /// The policy type.
+    pub(crate) arg: PolicyArg,
+    /// The `#[requires_policy]` attribute this expansion took over.
+    pub(crate) consumed: Option<syn::Attribute>,
+}
+
+impl std::fmt::Debug for PolicyUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PolicyUse")
+            .field("arg", &self.arg)
+            .field("consumed", &self.consumed.is_some())
+            .finish()
+    }
+}
+
+impl PartialEq for PolicyUse {
+    fn eq(&self, other: &Self) -> bool {
+        self.arg.text() == other.arg.text() && self.consumed.is_some() == other.consumed.is_some()
+    }
+}
+
+impl Eq for PolicyUse {}
+
+/// A checked role or scope name.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum CheckedName {
+    /// A string, in the scope-token charset.
+    Str(String),
+    /// A declared role, `Role::Admin`; its type checks the string.
+    Typed(TypedRole),
+}
+
+/// `Role::Admin` as written.
+pub(crate) struct TypedRole {
+    /// The path as written, without spaces, to compare and to show.
+    pub(crate) text: String,
+    /// The path.
+    pub(crate) path: syn::Path,
+}
+
+impl std::fmt::Debug for TypedRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl PartialEq for TypedRole {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for TypedRole {}
 
 /// A checked requirement.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,7 +94,7 @@ pub(crate) enum Requirement {
         /// Any or all of them.
         mode: Mode,
         /// The names.
-        names: Vec<String>,
+        names: Vec<CheckedName>,
     },
 }
 
@@ -46,15 +103,55 @@ pub(crate) enum Requirement {
 pub(crate) fn validate(access: Access, args: Option<Args>, item: &Item, diag: &mut Diag) -> Option<Plan> {
     let shape_ok = check_shape(access, item, diag);
     let siblings = check_siblings(access, item, diag);
-    let requirement = args.and_then(|args| requirement(args, diag));
-    let (true, Some(authorizer_below), Some(requirement)) = (shape_ok, siblings, requirement) else {
+    let (requirement, own_policy) = match args {
+        Some(Args::Policy(arg)) => (Some(Requirement::Authenticated), Some(arg)),
+        Some(args) => (requirement(args, diag), None),
+        None => (None, None),
+    };
+    let (true, Some(siblings), Some(requirement)) = (shape_ok, siblings, requirement) else {
         return None;
     };
-    Some(if authorizer_below {
-        Plan::PassThrough
-    } else {
-        Plan::Guard(requirement)
-    })
+    if siblings.authorizer_below {
+        return Some(Plan::PassThrough);
+    }
+    let policy = match (own_policy, siblings.policy_below) {
+        (Some(arg), _) => Some(Box::new(PolicyUse { arg, consumed: None })),
+        (None, Some(attr)) => Some(Box::new(PolicyUse {
+            arg: policy_of(attr, diag)?,
+            consumed: Some(attr.clone()),
+        })),
+        (None, None) => None,
+    };
+    Some(Plan::Guard(requirement, policy))
+}
+
+/// The policy type of a `#[requires_policy(..)]` attribute below the one expanding.
+fn policy_of(attr: &syn::Attribute, diag: &mut Diag) -> Option<PolicyArg> {
+    match &attr.meta {
+        syn::Meta::List(list) => args::policy(list.tokens.clone(), diag),
+        syn::Meta::Path(path) => {
+            diag.error(
+                path,
+                "`#[requires_policy]` needs a policy type: write #[requires_policy(OwnsArticle)]",
+            );
+            None
+        }
+        syn::Meta::NameValue(nv) => {
+            diag.error(
+                nv,
+                "expected the name of a type implementing `AccessPolicy`, e.g. #[requires_policy(OwnsArticle)]",
+            );
+            None
+        }
+    }
+}
+
+/// What the attributes below the expanding one ask of it.
+struct Siblings<'a> {
+    /// A role, scope or policy attribute below `#[requires_auth]`: it does the work.
+    authorizer_below: bool,
+    /// `#[requires_policy]` below a role or scope attribute: taken over by it.
+    policy_below: Option<&'a syn::Attribute>,
 }
 
 /// Only on `async fn` items without a `self` receiver.
@@ -122,13 +219,14 @@ fn describe(rest: &proc_macro2::TokenStream) -> (proc_macro2::TokenStream, &'sta
 /// The other access attributes on the item, all below the one being expanded (those
 /// above it have expanded already). `Some(true)` when a role or scope attribute sits
 /// below `#[requires_auth]`; `None` after an error.
-fn check_siblings(access: Access, item: &Item, diag: &mut Diag) -> Option<bool> {
-    use Access::{Public, RequiresAuth, RequiresRole, RequiresScope};
+fn check_siblings<'a>(access: Access, item: &'a Item, diag: &mut Diag) -> Option<Siblings<'a>> {
+    use Access::{Public, RequiresAuth, RequiresPolicy, RequiresRole, RequiresScope};
     let mut ok = true;
     let mut authorizer_below = false;
+    let mut policy_below = None;
     for (other, attr) in item.access_attrs() {
         let message = match (access, other) {
-            (Public, Public) | (RequiresAuth, RequiresAuth) => {
+            (Public, Public) | (RequiresAuth, RequiresAuth) | (RequiresPolicy, RequiresPolicy) => {
                 format!(
                     "`#[{name}]` appears twice on this handler: remove this one",
                     name = access.name()
@@ -152,11 +250,20 @@ fn check_siblings(access: Access, item: &Item, diag: &mut Diag) -> Option<bool> 
                 "`#[public]` excludes every other access attribute: keep either `#[public]` or `#[{other}]`",
                 other = if access == Public { other.name() } else { access.name() },
             ),
-            (RequiresAuth, RequiresRole | RequiresScope) => {
+            (RequiresAuth, RequiresRole | RequiresScope | RequiresPolicy) => {
                 authorizer_below = true;
                 continue;
             }
-            (RequiresRole | RequiresScope, RequiresAuth) => format!(
+            (RequiresRole | RequiresScope, RequiresPolicy) => {
+                policy_below = Some(attr);
+                continue;
+            }
+            (RequiresPolicy, RequiresRole | RequiresScope) => format!(
+                "`#[requires_policy]` must be below `#[{name}]`: the {noun} is checked first, then the policy",
+                name = other.name(),
+                noun = if other == RequiresRole { "role" } else { "scope" },
+            ),
+            (RequiresRole | RequiresScope | RequiresPolicy, RequiresAuth) => format!(
                 "`#[requires_auth]` must be above `#[{name}]`: authenticate first, authorize second",
                 name = access.name(),
             ),
@@ -167,7 +274,10 @@ fn check_siblings(access: Access, item: &Item, diag: &mut Diag) -> Option<bool> 
         diag.error(attr, message);
         ok = false;
     }
-    ok.then_some(authorizer_below)
+    ok.then_some(Siblings {
+        authorizer_below,
+        policy_below,
+    })
 }
 
 fn requirement(args: Args, diag: &mut Diag) -> Option<Requirement> {
@@ -175,18 +285,39 @@ fn requirement(args: Args, diag: &mut Diag) -> Option<Requirement> {
         Args::Public => Some(Requirement::Public),
         Args::Authenticated => Some(Requirement::Authenticated),
         Args::Rule(subject, Rule { mode, names }) => {
-            names_of(subject, &names, diag).map(|names| Requirement::Names { subject, mode, names })
+            names_of(subject, names, diag).map(|names| Requirement::Names { subject, mode, names })
         }
+        Args::Policy(_) => Some(Requirement::Authenticated),
     }
 }
 
 /// Non-empty, in the scope-token charset, no duplicates.
-fn names_of(subject: Subject, literals: &[LitStr], diag: &mut Diag) -> Option<Vec<String>> {
+fn names_of(subject: Subject, written: Vec<Name>, diag: &mut Diag) -> Option<Vec<CheckedName>> {
     let noun = subject.noun();
     let attribute = subject.attribute();
-    let mut names: Vec<String> = Vec::with_capacity(literals.len());
+    let mut names: Vec<CheckedName> = Vec::with_capacity(written.len());
     let mut ok = true;
-    for literal in literals {
+    for name in written {
+        let literal: LitStr = match name {
+            Name::Lit(literal) => literal,
+            Name::Typed(path) => {
+                let text = args::path_text(&path);
+                if names
+                    .iter()
+                    .any(|n| matches!(n, CheckedName::Typed(t) if t.text == text))
+                {
+                    diag.error(
+                        &path,
+                        format!("{noun} `{text}` is listed twice in `#[{attribute}]`: remove this one"),
+                    );
+                    ok = false;
+                } else {
+                    names.push(CheckedName::Typed(TypedRole { text, path }));
+                }
+                continue;
+            }
+        };
+        let literal = &literal;
         let name = literal.value();
         if name.is_empty() {
             diag.error(
@@ -197,27 +328,36 @@ fn names_of(subject: Subject, literals: &[LitStr], diag: &mut Diag) -> Option<Ve
                 ),
             );
             ok = false;
-        } else if let Some(bad) = name.chars().find(|&c| !is_scope_char(c)) {
+        } else if let Some(problem) = name_problem(&name) {
             diag.error(
                 literal,
                 format!(
-                    "{noun} name {name:?} contains {what}: `#[{attribute}]` names are printable ASCII \
+                    "{noun} name {name:?} {problem}: `#[{attribute}]` names are printable ASCII \
                      without spaces, `\"` or `\\` (RFC 6750 scope tokens)",
-                    what = describe_char(bad),
                 ),
             );
             ok = false;
-        } else if names.contains(&name) {
+        } else if names.iter().any(|n| matches!(n, CheckedName::Str(s) if *s == name)) {
             diag.error(
                 literal,
                 format!("{noun} {name:?} is listed twice in `#[{attribute}]`: remove this one"),
             );
             ok = false;
         } else {
-            names.push(name);
+            names.push(CheckedName::Str(name));
         }
     }
     ok.then_some(names)
+}
+
+/// What is wrong with a non-empty name, if anything: "contains a space" …
+pub(crate) fn name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".to_owned());
+    }
+    name.chars()
+        .find(|&c| !is_scope_char(c))
+        .map(|bad| format!("contains {}", describe_char(bad)))
 }
 
 /// RFC 6750 §3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`.
@@ -256,11 +396,14 @@ mod tests {
     }
 
     fn names(subject: Subject, mode: Mode, names: &[&str]) -> Plan {
-        Plan::Guard(Requirement::Names {
-            subject,
-            mode,
-            names: names.iter().map(|&n| n.to_owned()).collect(),
-        })
+        Plan::Guard(
+            Requirement::Names {
+                subject,
+                mode,
+                names: names.iter().map(|&n| CheckedName::Str(n.to_owned())).collect(),
+            },
+            None,
+        )
     }
 
     #[test]
@@ -270,11 +413,11 @@ mod tests {
         );
         assert_eq!(
             run(Access::Public, quote!(), item.clone()),
-            Ok(Plan::Guard(Requirement::Public))
+            Ok(Plan::Guard(Requirement::Public, None))
         );
         assert_eq!(
             run(Access::RequiresAuth, quote!(), item.clone()),
-            Ok(Plan::Guard(Requirement::Authenticated))
+            Ok(Plan::Guard(Requirement::Authenticated, None))
         );
         assert_eq!(
             run(Access::RequiresRole, quote!(all("a", "b")), item.clone()),

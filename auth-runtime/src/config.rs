@@ -15,17 +15,18 @@ use crate::cache::{CacheStats, DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
 use crate::credentials;
 use crate::error::AuthError;
 use crate::identity::Identity;
-use crate::jwt::{ClaimPath, Rules};
+use crate::jwt::Rules;
 use crate::keys::{self, KeySet, KeySource};
 use crate::rejection::{Challenges, Rejection};
 use crate::remote::{self, KeyFetchError, Locator};
+use crate::roles::{HierarchyError, Resolved, RoleHierarchy, RoleSource};
 use crate::verify::JwtVerifier;
 
 /// Default cap on a bearer token's length, checked before any decoding.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8 * 1024;
 /// Default cap on the entries of the roles claim, and separately on the scopes of a token
 /// (see [`WardenBuilder::max_claim_entries`]).
-pub(crate) const DEFAULT_MAX_CLAIM_ENTRIES: usize = 256;
+pub const DEFAULT_MAX_CLAIM_ENTRIES: usize = 256;
 /// Default clock-skew allowance for `exp` and `nbf`.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 /// Largest leeway accepted: more would make expiry meaningless.
@@ -71,6 +72,9 @@ pub mod env {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// The role hierarchy has a cycle or an empty role name.
+    #[error("role_hierarchy: {0}")]
+    RoleHierarchy(#[from] HierarchyError),
     /// No key source was configured.
     #[error("no key source is configured: set exactly one of {}", env::KEY_SOURCES.join(", "))]
     NoKeySource,
@@ -177,6 +181,10 @@ struct Inner {
     realm: String,
     challenges: Challenges,
     renderer: Option<Renderer>,
+    hierarchy: RoleHierarchy,
+    /// `hierarchy` resolved, for identities a custom authenticator makes (the JWT path
+    /// applies it while verifying, so cached identities carry it already).
+    resolved: Option<Arc<Resolved>>,
 }
 
 // One per warden, behind its `Arc`: boxing the large variant would only add a hop per request.
@@ -241,13 +249,22 @@ impl<A: Authenticator> DynAuthenticator for A {
 }
 
 impl Warden {
-    fn new(source: Source, realm: String, challenges: Challenges, renderer: Option<Renderer>) -> Self {
+    fn new(source: Source, realm: String, challenges: Challenges, parts: Finish) -> Self {
         Self(Arc::new(Inner {
             source,
             realm,
             challenges,
-            renderer,
+            renderer: parts.renderer,
+            hierarchy: parts.hierarchy,
+            resolved: parts.resolved,
         }))
+    }
+
+    /// The role hierarchy this warden applies (empty unless configured), for
+    /// [`RouteTable::with_role_hierarchy`](crate::RouteTable::with_role_hierarchy).
+    #[must_use]
+    pub fn role_hierarchy(&self) -> &RoleHierarchy {
+        &self.0.hierarchy
     }
 
     /// Starts a configuration.
@@ -307,7 +324,13 @@ impl Warden {
     /// The [`AuthError`] the guard would answer with.
     pub async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
         match &self.0.source {
-            Source::Custom(auth) => auth.authenticate(parts).await,
+            Source::Custom(auth) => {
+                let identity = auth.authenticate(parts).await?;
+                Ok(match &self.0.resolved {
+                    Some(hierarchy) => hierarchy.apply(identity),
+                    None => identity,
+                })
+            }
             Source::Jwt(jwt) => {
                 let token = credentials::bearer(&parts.headers, jwt.rules.max_token_bytes)?;
                 jwt.verify(token.0).await
@@ -435,6 +458,8 @@ pub struct WardenBuilder {
     leeway: Option<Duration>,
     leeway_setting: Option<&'static str>,
     roles_claim: Option<(String, &'static str)>,
+    roles_from: Option<RoleSource>,
+    hierarchy: RoleHierarchy,
     scopes_claim: Option<String>,
     realm: Option<(String, &'static str)>,
     max_token_bytes: Option<usize>,
@@ -597,8 +622,50 @@ impl WardenBuilder {
     }
 
     /// Dotted path of the roles claim (default `roles`; `realm_access.roles` for Keycloak).
+    /// Replaces an earlier [`roles_from`](Self::roles_from).
     pub fn roles_claim(mut self, path: impl Into<String>) -> Self {
         self.roles_claim = Some((path.into(), "roles_claim"));
+        self.roles_from = None;
+        self
+    }
+
+    /// Reads roles from the claims of `source`, such as a provider preset:
+    ///
+    /// ```
+    /// use axum_warden_runtime::{RoleSource, Warden};
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .roles_from(RoleSource::keycloak("orders-api"))
+    ///     .build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    ///
+    /// Replaces an earlier [`roles_claim`](Self::roles_claim).
+    pub fn roles_from(mut self, source: RoleSource) -> Self {
+        self.roles_from = Some(source);
+        self.roles_claim = None;
+        self
+    }
+
+    /// Applies `hierarchy` to every verified identity: a caller holding a role also holds
+    /// every role it includes, for every role check. A cycle is refused at
+    /// [`build`](Self::build).
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, RoleHierarchy, Warden};
+    ///
+    /// let hierarchy = RoleHierarchy::new().role("admin", ["editor"]).role("editor", ["viewer"]);
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).role_hierarchy(hierarchy).build()?;
+    /// assert_eq!(warden.role_hierarchy().roles_granting("viewer"), ["viewer", "editor", "admin"]);
+    ///
+    /// let cycle = RoleHierarchy::new().role("admin", ["editor"]).role("editor", ["admin"]);
+    /// let err = Warden::builder().hmac_secret(vec![7; 32]).role_hierarchy(cycle).build().unwrap_err();
+    /// assert!(matches!(err, ConfigError::RoleHierarchy(_)));
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    pub fn role_hierarchy(mut self, hierarchy: RoleHierarchy) -> Self {
+        self.hierarchy = hierarchy;
         self
     }
 
@@ -732,16 +799,26 @@ impl WardenBuilder {
                 ),
             });
         }
-        let (roles_path, roles_setting) = self.roles_claim.unwrap_or_else(|| ("roles".to_owned(), "roles_claim"));
-        let roles_claim = ClaimPath::parse(&roles_path).ok_or_else(|| ConfigError::InvalidValue {
-            setting: roles_setting,
-            reason: format!("{roles_path:?} is not a claim path like `roles` or `realm_access.roles`"),
-        })?;
+        let roles = match (self.roles_from, self.roles_claim) {
+            (Some(source), _) => source,
+            (None, None) => RoleSource::default_claim(),
+            (None, Some((path, setting))) => RoleSource::claim(&path).ok_or_else(|| ConfigError::InvalidValue {
+                setting,
+                reason: format!("{path:?} is not a claim path like `roles` or `realm_access.roles`"),
+            })?,
+        };
+        let resolved = self.hierarchy.resolve()?;
+        let finish = Finish {
+            renderer: self.renderer,
+            hierarchy: self.hierarchy,
+            resolved: resolved.clone(),
+        };
         let mut rules = Rules {
             issuer: self.issuer,
             audiences: self.audiences,
             leeway: leeway.as_secs(),
-            roles_claim,
+            roles,
+            hierarchy: resolved,
             scopes_claim: self.scopes_claim,
             max_token_bytes: self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
             max_claim_entries: self.max_claim_entries.unwrap_or(DEFAULT_MAX_CLAIM_ENTRIES),
@@ -752,7 +829,7 @@ impl WardenBuilder {
         );
         let set = match input {
             KeyInput::Custom(auth) => {
-                return Ok(Warden::new(Source::Custom(auth), realm, challenges, self.renderer));
+                return Ok(Warden::new(Source::Custom(auth), realm, challenges, finish));
             }
             KeyInput::JwksUrl(url) => {
                 let locator = Locator::Jwks(remote::parse_url(&url, setting, self.remote.allow_http)?);
@@ -765,7 +842,7 @@ impl WardenBuilder {
                     rules,
                     cache,
                 )?;
-                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, self.renderer));
+                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, finish));
             }
             KeyInput::OidcIssuer(issuer) => {
                 let url = remote::discovery_url(&issuer, setting, self.remote.allow_http)?;
@@ -781,7 +858,7 @@ impl WardenBuilder {
                     rules,
                     cache,
                 )?;
-                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, self.renderer));
+                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, finish));
             }
             KeyInput::Secret(secret) => keys::from_secret(&secret, &self.algorithms, setting, algorithms_setting)?,
             KeyInput::Pem(pem) => keys::from_pem(&pem, &self.algorithms, setting, algorithms_setting)?,
@@ -804,8 +881,15 @@ impl WardenBuilder {
             rules,
             cache,
         };
-        Ok(Warden::new(Source::Jwt(jwt), realm, challenges, self.renderer))
+        Ok(Warden::new(Source::Jwt(jwt), realm, challenges, finish))
     }
+}
+
+/// What a built warden keeps besides its key source.
+struct Finish {
+    renderer: Option<Renderer>,
+    hierarchy: RoleHierarchy,
+    resolved: Option<Arc<Resolved>>,
 }
 
 fn read(path: &Path, setting: &'static str) -> Result<Vec<u8>, ConfigError> {

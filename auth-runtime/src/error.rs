@@ -15,6 +15,7 @@ use crate::requirement::Requirement;
 /// | [`InvalidRequest`](Self::InvalidRequest) | 400 | `invalid_request` |
 /// | [`InvalidToken`](Self::InvalidToken) | 401 | `invalid_token` |
 /// | [`InsufficientScope`](Self::InsufficientScope) | 403 | `insufficient_scope` |
+/// | [`Forbidden`](Self::Forbidden) | 403 | `insufficient_scope` |
 /// | [`Unavailable`](Self::Unavailable) | 503 | no challenge, `Retry-After` |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -34,6 +35,12 @@ pub enum AuthError {
         /// What the route requires.
         requirement: Requirement,
     },
+    /// The route's policy (`#[requires_policy]`) refused the verified identity.
+    #[error("the policy `{policy}` forbids this request")]
+    Forbidden {
+        /// The policy's type name.
+        policy: &'static str,
+    },
     /// No key could be obtained to verify the token; the request is refused, never allowed.
     #[error("no verification key is available")]
     Unavailable {
@@ -51,6 +58,7 @@ impl AuthError {
             Self::InvalidRequest(_) => "several_credentials",
             Self::InvalidToken(reason) => reason.code(),
             Self::InsufficientScope { .. } => "insufficient_scope",
+            Self::Forbidden { .. } => "policy_forbidden",
             Self::Unavailable { .. } => "keys_unavailable",
         }
     }

@@ -111,15 +111,7 @@ impl Warden {
     }
 
     fn deny(&self, parts: &Parts, error: AuthError, identity: Option<&Identity>, handler: &HandlerInfo) -> Rejection {
-        tracing::info!(
-            target: "axum_warden",
-            route = route(parts),
-            method = %parts.method,
-            handler = handler.name,
-            reason = error.code(),
-            subject = identity.map(Identity::subject),
-            "request denied"
-        );
+        denial_event(parts, error.code(), identity, handler.name);
         Rejection::new(error, Some(self.clone()), &parts.method)
     }
 
@@ -132,6 +124,19 @@ impl Warden {
         parts.extensions.insert(identity.clone());
         Ok(identity)
     }
+}
+
+/// The one `tracing` event of a denial (never the token).
+pub(crate) fn denial_event(parts: &Parts, reason: &str, identity: Option<&Identity>, handler: &str) {
+    tracing::info!(
+        target: "axum_warden",
+        route = route(parts),
+        method = %parts.method,
+        handler,
+        reason,
+        subject = identity.map(Identity::subject),
+        "request denied"
+    );
 }
 
 fn route(parts: &Parts) -> &str {

@@ -5,6 +5,8 @@
 //! is lenient: duplicate member names, `crit`, non-object claims and mistyped registered
 //! claims are refused, and the header is read once.
 
+use std::sync::Arc;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::Algorithm;
@@ -14,6 +16,7 @@ use crate::error::TokenError;
 use crate::identity::Identity;
 use crate::json::{JsonError, parse_header, parse_object};
 use crate::keys::{KeySet, Lookup};
+use crate::roles::{Resolved, RoleSource};
 
 /// The claim checks of one [`Warden`](crate::Warden).
 #[derive(Debug, Clone)]
@@ -21,7 +24,9 @@ pub(crate) struct Rules {
     pub(crate) issuer: Option<String>,
     pub(crate) audiences: Vec<String>,
     pub(crate) leeway: u64,
-    pub(crate) roles_claim: ClaimPath,
+    pub(crate) roles: RoleSource,
+    /// Roles added to every identity for the roles it holds.
+    pub(crate) hierarchy: Option<Arc<Resolved>>,
     pub(crate) scopes_claim: Option<String>,
     pub(crate) max_token_bytes: usize,
     /// The most roles, and the most scopes, one token may carry.
@@ -39,10 +44,21 @@ impl ClaimPath {
         segments.iter().all(|s| !s.is_empty()).then_some(Self(segments))
     }
 
+    /// A path of these segments, taken as they are (a segment may contain dots).
+    pub(crate) fn from_segments<S: Into<String>>(segments: impl IntoIterator<Item = S>) -> Self {
+        Self(segments.into_iter().map(Into::into).collect())
+    }
+
     fn lookup<'a>(&self, claims: &'a Map<String, Value>) -> Option<&'a Value> {
         let (first, rest) = self.0.split_first()?;
         rest.iter()
             .try_fold(claims.get(first)?, |value, segment| value.as_object()?.get(segment))
+    }
+}
+
+impl std::fmt::Display for ClaimPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("."))
     }
 }
 
@@ -181,10 +197,15 @@ pub(crate) fn validate(claims: Map<String, Value>, rules: &Rules, now: u64) -> R
         Some(_) => return Err(TokenError::InvalidClaimType),
     };
     let max = rules.max_claim_entries;
-    let roles = match rules.roles_claim.lookup(&claims) {
-        None => Vec::new(),
-        Some(value) => roles(value, max)?,
-    };
+    let mut roles = Vec::new();
+    for path in rules.roles.paths() {
+        if let Some(value) = path.lookup(&claims) {
+            add_roles(&mut roles, value, max)?;
+        }
+    }
+    if let Some(hierarchy) = &rules.hierarchy {
+        roles = hierarchy.expand(roles);
+    }
     let scopes = match &rules.scopes_claim {
         Some(name) => scopes(claims.get(name), max)?,
         None => match claims.get("scope") {
@@ -240,14 +261,22 @@ fn string_array(items: &[Value]) -> Option<Vec<String>> {
     items.iter().map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
-/// The roles claim: an array of at most `max` strings. The length is checked before
-/// anything is copied.
-fn roles(value: &Value, max: usize) -> Result<Vec<String>, TokenError> {
-    match value {
-        Value::Array(items) if items.len() > max => Err(TokenError::TooManyRoles),
-        Value::Array(items) => string_array(items).ok_or(TokenError::InvalidRoles),
-        _ => Err(TokenError::InvalidRoles),
+/// Adds the roles of one roles claim: an array of at most `max` strings, `max` in all.
+/// The length is checked before anything is copied.
+fn add_roles(roles: &mut Vec<String>, value: &Value, max: usize) -> Result<(), TokenError> {
+    let Value::Array(items) = value else {
+        return Err(TokenError::InvalidRoles);
+    };
+    if items.len() > max.saturating_sub(roles.len()) {
+        return Err(TokenError::TooManyRoles);
     }
+    for item in items {
+        let role = item.as_str().ok_or(TokenError::InvalidRoles)?;
+        if !roles.iter().any(|r| r == role) {
+            roles.push(role.to_owned());
+        }
+    }
+    Ok(())
 }
 
 /// The scopes claim: a space-delimited string or an array of strings, at most `max` scopes.
@@ -277,7 +306,8 @@ mod tests {
             issuer: Some("iss".into()),
             audiences: vec!["api".into()],
             leeway: 60,
-            roles_claim: ClaimPath::parse("realm_access.roles").expect("valid path"),
+            roles: RoleSource::keycloak_realm(),
+            hierarchy: None,
             scopes_claim: None,
             max_token_bytes: 8192,
             max_claim_entries: 3,

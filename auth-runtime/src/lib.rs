@@ -47,9 +47,13 @@ mod identity;
 mod json;
 mod jwt;
 mod keys;
+#[cfg(feature = "utoipa")]
+mod openapi;
+mod policy;
 mod rejection;
 mod remote;
 mod requirement;
+mod roles;
 mod router;
 mod table;
 #[cfg(feature = "test-util")]
@@ -58,8 +62,8 @@ mod verify;
 
 pub use cache::{CacheStats, DEFAULT_TOKEN_CACHE_CAPACITY};
 pub use config::{
-    Authenticator, ConfigError, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, MAX_LEEWAY, Warden,
-    WardenBuilder, env,
+    Authenticator, ConfigError, DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM,
+    MAX_LEEWAY, Warden, WardenBuilder, env,
 };
 pub use credentials::InvalidRequest;
 pub use error::{AuthError, TokenError};
@@ -67,11 +71,18 @@ pub use guard::{Claims, Guard, GuardState};
 pub use identity::{Identity, IdentityBuilder};
 pub use jsonwebtoken::Algorithm;
 pub use keys::{MIN_HMAC_SECRET_LEN, install_crypto_provider};
+#[cfg(feature = "utoipa")]
+pub use openapi::{
+    DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME, SkipReason,
+    SkippedRoute, WardenOpenApi,
+};
+pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyGuard, PolicyRejection};
 pub use rejection::{Challenge, Rejection};
 pub use remote::{
     DEFAULT_KEY_CONNECT_TIMEOUT, DEFAULT_KEY_FETCH_TIMEOUT, DEFAULT_KEY_REFRESH_BOUNDS, DEFAULT_KEY_REFRESH_INTERVAL,
     DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL, KeyFetchError,
 };
 pub use requirement::{AccessKind, HandlerInfo, Match, Open, Policy, Protected, Requirement};
+pub use roles::{HierarchyError, RoleHierarchy, RoleSource, Roles, role_names};
 pub use router::{GuardedHandler, MethodRouter, Router, routing};
 pub use table::{RouteRow, RouteTable, SnapshotError, UPDATE_SNAPSHOTS_ENV};

@@ -174,7 +174,7 @@ impl Rejection {
         match self.error {
             AuthError::MissingCredentials | AuthError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
             AuthError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            AuthError::InsufficientScope { .. } => StatusCode::FORBIDDEN,
+            AuthError::InsufficientScope { .. } | AuthError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AuthError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -207,6 +207,7 @@ impl Rejection {
                     .to_header_value(),
                 None => challenges.insufficient_scope.clone(),
             },
+            AuthError::Forbidden { .. } => challenges.insufficient_scope.clone(),
             AuthError::Unavailable { .. } => return None,
         })
     }
@@ -245,6 +246,10 @@ impl IntoResponse for Rejection {
     }
 }
 
+/// The problem details of a 403 from a policy, route-level or per object.
+pub(crate) const FORBIDDEN_BODY: &str =
+    r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"The caller may not access this resource."}"#;
+
 /// Problem details that name the kind of refusal and nothing about the token, the key or
 /// the check that failed (an expired token is the one case worth telling a client: it
 /// should refresh rather than re-authenticate).
@@ -265,6 +270,7 @@ fn problem_body(error: &AuthError) -> &'static str {
         AuthError::InsufficientScope { .. } => {
             r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"The bearer token does not grant access to this resource."}"#
         }
+        AuthError::Forbidden { .. } => FORBIDDEN_BODY,
         AuthError::Unavailable { .. } => {
             r#"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"Credentials cannot be verified right now; try again later."}"#
         }

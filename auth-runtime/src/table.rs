@@ -16,6 +16,9 @@ pub struct RouteRow {
     path: String,
     handler: &'static HandlerInfo,
     requirement: Requirement,
+    policy: Option<&'static str>,
+    /// With a role hierarchy attached: for each required role, the roles that grant it.
+    satisfied_by: Option<Vec<(&'static str, Vec<String>)>>,
 }
 
 impl RouteRow {
@@ -25,6 +28,8 @@ impl RouteRow {
             path: String::new(),
             handler: &P::HANDLER,
             requirement: P::REQUIREMENT,
+            policy: P::CUSTOM_POLICY,
+            satisfied_by: None,
         }
     }
 
@@ -67,6 +72,29 @@ impl RouteRow {
     pub fn requirement(&self) -> &Requirement {
         &self.requirement
     }
+
+    /// The name of the route's [`AccessPolicy`](crate::AccessPolicy)
+    /// (`#[requires_policy]`), which decides after the requirement holds.
+    #[must_use]
+    pub fn policy(&self) -> Option<&'static str> {
+        self.policy
+    }
+
+    /// For a role rule of a table with a hierarchy attached
+    /// ([`RouteTable::with_role_hierarchy`]): each required role with every role that
+    /// grants it, the role itself first.
+    #[must_use]
+    pub fn satisfied_by(&self) -> Option<&[(&'static str, Vec<String>)]> {
+        self.satisfied_by.as_deref()
+    }
+
+    /// The access column: the requirement, then the policy.
+    fn access_text(&self) -> String {
+        match self.policy {
+            Some(policy) => format!("{}; policy: {policy}", self.requirement),
+            None => self.requirement.to_string(),
+        }
+    }
 }
 
 impl Serialize for RouteRow {
@@ -75,13 +103,33 @@ impl Serialize for RouteRow {
         row.serialize_field("method", self.method)?;
         row.serialize_field("path", &self.path)?;
         row.serialize_field("handler", self.handler.name)?;
-        row.serialize_field("access", &Access(&self.requirement))?;
+        row.serialize_field(
+            "access",
+            &Access(&self.requirement, self.satisfied_by.as_deref(), self.policy),
+        )?;
         row.end()
     }
 }
 
 /// The `access` object of the JSON schema.
-struct Access<'a>(&'a Requirement);
+struct Access<'a>(
+    &'a Requirement,
+    Option<&'a [(&'static str, Vec<String>)]>,
+    Option<&'static str>,
+);
+
+/// `{"editor": ["editor", "admin"], …}` in requirement order.
+struct SatisfiedBy<'a>(&'a [(&'static str, Vec<String>)]);
+
+impl Serialize for SatisfiedBy<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (role, granting) in self.0 {
+            map.serialize_entry(role, granting)?;
+        }
+        map.end()
+    }
+}
 
 impl Serialize for Access<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -99,6 +147,12 @@ impl Serialize for Access<'_> {
                 map.serialize_entry("match", mode.as_str())?;
                 map.serialize_entry("scopes", names)?;
             }
+        }
+        if let Some(satisfied_by) = self.1 {
+            map.serialize_entry("satisfied_by", &SatisfiedBy(satisfied_by))?;
+        }
+        if let Some(policy) = self.2 {
+            map.serialize_entry("policy", policy)?;
         }
         map.end()
     }
@@ -127,6 +181,8 @@ impl Serialize for Access<'_> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RouteTable {
     rows: Vec<RouteRow>,
+    /// Whether [`with_role_hierarchy`](Self::with_role_hierarchy) filled `satisfied_by`.
+    hierarchy: bool,
 }
 
 impl RouteTable {
@@ -141,7 +197,48 @@ impl RouteTable {
     pub(crate) fn sorted(&self) -> Self {
         let mut rows = self.rows.clone();
         rows.sort_by(|a, b| (a.path.as_str(), a.method).cmp(&(b.path.as_str(), b.method)));
-        Self { rows }
+        Self {
+            rows,
+            hierarchy: self.hierarchy,
+        }
+    }
+
+    /// The table with, for every role rule, the roles that satisfy it under `hierarchy`:
+    /// an extra "Satisfied by" column in Markdown and a `satisfied_by` object in JSON.
+    ///
+    /// ```
+    /// use axum_warden::{RoleHierarchy, requires_role};
+    /// use axum_warden::routing::get;
+    ///
+    /// #[requires_role("viewer")]
+    /// async fn report() {}
+    ///
+    /// let hierarchy = RoleHierarchy::new().role("admin", ["editor"]).role("editor", ["viewer"]);
+    /// let table = axum_warden::Router::<axum_warden::Warden>::new()
+    ///     .route("/report", get(report))
+    ///     .route_table()
+    ///     .with_role_hierarchy(&hierarchy);
+    /// assert_eq!(table.rows()[0].satisfied_by().unwrap()[0], ("viewer", vec!["viewer".into(), "editor".into(), "admin".into()]));
+    /// assert!(table.to_markdown().contains("| role: viewer | viewer: viewer, editor, admin |"));
+    /// ```
+    #[must_use]
+    pub fn with_role_hierarchy(mut self, hierarchy: &crate::RoleHierarchy) -> Self {
+        for row in &mut self.rows {
+            row.satisfied_by = match row.requirement {
+                Requirement::Roles { names, .. } => Some(
+                    names
+                        .iter()
+                        .map(|name| {
+                            let granting = hierarchy.roles_granting(name).into_iter().map(str::to_owned).collect();
+                            (*name, granting)
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            };
+        }
+        self.hierarchy = true;
+        self
     }
 
     /// The rows, sorted by path then method.
@@ -156,17 +253,30 @@ impl RouteTable {
     /// changes, not when code moves.
     #[must_use]
     pub fn to_markdown(&self) -> String {
-        let mut out = String::from("| Method | Path | Access | Handler |\n|---|---|---|---|\n");
+        let mut out = if self.hierarchy {
+            String::from("| Method | Path | Access | Satisfied by | Handler |\n|---|---|---|---|---|\n")
+        } else {
+            String::from("| Method | Path | Access | Handler |\n|---|---|---|---|\n")
+        };
         for row in &self.rows {
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "| {} | {} | {} | `{}::{}` |",
+                "| {} | {} | {} |",
                 row.method,
                 escape_cell(&row.path),
-                escape_cell(&row.requirement.to_string()),
-                row.handler.module,
-                row.handler.name
+                escape_cell(&row.access_text()),
             );
+            if self.hierarchy {
+                let satisfied = row.satisfied_by.as_deref().map_or_else(String::new, |names| {
+                    names
+                        .iter()
+                        .map(|(role, granting)| format!("{role}: {}", granting.join(", ")))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                });
+                let _ = write!(out, " {} |", escape_cell(&satisfied));
+            }
+            let _ = writeln!(out, " `{}::{}` |", row.handler.module, row.handler.name);
         }
         out
     }

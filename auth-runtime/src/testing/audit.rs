@@ -12,6 +12,26 @@ use crate::router::Router;
 use crate::table::RouteRow;
 
 /// One of the four requests the audit sends to each route.
+///
+/// Routes that require no role or scope get no [`Lacking`](Self::Lacking) probe: they have
+/// nothing to lack.
+///
+/// ```
+/// use axum_warden::testing::{Probe, TestIssuer, audit};
+/// use axum_warden::{Algorithm, public, routing::get};
+///
+/// // A public handler that refuses by itself contradicts its declared access.
+/// #[public]
+/// async fn legacy() -> http::StatusCode { http::StatusCode::FORBIDDEN }
+///
+/// # tokio_test::block_on(async {
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let router = axum_warden::Router::new().route("/legacy", get(legacy)).with_state(issuer.warden());
+/// let report = audit(&router, &issuer).await;
+/// let probes: Vec<Probe> = report.findings.iter().map(|f| f.probe).collect();
+/// assert_eq!(probes, [Probe::NoToken, Probe::Expired, Probe::Meeting]);
+/// # });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Probe {
     /// No `Authorization` header: guarded routes must answer 401 with a bare challenge.
@@ -36,6 +56,24 @@ impl Probe {
 }
 
 /// A route whose answer differs from its declared access.
+///
+/// ```
+/// use axum_warden::testing::{Probe, TestIssuer, audit};
+/// use axum_warden::{Algorithm, public, routing::get};
+///
+/// #[public]
+/// async fn invoice() -> http::StatusCode { http::StatusCode::UNAUTHORIZED }
+///
+/// # tokio_test::block_on(async {
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let router = axum_warden::Router::new().route("/invoices/{id}", get(invoice)).with_state(issuer.warden());
+/// let report = audit(&router, &issuer).await;
+/// let finding = &report.findings[0];
+/// assert_eq!((finding.method.as_str(), finding.path.as_str()), ("GET", "/invoices/1"));
+/// assert_eq!((finding.access.as_str(), finding.probe), ("public", Probe::NoToken));
+/// assert_eq!((finding.expected, finding.got.as_str()), ("neither 401 nor 403", "401 no challenge"));
+/// # });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// The method sent.
@@ -53,6 +91,33 @@ pub struct Finding {
 }
 
 /// The result of [`audit`]: every route probed, every difference found.
+///
+/// Its [`Display`](fmt::Display) is a Markdown table of the findings, the message of
+/// [`assert_clean`](Self::assert_clean).
+///
+/// ```
+/// use axum_warden::testing::{TestIssuer, audit};
+/// use axum_warden::{Algorithm, public, requires_auth, routing::get};
+///
+/// #[requires_auth]
+/// async fn me() {}
+/// #[public]
+/// async fn legacy() -> http::StatusCode { http::StatusCode::FORBIDDEN }
+///
+/// # tokio_test::block_on(async {
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let router = axum_warden::Router::new()
+///     .route("/me", get(me))
+///     .route("/legacy", get(legacy))
+///     .with_state(issuer.warden());
+/// let report = audit(&router, &issuer).await;
+/// assert_eq!(report.requests, 3 + 3);
+/// assert_eq!(report.findings.len(), 3);
+/// let table = report.to_string();
+/// assert!(table.starts_with("route audit: 3 of 6 requests answered against the declared access\n"));
+/// assert!(table.contains("| GET | /legacy | public | no token | neither 401 nor 403 | 403 no challenge |"));
+/// # });
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct AuditReport {
     /// How many requests were sent.
@@ -63,12 +128,51 @@ pub struct AuditReport {
 
 impl AuditReport {
     /// Whether every route answered as its access declares.
+    ///
+    /// ```
+    /// use axum_warden::testing::{TestIssuer, audit};
+    /// use axum_warden::{Algorithm, public, routing::get};
+    ///
+    /// #[public]
+    /// async fn health() -> &'static str { "ok" }
+    /// #[public]
+    /// async fn legacy() -> http::StatusCode { http::StatusCode::FORBIDDEN }
+    ///
+    /// # tokio_test::block_on(async {
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let good = axum_warden::Router::new().route("/health", get(health)).with_state(issuer.warden());
+    /// assert!(audit(&good, &issuer).await.is_clean());
+    /// let bad = axum_warden::Router::new().route("/legacy", get(legacy)).with_state(issuer.warden());
+    /// assert!(!audit(&bad, &issuer).await.is_clean());
+    /// # });
+    /// ```
     #[must_use]
     pub fn is_clean(&self) -> bool {
         self.findings.is_empty()
     }
 
     /// Fails a test with the report's table when anything was found.
+    ///
+    /// ```
+    /// use axum_warden::testing::{TestIssuer, audit};
+    /// use axum_warden::{Algorithm, requires_role, requires_scope, routing::get};
+    ///
+    /// #[requires_role(all("admin", "auditor"))]
+    /// async fn audit_log() {}
+    /// #[requires_scope(any("orders:read", "orders:admin"))]
+    /// async fn orders() {}
+    ///
+    /// # tokio_test::block_on(async {
+    /// let issuer = TestIssuer::new(Algorithm::ES256);
+    /// let router = axum_warden::Router::new()
+    ///     .route("/audit", get(audit_log))
+    ///     .route("/orders", get(orders))
+    ///     .with_state(issuer.warden());
+    /// let report = audit(&router, &issuer).await;
+    /// report.assert_clean();
+    /// assert_eq!(report.requests, 2 * 4);
+    /// # });
+    /// ```
     ///
     /// # Panics
     /// When the report has findings.

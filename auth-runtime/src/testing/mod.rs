@@ -44,11 +44,41 @@ pub use audit::{AuditReport, Finding, Probe, audit};
 
 use crate::config::{Warden, WardenBuilder};
 
-/// Issuer, audience and subject that [`TestIssuer`] uses unless told otherwise.
+/// Issuer (`iss`) of [`TestIssuer`] tokens and wardens unless told otherwise.
+///
+/// ```
+/// use axum_warden::Algorithm;
+/// use axum_warden::testing::{TEST_ISSUER, TestIssuer};
+///
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let identity = issuer.warden().verify_token(&issuer.token().sign())?;
+/// assert_eq!(identity.issuer(), Some(TEST_ISSUER));
+/// # Ok::<(), axum_warden::AuthError>(())
+/// ```
 pub const TEST_ISSUER: &str = "https://issuer.warden.test";
-/// Audience of [`TestIssuer`] tokens unless told otherwise.
+/// Audience (`aud`) of [`TestIssuer`] tokens and wardens unless told otherwise.
+///
+/// ```
+/// use axum_warden::Algorithm;
+/// use axum_warden::testing::{TEST_AUDIENCE, TestIssuer};
+///
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let identity = issuer.warden().verify_token(&issuer.token().sign())?;
+/// assert_eq!(identity.claim("aud"), Some(&serde_json::json!(TEST_AUDIENCE)));
+/// # Ok::<(), axum_warden::AuthError>(())
+/// ```
 pub const TEST_AUDIENCE: &str = "warden-test-api";
-/// Subject of [`TestIssuer`] tokens unless told otherwise.
+/// Subject (`sub`) of [`TestIssuer`] tokens unless told otherwise.
+///
+/// ```
+/// use axum_warden::Algorithm;
+/// use axum_warden::testing::{TEST_SUBJECT, TestIssuer};
+///
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let identity = issuer.warden().verify_token(&issuer.token().sign())?;
+/// assert_eq!(identity.subject(), TEST_SUBJECT);
+/// # Ok::<(), axum_warden::AuthError>(())
+/// ```
 pub const TEST_SUBJECT: &str = "test-user";
 
 const HMAC_SECRET: &[u8] = b"axum-warden test-util secret: public, for tests only, never for production";
@@ -75,6 +105,17 @@ pub struct TestIssuer {
 
 impl TestIssuer {
     /// An issuer signing with `algorithm` and an embedded test key of its family.
+    ///
+    /// ```
+    /// use axum_warden::testing::TestIssuer;
+    /// use axum_warden::{Algorithm, AuthError, TokenError};
+    ///
+    /// let token = TestIssuer::new(Algorithm::EdDSA).token().sign();
+    /// assert!(TestIssuer::new(Algorithm::EdDSA).warden().verify_token(&token).is_ok());
+    /// // A warden of another algorithm refuses it.
+    /// let es256 = TestIssuer::new(Algorithm::ES256).warden();
+    /// assert!(matches!(es256.verify_token(&token), Err(AuthError::InvalidToken(TokenError::AlgorithmNotAllowed))));
+    /// ```
     #[must_use]
     pub fn new(algorithm: Algorithm) -> Self {
         Self {
@@ -85,6 +126,19 @@ impl TestIssuer {
     }
 
     /// Sets the `iss` of its tokens and of its warden.
+    ///
+    /// ```
+    /// use axum_warden::testing::TestIssuer;
+    /// use axum_warden::{Algorithm, AuthError, TokenError};
+    ///
+    /// let issuer = TestIssuer::new(Algorithm::HS256).with_issuer("https://sso.example.test");
+    /// let token = issuer.token().sign();
+    /// assert_eq!(issuer.warden().verify_token(&token)?.issuer(), Some("https://sso.example.test"));
+    /// // A warden expecting the default issuer refuses it.
+    /// let default = TestIssuer::new(Algorithm::HS256).warden();
+    /// assert!(matches!(default.verify_token(&token), Err(AuthError::InvalidToken(TokenError::InvalidIssuer))));
+    /// # Ok::<(), AuthError>(())
+    /// ```
     #[must_use]
     pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = issuer.into();
@@ -92,6 +146,19 @@ impl TestIssuer {
     }
 
     /// Sets the `aud` of its tokens and of its warden.
+    ///
+    /// ```
+    /// use axum_warden::testing::TestIssuer;
+    /// use axum_warden::{Algorithm, AuthError, TokenError};
+    ///
+    /// let issuer = TestIssuer::new(Algorithm::HS256).with_audience("billing-api");
+    /// let token = issuer.token().sign();
+    /// assert_eq!(issuer.warden().verify_token(&token)?.claim("aud"), Some(&serde_json::json!("billing-api")));
+    /// // A warden expecting the default audience refuses it.
+    /// let default = TestIssuer::new(Algorithm::HS256).warden();
+    /// assert!(matches!(default.verify_token(&token), Err(AuthError::InvalidToken(TokenError::InvalidAudience))));
+    /// # Ok::<(), AuthError>(())
+    /// ```
     #[must_use]
     pub fn with_audience(mut self, audience: impl Into<String>) -> Self {
         self.audience = audience.into();
@@ -99,12 +166,35 @@ impl TestIssuer {
     }
 
     /// The algorithm its tokens use.
+    ///
+    /// ```
+    /// use axum_warden::Algorithm;
+    /// use axum_warden::testing::TestIssuer;
+    ///
+    /// let issuer = TestIssuer::new(Algorithm::PS256);
+    /// assert_eq!(issuer.algorithm(), Algorithm::PS256);
+    /// assert_eq!(jsonwebtoken::decode_header(issuer.token().sign())?.alg, Algorithm::PS256);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
 
     /// A builder configured to verify this issuer's tokens, to add settings to.
+    ///
+    /// ```
+    /// use axum_warden::Algorithm;
+    /// use axum_warden::testing::TestIssuer;
+    /// use serde_json::json;
+    ///
+    /// let issuer = TestIssuer::new(Algorithm::ES384);
+    /// // Keycloak keeps roles under `realm_access.roles`.
+    /// let warden = issuer.warden_builder().roles_claim("realm_access.roles").build()?;
+    /// let token = issuer.token().claim("realm_access", json!({ "roles": ["admin"] })).sign();
+    /// assert!(warden.verify_token(&token)?.has_role("admin"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn warden_builder(&self) -> WardenBuilder {
         let builder = Warden::builder()
             .issuer(&self.issuer)
@@ -118,6 +208,17 @@ impl TestIssuer {
 
     /// A [`Warden`] that verifies this issuer's tokens.
     ///
+    /// ```
+    /// use axum_warden::testing::TestIssuer;
+    /// use axum_warden::{Algorithm, AuthError, TokenError};
+    ///
+    /// let issuer = TestIssuer::new(Algorithm::RS256);
+    /// let warden = issuer.warden();
+    /// assert_eq!(warden.verify_token(&issuer.token().subject("ada").sign())?.subject(), "ada");
+    /// assert!(matches!(warden.verify_token("not-a-jwt"), Err(AuthError::InvalidToken(TokenError::Malformed))));
+    /// # Ok::<(), AuthError>(())
+    /// ```
+    ///
     /// # Panics
     /// Never for the supported algorithms: the embedded keys fit them.
     #[must_use]
@@ -130,6 +231,20 @@ impl TestIssuer {
 
     /// Starts a valid token: subject [`TEST_SUBJECT`], this issuer and audience, valid for
     /// an hour, no roles, no scopes.
+    ///
+    /// ```
+    /// use std::time::{SystemTime, UNIX_EPOCH};
+    /// use axum_warden::Algorithm;
+    /// use axum_warden::testing::{TEST_SUBJECT, TestIssuer};
+    ///
+    /// let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let identity = issuer.warden().verify_token(&issuer.token().sign())?;
+    /// assert_eq!(identity.subject(), TEST_SUBJECT);
+    /// assert!(identity.roles().is_empty() && identity.scopes().is_empty());
+    /// assert!(identity.expires_at().is_some_and(|exp| (now + 3590..=now + 3610).contains(&exp)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn token(&self) -> TokenBuilder<'_> {
         let now = unix_now();
         let mut claims = Map::new();
@@ -147,6 +262,19 @@ impl TestIssuer {
 }
 
 /// A token being minted; see [`TestIssuer::token`].
+///
+/// ```
+/// use std::time::Duration;
+/// use axum_warden::Algorithm;
+/// use axum_warden::testing::TestIssuer;
+///
+/// let issuer = TestIssuer::new(Algorithm::ES256);
+/// let token = issuer.token().subject("ada").roles(["editor"]).expires_in(Duration::from_secs(60)).sign();
+/// let identity = issuer.warden().verify_token(&token)?;
+/// assert_eq!(identity.subject(), "ada");
+/// assert!(identity.has_role("editor") && !identity.has_role("admin"));
+/// # Ok::<(), axum_warden::AuthError>(())
+/// ```
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct TokenBuilder<'a> {
@@ -157,66 +285,183 @@ pub struct TokenBuilder<'a> {
 
 impl TokenBuilder<'_> {
     /// Sets `sub`.
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let identity = issuer.warden().verify_token(&issuer.token().subject("ada").sign())?;
+    /// assert_eq!(identity.subject(), "ada");
+    /// # Ok::<(), axum_warden::AuthError>(())
+    /// ```
     pub fn subject(self, subject: &str) -> Self {
         self.claim("sub", json!(subject))
     }
 
     /// Sets the `roles` claim.
+    ///
+    /// ```
+    /// use axum_warden::testing::{TestIssuer, assert_allowed, assert_forbidden};
+    /// use axum_warden::{Algorithm, Router, requires_role, routing::get};
+    /// use tower::ServiceExt as _;
+    ///
+    /// #[requires_role("admin")]
+    /// async fn admin() {}
+    ///
+    /// # tokio_test::block_on(async {
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let app: axum::Router = Router::new().route("/admin", get(admin)).with_state(issuer.warden()).into();
+    /// let send = |auth: String| {
+    ///     let request = http::Request::get("/admin").header("authorization", auth).body(axum::body::Body::empty());
+    ///     app.clone().oneshot(request.unwrap())
+    /// };
+    /// assert_allowed(&send(issuer.token().roles(["admin"]).bearer()).await.unwrap());
+    /// assert_forbidden(&send(issuer.token().roles(["viewer", "editor"]).bearer()).await.unwrap(), None);
+    /// # });
+    /// ```
     pub fn roles<'r>(self, roles: impl IntoIterator<Item = &'r str>) -> Self {
         let roles: Vec<&str> = roles.into_iter().collect();
         self.claim("roles", json!(roles))
     }
 
     /// Sets the `scope` claim (space-delimited).
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let token = issuer.token().scopes(["orders:read", "orders:write"]).sign();
+    /// let identity = issuer.warden().verify_token(&token)?;
+    /// assert_eq!(identity.claim("scope"), Some(&serde_json::json!("orders:read orders:write")));
+    /// assert!(identity.has_scope("orders:write"));
+    /// # Ok::<(), axum_warden::AuthError>(())
+    /// ```
     pub fn scopes<'s>(self, scopes: impl IntoIterator<Item = &'s str>) -> Self {
         let scopes: Vec<&str> = scopes.into_iter().collect();
         self.claim("scope", json!(scopes.join(" ")))
     }
 
     /// Sets `iss`.
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, AuthError, TokenError, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let token = issuer.token().issuer("https://elsewhere.test").sign();
+    /// let result = issuer.warden().verify_token(&token);
+    /// assert!(matches!(result, Err(AuthError::InvalidToken(TokenError::InvalidIssuer))));
+    /// ```
     pub fn issuer(self, issuer: &str) -> Self {
         self.claim("iss", json!(issuer))
     }
 
     /// Sets `aud`.
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, AuthError, TokenError, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let token = issuer.token().audience("another-api").sign();
+    /// let result = issuer.warden().verify_token(&token);
+    /// assert!(matches!(result, Err(AuthError::InvalidToken(TokenError::InvalidAudience))));
+    /// ```
     pub fn audience(self, audience: &str) -> Self {
         self.claim("aud", json!(audience))
     }
 
     /// Makes the token expire `valid_for` from now.
+    ///
+    /// ```
+    /// # use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    /// # use axum_warden::{Algorithm, testing::TestIssuer};
+    /// let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let token = issuer.token().expires_in(Duration::from_secs(120)).sign();
+    /// let exp = issuer.warden().verify_token(&token)?.expires_at();
+    /// assert!(exp.is_some_and(|exp| (now + 110..=now + 130).contains(&exp)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn expires_in(self, valid_for: Duration) -> Self {
         self.claim("exp", json!(unix_now() + valid_for.as_secs()))
     }
 
     /// Makes the token expired an hour ago (well beyond any leeway).
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, AuthError, TokenError, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let result = issuer.warden().verify_token(&issuer.token().expired().sign());
+    /// assert!(matches!(result, Err(AuthError::InvalidToken(TokenError::Expired))));
+    /// ```
     pub fn expired(self) -> Self {
         self.claim("exp", json!(unix_now().saturating_sub(3600)))
     }
 
     /// Makes the token valid only from `delay` after now.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use axum_warden::{Algorithm, AuthError, TokenError, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// // Ten minutes: beyond the default leeway of 60 s.
+    /// let token = issuer.token().not_before(Duration::from_secs(600)).sign();
+    /// let result = issuer.warden().verify_token(&token);
+    /// assert!(matches!(result, Err(AuthError::InvalidToken(TokenError::NotYetValid))));
+    /// ```
     pub fn not_before(self, delay: Duration) -> Self {
         self.claim("nbf", json!(unix_now() + delay.as_secs()))
     }
 
     /// Sets any claim.
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, testing::TestIssuer};
+    /// use serde_json::json;
+    ///
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let token = issuer.token().claim("tenant", json!("acme")).sign();
+    /// assert_eq!(issuer.warden().verify_token(&token)?.claim("tenant"), Some(&json!("acme")));
+    /// # Ok::<(), axum_warden::AuthError>(())
+    /// ```
     pub fn claim(mut self, name: &str, value: Value) -> Self {
         self.claims.insert(name.to_owned(), value);
         self
     }
 
     /// Removes a claim (for tokens that lack `exp`, `iss` …).
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, AuthError, TokenError, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let result = issuer.warden().verify_token(&issuer.token().without("exp").sign());
+    /// assert!(matches!(result, Err(AuthError::InvalidToken(TokenError::MissingExpiry))));
+    /// ```
     pub fn without(mut self, name: &str) -> Self {
         self.claims.remove(name);
         self
     }
 
     /// Sets the `kid` header.
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::RS256);
+    /// let token = issuer.token().key_id("2024-rotation").sign();
+    /// assert_eq!(jsonwebtoken::decode_header(&token)?.kid.as_deref(), Some("2024-rotation"));
+    /// // The test warden's key has no `kid`, so it still verifies the token.
+    /// assert!(issuer.warden().verify_token(&token).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn key_id(mut self, kid: &str) -> Self {
         self.header.kid = Some(kid.to_owned());
         self
     }
 
     /// The signed compact token.
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::ES256);
+    /// let token = issuer.token().sign();
+    /// assert_eq!(token.split('.').count(), 3);
+    /// assert!(issuer.warden().verify_token(&token).is_ok());
+    /// ```
     ///
     /// # Panics
     /// Never for the supported algorithms: the embedded keys fit them.
@@ -236,6 +481,15 @@ impl TokenBuilder<'_> {
     }
 
     /// The signed token as an `Authorization` header value: `Bearer <token>`.
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::ES256);
+    /// let header = issuer.token().subject("ada").bearer();
+    /// let token = header.strip_prefix("Bearer ").expect("the Bearer scheme");
+    /// assert_eq!(issuer.warden().verify_token(token)?.subject(), "ada");
+    /// # Ok::<(), axum_warden::AuthError>(())
+    /// ```
     #[must_use]
     pub fn bearer(self) -> String {
         format!("Bearer {}", self.sign())
@@ -281,6 +535,22 @@ fn challenge<B>(response: &http::Response<B>) -> Option<&str> {
 
 /// Asserts a 401 with a bare `Bearer` challenge (no `error`): no credentials were sent.
 ///
+/// ```
+/// use axum_warden::testing::{TestIssuer, assert_unauthorized};
+/// use axum_warden::{Algorithm, Router, requires_auth, routing::get};
+/// use tower::ServiceExt as _;
+///
+/// #[requires_auth]
+/// async fn me() {}
+///
+/// # tokio_test::block_on(async {
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let app: axum::Router = Router::new().route("/me", get(me)).with_state(issuer.warden()).into();
+/// let request = http::Request::get("/me").body(axum::body::Body::empty()).unwrap();
+/// assert_unauthorized(&app.oneshot(request).await.unwrap());
+/// # });
+/// ```
+///
 /// # Panics
 /// When the response is anything else.
 #[track_caller]
@@ -296,6 +566,23 @@ pub fn assert_unauthorized<B>(response: &http::Response<B>) {
 
 /// Asserts a 401 with `error="invalid_token"`.
 ///
+/// ```
+/// use axum_warden::testing::{TestIssuer, assert_invalid_token};
+/// use axum_warden::{Algorithm, Router, requires_auth, routing::get};
+/// use tower::ServiceExt as _;
+///
+/// #[requires_auth]
+/// async fn me() {}
+///
+/// # tokio_test::block_on(async {
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let app: axum::Router = Router::new().route("/me", get(me)).with_state(issuer.warden()).into();
+/// let expired = issuer.token().expired().bearer();
+/// let request = http::Request::get("/me").header("authorization", expired).body(axum::body::Body::empty()).unwrap();
+/// assert_invalid_token(&app.oneshot(request).await.unwrap());
+/// # });
+/// ```
+///
 /// # Panics
 /// When the response is anything else.
 #[track_caller]
@@ -310,6 +597,24 @@ pub fn assert_invalid_token<B>(response: &http::Response<B>) {
 }
 
 /// Asserts a 403 with `error="insufficient_scope"` and, when given, `scope="…"`.
+///
+/// ```
+/// use axum_warden::testing::{TestIssuer, assert_forbidden};
+/// use axum::body::Body;
+/// use axum_warden::{Algorithm, Router, requires_scope, routing::post};
+/// use tower::ServiceExt as _;
+///
+/// #[requires_scope("orders:write")]
+/// async fn place_order() {}
+///
+/// # tokio_test::block_on(async {
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let app: axum::Router = Router::new().route("/orders", post(place_order)).with_state(issuer.warden()).into();
+/// let reader = issuer.token().scopes(["orders:read"]).bearer();
+/// let request = http::Request::post("/orders").header("authorization", reader).body(Body::empty()).unwrap();
+/// assert_forbidden(&app.oneshot(request).await.unwrap(), Some("orders:write"));
+/// # });
+/// ```
 ///
 /// # Panics
 /// When the response is anything else.
@@ -327,6 +632,26 @@ pub fn assert_forbidden<B>(response: &http::Response<B>, scope: Option<&str>) {
 }
 
 /// Asserts the guard let the request through: neither 401 nor 403.
+///
+/// ```
+/// use axum_warden::testing::{TestIssuer, assert_allowed};
+/// use axum::body::Body;
+/// use axum_warden::{Algorithm, Router, requires_role, routing::post};
+/// use tower::ServiceExt as _;
+///
+/// #[requires_role(any("editor", "admin"))]
+/// async fn publish() -> http::StatusCode { http::StatusCode::CREATED }
+///
+/// # tokio_test::block_on(async {
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let app: axum::Router = Router::new().route("/articles", post(publish)).with_state(issuer.warden()).into();
+/// let editor = issuer.token().roles(["editor"]).bearer();
+/// let request = http::Request::post("/articles").header("authorization", editor).body(Body::empty()).unwrap();
+/// let response = app.oneshot(request).await.unwrap();
+/// assert_allowed(&response);
+/// assert_eq!(response.status(), http::StatusCode::CREATED);
+/// # });
+/// ```
 ///
 /// # Panics
 /// When the response is a 401 or a 403.

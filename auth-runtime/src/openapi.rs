@@ -1,0 +1,676 @@
+//! OpenAPI from the same declarations: the route table written into a
+//! [utoipa 5](https://docs.rs/utoipa/5) document (feature `utoipa`).
+//!
+//! The access rule of each route becomes the operation's `security`, the `401` and `403`
+//! answers the guard gives become responses, and the problem-details body the guard
+//! renders becomes a schema component. What the route table cannot know (request and
+//! response bodies, parameters beyond the path) stays the application's to document.
+
+mod components;
+mod report;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::path::{Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::response::{Response, Responses};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{Components, Info, OpenApi, Paths, Ref, RefOr, Required};
+
+use self::components::{FORBIDDEN, UNAUTHORIZED};
+pub use self::report::{DocumentOperation, OpenApiError, OpenApiReport, SkipReason, SkippedRoute};
+use crate::requirement::{Match, Requirement};
+use crate::table::RouteTable;
+
+/// The name of the bearer security scheme [`WardenOpenApi`] adds unless told another.
+pub const SECURITY_SCHEME: &str = "bearerAuth";
+
+/// The operation extension that names the roles of a role rule:
+/// `{"match": "any"|"all", "roles": […]}`.
+pub const REQUIRED_ROLES_EXTENSION: &str = "x-required-roles";
+
+/// Methods in the order of the OpenAPI Path Item Object.
+const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
+
+/// Writes a [`RouteTable`] into an OpenAPI document (feature `utoipa`).
+///
+/// [`RouteTable::apply_openapi`] and [`RouteTable::to_openapi`] use the default settings;
+/// this builder changes the name of the security scheme.
+///
+/// What [`apply`](Self::apply) writes:
+///
+/// - `components.securitySchemes.bearerAuth`: `{"type": "http", "scheme": "bearer",
+///   "bearerFormat": "JWT"}`;
+/// - `components.schemas.Problem`: the RFC 9457 body of the guard's refusals, and
+///   `components.responses.Unauthorized` / `Forbidden`: `application/problem+json` with
+///   that schema, an example, and the `WWW-Authenticate` and `Cache-Control` headers.
+///   A component that already exists under one of these names is kept as it is (an OAuth2
+///   scheme of your identity provider, say) and listed in
+///   [`OpenApiReport::kept_components`];
+/// - on every operation of a route: `security` and responses by access rule:
+///
+/// | access | `security` | responses added |
+/// |---|---|---|
+/// | `#[public]` | `[]` (explicitly none) | none |
+/// | `#[requires_auth]` | `[{"bearerAuth": []}]` | `401` |
+/// | `#[requires_role(any/all(…))]` | `[{"bearerAuth": []}]` and `x-required-roles: {"match", "roles"}` | `401`, `403` |
+/// | `#[requires_scope(all(…))]` | `[{"bearerAuth": ["a", "b"]}]` (one requirement, every scope) | `401`, `403` |
+/// | `#[requires_scope(any(…))]` | `[{"bearerAuth": ["a"]}, {"bearerAuth": ["b"]}]` (one per scope) | `401`, `403` |
+///
+/// `security` and [`REQUIRED_ROLES_EXTENSION`] are replaced, since the route table is what
+/// the guard enforces; a `401` or `403` the operation already documents is kept. Applying
+/// twice gives the same document.
+///
+/// How routes meet operations:
+///
+/// - Paths match by shape: `/users/{id}` in the table meets `/users/{user_id}` in the
+///   document, and an axum wildcard `/files/{*rest}` meets `/files/{rest}`.
+/// - A `GET` route also covers a `head` operation of its path, since axum answers `HEAD`
+///   with the `GET` handler, unless the table has a `HEAD` route there.
+/// - An `any(…)` route covers every operation its path has in the document that no
+///   method route covers; with none, it is [skipped](SkipReason::NoOperationForAny).
+/// - A fallback (`ANY *`) answers paths no route matched, which no OpenAPI path can name:
+///   it is [skipped](SkipReason::Fallback).
+/// - A route without an operation is reported in [`OpenApiReport::missing`], not
+///   invented; an operation without a route in [`OpenApiReport::untracked`], untouched.
+///
+/// The document describes the built-in answers: a renderer installed with
+/// [`WardenBuilder::renderer`](crate::WardenBuilder::renderer) is not reflected, nor are
+/// the `400` for several credentials and the `503` when no key can be obtained.
+///
+/// ```
+/// use axum_warden::routing::get;
+/// use axum_warden::{Router, Warden, requires_auth};
+/// use axum_warden_runtime::WardenOpenApi;
+/// use utoipa::openapi::Info;
+///
+/// #[requires_auth]
+/// async fn me() {}
+///
+/// let table = Router::<Warden>::new().route("/me", get(me)).route_table();
+/// let doc = WardenOpenApi::new().security_scheme("jwt").document(&table, Info::new("api", "1"));
+/// let json = serde_json::to_value(&doc)?;
+/// assert_eq!(json["paths"]["/me"]["get"]["security"], serde_json::json!([{ "jwt": [] }]));
+/// assert_eq!(json["components"]["securitySchemes"]["jwt"]["scheme"], "bearer");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct WardenOpenApi {
+    scheme: String,
+}
+
+impl Default for WardenOpenApi {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WardenOpenApi {
+    /// The default settings: the security scheme is called [`SECURITY_SCHEME`].
+    pub fn new() -> Self {
+        Self {
+            scheme: SECURITY_SCHEME.to_owned(),
+        }
+    }
+
+    /// Names the security scheme the operations refer to (`bearerAuth` by default).
+    ///
+    /// Where the document already has a scheme of that name, it is kept: an OAuth2 or
+    /// OpenID Connect scheme describing the identity provider, for instance, so that the
+    /// scope lists read as that provider's scopes.
+    pub fn security_scheme(mut self, name: impl Into<String>) -> Self {
+        self.scheme = name.into();
+        self
+    }
+
+    /// Adds the access of every route of `table` to the operations of `doc`, and the
+    /// components they refer to; see the [type docs](Self) for what is written.
+    pub fn apply(&self, table: &RouteTable, doc: &mut OpenApi) -> OpenApiReport {
+        let mut report = OpenApiReport::default();
+        components::add(
+            doc.components.get_or_insert_with(Components::new),
+            &self.scheme,
+            &mut report.kept_components,
+        );
+
+        let mut by_shape: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for path in doc.paths.paths.keys() {
+            by_shape.entry(shape(path)).or_default().push(path.clone());
+        }
+        let routed: BTreeSet<(String, &str)> = table.rows().iter().map(|r| (shape(r.path()), r.method())).collect();
+        let mut covered: BTreeSet<(String, &'static str)> = BTreeSet::new();
+
+        // Method routes first: they take precedence over an `any(…)` route on the same path.
+        let mut any_rows = Vec::new();
+        for row in table.rows() {
+            if is_fallback(row.path()) {
+                report.skipped.push(SkippedRoute::new(row, SkipReason::Fallback));
+                continue;
+            }
+            if row.method() == "ANY" {
+                any_rows.push(row);
+                continue;
+            }
+            let Some(method) = METHODS.iter().copied().find(|m| *m == row.method()) else {
+                report
+                    .skipped
+                    .push(SkippedRoute::new(row, SkipReason::UnsupportedMethod));
+                continue;
+            };
+            let key = shape(row.path());
+            let also_head = method == "GET" && !routed.contains(&(key.clone(), "HEAD"));
+            let mut found = false;
+            for path in by_shape.get(&key).into_iter().flatten() {
+                let Some(item) = doc.paths.paths.get_mut(path) else {
+                    continue;
+                };
+                for m in [Some(method), also_head.then_some("HEAD")].into_iter().flatten() {
+                    if let Some(op) = operation_mut(item, m) {
+                        self.secure(op, row.requirement());
+                        covered.insert((path.clone(), m));
+                        found |= m == method;
+                    }
+                }
+            }
+            if !found {
+                report.missing.push(row.clone());
+            }
+        }
+        for row in any_rows {
+            let mut found = false;
+            for path in by_shape.get(&shape(row.path())).into_iter().flatten() {
+                let Some(item) = doc.paths.paths.get_mut(path) else {
+                    continue;
+                };
+                for method in METHODS {
+                    if covered.contains(&(path.clone(), method)) {
+                        continue;
+                    }
+                    if let Some(op) = operation_mut(item, method) {
+                        self.secure(op, row.requirement());
+                        covered.insert((path.clone(), method));
+                        found = true;
+                    }
+                }
+            }
+            if !found {
+                report
+                    .skipped
+                    .push(SkippedRoute::new(row, SkipReason::NoOperationForAny));
+            }
+        }
+
+        for (path, item) in &doc.paths.paths {
+            for method in METHODS {
+                if operation(item, method).is_some() && !covered.contains(&(path.clone(), method)) {
+                    report.untracked.push(DocumentOperation {
+                        method,
+                        path: path.clone(),
+                    });
+                }
+            }
+        }
+        report
+    }
+
+    /// A new document with one operation per route, then [`apply`](Self::apply)'d: for
+    /// applications that have no OpenAPI document of their own yet.
+    ///
+    /// Each operation has the handler's name as `operationId` (numbered from `_2` when a
+    /// handler serves several routes), a required string parameter for each path
+    /// parameter, a `default` response that says the body is undocumented, and the
+    /// security and refusals of its access rule. `any(…)` routes and fallbacks get no
+    /// operation: no method list can be invented for them. Calling
+    /// [`apply`](Self::apply) on the result reports them as skipped.
+    pub fn document(&self, table: &RouteTable, info: Info) -> OpenApi {
+        let mut paths = Paths::new();
+        let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+        for row in table.rows() {
+            if is_fallback(row.path()) {
+                continue;
+            }
+            let path = openapi_path(row.path());
+            let item = paths.paths.entry(path.clone()).or_default();
+            let Some(slot) = operation_slot(item, row.method()) else {
+                continue;
+            };
+            let name = row.handler().name;
+            let count = ids.entry(name).or_insert(0);
+            *count += 1;
+            let operation_id = match *count {
+                1 => name.to_owned(),
+                n => format!("{name}_{n}"),
+            };
+            let parameters: Vec<Parameter> = path_parameters(&path)
+                .map(|p| {
+                    ParameterBuilder::new()
+                        .name(p)
+                        .parameter_in(ParameterIn::Path)
+                        .required(Required::True)
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build()
+                })
+                .collect();
+            *slot = Some(
+                OperationBuilder::new()
+                    .operation_id(Some(operation_id))
+                    .parameters((!parameters.is_empty()).then_some(parameters))
+                    .response(
+                        "default",
+                        Response::new(format!(
+                            "The answer of `{name}`; axum-warden documents its access only."
+                        )),
+                    )
+                    .build(),
+            );
+        }
+        paths
+            .paths
+            .retain(|_, item| METHODS.iter().any(|m| operation(item, m).is_some()));
+        let mut doc = OpenApi::new(info, paths);
+        let _report = self.apply(table, &mut doc);
+        doc
+    }
+
+    /// Writes one access rule into one operation.
+    fn secure(&self, op: &mut Operation, requirement: &Requirement) {
+        let access = Access::of(requirement);
+        let bearer = |scopes: &[&str]| SecurityRequirement::new(self.scheme.as_str(), scopes.iter().copied());
+        op.security = Some(match access {
+            Access::Public => Vec::new(),
+            Access::Authenticated | Access::Roles(..) | Access::Other => vec![bearer(&[])],
+            Access::Scopes(Match::All, names) => vec![bearer(names)],
+            Access::Scopes(Match::Any, names) => names.iter().map(|name| bearer(&[name])).collect(),
+        });
+        match access {
+            Access::Roles(mode, names) => {
+                let value = json!({ "match": mode.as_str(), "roles": names });
+                op.extensions
+                    .get_or_insert_with(Extensions::default)
+                    .insert(REQUIRED_ROLES_EXTENSION.to_owned(), value);
+            }
+            _ => {
+                if let Some(extensions) = &mut op.extensions {
+                    extensions.remove(REQUIRED_ROLES_EXTENSION);
+                    if extensions.is_empty() {
+                        op.extensions = None;
+                    }
+                }
+            }
+        }
+        let (can_refuse, can_forbid) = match access {
+            Access::Public => (false, false),
+            Access::Authenticated => (true, false),
+            Access::Roles(..) | Access::Scopes(..) | Access::Other => (true, true),
+        };
+        set_response(&mut op.responses, "401", UNAUTHORIZED, can_refuse);
+        set_response(&mut op.responses, "403", FORBIDDEN, can_forbid);
+    }
+}
+
+/// A [`Requirement`] as the document sees it.
+#[derive(Clone, Copy)]
+enum Access {
+    Public,
+    Authenticated,
+    Roles(Match, &'static [&'static str]),
+    Scopes(Match, &'static [&'static str]),
+    /// A kind of requirement this module does not know (a custom policy, say): documented
+    /// as needing an identity and possibly refusing one, as every guarded rule does.
+    Other,
+}
+
+impl Access {
+    fn of(requirement: &Requirement) -> Self {
+        match *requirement {
+            Requirement::Public => Self::Public,
+            Requirement::Authenticated => Self::Authenticated,
+            Requirement::Roles { mode, names } => Self::Roles(mode, names),
+            Requirement::Scopes { mode, names } => Self::Scopes(mode, names),
+            // Unreachable today; keeps compiling when `Requirement` gains a variant.
+            #[allow(unreachable_patterns)]
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Adds a reference to a response component, or removes one this module added before
+/// when the rule no longer produces that status.
+fn set_response(responses: &mut Responses, status: &str, component: &str, wanted: bool) {
+    let reference = RefOr::Ref(Ref::from_response_name(component));
+    if wanted {
+        responses.responses.entry(status.to_owned()).or_insert(reference);
+    } else if responses.responses.get(status) == Some(&reference) {
+        responses.responses.remove(status);
+    }
+}
+
+/// A fallback row: `*`, or `/prefix/*` when nested.
+fn is_fallback(path: &str) -> bool {
+    path == "*" || path.ends_with("/*")
+}
+
+/// The axum path as an OpenAPI path: `{*rest}` becomes `{rest}`.
+fn openapi_path(path: &str) -> String {
+    path.replace("{*", "{")
+}
+
+/// The names of the `{…}` parameters of an OpenAPI path.
+fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| !name.is_empty())
+}
+
+/// A path with its parameter names blanked, so that `/a/{id}`, `/a/{key}` and `/a/{*id}`
+/// compare equal.
+fn shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..=open]);
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push('}');
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn operation_slot<'a>(item: &'a mut PathItem, method: &str) -> Option<&'a mut Option<Operation>> {
+    Some(match method {
+        "GET" => &mut item.get,
+        "PUT" => &mut item.put,
+        "POST" => &mut item.post,
+        "DELETE" => &mut item.delete,
+        "OPTIONS" => &mut item.options,
+        "HEAD" => &mut item.head,
+        "PATCH" => &mut item.patch,
+        "TRACE" => &mut item.trace,
+        _ => return None,
+    })
+}
+
+fn operation_mut<'a>(item: &'a mut PathItem, method: &str) -> Option<&'a mut Operation> {
+    operation_slot(item, method)?.as_mut()
+}
+
+fn operation<'a>(item: &'a PathItem, method: &str) -> Option<&'a Operation> {
+    match method {
+        "GET" => item.get.as_ref(),
+        "PUT" => item.put.as_ref(),
+        "POST" => item.post.as_ref(),
+        "DELETE" => item.delete.as_ref(),
+        "OPTIONS" => item.options.as_ref(),
+        "HEAD" => item.head.as_ref(),
+        "PATCH" => item.patch.as_ref(),
+        "TRACE" => item.trace.as_ref(),
+        _ => None,
+    }
+}
+
+/// OpenAPI documents (feature `utoipa`).
+impl RouteTable {
+    /// Writes the access of every route into `doc`, an application's own OpenAPI document
+    /// (from `#[derive(utoipa::OpenApi)]`, or `utoipa-axum`'s
+    /// `OpenApiRouter::split_for_parts`), with the default settings of
+    /// [`WardenOpenApi`], whose docs say what is written and how routes meet operations.
+    ///
+    /// Routes the document lacks are reported, not invented.
+    ///
+    /// ```
+    /// use axum_warden::routing::get;
+    /// use axum_warden::{Router, Warden, public, requires_auth, requires_role, requires_scope};
+    /// use serde_json::json;
+    /// use utoipa::openapi::path::{HttpMethod, Operation, PathItem};
+    /// use utoipa::openapi::{Info, OpenApi, PathsBuilder};
+    ///
+    /// #[public]
+    /// async fn health() {}
+    /// #[requires_auth]
+    /// async fn me() {}
+    /// #[requires_role(all("admin", "auditor"))]
+    /// async fn audit() {}
+    /// #[requires_scope(any("orders:read", "orders:admin"))]
+    /// async fn orders() {}
+    ///
+    /// let table = Router::<Warden>::new()
+    ///     .route("/health", get(health))
+    ///     .route("/me", get(me))
+    ///     .route("/audit", get(audit))
+    ///     .route("/orders", get(orders))
+    ///     .route_table();
+    ///
+    /// // The application's document (usually #[derive(utoipa::OpenApi)]); it forgot /me.
+    /// let op = || PathItem::new(HttpMethod::Get, Operation::new());
+    /// let mut doc = OpenApi::new(
+    ///     Info::new("shop", "1.0.0"),
+    ///     PathsBuilder::new().path("/health", op()).path("/audit", op()).path("/orders", op()),
+    /// );
+    /// let report = table.apply_openapi(&mut doc);
+    ///
+    /// let paths = &serde_json::to_value(&doc)?["paths"];
+    /// assert_eq!(paths["/health"]["get"]["security"], json!([]));
+    /// assert_eq!(paths["/audit"]["get"]["security"], json!([{ "bearerAuth": [] }]));
+    /// assert_eq!(paths["/audit"]["get"]["x-required-roles"], json!({ "match": "all", "roles": ["admin", "auditor"] }));
+    /// assert_eq!(
+    ///     paths["/orders"]["get"]["security"],
+    ///     json!([{ "bearerAuth": ["orders:read"] }, { "bearerAuth": ["orders:admin"] }])
+    /// );
+    /// assert_eq!(paths["/orders"]["get"]["responses"]["403"]["$ref"], "#/components/responses/Forbidden");
+    ///
+    /// assert_eq!(report.missing()[0].path(), "/me");
+    /// assert!(report.ensure_complete().is_err());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn apply_openapi(&self, doc: &mut OpenApi) -> OpenApiReport {
+        WardenOpenApi::new().apply(self, doc)
+    }
+
+    /// A new OpenAPI document with an operation for every route and its access, for an
+    /// application that has no document of its own; see [`WardenOpenApi::document`].
+    ///
+    /// ```
+    /// use axum_warden::routing::post;
+    /// use axum_warden::{Router, Warden, requires_scope};
+    /// use utoipa::openapi::Info;
+    ///
+    /// #[requires_scope(all("orders:write", "payments:charge"))]
+    /// async fn order() {}
+    ///
+    /// let table = Router::<Warden>::new().route("/orders", post(order)).route_table();
+    /// let doc = serde_json::to_value(table.to_openapi(Info::new("shop", "1.0.0")))?;
+    /// let op = &doc["paths"]["/orders"]["post"];
+    /// assert_eq!(op["operationId"], "order");
+    /// assert_eq!(op["security"], serde_json::json!([{ "bearerAuth": ["orders:write", "payments:charge"] }]));
+    /// assert_eq!(op["responses"]["401"]["$ref"], "#/components/responses/Unauthorized");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    #[must_use]
+    pub fn to_openapi(&self, info: Info) -> OpenApi {
+        WardenOpenApi::new().document(self, info)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::components::PROBLEM_SCHEMA;
+    use super::*;
+    use crate::requirement::{HandlerInfo, Open, Policy, Protected};
+    use crate::table::RouteRow;
+    use utoipa::openapi::PathsBuilder;
+    use utoipa::openapi::path::HttpMethod;
+
+    macro_rules! policy {
+        ($name:ident, $kind:ty, $req:expr) => {
+            struct $name;
+            impl Policy for $name {
+                type Kind = $kind;
+                const REQUIREMENT: Requirement = $req;
+                const HANDLER: HandlerInfo = HandlerInfo {
+                    name: stringify!($name),
+                    module: module_path!(),
+                    file: file!(),
+                    line: line!(),
+                };
+            }
+        };
+    }
+
+    policy!(Anyone, Open, Requirement::Public);
+    policy!(Member, Protected, Requirement::Authenticated);
+    policy!(
+        Admin,
+        Protected,
+        Requirement::Roles {
+            mode: Match::Any,
+            names: &["admin"]
+        }
+    );
+
+    fn table(rows: Vec<RouteRow>) -> RouteTable {
+        let mut table = RouteTable::default();
+        table.extend(rows);
+        table.sorted()
+    }
+
+    #[test]
+    fn shapes_ignore_parameter_names() {
+        assert_eq!(shape("/a/{id}/b"), "/a/{}/b");
+        assert_eq!(shape("/a/{*rest}"), shape("/a/{path}"));
+        assert_eq!(shape("/plain"), "/plain");
+        assert_eq!(shape("/broken{"), "/broken{");
+        assert_eq!(path_parameters("/a/{id}/b/{key}").collect::<Vec<_>>(), ["id", "key"]);
+        assert_eq!(openapi_path("/files/{*rest}"), "/files/{rest}");
+    }
+
+    #[test]
+    fn any_routes_head_and_fallbacks() {
+        let rows = vec![
+            RouteRow::new::<Anyone>("ANY").at("*"),
+            RouteRow::new::<Admin>("ANY").at("/admin/{section}"),
+            RouteRow::new::<Member>("ANY").at("/nowhere"),
+            RouteRow::new::<Anyone>("GET").at("/items/{id}"),
+            RouteRow::new::<Member>("POST").at("/items/{id}"),
+        ];
+        let table = table(rows);
+        let op = || Operation::new();
+        let mut doc = OpenApi::new(
+            Info::new("t", "1"),
+            PathsBuilder::new()
+                .path(
+                    "/admin/{name}",
+                    PathItem::from_http_methods([HttpMethod::Get, HttpMethod::Delete], op()),
+                )
+                .path(
+                    "/items/{item}",
+                    PathItem::from_http_methods([HttpMethod::Get, HttpMethod::Head], op()),
+                )
+                .path("/extra", PathItem::new(HttpMethod::Put, op())),
+        );
+        let report = table.apply_openapi(&mut doc);
+        let json = serde_json::to_value(&doc).expect("json");
+        let paths = &json["paths"];
+        for method in ["get", "delete"] {
+            assert_eq!(
+                paths["/admin/{name}"][method]["security"],
+                json!([{ "bearerAuth": [] }])
+            );
+            assert_eq!(
+                paths["/admin/{name}"][method]["x-required-roles"]["roles"],
+                json!(["admin"])
+            );
+        }
+        assert_eq!(paths["/items/{item}"]["head"]["security"], json!([]));
+        assert_eq!(
+            report
+                .missing()
+                .iter()
+                .map(|r| (r.method(), r.path()))
+                .collect::<Vec<_>>(),
+            [("POST", "/items/{id}")]
+        );
+        let skipped: Vec<_> = report.skipped().iter().map(|s| (s.row().path(), s.reason())).collect();
+        assert_eq!(
+            skipped,
+            [("*", SkipReason::Fallback), ("/nowhere", SkipReason::NoOperationForAny)]
+        );
+        assert_eq!(
+            report.untracked().iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["PUT /extra"]
+        );
+        let message = report.ensure_complete().expect_err("incomplete").to_string();
+        assert!(message.contains("POST /items/{id} (handler `"), "{message}");
+    }
+
+    #[test]
+    fn applying_twice_changes_nothing_and_stale_marks_go() {
+        let first = table(vec![RouteRow::new::<Admin>("GET").at("/x")]);
+        let mut doc = OpenApi::new(
+            Info::new("t", "1"),
+            PathsBuilder::new().path("/x", PathItem::new(HttpMethod::Get, Operation::new())),
+        );
+        let _ = first.apply_openapi(&mut doc);
+        let once = serde_json::to_value(&doc).expect("json");
+        let report = first.apply_openapi(&mut doc);
+        assert_eq!(serde_json::to_value(&doc).expect("json"), once);
+        assert!(report.kept_components().is_empty() && report.is_complete());
+
+        let now_public = table(vec![RouteRow::new::<Anyone>("GET").at("/x")]);
+        let _ = now_public.apply_openapi(&mut doc);
+        let op = &serde_json::to_value(&doc).expect("json")["paths"]["/x"]["get"];
+        assert_eq!(op["security"], json!([]));
+        assert!(op.get("x-required-roles").is_none(), "{op}");
+        assert!(
+            op["responses"].get("401").is_none() && op["responses"].get("403").is_none(),
+            "{op}"
+        );
+    }
+
+    #[test]
+    fn existing_components_and_responses_are_kept() {
+        let table = table(vec![RouteRow::new::<Member>("GET").at("/x")]);
+        let mine = Response::new("my own 401");
+        let op = OperationBuilder::new().response("401", mine.clone()).build();
+        let mut doc = OpenApi::new(
+            Info::new("t", "1"),
+            PathsBuilder::new().path("/x", PathItem::new(HttpMethod::Get, op)),
+        );
+        let components = doc.components.get_or_insert_with(Components::new);
+        components
+            .schemas
+            .insert(PROBLEM_SCHEMA.to_owned(), ObjectBuilder::new().into());
+        let report = table.apply_openapi(&mut doc);
+        assert_eq!(report.kept_components(), ["#/components/schemas/Problem"]);
+        let json = serde_json::to_value(&doc).expect("json");
+        assert_eq!(
+            json["paths"]["/x"]["get"]["responses"]["401"]["description"],
+            "my own 401"
+        );
+    }
+
+    #[test]
+    fn fresh_documents_number_repeated_handlers() {
+        let table = table(vec![
+            RouteRow::new::<Member>("GET").at("/a/{id}"),
+            RouteRow::new::<Member>("GET").at("/b"),
+            RouteRow::new::<Anyone>("ANY").at("/c"),
+        ]);
+        let doc = serde_json::to_value(table.to_openapi(Info::new("t", "1"))).expect("json");
+        assert_eq!(doc["paths"]["/a/{id}"]["get"]["operationId"], "Member");
+        assert_eq!(doc["paths"]["/a/{id}"]["get"]["parameters"][0]["name"], "id");
+        assert_eq!(doc["paths"]["/a/{id}"]["get"]["parameters"][0]["in"], "path");
+        assert_eq!(doc["paths"]["/b"]["get"]["operationId"], "Member_2");
+        assert!(doc["paths"].get("/c").is_none(), "{doc}");
+    }
+}

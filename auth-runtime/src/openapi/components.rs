@@ -1,0 +1,210 @@
+//! The components the access rules refer to: the bearer security scheme, the RFC 9457
+//! problem-details schema, and the `401` / `403` responses the guard gives.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Components, ContentBuilder, Ref, RefOr, Schema};
+
+/// The schema component of the RFC 9457 body.
+pub(super) const PROBLEM_SCHEMA: &str = "Problem";
+/// The response component of a `401`.
+pub(super) const UNAUTHORIZED: &str = "Unauthorized";
+/// The response component of a `403`.
+pub(super) const FORBIDDEN: &str = "Forbidden";
+const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Adds the components under their names, the security scheme as `scheme`; a component
+/// that exists with other content is kept and named in `kept`.
+pub(super) fn add(components: &mut Components, scheme: &str, kept: &mut Vec<String>) {
+    let bearer = SecurityScheme::Http(
+        HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("JWT")
+            .description(Some("A JWT access token in `Authorization: Bearer …` (RFC 6750)."))
+            .build(),
+    );
+    keep_or_insert(
+        &mut components.security_schemes,
+        scheme,
+        bearer,
+        "securitySchemes",
+        kept,
+    );
+    keep_or_insert(
+        &mut components.schemas,
+        PROBLEM_SCHEMA,
+        problem_schema(),
+        "schemas",
+        kept,
+    );
+    keep_or_insert(
+        &mut components.responses,
+        UNAUTHORIZED,
+        unauthorized(),
+        "responses",
+        kept,
+    );
+    keep_or_insert(&mut components.responses, FORBIDDEN, forbidden(), "responses", kept);
+}
+
+/// Inserts `value` under `name` unless something else is there; a different existing
+/// value is kept and named in `kept`.
+fn keep_or_insert<V: PartialEq>(
+    map: &mut BTreeMap<String, V>,
+    name: &str,
+    value: V,
+    kind: &str,
+    kept: &mut Vec<String>,
+) {
+    match map.get(name) {
+        None => {
+            map.insert(name.to_owned(), value);
+        }
+        Some(existing) if *existing != value => kept.push(format!("#/components/{kind}/{name}")),
+        Some(_) => {}
+    }
+}
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+fn uri_reference() -> ObjectBuilder {
+    string().format(Some(SchemaFormat::Custom("uri-reference".to_owned())))
+}
+
+/// The body `rejection.rs` renders: RFC 9457 problem details.
+fn problem_schema() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .title(Some("Problem details"))
+        .description(Some(
+            "An RFC 9457 problem-details body (`application/problem+json`), as the access guard \
+             renders its refusals. It never carries the token, the key id or which check failed.",
+        ))
+        .property(
+            "type",
+            uri_reference()
+                .default(Some(json!("about:blank")))
+                .description(Some("The problem type; `about:blank`: the status says it all.")),
+        )
+        .property(
+            "title",
+            string().description(Some("The HTTP status phrase, e.g. `Unauthorized`.")),
+        )
+        .property(
+            "status",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                .minimum(Some(100))
+                .maximum(Some(599))
+                .description(Some("The HTTP status code of the answer.")),
+        )
+        .property("detail", string().description(Some("What the client can do about it.")))
+        .property(
+            "instance",
+            uri_reference().description(Some("The occurrence of the problem (not set by the guard).")),
+        )
+        .required("type")
+        .required("title")
+        .required("status")
+        .required("detail")
+        .into()
+}
+
+/// The `401` body of a request without credentials, as `rejection.rs` renders it.
+fn unauthorized_example() -> Value {
+    json!({
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "This resource requires a bearer token.",
+    })
+}
+
+/// The `403` body, as `rejection.rs` renders it.
+fn forbidden_example() -> Value {
+    json!({
+        "type": "about:blank",
+        "title": "Forbidden",
+        "status": 403,
+        "detail": "The bearer token does not grant access to this resource.",
+    })
+}
+
+fn refusal(description: &str, challenge: &str, example: Value) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .header(
+            "WWW-Authenticate",
+            HeaderBuilder::new()
+                .schema(string())
+                .description(Some(challenge))
+                .build(),
+        )
+        .header(
+            "Cache-Control",
+            HeaderBuilder::new()
+                .schema(string())
+                .description(Some("`no-store`: refusals are never cached."))
+                .build(),
+        )
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(PROBLEM_SCHEMA)))
+                .example(Some(example))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+fn unauthorized() -> RefOr<Response> {
+    refusal(
+        "No valid bearer token: none was sent, the scheme is not `Bearer`, or the token is \
+         malformed, expired, not yet valid, or not verifiable against the configured keys, \
+         issuer and audience.",
+        "The RFC 6750 challenge: `Bearer realm=\"…\"`, plus `error=\"invalid_token\"` when a \
+         token was sent and refused.",
+        unauthorized_example(),
+    )
+}
+
+fn forbidden() -> RefOr<Response> {
+    refusal(
+        "The bearer token is valid but does not grant the role or scope this operation requires.",
+        "`Bearer realm=\"…\", error=\"insufficient_scope\"`, plus `scope=\"…\"` (the scopes that \
+         would grant access) for scope rules.",
+        forbidden_example(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AuthError;
+    use crate::rejection::Rejection;
+    use crate::requirement::Requirement;
+
+    fn body(error: AuthError) -> Value {
+        let response = Rejection::new(error, None, &http::Method::GET).default_response();
+        let bytes = tokio_test::block_on(axum::body::to_bytes(response.into_body(), 4096)).expect("body");
+        serde_json::from_slice(&bytes).expect("json")
+    }
+
+    #[test]
+    fn examples_are_what_the_guard_renders() {
+        assert_eq!(body(AuthError::MissingCredentials), unauthorized_example());
+        let forbidden = AuthError::InsufficientScope {
+            requirement: Requirement::Authenticated,
+        };
+        assert_eq!(body(forbidden), forbidden_example());
+    }
+}

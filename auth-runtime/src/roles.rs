@@ -1,0 +1,496 @@
+//! Declared roles, the role hierarchy, and where roles are read from a token.
+//!
+//! - [`Roles`] is what `#[derive(Roles)]` implements on an application's role enum, so
+//!   `#[requires_role(Role::Admin)]` is checked by the compiler.
+//! - [`RoleHierarchy`] says once that, for example, `admin` includes `editor`. The warden
+//!   adds the included roles to every verified identity, so every role check (the
+//!   attributes, [`Identity::has_role`], custom policies) honours it.
+//! - [`RoleSource`] names the claims that carry roles, with presets for common providers.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+use crate::identity::Identity;
+use crate::jwt::ClaimPath;
+
+/// An application's roles, declared once as an enum: derive it with
+/// `#[derive(axum_warden::Roles)]`.
+///
+/// The derive gives each variant its claim string (the variant name in `snake_case`, or
+/// `#[role("name")]`), and the roles it includes (`#[role(includes(Editor))]`), checking
+/// at compile time that the names are valid and distinct and that the hierarchy has no
+/// cycle. `#[requires_role(Role::Admin)]` then names the variant, so a misspelt role is a
+/// compile error on the misspelt token.
+///
+/// ```
+/// use axum_warden_runtime::{RoleHierarchy, Roles};
+///
+/// // What `#[derive(Roles)]` generates, written by hand:
+/// #[derive(Clone, Copy)]
+/// enum Role {
+///     Admin,
+///     Editor,
+///     Viewer,
+/// }
+///
+/// impl Roles for Role {
+///     const NAMES: &'static [&'static str] = &["admin", "editor", "viewer"];
+///     const INCLUDES: &'static [&'static [&'static str]] = &[&["editor"], &["viewer"], &[]];
+///     fn name(&self) -> &'static str {
+///         Self::NAMES[*self as usize]
+///     }
+/// }
+///
+/// assert_eq!(Role::Editor.name(), "editor");
+/// let hierarchy: RoleHierarchy = Role::hierarchy();
+/// assert_eq!(hierarchy.roles_granting("viewer"), ["viewer", "editor", "admin"]);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a declared role type",
+    label = "roles named by path must come from a role enum",
+    note = "declare the roles once: `#[derive(axum_warden::Roles)] enum {Self} {{ Admin, Editor }}`, or name the role as a string literal"
+)]
+pub trait Roles: Send + Sync + 'static {
+    /// The claim string of every role, in declaration order (the variant's index).
+    const NAMES: &'static [&'static str];
+    /// For every role, in the same order, the roles it includes directly.
+    const INCLUDES: &'static [&'static [&'static str]];
+
+    /// The claim string of this role.
+    fn name(&self) -> &'static str;
+
+    /// The hierarchy the `includes(..)` declarations describe; give it to
+    /// [`WardenBuilder::role_hierarchy`](crate::WardenBuilder::role_hierarchy).
+    #[must_use]
+    fn hierarchy() -> RoleHierarchy {
+        Self::NAMES
+            .iter()
+            .zip(Self::INCLUDES)
+            .filter(|(_, includes)| !includes.is_empty())
+            .fold(RoleHierarchy::new(), |hierarchy, (role, includes)| {
+                hierarchy.role(*role, includes.iter().copied())
+            })
+    }
+}
+
+/// The names of the role type of `role`, for `#[requires_role(Role::Admin)]`, which
+/// expands to `role_names(&Role::Admin)[Role::Admin as usize]`: the path appears twice
+/// with one span, so a mistake in it is reported once.
+#[doc(hidden)]
+#[must_use]
+pub const fn role_names<R: Roles>(_: &R) -> &'static [&'static str] {
+    R::NAMES
+}
+
+/// Which roles include which: `admin` ⊇ `editor` ⊇ `viewer`, declared once.
+///
+/// A warden configured with a hierarchy adds every included role to each verified
+/// identity, transitively, so a token with `admin` passes `#[requires_role("viewer")]`.
+/// Diamonds are fine; cycles are refused by [`check`](Self::check) and at
+/// [`WardenBuilder::build`](crate::WardenBuilder::build).
+///
+/// ```
+/// use axum_warden_runtime::RoleHierarchy;
+///
+/// let hierarchy = RoleHierarchy::new()
+///     .role("admin", ["editor", "reviewer"])
+///     .role("editor", ["viewer"])
+///     .role("reviewer", ["viewer"]);
+/// assert!(hierarchy.check().is_ok());
+/// assert_eq!(hierarchy.roles_granting("viewer"), ["viewer", "editor", "reviewer", "admin"]);
+///
+/// let cyclic = RoleHierarchy::new().role("a", ["b"]).role("b", ["a"]);
+/// assert_eq!(cyclic.check().unwrap_err().to_string(), "the role hierarchy has a cycle: a includes b includes a");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoleHierarchy {
+    /// Each role with the roles it includes directly, in declaration order.
+    edges: Vec<(String, Vec<String>)>,
+}
+
+/// Why a [`RoleHierarchy`] cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HierarchyError {
+    /// A role includes itself, directly or through others.
+    #[error("the role hierarchy has a cycle: {}", .cycle.join(" includes "))]
+    Cycle {
+        /// The roles of the cycle, the first repeated at the end.
+        cycle: Vec<String>,
+    },
+    /// A role name is empty.
+    #[error("the role hierarchy names an empty role")]
+    EmptyName,
+}
+
+impl RoleHierarchy {
+    /// An empty hierarchy: every role stands for itself only.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declares that `role` includes each of `includes` (and, transitively, what they
+    /// include). Declaring the same role again adds to its list.
+    #[must_use]
+    pub fn role<I, R>(mut self, role: impl Into<String>, includes: I) -> Self
+    where
+        I: IntoIterator<Item = R>,
+        R: Into<String>,
+    {
+        let role = role.into();
+        let includes = includes.into_iter().map(Into::into);
+        match self.edges.iter_mut().find(|(name, _)| *name == role) {
+            Some((_, list)) => {
+                for included in includes {
+                    if !list.contains(&included) {
+                        list.push(included);
+                    }
+                }
+            }
+            None => {
+                let mut list: Vec<String> = Vec::new();
+                for included in includes {
+                    if !list.contains(&included) {
+                        list.push(included);
+                    }
+                }
+                self.edges.push((role, list));
+            }
+        }
+        self
+    }
+
+    /// Whether no role includes another.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.edges.iter().all(|(_, includes)| includes.is_empty())
+    }
+
+    /// Refuses empty names and cycles.
+    ///
+    /// # Errors
+    /// The first problem found; a cycle is reported with its roles in order.
+    pub fn check(&self) -> Result<(), HierarchyError> {
+        if self
+            .edges
+            .iter()
+            .any(|(role, includes)| role.is_empty() || includes.iter().any(String::is_empty))
+        {
+            return Err(HierarchyError::EmptyName);
+        }
+        // Depth-first search; `path` is the chain being explored.
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            Active,
+            Done,
+        }
+        fn visit<'a>(
+            role: &'a str,
+            edges: &HashMap<&'a str, &'a [String]>,
+            marks: &mut HashMap<&'a str, Mark>,
+            path: &mut Vec<&'a str>,
+        ) -> Result<(), HierarchyError> {
+            match marks.get(role) {
+                Some(Mark::Done) => return Ok(()),
+                Some(Mark::Active) => {
+                    let start = path.iter().position(|r| *r == role).unwrap_or(0);
+                    let mut cycle: Vec<String> = path[start..].iter().map(|r| (*r).to_owned()).collect();
+                    cycle.push(role.to_owned());
+                    return Err(HierarchyError::Cycle { cycle });
+                }
+                None => {}
+            }
+            marks.insert(role, Mark::Active);
+            path.push(role);
+            for included in edges.get(role).copied().unwrap_or_default() {
+                visit(included, edges, marks, path)?;
+            }
+            path.pop();
+            marks.insert(role, Mark::Done);
+            Ok(())
+        }
+        let edges: HashMap<&str, &[String]> = self
+            .edges
+            .iter()
+            .map(|(role, includes)| (role.as_str(), includes.as_slice()))
+            .collect();
+        let mut marks = HashMap::new();
+        for (role, _) in &self.edges {
+            visit(role, &edges, &mut marks, &mut Vec::new())?;
+        }
+        Ok(())
+    }
+
+    /// Every role that satisfies a requirement for `role`: the role itself first, then
+    /// the roles that include it, nearest first, in declaration order.
+    #[must_use]
+    pub fn roles_granting<'a>(&'a self, role: &'a str) -> Vec<&'a str> {
+        let mut granting: Vec<&str> = Vec::new();
+        let mut frontier: Vec<&str> = vec![role];
+        let mut seen: HashSet<&str> = HashSet::from([role]);
+        granting.push(self.name_of(role).unwrap_or(role));
+        while !frontier.is_empty() {
+            let mut next = Vec::new();
+            for wanted in frontier {
+                for (name, includes) in &self.edges {
+                    if includes.iter().any(|i| i == wanted) && seen.insert(name.as_str()) {
+                        granting.push(name);
+                        next.push(name.as_str());
+                    }
+                }
+            }
+            frontier = next;
+        }
+        granting
+    }
+
+    /// `role` as stored here, to hand out a reference that lives as long as `self`.
+    fn name_of(&self, role: &str) -> Option<&str> {
+        self.edges.iter().find_map(|(name, includes)| {
+            if name == role {
+                Some(name.as_str())
+            } else {
+                includes.iter().find(|i| *i == role).map(String::as_str)
+            }
+        })
+    }
+
+    /// The transitive closure, for the request path.
+    pub(crate) fn resolve(&self) -> Result<Option<Arc<Resolved>>, HierarchyError> {
+        self.check()?;
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let mut implied: HashMap<String, Vec<String>> = HashMap::new();
+        for (role, _) in &self.edges {
+            let mut all: Vec<String> = Vec::new();
+            let mut stack: Vec<&str> = vec![role];
+            while let Some(current) = stack.pop() {
+                for (name, includes) in &self.edges {
+                    if name == current {
+                        for included in includes {
+                            if included != role && !all.contains(included) {
+                                all.push(included.clone());
+                                stack.push(included);
+                            }
+                        }
+                    }
+                }
+            }
+            implied.insert(role.clone(), all);
+        }
+        Ok(Some(Arc::new(Resolved { implied })))
+    }
+}
+
+/// A checked hierarchy: for each role, every role it includes, transitively.
+#[derive(Debug)]
+pub(crate) struct Resolved {
+    implied: HashMap<String, Vec<String>>,
+}
+
+impl Resolved {
+    /// `roles` followed by every role they include that is not among them yet.
+    pub(crate) fn expand(&self, mut roles: Vec<String>) -> Vec<String> {
+        let held = roles.len();
+        for i in 0..held {
+            let Some(implied) = self.implied.get(&roles[i]) else {
+                continue;
+            };
+            for role in implied {
+                if !roles.contains(role) {
+                    roles.push(role.clone());
+                }
+            }
+        }
+        roles
+    }
+
+    /// `identity` with its roles expanded (for identities a custom authenticator made).
+    pub(crate) fn apply(&self, identity: Identity) -> Identity {
+        let expanded = self.expand(identity.roles().to_vec());
+        if expanded.len() == identity.roles().len() {
+            identity
+        } else {
+            identity.with_roles(expanded)
+        }
+    }
+}
+
+/// The claims a warden reads roles from; see
+/// [`WardenBuilder::roles_from`](crate::WardenBuilder::roles_from).
+///
+/// Each claim, when present, must be an array of strings (else the token is refused as
+/// invalid); the roles of all claims are merged, without duplicates, and a missing claim
+/// contributes none.
+///
+/// ```
+/// use axum_warden_runtime::RoleSource;
+///
+/// assert_eq!(RoleSource::keycloak("orders-api").claims(), ["realm_access.roles", "resource_access.orders-api.roles"]);
+/// assert_eq!(RoleSource::cognito().claims(), ["cognito:groups"]);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct RoleSource {
+    paths: Vec<ClaimPath>,
+}
+
+impl fmt::Debug for RoleSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RoleSource").field(&self.claims()).finish()
+    }
+}
+
+impl RoleSource {
+    /// The claim at `path`, dots separating nested objects (`roles`,
+    /// `realm_access.roles`); `None` when a segment is empty.
+    #[must_use]
+    pub fn claim(path: &str) -> Option<Self> {
+        ClaimPath::parse(path).map(|path| Self { paths: vec![path] })
+    }
+
+    /// The `roles` claim, read when nothing else is configured.
+    pub(crate) fn default_claim() -> Self {
+        Self {
+            paths: vec![ClaimPath::from_segments(["roles"])],
+        }
+    }
+
+    /// Keycloak: the realm roles (`realm_access.roles`) and the roles of the client
+    /// `client_id` (`resource_access.<client_id>.roles`), merged. The client id is taken
+    /// as one segment even when it contains dots.
+    #[must_use]
+    pub fn keycloak(client_id: impl Into<String>) -> Self {
+        Self {
+            paths: vec![
+                ClaimPath::from_segments(["realm_access", "roles"]),
+                ClaimPath::from_segments(["resource_access".to_owned(), client_id.into(), "roles".to_owned()]),
+            ],
+        }
+    }
+
+    /// Keycloak realm roles only (`realm_access.roles`).
+    #[must_use]
+    pub fn keycloak_realm() -> Self {
+        Self {
+            paths: vec![ClaimPath::from_segments(["realm_access", "roles"])],
+        }
+    }
+
+    /// Auth0 with RBAC and "Add Permissions in the Access Token" enabled: the
+    /// `permissions` claim (`read:articles` …) serves as the roles.
+    #[must_use]
+    pub fn auth0() -> Self {
+        Self {
+            paths: vec![ClaimPath::from_segments(["permissions"])],
+        }
+    }
+
+    /// Microsoft Entra ID app roles: the `roles` claim.
+    #[must_use]
+    pub fn entra_id() -> Self {
+        Self {
+            paths: vec![ClaimPath::from_segments(["roles"])],
+        }
+    }
+
+    /// Amazon Cognito user-pool groups: the `cognito:groups` claim.
+    #[must_use]
+    pub fn cognito() -> Self {
+        Self {
+            paths: vec![ClaimPath::from_segments(["cognito:groups"])],
+        }
+    }
+
+    /// Adds the claim at `path` to this source; `None` when a segment is empty.
+    #[must_use]
+    pub fn and_claim(mut self, path: &str) -> Option<Self> {
+        self.paths.push(ClaimPath::parse(path)?);
+        Some(self)
+    }
+
+    /// The claims read, as dotted paths.
+    #[must_use]
+    pub fn claims(&self) -> Vec<String> {
+        self.paths.iter().map(ToString::to_string).collect()
+    }
+
+    pub(crate) fn paths(&self) -> &[ClaimPath] {
+        &self.paths
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(roles: &[&str]) -> Vec<String> {
+        roles.iter().map(|r| (*r).to_owned()).collect()
+    }
+
+    #[test]
+    fn diamond_expands_once() {
+        let resolved = RoleHierarchy::new()
+            .role("admin", ["editor", "reviewer"])
+            .role("editor", ["viewer"])
+            .role("reviewer", ["viewer"])
+            .resolve()
+            .expect("no cycle")
+            .expect("not empty");
+        assert_eq!(
+            resolved.expand(strings(&["admin"])),
+            ["admin", "editor", "reviewer", "viewer"]
+        );
+        assert_eq!(
+            resolved.expand(strings(&["reviewer", "other"])),
+            ["reviewer", "other", "viewer"]
+        );
+        assert_eq!(resolved.expand(strings(&["viewer"])), ["viewer"]);
+    }
+
+    #[test]
+    fn cycles_are_named() {
+        let err = RoleHierarchy::new()
+            .role("a", ["b"])
+            .role("b", ["c"])
+            .role("c", ["b"])
+            .check()
+            .expect_err("a cycle");
+        assert_eq!(
+            err,
+            HierarchyError::Cycle {
+                cycle: strings(&["b", "c", "b"])
+            }
+        );
+        let err = RoleHierarchy::new().role("a", ["a"]).check().expect_err("a cycle");
+        assert_eq!(err.to_string(), "the role hierarchy has a cycle: a includes a");
+        assert_eq!(
+            RoleHierarchy::new().role("", ["a"]).check(),
+            Err(HierarchyError::EmptyName)
+        );
+    }
+
+    #[test]
+    fn granting_roles_nearest_first() {
+        let hierarchy = RoleHierarchy::new()
+            .role("admin", ["editor"])
+            .role("editor", ["viewer"]);
+        assert_eq!(hierarchy.roles_granting("viewer"), ["viewer", "editor", "admin"]);
+        assert_eq!(hierarchy.roles_granting("admin"), ["admin"]);
+        assert_eq!(hierarchy.roles_granting("unknown"), ["unknown"]);
+    }
+
+    #[test]
+    fn empty_hierarchy_resolves_to_nothing() {
+        assert!(RoleHierarchy::new().resolve().expect("valid").is_none());
+        assert!(
+            RoleHierarchy::new()
+                .role("a", Vec::<String>::new())
+                .resolve()
+                .expect("valid")
+                .is_none()
+        );
+    }
+}

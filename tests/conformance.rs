@@ -1,0 +1,854 @@
+//! The conformance matrix: one line of data per case (the table is `conformance/cases.rs`),
+//! each driven through a real router.
+//!
+//! A case names the warden that guards the router (which key, which algorithms), how its
+//! token is built, the shape of the request, and the answer DESIGN.md §5 prescribes: the
+//! status and the exact `WWW-Authenticate` challenge (none for 200). Every refusal must also
+//! carry `Cache-Control: no-store` and an RFC 9457 body whose `status` matches (no body for
+//! `HEAD`) and which never echoes the token; the handler must run exactly when the answer is
+//! 200.
+//!
+//! Token constructions are data too:
+//!
+//! - `Claims` / `Header` merge a JSON patch into the standard claims / header and sign with
+//!   the warden's own key; `NoClaim` / `NoHeader` drop one member;
+//! - `Raw(alg, header, payload)` signs exact bytes with the test key of `alg`;
+//! - `Shape` rearranges the segments of the warden's valid token (`{h}`, `{p}`, `{s}`, …);
+//! - `Unsigned`, `Confused` (HMAC keyed with a public key) and `Lit` (a literal) cover the rest.
+//!
+//! Inside JSON templates `$now±N` is the current Unix time plus or minus `N` seconds, `$base`
+//! the members of a valid claims set without roles, `$list(N)` an array of `N` role names,
+//! `$words(N)` a string of `N` space-separated scopes, `$nest(N)` `N` nested arrays and
+//! `$pad(N)` a string of `N` characters. Time cases keep five seconds or more from every
+//! boundary (the default leeway is 60 s) so that a slow run cannot flip them.
+//!
+//! The RFC 7515 Appendix A examples (A.1 HS256, A.2 RS256, A.3 ES256) are external ground
+//! truth: wardens built on their published keys must verify them and refuse them only because
+//! they expired in 2011, and refuse them for their signature once one byte of it is flipped.
+
+mod tokens;
+
+#[path = "conformance/cases.rs"]
+mod cases;
+#[path = "conformance/rfc7515.rs"]
+mod rfc7515;
+
+use std::sync::atomic::Ordering;
+
+use axum::Router;
+use axum::body::Body;
+use axum::routing;
+use axum_warden::__private::Guard;
+use axum_warden::{Algorithm, AuthError, Identity, TokenError, Warden};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use http::HeaderValue;
+use http::header::AUTHORIZATION;
+use jsonwebtoken::EncodingKey;
+use serde_json::{Value, json};
+use tokens::{
+    AUDIENCE, AdminPolicy, Answer, AuditPolicy, AuthPolicy, BothScopesPolicy, EditorsPolicy, ISSUER, OrdersPolicy,
+    PublicPolicy, Runs, read_key, send, sign_raw,
+};
+
+use Algorithm::{ES256, ES384, EdDSA, HS256, PS256, RS256};
+use Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope};
+use Form::{Bits, Der, Pem};
+use Tok::{Claims, Confused, Good, Header, Lit, NoClaim, NoHeader, Raw, Shape, Unsigned};
+use W::{A1, A2, A3, Ed, Es, Es384, Hs, Jwks, Ps, Rs};
+use cases::CASES;
+
+// ---------------------------------------------------------------------------------------------
+// The vocabulary of the table.
+// ---------------------------------------------------------------------------------------------
+
+/// The warden guarding the router of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum W {
+    /// HS256 with the test secret.
+    Hs,
+    /// RS256 with `rsa.pub`.
+    Rs,
+    /// PS256 with `rsa.pub`.
+    Ps,
+    /// ES256 with `ec256.pub`.
+    Es,
+    /// ES384 with `ec384.pub`.
+    Es384,
+    /// EdDSA with `ed25519.pub`.
+    Ed,
+    /// A JWKS document: the P-256 test key as kid `ec` (ES256), the Ed25519 one as kid `ed`.
+    Jwks,
+    /// RFC 7515 A.1: HS256 with the published symmetric key; issuer `joe`, no audience.
+    A1,
+    /// RFC 7515 A.2: RS256 with the published RSA key; issuer `joe`, no audience.
+    A2,
+    /// RFC 7515 A.3: ES256 with the published P-256 key; issuer `joe`, no audience.
+    A3,
+}
+
+impl W {
+    const ALL: [Self; 10] = [Hs, Rs, Ps, Es, Es384, Ed, Jwks, A1, A2, A3];
+
+    fn alg(self) -> Algorithm {
+        match self {
+            Hs | A1 => HS256,
+            Rs | A2 => RS256,
+            Ps => PS256,
+            Es | Jwks | A3 => ES256,
+            Es384 => ES384,
+            Ed => EdDSA,
+        }
+    }
+
+    fn warden(self) -> Warden {
+        match self {
+            Hs | Rs | Ps | Es | Es384 | Ed => tokens::warden(self.alg()),
+            Jwks => Warden::builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .algorithms([ES256, EdDSA])
+                .jwks_json(test_jwks())
+                .build()
+                .expect("JWKS warden"),
+            A1 => rfc_builder()
+                .hmac_secret(URL_SAFE_NO_PAD.decode(rfc7515::A1_KEY).expect("base64url"))
+                .algorithms([HS256])
+                .build()
+                .expect("A.1 warden"),
+            A2 => rfc_builder()
+                .jwks_json(json!({"keys": [{"kty": "RSA", "n": rfc7515::A2_N, "e": "AQAB"}]}).to_string())
+                .algorithms([RS256])
+                .build()
+                .expect("A.2 warden"),
+            A3 => rfc_builder()
+                .jwks_json(
+                    json!({"keys": [{"kty": "EC", "crv": "P-256", "x": rfc7515::A3_X, "y": rfc7515::A3_Y}]})
+                        .to_string(),
+                )
+                .algorithms([ES256])
+                .build()
+                .expect("A.3 warden"),
+        }
+    }
+
+    /// The header of this warden's valid tokens.
+    fn header(self) -> Value {
+        let mut header = json!({"alg": alg_name(self.alg()), "typ": "JWT"});
+        if self == Jwks {
+            header["kid"] = json!("ec");
+        }
+        header
+    }
+
+    /// The valid token of this warden (for the RFC wardens, the RFC's example).
+    fn good(self, now: i64) -> String {
+        match self {
+            A1 => rfc7515::a1(),
+            A2 => rfc7515::a2(),
+            A3 => rfc7515::a3(),
+            _ => sign_json(self.alg(), &self.header(), &std_claims(now)),
+        }
+    }
+}
+
+/// How the token of a case is built.
+#[derive(Debug, Clone, Copy)]
+enum Tok {
+    /// The warden's valid token: standard claims (roles `["admin"]`), standard header.
+    Good,
+    /// The standard claims with these members set (a JSON object; `$` templates expanded).
+    Claims(&'static str),
+    /// The standard claims without this member.
+    NoClaim(&'static str),
+    /// The standard header with these members set.
+    Header(&'static str),
+    /// The standard header without this member.
+    NoHeader(&'static str),
+    /// Exactly these header and payload bytes (`$` templates expanded), signed by the test key of `alg`.
+    Raw(Algorithm, &'static [u8], &'static [u8]),
+    /// This header, the standard claims and an empty signature.
+    Unsigned(&'static str),
+    /// The standard token with `alg` set to this HMAC, keyed with a public key file in some form.
+    Confused(Algorithm, &'static str, Form),
+    /// A rearrangement of the segments of the warden's valid token (see [`shape`]).
+    Shape(&'static str),
+    /// This literal string.
+    Lit(&'static str),
+}
+
+/// The bytes of a public key used as an HMAC secret.
+#[derive(Debug, Clone, Copy)]
+enum Form {
+    /// The PEM file, byte for byte.
+    Pem,
+    /// The DER `SubjectPublicKeyInfo`.
+    Der,
+    /// The key itself: the PKCS#1 RSA key, the EC point, the Ed25519 public key.
+    Bits,
+}
+
+/// The `WWW-Authenticate` challenge a case expects (realm `api`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chal {
+    /// No challenge (200).
+    Absent,
+    /// `Bearer realm="api"`: no credentials, or not Bearer ones.
+    Bare,
+    /// `error="invalid_request"` (400).
+    InvalidRequest,
+    /// `error="invalid_token"` (401).
+    InvalidToken,
+    /// `error="insufficient_scope"` without `scope` (403 on a role rule).
+    Insufficient,
+    /// `error="insufficient_scope", scope="…"` (403 on a scope rule).
+    Scope(&'static str),
+}
+
+impl Chal {
+    fn header(self) -> Option<String> {
+        let realm = r#"Bearer realm="api""#;
+        Some(match self {
+            Absent => return None,
+            Bare => realm.to_owned(),
+            InvalidRequest => format!(r#"{realm}, error="invalid_request""#),
+            InvalidToken => format!(r#"{realm}, error="invalid_token""#),
+            Insufficient => format!(r#"{realm}, error="insufficient_scope""#),
+            Scope(scopes) => format!(r#"{realm}, error="insufficient_scope", scope="{scopes}""#),
+        })
+    }
+
+    /// Whether this challenge belongs with `status` (DESIGN.md §5), so that a typo in the
+    /// table fails loudly instead of testing nonsense.
+    fn fits(self, status: u16) -> bool {
+        matches!(
+            (status, self),
+            (200, Absent) | (400, InvalidRequest) | (401, Bare | InvalidToken) | (403, Insufficient | Scope(_))
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum M {
+    Get,
+    Head,
+    Options,
+}
+
+/// `Authorization` header values; `{t}` stands for the token.
+#[derive(Debug, Clone, Copy)]
+enum Auth {
+    Nothing,
+    One(&'static [u8]),
+    Two(&'static [u8], &'static [u8]),
+}
+
+/// The request of a case; `{t}` in the path stands for the token too.
+#[derive(Debug, Clone, Copy)]
+struct Req {
+    method: M,
+    path: &'static str,
+    auth: Auth,
+}
+
+const fn get(path: &'static str, auth: &'static [u8]) -> Req {
+    Req {
+        method: M::Get,
+        path,
+        auth: Auth::One(auth),
+    }
+}
+
+const fn head(path: &'static str, auth: &'static [u8]) -> Req {
+    Req {
+        method: M::Head,
+        path,
+        auth: Auth::One(auth),
+    }
+}
+
+const fn options(path: &'static str, auth: &'static [u8]) -> Req {
+    Req {
+        method: M::Options,
+        path,
+        auth: Auth::One(auth),
+    }
+}
+
+const fn anon(method: M, path: &'static str) -> Req {
+    Req {
+        method,
+        path,
+        auth: Auth::Nothing,
+    }
+}
+
+const fn two(path: &'static str, first: &'static [u8], second: &'static [u8]) -> Req {
+    Req {
+        method: M::Get,
+        path,
+        auth: Auth::Two(first, second),
+    }
+}
+
+const BEARER: &[u8] = b"Bearer {t}";
+/// Requires role `admin`.
+const ADMIN: Req = get("/admin", BEARER);
+/// Requires a verified identity.
+const ME: Req = get("/me", BEARER);
+/// Requires role `editor` or `admin`.
+const EDITORS: Req = get("/editors", BEARER);
+/// Requires roles `admin` and `auditor`.
+const AUDIT: Req = get("/audit", BEARER);
+/// Requires scope `orders:read`.
+const ORDERS: Req = get("/orders", BEARER);
+/// Requires scopes `orders:read` and `orders:write`.
+const BOTH: Req = get("/orders/both", BEARER);
+/// Public.
+const OPEN: Req = get("/open", BEARER);
+
+struct Case {
+    name: &'static str,
+    w: W,
+    tok: Tok,
+    req: Req,
+    status: u16,
+    chal: Chal,
+}
+
+const fn case(name: &'static str, w: W, tok: Tok, req: Req, status: u16, chal: Chal) -> Case {
+    Case {
+        name,
+        w,
+        tok,
+        req,
+        status,
+        chal,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runner.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn conformance_matrix() {
+    assert!(CASES.len() >= 150, "{} cases", CASES.len());
+    let mut names = std::collections::HashSet::new();
+    for case in CASES {
+        assert!(names.insert(case.name), "two cases are named {:?}", case.name);
+        assert!(
+            case.chal.fits(case.status),
+            "{}: {:?} does not go with {}",
+            case.name,
+            case.chal,
+            case.status
+        );
+    }
+    let apps: Vec<(W, Router, Runs)> = W::ALL
+        .iter()
+        .map(|&w| {
+            let runs = Runs::default();
+            (w, app(w.warden(), &runs), runs)
+        })
+        .collect();
+
+    let mut failures = Vec::new();
+    for case in CASES {
+        let (_, app, runs) = apps
+            .iter()
+            .find(|(w, _, _)| *w == case.w)
+            .expect("every warden is built");
+        let token = build(case.tok, case.w);
+        let before = runs.count();
+        let answer = send(app, request(&case.req, &token)).await;
+        let ran = runs.count() - before;
+        let problems = judge(case, &answer, ran, &token);
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{}\n    expected {} {:?}\n    got      {} {:?}, handler ran {ran}×, body {}\n    {}",
+                case.name,
+                case.status,
+                case.chal.header(),
+                answer.status,
+                answer.challenge(),
+                shorten(&String::from_utf8_lossy(&answer.body)),
+                problems.join("; ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
+}
+
+/// Everything wrong with `answer` for `case`.
+fn judge(case: &Case, answer: &Answer, ran: usize, token: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if answer.status != case.status {
+        problems.push(format!("status {} instead of {}", answer.status, case.status));
+    }
+    let challenge = answer
+        .headers
+        .get("www-authenticate")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    if challenge != case.chal.header() {
+        problems.push("wrong WWW-Authenticate".to_owned());
+    }
+    if answer.headers.get_all("www-authenticate").iter().count() > 1 {
+        problems.push("more than one WWW-Authenticate".to_owned());
+    }
+    if ran != usize::from(answer.status == 200) {
+        problems.push(format!("the handler ran {ran}× for a {}", answer.status));
+    }
+    if answer.status == 200 {
+        return problems;
+    }
+    if answer.headers.get("cache-control").map(HeaderValue::as_bytes) != Some(b"no-store") {
+        problems.push("no Cache-Control: no-store".to_owned());
+    }
+    if answer.headers.get("content-type").map(HeaderValue::as_bytes) != Some(b"application/problem+json") {
+        problems.push("not application/problem+json".to_owned());
+    }
+    if matches!(case.req.method, M::Head) {
+        if !answer.body.is_empty() {
+            problems.push("a HEAD answer with a body".to_owned());
+        }
+    } else {
+        match serde_json::from_slice::<Value>(&answer.body) {
+            Ok(body) if body["status"] == answer.status && body["title"].is_string() => {}
+            _ => problems.push("the body is not problem details with the status".to_owned()),
+        }
+    }
+    let leaks = token.len() >= 16 && answer.body.windows(token.len()).any(|w| w == token.as_bytes());
+    if leaks {
+        problems.push("the body echoes the token".to_owned());
+    }
+    problems
+}
+
+fn shorten(text: &str) -> String {
+    if text.len() <= 200 {
+        return text.to_owned();
+    }
+    let end = (0..=200).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    format!("{}…", &text[..end])
+}
+
+/// A router whose guarded handlers count their runs; `/admin` also answers OPTIONS.
+fn app(warden: Warden, runs: &Runs) -> Router {
+    let hit = || {
+        let runs = runs.clone();
+        move || {
+            runs.0.fetch_add(1, Ordering::SeqCst);
+            "ran"
+        }
+    };
+    let (open, me, editors, audit, orders, both) = (hit(), hit(), hit(), hit(), hit(), hit());
+    let admin = hit();
+    let admin = async move |_: Guard<AdminPolicy>| admin();
+    Router::new()
+        .route("/open", routing::get(async move |_: Guard<PublicPolicy>| open()))
+        .route(
+            "/me",
+            routing::get(async move |_: Guard<AuthPolicy>, user: Identity| {
+                me();
+                user.subject().to_owned()
+            }),
+        )
+        .route("/admin", routing::get(admin.clone()).options(admin))
+        .route("/editors", routing::get(async move |_: Guard<EditorsPolicy>| editors()))
+        .route("/audit", routing::get(async move |_: Guard<AuditPolicy>| audit()))
+        .route("/orders", routing::get(async move |_: Guard<OrdersPolicy>| orders()))
+        .route(
+            "/orders/both",
+            routing::get(async move |_: Guard<BothScopesPolicy>| both()),
+        )
+        .with_state(warden)
+}
+
+fn request(req: &Req, token: &str) -> http::Request<Body> {
+    let fill = |template: &[u8]| {
+        let value = replace(template, b"{t}", token.as_bytes());
+        HeaderValue::from_bytes(&value).expect("a header value the http crate accepts")
+    };
+    let method = match req.method {
+        M::Get => http::Method::GET,
+        M::Head => http::Method::HEAD,
+        M::Options => http::Method::OPTIONS,
+    };
+    let mut builder = http::Request::builder()
+        .method(method)
+        .uri(req.path.replace("{t}", token));
+    match req.auth {
+        Auth::Nothing => {}
+        Auth::One(value) => builder = builder.header(AUTHORIZATION, fill(value)),
+        Auth::Two(first, second) => {
+            builder = builder
+                .header(AUTHORIZATION, fill(first))
+                .header(AUTHORIZATION, fill(second));
+        }
+    }
+    builder.body(Body::empty()).expect("request")
+}
+
+fn replace(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len() + with.len());
+    let mut rest = haystack;
+    while !rest.is_empty() {
+        if rest.starts_with(needle) {
+            out.extend_from_slice(with);
+            rest = &rest[needle.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token construction.
+// ---------------------------------------------------------------------------------------------
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn alg_name(alg: Algorithm) -> String {
+    format!("{alg:?}")
+}
+
+/// The claims of a valid token. `jti` makes every payload carry `+` or `/` in the standard
+/// base64 alphabet, so that `{p+}` differs from `{p}`.
+fn std_claims(now: i64) -> Value {
+    json!({
+        "sub": "alice",
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "exp": now + 3600,
+        "roles": ["admin"],
+        "jti": "??>??>??>~~~",
+    })
+}
+
+fn sign_json(alg: Algorithm, header: &Value, claims: &Value) -> String {
+    sign_raw(header.to_string().as_bytes(), claims.to_string().as_bytes(), alg)
+}
+
+fn patched(mut base: Value, patch: &str, now: i64) -> Value {
+    let patch: Value = serde_json::from_slice(&expand(patch.as_bytes(), now)).expect("the patch is JSON");
+    let (Some(map), Value::Object(patch)) = (base.as_object_mut(), patch) else {
+        panic!("patches are objects");
+    };
+    map.extend(patch);
+    base
+}
+
+fn without(mut base: Value, member: &str) -> Value {
+    base.as_object_mut()
+        .expect("object")
+        .remove(member)
+        .expect("the member exists");
+    base
+}
+
+fn build(tok: Tok, w: W) -> String {
+    let now = tokens::now();
+    let alg = w.alg();
+    match tok {
+        Good => w.good(now),
+        Claims(patch) => sign_json(alg, &w.header(), &patched(std_claims(now), patch, now)),
+        NoClaim(member) => sign_json(alg, &w.header(), &without(std_claims(now), member)),
+        Header(patch) => sign_json(alg, &patched(w.header(), patch, now), &std_claims(now)),
+        NoHeader(member) => sign_json(alg, &without(w.header(), member), &std_claims(now)),
+        Raw(alg, header, payload) => sign_raw(&expand(header, now), &expand(payload, now), alg),
+        Unsigned(header) => format!(
+            "{}.{}.",
+            b64(header.as_bytes()),
+            b64(std_claims(now).to_string().as_bytes())
+        ),
+        Confused(hmac, file, form) => {
+            axum_warden::install_crypto_provider();
+            let mut header = w.header();
+            header["alg"] = json!(alg_name(hmac));
+            let message = format!(
+                "{}.{}",
+                b64(header.to_string().as_bytes()),
+                b64(std_claims(now).to_string().as_bytes())
+            );
+            let secret = match form {
+                Pem => read_key(file),
+                Der => pem_der(file),
+                Bits => spki_key_bits(&pem_der(file)),
+            };
+            let key = EncodingKey::from_secret(&secret);
+            let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, hmac).expect("signs");
+            format!("{message}.{signature}")
+        }
+        Shape(template) => shape(template, &w.good(now), &w.other(now)),
+        Lit(text) => text.to_owned(),
+    }
+}
+
+impl W {
+    /// Another valid token of the same key (roles `["editor"]`), for `{o}`.
+    fn other(self, now: i64) -> String {
+        let claims = patched(std_claims(now), r#"{"roles":["editor"]}"#, now);
+        sign_json(self.alg(), &self.header(), &claims)
+    }
+}
+
+/// Expands `$now±N`, `$base`, `$list(N)`, `$words(N)`, `$nest(N)` and `$pad(N)`.
+fn expand(template: &[u8], now: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(template.len());
+    let mut rest = template;
+    while let Some((&first, tail)) = rest.split_first() {
+        if first != b'$' {
+            out.push(first);
+            rest = tail;
+            continue;
+        }
+        if let Some(after) = tail.strip_prefix(b"now") {
+            let (delta, after) = signed_number(after);
+            out.extend_from_slice((now + delta).to_string().as_bytes());
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix(b"base") {
+            let base = format!(
+                r#""sub":"alice","iss":"{ISSUER}","aud":"{AUDIENCE}","exp":{}"#,
+                now + 3600
+            );
+            out.extend_from_slice(base.as_bytes());
+            rest = after;
+        } else {
+            let (name, n, after) = placeholder_call(tail)
+                .unwrap_or_else(|| panic!("unknown placeholder in {}", String::from_utf8_lossy(template)));
+            let text = match name {
+                "list" => json!((0..n).map(|i| format!("r{i}")).collect::<Vec<_>>()).to_string(),
+                "words" => json!((0..n).map(|i| format!("s{i}")).collect::<Vec<_>>().join(" ")).to_string(),
+                "nest" => format!("{}{}", "[".repeat(n), "]".repeat(n)),
+                "pad" => json!("x".repeat(n)).to_string(),
+                _ => panic!("unknown placeholder ${name}"),
+            };
+            out.extend_from_slice(text.as_bytes());
+            rest = after;
+        }
+    }
+    out
+}
+
+/// `+N` or `-N` at the start of `bytes` (0 when there is none), and what follows it.
+fn signed_number(bytes: &[u8]) -> (i64, &[u8]) {
+    let sign = match bytes.first() {
+        Some(b'+') => 1,
+        Some(b'-') => -1,
+        _ => return (0, bytes),
+    };
+    let digits = bytes[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return (0, bytes);
+    }
+    let n: i64 = std::str::from_utf8(&bytes[1..=digits])
+        .expect("ASCII digits")
+        .parse()
+        .expect("a number");
+    (sign * n, &bytes[1 + digits..])
+}
+
+/// `name(N)` at the start of `bytes`, and what follows it.
+fn placeholder_call(bytes: &[u8]) -> Option<(&str, usize, &[u8])> {
+    let open = bytes.iter().position(|&b| b == b'(')?;
+    let close = bytes.iter().position(|&b| b == b')')?;
+    let name = std::str::from_utf8(&bytes[..open]).ok()?;
+    let n = std::str::from_utf8(&bytes[open + 1..close]).ok()?.parse().ok()?;
+    Some((name, n, &bytes[close + 1..]))
+}
+
+/// Rearranges a valid token. `{h}` `{p}` `{s}` are its segments; `{p+}` the payload in the
+/// standard base64 alphabet; `{s!}` the signature with its last byte flipped; `{s/2}` the
+/// first half of the signature; `{o}` the signature of another token of the same key;
+/// `{zN}` `N` zero bytes; `{der0}` the DER ECDSA signature r=0, s=0; `{n256}` / `{n384}`
+/// r=s=n, the order of P-256 / P-384; `{aN}` `N` letters `a`.
+fn shape(template: &str, good: &str, other: &str) -> String {
+    let mut segments = good.split('.');
+    let (Some(h), Some(p), Some(s), None) = (segments.next(), segments.next(), segments.next(), segments.next()) else {
+        panic!("a valid token has three segments");
+    };
+    let other_signature = other.rsplit('.').next().expect("three segments");
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = start + rest[start..].find('}').expect("a closed placeholder");
+        let key = &rest[start + 1..end];
+        let piece = match key {
+            "h" => h.to_owned(),
+            "p" => p.to_owned(),
+            "s" => s.to_owned(),
+            "o" => other_signature.to_owned(),
+            "p+" => {
+                let standard = STANDARD_NO_PAD.encode(URL_SAFE_NO_PAD.decode(p).expect("base64url"));
+                assert_ne!(standard, p, "the payload must differ in the standard alphabet");
+                standard
+            }
+            "s!" => {
+                let mut bytes = URL_SAFE_NO_PAD.decode(s).expect("base64url");
+                *bytes.last_mut().expect("a signature") ^= 0x01;
+                b64(&bytes)
+            }
+            "s/2" => s[..s.len() / 2].to_owned(),
+            "der0" => b64(&[0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00]),
+            "n256" => b64(&hex(&P256_ORDER.repeat(2))),
+            "n384" => b64(&hex(&P384_ORDER.repeat(2))),
+            _ if key.starts_with('z') => b64(&vec![0; key[1..].parse().expect("a length")]),
+            _ if key.starts_with('a') => "a".repeat(key[1..].parse().expect("a length")),
+            _ => panic!("unknown shape placeholder {{{key}}}"),
+        };
+        out.push_str(&piece);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+const P256_ORDER: &str = "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551";
+const P384_ORDER: &str =
+    "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973";
+
+fn hex(text: &str) -> Vec<u8> {
+    assert_eq!(text.len() % 2, 0);
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+/// The DER body of a PEM file.
+fn pem_der(file: &str) -> Vec<u8> {
+    let pem = String::from_utf8(read_key(file)).expect("PEM is ASCII");
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    STANDARD.decode(body).expect("PEM base64")
+}
+
+/// The key inside a DER `SubjectPublicKeyInfo`: the contents of its BIT STRING.
+fn spki_key_bits(der: &[u8]) -> Vec<u8> {
+    fn length(der: &[u8], at: &mut usize) -> usize {
+        let first = der[*at];
+        *at += 1;
+        if first < 0x80 {
+            return usize::from(first);
+        }
+        let mut len = 0;
+        for _ in 0..(first & 0x7f) {
+            len = len << 8 | usize::from(der[*at]);
+            *at += 1;
+        }
+        len
+    }
+    let mut at = 0;
+    assert_eq!(der[at], 0x30, "SEQUENCE");
+    at += 1;
+    length(der, &mut at);
+    assert_eq!(der[at], 0x30, "AlgorithmIdentifier");
+    at += 1;
+    let skip = length(der, &mut at);
+    at += skip;
+    assert_eq!(der[at], 0x03, "BIT STRING");
+    at += 1;
+    let len = length(der, &mut at);
+    assert_eq!(der[at], 0x00, "no unused bits");
+    der[at + 1..at + len].to_vec()
+}
+
+/// A JWKS document with the P-256 test key (kid `ec`) and the Ed25519 one (kid `ed`).
+fn test_jwks() -> String {
+    let point = spki_key_bits(&pem_der("ec256.pub"));
+    assert_eq!((point.len(), point[0]), (65, 0x04), "an uncompressed P-256 point");
+    let ed = spki_key_bits(&pem_der("ed25519.pub"));
+    json!({"keys": [
+        {"kty": "EC", "crv": "P-256", "kid": "ec", "x": b64(&point[1..33]), "y": b64(&point[33..])},
+        {"kty": "OKP", "crv": "Ed25519", "kid": "ed", "x": b64(&ed)},
+    ]})
+    .to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// RFC 7515 Appendix A.
+// ---------------------------------------------------------------------------------------------
+
+fn rfc_builder() -> axum_warden::WardenBuilder {
+    Warden::builder().issuer("joe")
+}
+
+fn refusal(result: Result<Identity, AuthError>) -> Option<TokenError> {
+    match result {
+        Ok(identity) => panic!("accepted, as {:?}", identity.subject()),
+        Err(AuthError::InvalidToken(reason)) => Some(reason),
+        Err(other) => panic!("expected invalid_token, got {other:?}"),
+    }
+}
+
+/// The examples verify under their published keys: each is refused only because it expired,
+/// and for its signature once that is tampered with.
+#[tokio::test]
+async fn rfc7515_examples_verify_and_are_refused_only_as_expired() {
+    for w in [A1, A2, A3] {
+        let warden = w.warden();
+        let token = w.good(0);
+        assert_eq!(refusal(warden.verify_token(&token)), Some(TokenError::Expired), "{w:?}");
+
+        let flipped = shape("{h}.{p}.{s!}", &token, &token);
+        assert_ne!(flipped, token);
+        assert_eq!(
+            refusal(warden.verify_token(&flipped)),
+            Some(TokenError::BadSignature),
+            "{w:?}"
+        );
+
+        // The payload changed under an intact signature (exp pushed past 2100).
+        let (header, _, signature) = {
+            let mut parts = token.split('.');
+            (
+                parts.next().expect("h"),
+                parts.next().expect("p"),
+                parts.next().expect("s"),
+            )
+        };
+        let later = b64(br#"{"iss":"joe","exp":4102444800,"http://example.com/is_root":true}"#);
+        assert_eq!(
+            refusal(warden.verify_token(&format!("{header}.{later}.{signature}"))),
+            Some(TokenError::BadSignature),
+            "{w:?}"
+        );
+
+        // Over HTTP: 401 invalid_token, and the body says the token expired.
+        let runs = Runs::default();
+        let answer = send(&app(warden, &runs), request(&ADMIN, &token)).await;
+        assert_eq!(answer.status, 401, "{w:?}");
+        assert_eq!(answer.challenge(), Some(r#"Bearer realm="api", error="invalid_token""#));
+        assert_eq!(answer.json()["detail"], "The bearer token has expired.", "{w:?}");
+        assert_eq!(runs.count(), 0);
+    }
+
+    // The A.1 key is symmetric and published: a fresh token in the example's shape, signed
+    // with it, is accepted by the same warden, so expiry was the only thing wrong above.
+    let key = URL_SAFE_NO_PAD.decode(rfc7515::A1_KEY).expect("base64url");
+    let header = r#"{"typ":"JWT","alg":"HS256"}"#;
+    let payload = format!(
+        r#"{{"iss":"joe","exp":{},"http://example.com/is_root":true}}"#,
+        tokens::now() + 3600
+    );
+    let message = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
+    axum_warden::install_crypto_provider();
+    let signature =
+        jsonwebtoken::crypto::sign(message.as_bytes(), &EncodingKey::from_secret(&key), HS256).expect("signs");
+    let identity = A1
+        .warden()
+        .verify_token(&format!("{message}.{signature}"))
+        .expect("a fresh token under the A.1 key");
+    assert_eq!(identity.issuer(), Some("joe"));
+}

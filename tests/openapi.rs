@@ -1,0 +1,395 @@
+//! The OpenAPI document of the quickstart (`examples/openapi.rs`, included below so the
+//! test checks exactly what the example prints):
+//!
+//! - valid OpenAPI 3.1 according to `openapi-spec-validator` from PyPI, which
+//!   `scripts/install-test-deps python` installs into `target/test-deps/venv` (run here on
+//!   first use when missing);
+//! - each operation's security and refusals as its access attribute says, and as the real
+//!   router answers;
+//! - committed as `tests/openapi/quickstart.json`: a change fails until it is reviewed and
+//!   accepted with `WARDEN_UPDATE_SNAPSHOTS=1`.
+//!
+//! It also checks the `utoipa-axum` route: `OpenApiRouter` collects `#[utoipa::path]`
+//! docs and the route table writes the access into them.
+
+#[path = "../examples/openapi.rs"]
+#[allow(dead_code)]
+mod example;
+mod tokens;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use axum::body::Body;
+use axum_warden::{Algorithm, UPDATE_SNAPSHOTS_ENV};
+use serde_json::{Value, json};
+
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/openapi/quickstart.json");
+
+fn rendered() -> String {
+    let mut json = example::document().to_pretty_json().expect("serializes");
+    json.push('\n');
+    json
+}
+
+fn document() -> Value {
+    serde_json::from_str(&rendered()).expect("json")
+}
+
+/// The validator's executable, installed by the repository's script on first use.
+fn validator() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = root.join("target/test-deps/venv/bin/openapi-spec-validator");
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        if bin.is_file() {
+            return;
+        }
+        let script = root.join("scripts/install-test-deps");
+        let status = Command::new("bash").arg(&script).arg("python").status();
+        assert!(
+            matches!(status, Ok(s) if s.success()),
+            "installing openapi-spec-validator with `{} python` failed ({status:?}); it needs python3 (>= 3.9) with venv and PyPI",
+            script.display()
+        );
+    });
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `scripts/install-test-deps python`",
+        bin.display()
+    );
+    bin
+}
+
+/// Runs the validator on `json`; `Err` carries its output.
+fn validate(name: &str, json: &str) -> Result<String, String> {
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&file, json).expect("writes the document");
+    let output = Command::new(validator())
+        .args(["--schema", "3.1", "--validation-errors", "all"])
+        .arg(&file)
+        .output()
+        .expect("runs openapi-spec-validator");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if output.status.success() { Ok(text) } else { Err(text) }
+}
+
+#[test]
+fn the_quickstart_document_is_valid_openapi_3_1() {
+    let doc = document();
+    assert_eq!(doc["openapi"], "3.1.0");
+    match validate("openapi-quickstart.json", &rendered()) {
+        Ok(output) => assert!(output.contains("OK"), "unexpected validator output:\n{output}"),
+        Err(output) => panic!("openapi-spec-validator rejects the quickstart document:\n{output}"),
+    }
+}
+
+/// The validator is real: a document with a broken security requirement is refused.
+#[test]
+fn the_validator_refuses_a_broken_document() {
+    let mut doc = document();
+    doc["paths"]["/me"]["get"]["security"] = json!({ "bearerAuth": [] });
+    let broken = serde_json::to_string_pretty(&doc).expect("json");
+    let output = validate("openapi-broken.json", &broken).expect_err("a security object instead of a list is invalid");
+    assert!(output.contains("security"), "{output}");
+}
+
+#[test]
+fn the_quickstart_document_is_reviewed() {
+    let rendered = rendered();
+    if std::env::var_os(UPDATE_SNAPSHOTS_ENV).is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(Path::new(SNAPSHOT).parent().expect("has a parent")).expect("creates tests/openapi");
+        std::fs::write(SNAPSHOT, &rendered).expect("writes the snapshot");
+        return;
+    }
+    let committed = std::fs::read_to_string(SNAPSHOT)
+        .unwrap_or_else(|e| panic!("no snapshot at {SNAPSHOT} ({e}); run the test with {UPDATE_SNAPSHOTS_ENV}=1 to record it, and commit it"))
+        .replace("\r\n", "\n");
+    if committed != rendered {
+        let line = committed
+            .lines()
+            .zip(rendered.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| committed.lines().count().min(rendered.lines().count()));
+        panic!(
+            "the quickstart's OpenAPI document differs from {SNAPSHOT} from line {}:\n  committed: {}\n  current:   {}\nreview the change (`cargo run --example openapi --features utoipa`); to accept it, run the test again with {UPDATE_SNAPSHOTS_ENV}=1 and commit the file",
+            line + 1,
+            committed.lines().nth(line).unwrap_or("<end of file>"),
+            rendered.lines().nth(line).unwrap_or("<end of file>"),
+        );
+    }
+}
+
+/// What a quickstart operation must say.
+struct Expected {
+    method: &'static str,
+    path: &'static str,
+    security: Value,
+    roles: Option<Value>,
+    unauthorized: bool,
+    forbidden: bool,
+}
+
+impl Expected {
+    fn new(method: &'static str, path: &'static str, security: Value) -> Self {
+        Self {
+            method,
+            path,
+            security,
+            roles: None,
+            unauthorized: false,
+            forbidden: false,
+        }
+    }
+
+    fn refuses(mut self, unauthorized: bool, forbidden: bool) -> Self {
+        self.unauthorized = unauthorized;
+        self.forbidden = forbidden;
+        self
+    }
+
+    fn roles(mut self, mode: &str, roles: &[&str]) -> Self {
+        self.roles = Some(json!({ "match": mode, "roles": roles }));
+        self
+    }
+}
+
+/// Every quickstart route, as its attribute says.
+fn expected() -> Vec<Expected> {
+    let bearer = || json!([{ "bearerAuth": [] }]);
+    vec![
+        Expected::new("get", "/health", json!([])),
+        Expected::new("get", "/me", bearer()).refuses(true, false),
+        Expected::new("get", "/articles/{id}", bearer()).refuses(true, false),
+        Expected::new("get", "/admin", bearer())
+            .refuses(true, true)
+            .roles("any", &["admin"]),
+        Expected::new("post", "/articles", bearer())
+            .refuses(true, true)
+            .roles("any", &["editor", "admin"]),
+        Expected::new("get", "/audit", bearer())
+            .refuses(true, true)
+            .roles("all", &["admin", "auditor"]),
+        Expected::new("get", "/orders", json!([{ "bearerAuth": ["orders:read"] }])).refuses(true, true),
+    ]
+}
+
+#[test]
+fn each_operation_says_what_its_attribute_requires() {
+    let doc = document();
+    let expected = expected();
+    let operations: usize = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .map(|item| item.as_object().expect("path item").len())
+        .sum();
+    assert_eq!(operations, expected.len(), "one operation per quickstart route");
+    for Expected {
+        method,
+        path,
+        security,
+        roles,
+        unauthorized,
+        forbidden,
+    } in expected
+    {
+        let op = &doc["paths"][path][method];
+        let at = format!("{} {path}", method.to_uppercase());
+        assert_eq!(op["security"], security, "security of {at}");
+        assert_eq!(op.get("x-required-roles"), roles.as_ref(), "x-required-roles of {at}");
+        let responses = &op["responses"];
+        assert_eq!(
+            responses.get("401").map(|r| &r["$ref"]),
+            unauthorized
+                .then(|| json!("#/components/responses/Unauthorized"))
+                .as_ref(),
+            "401 of {at}"
+        );
+        assert_eq!(
+            responses.get("403").map(|r| &r["$ref"]),
+            forbidden.then(|| json!("#/components/responses/Forbidden")).as_ref(),
+            "403 of {at}"
+        );
+    }
+    assert_eq!(doc["paths"]["/articles/{id}"]["get"]["parameters"][0]["name"], "id");
+    assert_eq!(doc["paths"]["/articles/{id}"]["get"]["parameters"][0]["in"], "path");
+
+    let components = &doc["components"];
+    assert_eq!(
+        components["securitySchemes"]["bearerAuth"],
+        json!({
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A JWT access token in `Authorization: Bearer …` (RFC 6750)."
+        })
+    );
+    for name in ["Unauthorized", "Forbidden"] {
+        let response = &components["responses"][name];
+        assert_eq!(
+            response["content"]["application/problem+json"]["schema"]["$ref"], "#/components/schemas/Problem",
+            "{name}"
+        );
+        assert_eq!(
+            response["headers"]["WWW-Authenticate"]["schema"]["type"], "string",
+            "{name}"
+        );
+        assert_eq!(
+            response["headers"]["Cache-Control"]["schema"]["type"], "string",
+            "{name}"
+        );
+    }
+    let problem = &components["schemas"]["Problem"];
+    assert_eq!(problem["type"], "object");
+    assert_eq!(problem["required"], json!(["type", "title", "status", "detail"]));
+}
+
+/// The document and the router agree: every operation documented with a 401 answers an
+/// anonymous request with 401, every one documented with a 403 answers a token without
+/// roles or scopes with 403, and the bodies fit the `Problem` schema.
+#[tokio::test]
+async fn the_router_answers_as_documented() {
+    let doc = document();
+    let app: axum::Router = example_routes().with_state(tokens::warden(Algorithm::HS256)).into();
+    let token = tokens::mint(Algorithm::HS256, &[]);
+    let problem = &doc["components"]["schemas"]["Problem"];
+    for Expected {
+        method,
+        path,
+        unauthorized,
+        forbidden,
+        ..
+    } in expected()
+    {
+        let documented = &doc["paths"][path][method]["responses"];
+        assert_eq!(documented.get("401").is_some(), unauthorized);
+        assert_eq!(documented.get("403").is_some(), forbidden);
+        let uri = path.replace("{id}", "7");
+        let request = |authorization: Option<&str>| {
+            let mut request = http::Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&uri);
+            if let Some(value) = authorization {
+                request = request.header("authorization", value);
+            }
+            request.body(Body::empty()).expect("request")
+        };
+
+        let anonymous = tokens::send(&app, request(None)).await;
+        let with_token = tokens::send(&app, request(Some(&format!("Bearer {token}")))).await;
+        let at = format!("{} {uri}", method.to_uppercase());
+        if unauthorized {
+            assert_eq!(anonymous.status, 401, "{at} without a token");
+            assert!(anonymous.challenge().is_some_and(|c| c.starts_with("Bearer ")), "{at}");
+            assert_fits(problem, &anonymous.json(), &at);
+        } else {
+            assert_eq!(anonymous.status, 200, "{at} is public");
+        }
+        if forbidden {
+            assert_eq!(with_token.status, 403, "{at} with a token without roles or scopes");
+            assert_eq!(with_token.headers["content-type"], "application/problem+json", "{at}");
+            assert_fits(problem, &with_token.json(), &at);
+        } else {
+            assert!(
+                with_token.status < 400,
+                "{at} with a valid token: {}",
+                with_token.status
+            );
+        }
+    }
+}
+
+/// The body has every required member of the schema, and only members it declares.
+fn assert_fits(schema: &Value, body: &Value, at: &str) {
+    let members = body.as_object().expect("a JSON object");
+    for required in schema["required"].as_array().expect("required") {
+        assert!(
+            members.contains_key(required.as_str().expect("name")),
+            "{at}: {body} lacks {required}"
+        );
+    }
+    for (name, value) in members {
+        let declared = &schema["properties"][name];
+        assert!(!declared.is_null(), "{at}: {name} is not in the Problem schema");
+        let kind = if value.is_string() { "string" } else { "integer" };
+        assert_eq!(declared["type"], kind, "{at}: {name}");
+    }
+}
+
+fn example_routes() -> axum_warden::Router<axum_warden::Warden> {
+    example::routes::routes()
+}
+
+/// `utoipa-axum`: handlers carry `#[utoipa::path]` above their access attribute;
+/// `OpenApiRouter` collects the docs, the warden router of the same handlers gives the
+/// route table, and `apply_openapi` writes the access into the collected document.
+mod with_utoipa_axum {
+    use axum::extract::Path;
+    use axum::http::StatusCode;
+    use axum_warden::routing::{delete, get};
+    use axum_warden::{Algorithm, Warden, public, requires_role};
+    use serde_json::json;
+    use utoipa_axum::router::OpenApiRouter;
+    use utoipa_axum::routes;
+
+    /// Liveness probe.
+    #[utoipa::path(get, path = "/health", responses((status = 200, description = "alive")))]
+    #[public]
+    async fn health() -> &'static str {
+        "ok"
+    }
+
+    /// Deletes a user.
+    #[utoipa::path(
+        delete,
+        path = "/users/{id}",
+        params(("id" = u64, Path, description = "the user")),
+        responses((status = 204, description = "deleted"))
+    )]
+    #[requires_role("admin")]
+    async fn delete_user(Path(_id): Path<u64>) -> StatusCode {
+        StatusCode::NO_CONTENT
+    }
+
+    fn routes() -> axum_warden::Router<Warden> {
+        axum_warden::Router::new()
+            .route("/health", get(health))
+            .route("/users/{id}", delete(delete_user))
+    }
+
+    #[tokio::test]
+    async fn open_api_router_documents_get_the_access() {
+        let (served, mut doc) = OpenApiRouter::<Warden>::new()
+            .routes(routes!(health))
+            .routes(routes!(delete_user))
+            .split_for_parts();
+        let report = routes().route_table().apply_openapi(&mut doc);
+        report.ensure_complete().expect("every route is documented");
+        assert!(report.untracked().is_empty() && report.skipped().is_empty(), "{report}");
+
+        let json = serde_json::to_value(&doc).expect("json");
+        let op = &json["paths"]["/users/{id}"]["delete"];
+        assert_eq!(op["security"], json!([{ "bearerAuth": [] }]));
+        assert_eq!(op["x-required-roles"], json!({ "match": "any", "roles": ["admin"] }));
+        assert_eq!(op["responses"]["204"]["description"], "deleted");
+        assert_eq!(op["responses"]["403"]["$ref"], "#/components/responses/Forbidden");
+        assert_eq!(json["paths"]["/health"]["get"]["security"], json!([]));
+        let mut rendered = doc.to_pretty_json().expect("json");
+        rendered.push('\n');
+        if let Err(output) = super::validate("openapi-utoipa-axum.json", &rendered) {
+            panic!("openapi-spec-validator rejects the utoipa-axum document:\n{output}");
+        }
+
+        // The guard is the handler's first extractor, so utoipa-axum's router enforces it too.
+        let served: axum::Router = served.with_state(super::tokens::warden(Algorithm::HS256));
+        let request = http::Request::delete("/users/1")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        assert_eq!(super::tokens::send(&served, request).await.status, 401);
+    }
+}

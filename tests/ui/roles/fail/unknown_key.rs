@@ -1,0 +1,10 @@
+use axum_warden::Roles;
+
+#[derive(Clone, Copy, Roles)]
+enum Role {
+    #[role(implies(Editor))]
+    Admin,
+    Editor,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use axum_warden::Roles;
+
+#[derive(Clone, Roles)]
+enum Role {
+    Admin,
+    Tenant(String),
+}
+
+fn main() {}
