@@ -173,3 +173,41 @@ async fn the_cache_is_bounded_and_can_be_turned_off() {
     }
     assert_eq!(stats(&off), (0, 0, 0));
 }
+
+/// A cache hit skips the credential's character check (only checked tokens are cached),
+/// so every variant of a cached token that is not byte-for-byte the same must still get
+/// the full check and its own answer.
+#[tokio::test]
+async fn near_copies_of_a_cached_token_are_checked_in_full() {
+    let warden = tokens::warden(Algorithm::HS256);
+    let app = tokens::app(warden.clone(), &tokens::Runs::default());
+    let token = tokens::mint(Algorithm::HS256, &["admin"]);
+    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    assert_eq!(stats(&warden), (0, 1, 1));
+
+    let cases = [
+        (format!("Bearer {token},"), 400),
+        (format!("Bearer {token}, {token}"), 400),
+        (format!("Bearer {token}!"), 401),
+        (format!("Bearer {token}="), 401),
+        (format!("Bearer {token}\t"), 401),
+        (format!("Bearer \"{token}\""), 401),
+        (format!("Bearer {}", token.replace('.', "%2E")), 401),
+        (format!("Bearer   {token}  "), 200),
+        (format!("bEaReR {token}"), 200),
+    ];
+    for (value, status) in &cases {
+        let answer = tokens::send(&app, tokens::get_with("/me", Some(value))).await;
+        assert_eq!(answer.status, *status, "{value:?}");
+    }
+    let mut raw = format!("Bearer {token}").into_bytes();
+    raw.push(0xff);
+    let value = http::HeaderValue::from_bytes(&raw).expect("obs-text is a valid header value");
+    let request = http::Request::get("/me")
+        .header("authorization", value)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    assert_eq!(tokens::send(&app, request).await.status, 401);
+    let (hits, _, entries) = stats(&warden);
+    assert_eq!((hits, entries), (2, 1), "only the two exact copies were hits");
+}

@@ -77,7 +77,9 @@ impl Expiry<Arc<str>, Entry> for UntilExpiry {
 /// A bounded cache of verified tokens, shared by the clones of one warden.
 #[derive(Clone)]
 pub(crate) struct TokenCache {
-    entries: Cache<Arc<str>, Entry>,
+    /// Keyed with aHash (randomly seeded per cache): SipHash over a whole token cost more
+    /// than the rest of a cache hit.
+    entries: Cache<Arc<str>, Entry, ahash::RandomState>,
     counters: Arc<Counters>,
     leeway: f64,
 }
@@ -95,7 +97,7 @@ impl TokenCache {
             entries: Cache::builder()
                 .max_capacity(capacity)
                 .expire_after(UntilExpiry)
-                .build(),
+                .build_with_hasher(ahash::RandomState::new()),
             counters: Arc::default(),
             #[allow(clippy::cast_precision_loss)]
             leeway: leeway as f64,

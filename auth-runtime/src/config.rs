@@ -332,8 +332,8 @@ impl Warden {
                 })
             }
             Source::Jwt(jwt) => {
-                let token = credentials::bearer(&parts.headers, jwt.rules.max_token_bytes)?;
-                jwt.verify(token.0).await
+                let candidate = credentials::bearer_candidate(&parts.headers, jwt.rules.max_token_bytes)?;
+                jwt.verify_bearer(candidate).await
             }
         }
     }

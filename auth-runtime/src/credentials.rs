@@ -18,7 +18,35 @@ pub(crate) struct BearerToken<'a>(pub(crate) &'a str);
 ///
 /// The scheme is case-insensitive and separated from the token by one or more spaces.
 /// The token's length is bounded by `max_len` before anything else looks at it.
+///
+/// The request path uses [`bearer_candidate`] and checks the characters only on a cache
+/// miss; the answers are the same.
+#[cfg(test)]
 pub(crate) fn bearer(headers: &HeaderMap, max_len: usize) -> Result<BearerToken<'_>, AuthError> {
+    bearer_candidate(headers, max_len)?.check()
+}
+
+/// A bearer credential whose scheme, count and length are checked but whose characters
+/// are not yet: the verified-token cache holds only tokens that passed every check, so a
+/// cache hit needs no second pass over the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Candidate<'a>(&'a str);
+
+impl<'a> Candidate<'a> {
+    /// The credential as sent.
+    pub(crate) fn as_str(self) -> &'a str {
+        self.0
+    }
+
+    /// The remaining check: the `b64token` grammar.
+    pub(crate) fn check(self) -> Result<BearerToken<'a>, AuthError> {
+        check_b64token(self.0.as_bytes())?;
+        Ok(BearerToken(self.0))
+    }
+}
+
+/// [`bearer`] without the character check; see [`Candidate`].
+pub(crate) fn bearer_candidate(headers: &HeaderMap, max_len: usize) -> Result<Candidate<'_>, AuthError> {
     let mut values = headers.get_all(AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Err(AuthError::MissingCredentials);
@@ -26,7 +54,7 @@ pub(crate) fn bearer(headers: &HeaderMap, max_len: usize) -> Result<BearerToken<
     if values.next().is_some() {
         return Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials));
     }
-    parse_bearer(value.as_bytes(), max_len)
+    candidate(value.as_bytes(), max_len)
 }
 
 /// Why a request with credentials was malformed.
@@ -37,7 +65,12 @@ pub enum InvalidRequest {
     SeveralCredentials,
 }
 
+#[cfg(test)]
 pub(crate) fn parse_bearer(value: &[u8], max_len: usize) -> Result<BearerToken<'_>, AuthError> {
+    candidate(value, max_len)?.check()
+}
+
+fn candidate(value: &[u8], max_len: usize) -> Result<Candidate<'_>, AuthError> {
     const SCHEME: &[u8] = b"bearer";
     let scheme_len = value.iter().position(|&b| b == b' ').unwrap_or(value.len());
     if !value[..scheme_len].eq_ignore_ascii_case(SCHEME) {
@@ -49,16 +82,25 @@ pub(crate) fn parse_bearer(value: &[u8], max_len: usize) -> Result<BearerToken<'
     if token.len() > max_len {
         return Err(AuthError::InvalidToken(crate::error::TokenError::TooLarge));
     }
+    match std::str::from_utf8(token) {
+        Ok(token) => Ok(Candidate(token)),
+        // Not UTF-8, so not a b64token either: the check names the error.
+        Err(_) => Err(check_b64token(token)
+            .err()
+            .unwrap_or(AuthError::InvalidToken(crate::error::TokenError::Malformed))),
+    }
+}
+
+/// The `b64token` check, with the error it earns: a comma (outside the grammar) means a
+/// list of credentials.
+fn check_b64token(token: &[u8]) -> Result<(), AuthError> {
+    if is_b64token(token) {
+        return Ok(());
+    }
     if token.contains(&b',') {
         return Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials));
     }
-    if token.is_empty() || !is_b64token(token) {
-        return Err(AuthError::InvalidToken(crate::error::TokenError::Malformed));
-    }
-    // `is_b64token` admits ASCII only, so this cannot fail; stay total anyway.
-    std::str::from_utf8(token)
-        .map(BearerToken)
-        .map_err(|_| AuthError::InvalidToken(crate::error::TokenError::Malformed))
+    Err(AuthError::InvalidToken(crate::error::TokenError::Malformed))
 }
 
 fn trim_ascii_space(bytes: &[u8]) -> &[u8] {
@@ -67,13 +109,24 @@ fn trim_ascii_space(bytes: &[u8]) -> &[u8] {
     &bytes[start..end]
 }
 
+/// The bytes of a b64token before its padding, as a table: one load per byte on the
+/// path every request takes.
+const B64TOKEN_BODY: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation)]
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/');
+        b += 1;
+    }
+    table
+};
+
 /// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="` (RFC 6750 §2.1).
 fn is_b64token(token: &[u8]) -> bool {
     let body_len = token.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
-    body_len > 0
-        && token[..body_len]
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
+    body_len > 0 && token[..body_len].iter().all(|&b| B64TOKEN_BODY[usize::from(b)])
 }
 
 #[cfg(test)]
@@ -84,6 +137,14 @@ mod tests {
 
     fn parse(v: &[u8]) -> Result<&str, AuthError> {
         parse_bearer(v, 8192).map(|t| t.0)
+    }
+
+    #[test]
+    fn the_table_is_the_b64token_grammar() {
+        for b in 0..=255u8 {
+            let grammar = b.is_ascii_alphanumeric() || b"-._~+/".contains(&b);
+            assert_eq!(B64TOKEN_BODY[usize::from(b)], grammar, "byte {b:#04x}");
+        }
     }
 
     #[test]

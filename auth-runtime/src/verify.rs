@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use jsonwebtoken::Algorithm;
 
 use crate::cache::{CacheStats, TokenCache};
+use crate::credentials::Candidate;
 use crate::error::AuthError;
 use crate::identity::Identity;
 use crate::jwt::{self, Parsed, Rules};
@@ -32,11 +33,27 @@ impl JwtVerifier {
         cache.get(token, self.keys.generation(), now)
     }
 
+    /// Verifies the credential of a request: a cache hit first, else the credential
+    /// grammar and then full verification.
+    pub(crate) async fn verify_bearer(&self, candidate: Candidate<'_>) -> Result<Identity, AuthError> {
+        // Only tokens that passed every check are cached, so a hit needs no other.
+        if let Some(identity) = self.cached(candidate.as_str(), unix_now()) {
+            return Ok(identity);
+        }
+        let token = candidate.check()?;
+        self.verify_uncached(token.0).await
+    }
+
     /// Verifies with the cache, fetching keys when the key source needs to.
     pub(crate) async fn verify(&self, token: &str) -> Result<Identity, AuthError> {
         if let Some(identity) = self.cached(token, unix_now()) {
             return Ok(identity);
         }
+        self.verify_uncached(token).await
+    }
+
+    /// Full verification, without looking at the cache.
+    async fn verify_uncached(&self, token: &str) -> Result<Identity, AuthError> {
         let parsed =
             jwt::parse(token, &self.algorithms, self.rules.max_token_bytes).map_err(AuthError::InvalidToken)?;
         match &self.keys {
