@@ -440,7 +440,7 @@ enum KeyInput {
 /// | one key-set fetch, discovery and body included | 5 s ([`DEFAULT_KEY_FETCH_TIMEOUT`](crate::DEFAULT_KEY_FETCH_TIMEOUT)) | [`key_fetch_timeout`](Self::key_fetch_timeout) | the fetch fails; a request waiting for it gets 503 |
 /// | connecting to the key source | 2 s ([`DEFAULT_KEY_CONNECT_TIMEOUT`](crate::DEFAULT_KEY_CONNECT_TIMEOUT)) | [`key_connect_timeout`](Self::key_connect_timeout) | as above |
 /// | fetches triggered by unknown `kid`s | one per 10 s ([`DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL`](crate::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL)) | [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval) | judged on the key set at hand |
-/// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (moka's TinyLFU policy) |
+/// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (`quick_cache`'s S3-FIFO policy) |
 /// | clock-skew leeway | 60 s ([`DEFAULT_LEEWAY`](crate::DEFAULT_LEEWAY)), at most 10 minutes | [`leeway`](Self::leeway) | refused at [`build`](Self::build) |
 ///
 /// The `Authorization` header as a whole is bounded by the HTTP server (hyper's limits on
@@ -514,8 +514,11 @@ impl WardenBuilder {
     /// [`key_refresh_interval`](Self::key_refresh_interval) without one). A token whose
     /// `kid` is not in the set triggers a refresh, at most once per
     /// [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval). Without any
-    /// key set yet, or with the provider down and an unknown `kid`, requests get 503 with
-    /// `Retry-After`, never access; known keys keep working while the provider is down.
+    /// key set yet, requests get 503 with `Retry-After`, never access. An unknown `kid`
+    /// gets 503 once the latest fetch has failed (until then the provider counts as up
+    /// and the answer is 401), so an outage shows from the first failed fetch and
+    /// recovery from the first successful one, each up to one unknown-`kid` interval
+    /// after the fact; known keys keep working throughout.
     ///
     /// Keys are bound to their `alg` (or the one their type implies); symmetric keys,
     /// encryption keys and keys of algorithms not configured are skipped with a log line.

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
-use http::{HeaderValue, Method, StatusCode};
+use http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
 
 use crate::config::Warden;
 use crate::error::{AuthError, TokenError};
@@ -121,6 +121,29 @@ pub(crate) struct Challenges {
     invalid_token: HeaderValue,
     insufficient_scope: HeaderValue,
     realm: String,
+    /// The complete header block of each answer that does not depend on the route, with
+    /// the body it goes with: a refusal clones one map instead of hashing four names into
+    /// a new one (`Content-Length` included, so axum adds nothing).
+    blocks: Vec<(&'static str, HeaderValue, HeaderMap)>,
+}
+
+impl Challenges {
+    /// The prebuilt headers for `body` under `challenge`, if the pair is a prebuilt one.
+    fn block(&self, challenge: &HeaderValue, body: &'static str) -> Option<&HeaderMap> {
+        self.blocks
+            .iter()
+            .find_map(|(b, c, headers)| (*b == body && c == challenge).then_some(headers))
+    }
+}
+
+/// The headers of a refusal (not 503) whose body is `body`.
+fn block(challenge: HeaderValue, body: &'static str) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(4);
+    headers.insert(WWW_AUTHENTICATE, challenge);
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+    headers
 }
 
 impl Challenges {
@@ -130,12 +153,39 @@ impl Challenges {
             return None;
         }
         let make = |c: Challenge| c.to_header_value();
+        let bare = make(Challenge::new(realm));
+        let invalid_request = make(Challenge::new(realm).error("invalid_request"));
+        let invalid_token = make(Challenge::new(realm).error("invalid_token"));
+        let insufficient_scope = make(Challenge::new(realm).error("insufficient_scope"));
+        let blocks = [
+            (&bare, AuthError::MissingCredentials),
+            (
+                &invalid_request,
+                AuthError::InvalidRequest(crate::credentials::InvalidRequest::SeveralCredentials),
+            ),
+            (&invalid_token, AuthError::InvalidToken(TokenError::Expired)),
+            (&invalid_token, AuthError::InvalidToken(TokenError::Malformed)),
+            (
+                &insufficient_scope,
+                AuthError::InsufficientScope {
+                    requirement: crate::requirement::Requirement::Authenticated,
+                },
+            ),
+            (&insufficient_scope, AuthError::Forbidden { policy: "" }),
+        ]
+        .into_iter()
+        .map(|(challenge, error)| {
+            let body = problem_body(&error);
+            (body, challenge.clone(), block(challenge.clone(), body))
+        })
+        .collect();
         Some(Self {
-            bare: make(Challenge::new(realm)),
-            invalid_request: make(Challenge::new(realm).error("invalid_request")),
-            invalid_token: make(Challenge::new(realm).error("invalid_token")),
-            insufficient_scope: make(Challenge::new(realm).error("insufficient_scope")),
+            bare,
+            invalid_request,
+            invalid_token,
+            insufficient_scope,
             realm: realm.to_owned(),
+            blocks,
         })
     }
 }
@@ -217,6 +267,18 @@ impl Rejection {
     #[must_use]
     pub fn default_response(&self) -> Response {
         let status = self.status();
+        let challenge = self.challenge();
+        if !self.head
+            && let (Some(warden), Some(challenge)) = (&self.warden, &challenge)
+        {
+            let body = problem_body(&self.error);
+            if let Some(headers) = warden.challenges().block(challenge, body) {
+                let mut response = Response::new(Body::from(body));
+                *response.status_mut() = status;
+                *response.headers_mut() = headers.clone();
+                return response;
+            }
+        }
         let body = if self.head {
             Body::empty()
         } else {
@@ -225,7 +287,7 @@ impl Rejection {
         let mut response = Response::new(body);
         *response.status_mut() = status;
         let headers = response.headers_mut();
-        if let Some(challenge) = self.challenge() {
+        if let Some(challenge) = challenge {
             headers.insert(WWW_AUTHENTICATE, challenge);
         }
         if let AuthError::Unavailable { retry_after } = self.error {
@@ -281,6 +343,36 @@ fn problem_body(error: &AuthError) -> &'static str {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The prebuilt header blocks are what the general path writes, plus `Content-Length`.
+    #[test]
+    fn prebuilt_answers_equal_the_general_ones() {
+        let warden = Warden::builder().hmac_secret(vec![7; 32]).build().expect("valid");
+        let errors = [
+            AuthError::MissingCredentials,
+            AuthError::InvalidRequest(crate::credentials::InvalidRequest::SeveralCredentials),
+            AuthError::InvalidToken(TokenError::Expired),
+            AuthError::InvalidToken(TokenError::BadSignature),
+            AuthError::InsufficientScope {
+                requirement: crate::requirement::Requirement::Authenticated,
+            },
+            AuthError::Forbidden { policy: "P" },
+        ];
+        for error in errors {
+            let fast = Rejection::new(error.clone(), Some(warden.clone()), &Method::GET).default_response();
+            let general = Rejection::new(error.clone(), None, &Method::GET).default_response();
+            let body = problem_body(&error);
+            assert_eq!(fast.status(), general.status(), "{error:?}");
+            assert_eq!(
+                fast.headers()[CONTENT_LENGTH],
+                body.len().to_string().as_str(),
+                "{error:?}"
+            );
+            let mut fast_headers = fast.headers().clone();
+            fast_headers.remove(CONTENT_LENGTH);
+            assert_eq!(&fast_headers, general.headers(), "{error:?}");
+        }
+    }
 
     /// A minimal parser for `Bearer k="v", k="v"` that accepts only what RFC 6750 allows.
     fn parse(value: &str) -> Option<Vec<(String, String)>> {

@@ -10,9 +10,12 @@
 //!   as it is.
 //!
 //! A fetch runs in its own task, so a request that gives up never cancels it for the
-//! others. Fail closed: with no key set yet, or with the provider down and a `kid` the
-//! last good set lacks, the answer is [`AuthError::Unavailable`]; a provider that is up
-//! and does not publish the `kid` gets [`TokenError::UnknownKey`](crate::TokenError) (401).
+//! others. Fail closed: with no key set yet, or with a `kid` the last good set lacks
+//! after the latest fetch failed, the answer is [`AuthError::Unavailable`]; while the
+//! latest fetch succeeded, a `kid` the provider does not publish gets
+//! [`TokenError::UnknownKey`](crate::TokenError) (401). "Down" is thus known from the
+//! first failed fetch, and "up again" from the first successful one, each at most one
+//! unknown-`kid` interval late (`docs/load-and-fault.md` measures it).
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

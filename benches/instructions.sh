@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Instructions per request for the budget lines of DESIGN §7, counted with callgrind:
+# repeatable on a shared machine where wall-clock medians drift between runs.
+#
+#   bash benches/instructions.sh
+#
+# Each case of benches/guard.rs runs under callgrind for a few seconds of criterion's
+# profiling loop; the inclusive instruction count of `run` (one request through the
+# router, from building it to dropping the response) divided by its calls is printed,
+# with the ratios the budget is stated in.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
+bin=$(cargo bench --bench guard --no-run --message-format=json 2>/dev/null |
+  python3 -c 'import json,sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "guard" and m.get("executable"):
+        print(m["executable"])')
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+per_request() { # criterion id (exact) → instructions per request
+  local file="$out/$(tr -c 'a-zA-Z0-9' _ <<<"$1")"
+  valgrind --tool=callgrind --callgrind-out-file="$file" "$bin" --bench "^$1\$" --profile-time 5 >/dev/null 2>&1
+  # The callers of `run` are listed above it, each with its call count.
+  callgrind_annotate --tree=caller --inclusive=yes "$file" 2>/dev/null |
+    awk 'done { next }
+         /^ *[0-9,]+ .*< / { c = $0; sub(/.*\(/, "", c); sub(/x\).*/, "", c); gsub(",", "", c); calls += c; next }
+         /^ *[0-9,]+ .*\* .*:guard::run / { n = $1; gsub(",", "", n); printf "%.0f\n", n / calls; done = 1; next }
+         { calls = 0 }'
+}
+
+declare -A ir
+for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwebtoken extractor" \
+  "HS256/warden, first sight" "HS256/warden, first sight, cache on" "HS256/warden, repeated token" \
+  "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role"; do
+  ir[$id]=$(per_request "$id")
+  echo "measured: $id = ${ir[$id]}" >&2
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+bare=${ir["bare handler"]}
+same=${ir["bare handler, same request"]}
+hand=${ir["HS256/hand-written jsonwebtoken extractor"]}
+echo "| case | instructions | × bare | × bare, same request | × hand-written | budget |"
+echo "|---|---|---|---|---|---|"
+for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwebtoken extractor" \
+  "HS256/warden, first sight" "HS256/warden, first sight, cache on" "HS256/warden, repeated token" \
+  "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role"; do
+  case $id in
+    */warden,\ first\ sight*) budget="≤ 1.00× hand-written" ;;
+    */warden,\ repeated\ token) budget="≤ 1.60× bare" ;;
+    refusals/401\ no\ credentials) budget="≤ 1.10× bare" ;;
+    *) budget="" ;;
+  esac
+  echo "| $id | ${ir[$id]} | $(ratio "${ir[$id]}" "$bare") | $(ratio "${ir[$id]}" "$same") | $(ratio "${ir[$id]}" "$hand") | $budget |"
+done
