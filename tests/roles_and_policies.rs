@@ -592,3 +592,25 @@ async fn a_present_roles_claim_of_the_wrong_shape_is_refused() {
         );
     }
 }
+
+/// Found by the `authorization_header` fuzz target once roles became a set: a role listed
+/// twice (or by two claims of a preset) is held once, at its first place, and still counts
+/// against the roles cap as listed.
+#[test]
+fn duplicate_roles_are_held_once() {
+    let issuer = TestIssuer::new(Algorithm::HS256);
+    let warden = issuer.warden();
+    let token = issuer.token().roles(["`,`", "or", "`,`", "or", "x"]).sign();
+    let identity = warden.verify_token(&token).expect("valid");
+    assert_eq!(identity.roles(), ["`,`", "or", "x"]);
+    let too_many: Vec<String> = (0..=axum_warden::DEFAULT_MAX_CLAIM_ENTRIES)
+        .map(|_| "same".to_owned())
+        .collect();
+    let token = issuer.token().roles(too_many.iter().map(String::as_str)).sign();
+    assert!(matches!(
+        warden.verify_token(&token),
+        Err(axum_warden::AuthError::InvalidToken(
+            axum_warden::TokenError::TooManyRoles
+        ))
+    ));
+}
