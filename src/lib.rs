@@ -70,8 +70,8 @@ pub use axum_warden_runtime::testing;
 #[cfg(feature = "utoipa")]
 #[doc(inline)]
 pub use axum_warden_runtime::{
-    DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME, SkipReason,
-    SkippedRoute, WardenOpenApi,
+    ACCESS_POLICY_EXTENSION, DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME,
+    SkipReason, SkippedRoute, WardenOpenApi,
 };
 
 // The testing chapter: its code blocks run as doctests, so it cannot fall behind the API.

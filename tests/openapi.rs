@@ -393,3 +393,40 @@ mod with_utoipa_axum {
         assert_eq!(super::tokens::send(&served, request).await.status, 401);
     }
 }
+
+mod policy_routes {
+    use axum_warden::{AccessPolicy, Decision, Identity, NoState, requires_policy};
+    use http::request::Parts;
+    use serde_json::json;
+
+    struct OwnsThing;
+
+    impl AccessPolicy for OwnsThing {
+        type State = NoState;
+        async fn check(_: &Identity, _: &mut Parts, _: &NoState) -> Decision {
+            Decision::Hide
+        }
+    }
+
+    #[requires_policy(OwnsThing)]
+    async fn delete_thing() {}
+
+    /// A policy-only route can answer 403 (and 404): the document names the policy and
+    /// lists 403, and the result still validates.
+    #[test]
+    fn policies_are_documented() {
+        let table = axum_warden::Router::<axum_warden::Warden>::new()
+            .route("/things/{id}", axum_warden::routing::delete(delete_thing))
+            .route_table();
+        let doc = table.to_openapi(utoipa::openapi::Info::new("things", "1"));
+        let json = doc.to_pretty_json().expect("serializes");
+        let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+        let op = &value["paths"]["/things/{id}"]["delete"];
+        assert_eq!(op[axum_warden::ACCESS_POLICY_EXTENSION], json!("OwnsThing"));
+        assert!(
+            op["responses"].get("401").is_some() && op["responses"].get("403").is_some(),
+            "{op}"
+        );
+        super::validate("policy", &json).expect("valid OpenAPI 3.1");
+    }
+}

@@ -73,8 +73,8 @@ pub use jsonwebtoken::Algorithm;
 pub use keys::{MIN_HMAC_SECRET_LEN, install_crypto_provider};
 #[cfg(feature = "utoipa")]
 pub use openapi::{
-    DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME, SkipReason,
-    SkippedRoute, WardenOpenApi,
+    ACCESS_POLICY_EXTENSION, DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME,
+    SkipReason, SkippedRoute, WardenOpenApi,
 };
 pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyGuard, PolicyRejection};
 pub use rejection::{Challenge, Rejection};

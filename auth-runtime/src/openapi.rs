@@ -31,6 +31,10 @@ pub const SECURITY_SCHEME: &str = "bearerAuth";
 /// `{"match": "any"|"all", "roles": […]}`.
 pub const REQUIRED_ROLES_EXTENSION: &str = "x-required-roles";
 
+/// The operation extension that names the `#[requires_policy]` policy of a route; such an
+/// operation also documents `403`.
+pub const ACCESS_POLICY_EXTENSION: &str = "x-access-policy";
+
 /// Methods in the order of the OpenAPI Path Item Object.
 const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
 
@@ -58,6 +62,7 @@ const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "
 /// | `#[requires_role(any/all(…))]` | `[{"bearerAuth": []}]` and `x-required-roles: {"match", "roles"}` | `401`, `403` |
 /// | `#[requires_scope(all(…))]` | `[{"bearerAuth": ["a", "b"]}]` (one requirement, every scope) | `401`, `403` |
 /// | `#[requires_scope(any(…))]` | `[{"bearerAuth": ["a"]}, {"bearerAuth": ["b"]}]` (one per scope) | `401`, `403` |
+/// | with `#[requires_policy(P)]` | as above, and `x-access-policy: "P"` | `401`, `403` |
 ///
 /// `security` and [`REQUIRED_ROLES_EXTENSION`] are replaced, since the route table is what
 /// the guard enforces; a `401` or `403` the operation already documents is kept. Applying
@@ -169,7 +174,7 @@ impl WardenOpenApi {
                 };
                 for m in [Some(method), also_head.then_some("HEAD")].into_iter().flatten() {
                     if let Some(op) = operation_mut(item, m) {
-                        self.secure(op, row.requirement());
+                        self.secure(op, row.requirement(), row.policy());
                         covered.insert((path.clone(), m));
                         found |= m == method;
                     }
@@ -190,7 +195,7 @@ impl WardenOpenApi {
                         continue;
                     }
                     if let Some(op) = operation_mut(item, method) {
-                        self.secure(op, row.requirement());
+                        self.secure(op, row.requirement(), row.policy());
                         covered.insert((path.clone(), method));
                         found = true;
                     }
@@ -276,7 +281,7 @@ impl WardenOpenApi {
     }
 
     /// Writes one access rule into one operation.
-    fn secure(&self, op: &mut Operation, requirement: &Requirement) {
+    fn secure(&self, op: &mut Operation, requirement: &Requirement, policy: Option<&'static str>) {
         let access = Access::of(requirement);
         let bearer = |scopes: &[&str]| SecurityRequirement::new(self.scheme.as_str(), scopes.iter().copied());
         op.security = Some(match access {
@@ -301,9 +306,26 @@ impl WardenOpenApi {
                 }
             }
         }
+        // A `#[requires_policy]` may answer 403 (or 404, which the document keeps as the
+        // application wrote it) and is named for readers.
+        match policy {
+            Some(name) => {
+                op.extensions
+                    .get_or_insert_with(Extensions::default)
+                    .insert(ACCESS_POLICY_EXTENSION.to_owned(), json!(name));
+            }
+            None => {
+                if let Some(extensions) = &mut op.extensions {
+                    extensions.remove(ACCESS_POLICY_EXTENSION);
+                    if extensions.is_empty() {
+                        op.extensions = None;
+                    }
+                }
+            }
+        }
         let (can_refuse, can_forbid) = match access {
             Access::Public => (false, false),
-            Access::Authenticated => (true, false),
+            Access::Authenticated => (true, policy.is_some()),
             Access::Roles(..) | Access::Scopes(..) | Access::Other => (true, true),
         };
         set_response(&mut op.responses, "401", UNAUTHORIZED, can_refuse);
