@@ -154,3 +154,24 @@ async fn the_audit_catches_a_renderer_that_drops_the_challenge() {
     assert_eq!(report.findings.len(), 6 * 2 + 4, "{report}");
     assert!(report.findings.iter().all(|f| f.got.ends_with("no challenge")));
 }
+
+/// With the roles in a provider's claims, the issuer mints them there and the audit
+/// judges the routes, not the token layout.
+#[tokio::test]
+async fn the_audit_follows_the_role_source() {
+    for source in [
+        axum_warden::RoleSource::keycloak("quickstart"),
+        axum_warden::RoleSource::cognito(),
+        axum_warden::RoleSource::auth0(),
+    ] {
+        let issuer = TestIssuer::new(Algorithm::RS256).with_role_source(source.clone());
+        let report = audit(&quickstart::routes().with_state(issuer.warden()), &issuer).await;
+        report.assert_clean();
+        // Without telling the issuer, the roles land in `roles`, which this warden ignores:
+        // the role routes then refuse the token that should meet them, and the audit says so.
+        let plain = TestIssuer::new(Algorithm::RS256);
+        let warden = plain.warden_builder().roles_from(source).build().expect("valid");
+        let report = audit(&quickstart::routes().with_state(warden), &plain).await;
+        assert!(!report.is_clean(), "the audit must notice the mismatch");
+    }
+}

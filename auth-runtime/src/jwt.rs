@@ -44,6 +44,12 @@ impl ClaimPath {
         segments.iter().all(|s| !s.is_empty()).then_some(Self(segments))
     }
 
+    /// The segments, outermost first.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn segments(&self) -> &[String] {
+        &self.0
+    }
+
     /// A path of these segments, taken as they are (a segment may contain dots).
     pub(crate) fn from_segments<S: Into<String>>(segments: impl IntoIterator<Item = S>) -> Self {
         Self(segments.into_iter().map(Into::into).collect())

@@ -101,6 +101,7 @@ pub struct TestIssuer {
     algorithm: Algorithm,
     issuer: String,
     audience: String,
+    roles: Option<crate::RoleSource>,
 }
 
 impl TestIssuer {
@@ -122,7 +123,30 @@ impl TestIssuer {
             algorithm,
             issuer: TEST_ISSUER.to_owned(),
             audience: TEST_AUDIENCE.to_owned(),
+            roles: None,
         }
+    }
+
+    /// Reads roles from `source` (a provider preset, say): its warden is configured with
+    /// [`WardenBuilder::roles_from`], and [`TokenBuilder::roles`] writes the roles where
+    /// the source's first claim is, so minted tokens and [`audit`] fit the application's
+    /// configuration.
+    ///
+    /// ```
+    /// use axum_warden::testing::TestIssuer;
+    /// use axum_warden::{Algorithm, RoleSource};
+    ///
+    /// let issuer = TestIssuer::new(Algorithm::HS256).with_role_source(RoleSource::keycloak("shop"));
+    /// let token = issuer.token().roles(["admin"]).sign();
+    /// let identity = issuer.warden().verify_token(&token)?;
+    /// assert_eq!(identity.claim("realm_access"), Some(&serde_json::json!({"roles": ["admin"]})));
+    /// assert!(identity.has_role("admin"));
+    /// # Ok::<(), axum_warden::AuthError>(())
+    /// ```
+    #[must_use]
+    pub fn with_role_source(mut self, source: crate::RoleSource) -> Self {
+        self.roles = Some(source);
+        self
     }
 
     /// Sets the `iss` of its tokens and of its warden.
@@ -196,10 +220,13 @@ impl TestIssuer {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn warden_builder(&self) -> WardenBuilder {
-        let builder = Warden::builder()
+        let mut builder = Warden::builder()
             .issuer(&self.issuer)
             .audience(&self.audience)
             .algorithms([self.algorithm]);
+        if let Some(source) = &self.roles {
+            builder = builder.roles_from(source.clone());
+        }
         match key_pair(self.algorithm) {
             KeyPair::Secret => builder.hmac_secret(HMAC_SECRET),
             KeyPair::Pem { public, .. } => builder.public_key_pem(public),
@@ -297,7 +324,8 @@ impl TokenBuilder<'_> {
         self.claim("sub", json!(subject))
     }
 
-    /// Sets the `roles` claim.
+    /// Sets the roles: the `roles` claim, or the first claim of the issuer's
+    /// [role source](TestIssuer::with_role_source).
     ///
     /// ```
     /// use axum_warden::testing::{TestIssuer, assert_allowed, assert_forbidden};
@@ -318,9 +346,34 @@ impl TokenBuilder<'_> {
     /// assert_forbidden(&send(issuer.token().roles(["viewer", "editor"]).bearer()).await.unwrap(), None);
     /// # });
     /// ```
-    pub fn roles<'r>(self, roles: impl IntoIterator<Item = &'r str>) -> Self {
+    pub fn roles<'r>(mut self, roles: impl IntoIterator<Item = &'r str>) -> Self {
         let roles: Vec<&str> = roles.into_iter().collect();
-        self.claim("roles", json!(roles))
+        let path = self
+            .issuer
+            .roles
+            .as_ref()
+            .and_then(|source| source.paths().first())
+            .map(|path| path.segments().to_vec())
+            .unwrap_or_else(|| vec!["roles".to_owned()]);
+        // Nested objects along the path, merged with what the token has there already.
+        let Some((last, parents)) = path.split_last() else {
+            return self;
+        };
+        let mut object = &mut self.claims;
+        for segment in parents {
+            let entry = object
+                .entry(segment.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            let Value::Object(inner) = entry else {
+                return self;
+            };
+            object = inner;
+        }
+        object.insert(last.clone(), json!(roles));
+        self
     }
 
     /// Sets the `scope` claim (space-delimited).
