@@ -1,0 +1,545 @@
+//! [`WardenBuilder`]: every setting of a [`Warden`], checked at [`build`](WardenBuilder::build).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::response::Response;
+use jsonwebtoken::Algorithm;
+
+use super::{
+    Authenticator, ConfigError, DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM,
+    DynAuthenticator, MAX_LEEWAY, Renderer, Source, Warden, env,
+};
+use crate::cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
+use crate::jwt::Rules;
+use crate::keys::{self, KeySet, KeySource};
+use crate::rejection::{Challenges, Rejection};
+use crate::remote::{self, Locator};
+use crate::roles::{Resolved, RoleHierarchy, RoleSource};
+use crate::verify::JwtVerifier;
+
+/// A key source as configured, before loading.
+enum KeyInput {
+    Secret(Vec<u8>),
+    PemFile(PathBuf),
+    Pem(Vec<u8>),
+    JwksFile(PathBuf),
+    Jwks(Vec<u8>),
+    JwksUrl(String),
+    OidcIssuer(String),
+    Custom(Arc<dyn DynAuthenticator>),
+}
+
+/// Configures a [`Warden`]; see [`Warden::builder`].
+///
+/// # Limits
+///
+/// Every input a client or an identity provider controls is bounded before it can cost
+/// memory or time; what is over a limit is refused, never truncated.
+///
+/// | what | default | setting | over the limit |
+/// |---|---|---|---|
+/// | bearer token length (the credential of the `Authorization` header, or the argument of [`Warden::verify_token`]) | 8 KiB ([`DEFAULT_MAX_TOKEN_BYTES`](crate::DEFAULT_MAX_TOKEN_BYTES)) | [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before decoding and before the cache lookup |
+/// | entries of the roles claim; scopes of a token (each) | 256 | [`max_claim_entries`](Self::max_claim_entries) | 401 `invalid_token` ([`TooManyRoles`](crate::TokenError::TooManyRoles), [`TooManyScopes`](crate::TokenError::TooManyScopes)) |
+/// | JSON nesting of the header and the claims | 128 levels, the outer object included (`serde_json`'s recursion limit) | fixed | 401 `invalid_token` ([`Malformed`](crate::TokenError::Malformed)) |
+/// | JWKS and discovery documents | 1 MiB, whether announced by `Content-Length` or streamed | fixed | the fetch fails ([`KeyFetchError::Request`](crate::KeyFetchError::Request)); the last good key set stays |
+/// | one key-set fetch, discovery and body included | 5 s ([`DEFAULT_KEY_FETCH_TIMEOUT`](crate::DEFAULT_KEY_FETCH_TIMEOUT)) | [`key_fetch_timeout`](Self::key_fetch_timeout) | the fetch fails; a request waiting for it gets 503 |
+/// | connecting to the key source | 2 s ([`DEFAULT_KEY_CONNECT_TIMEOUT`](crate::DEFAULT_KEY_CONNECT_TIMEOUT)) | [`key_connect_timeout`](Self::key_connect_timeout) | as above |
+/// | fetches triggered by unknown `kid`s | one per 10 s ([`DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL`](crate::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL)) | [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval) | judged on the key set at hand |
+/// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (`quick_cache`'s S3-FIFO policy) |
+/// | clock-skew leeway | 60 s ([`DEFAULT_LEEWAY`](crate::DEFAULT_LEEWAY)), at most 10 minutes | [`leeway`](Self::leeway) | refused at [`build`](Self::build) |
+///
+/// The `Authorization` header as a whole is bounded by the HTTP server (hyper's limits on
+/// the request head); the guard reads it in one linear pass and copies nothing from it
+/// before the token's length is checked. Header members the verifier does not read are
+/// skipped without recursion, so their depth is bounded by the token's length alone.
+#[must_use]
+#[derive(Default)]
+pub struct WardenBuilder {
+    keys: Vec<(KeyInput, &'static str)>,
+    algorithms: Vec<Algorithm>,
+    algorithms_setting: Option<&'static str>,
+    issuer: Option<String>,
+    audiences: Vec<String>,
+    leeway: Option<Duration>,
+    leeway_setting: Option<&'static str>,
+    roles_claim: Option<(String, &'static str)>,
+    roles_from: Option<RoleSource>,
+    hierarchy: RoleHierarchy,
+    scopes_claim: Option<String>,
+    realm: Option<(String, &'static str)>,
+    max_token_bytes: Option<usize>,
+    max_claim_entries: Option<usize>,
+    renderer: Option<Renderer>,
+    remote: remote::Options,
+    token_cache_capacity: Option<u64>,
+}
+
+impl WardenBuilder {
+    /// Verifies HMAC-signed tokens (HS256 unless [`algorithms`](Self::algorithms) says
+    /// otherwise) with `secret`, which must be at least 32 bytes.
+    pub fn hmac_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.keys.push((KeyInput::Secret(secret.into()), "hmac_secret"));
+        self
+    }
+
+    /// Verifies tokens with a PEM public key: RSA (RS256 by default, or RS*/PS*), EC P-256
+    /// (ES256), EC P-384 (ES384) or Ed25519 (EdDSA).
+    pub fn public_key_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.keys.push((KeyInput::Pem(pem.into()), "public_key_pem"));
+        self
+    }
+
+    /// Like [`public_key_pem`](Self::public_key_pem), reading the key from a file at build time.
+    pub fn public_key_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.keys
+            .push((KeyInput::PemFile(path.as_ref().to_owned()), "public_key_file"));
+        self
+    }
+
+    /// Verifies tokens with the keys of a JWKS document, selected by `kid`.
+    pub fn jwks_json(mut self, document: impl Into<Vec<u8>>) -> Self {
+        self.keys.push((KeyInput::Jwks(document.into()), "jwks_json"));
+        self
+    }
+
+    /// Like [`jwks_json`](Self::jwks_json), reading the document from a file at build time.
+    pub fn jwks_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.keys
+            .push((KeyInput::JwksFile(path.as_ref().to_owned()), "jwks_file"));
+        self
+    }
+
+    /// Verifies tokens with the keys of the JWKS document at `url`, fetched at run time.
+    ///
+    /// [`build`](Self::build) only checks the URL (https; http is accepted for loopback
+    /// hosts, or after [`allow_plain_http`](Self::allow_plain_http)). The first fetch
+    /// happens on the first request, or at [`Warden::ready`]; a background task (on the
+    /// Tokio runtime that serves requests) then refreshes the set every `max-age` of the
+    /// response, clamped to [`key_refresh_bounds`](Self::key_refresh_bounds) (every
+    /// [`key_refresh_interval`](Self::key_refresh_interval) without one). A token whose
+    /// `kid` is not in the set triggers a refresh, at most once per
+    /// [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval). Without any
+    /// key set yet, requests get 503 with `Retry-After`, never access. An unknown `kid`
+    /// gets 503 once the latest fetch has failed (until then the provider counts as up
+    /// and the answer is 401), so an outage shows from the first failed fetch and
+    /// recovery from the first successful one, each up to one unknown-`kid` interval
+    /// after the fact; known keys keep working throughout.
+    ///
+    /// Keys are bound to their `alg` (or the one their type implies); symmetric keys,
+    /// encryption keys and keys of algorithms not configured are skipped with a log line.
+    pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
+        self.keys.push((KeyInput::JwksUrl(url.into()), "jwks_url"));
+        self
+    }
+
+    /// Verifies tokens with the keys of an OpenID provider, found through discovery:
+    /// `<issuer>/.well-known/openid-configuration` names the `jwks_uri`, which is then
+    /// used as with [`jwks_url`](Self::jwks_url).
+    ///
+    /// The document's `issuer` must equal `issuer` exactly (a trailing slash matters:
+    /// Auth0 issuers end with one). Unless [`issuer`](Self::issuer) says otherwise, tokens
+    /// must carry this `iss`.
+    pub fn oidc_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.keys.push((KeyInput::OidcIssuer(issuer.into()), "oidc_issuer"));
+        self
+    }
+
+    /// How often a remote key set is refreshed when the provider sends no
+    /// `Cache-Control: max-age` (default 5 minutes).
+    pub fn key_refresh_interval(mut self, interval: Duration) -> Self {
+        self.remote.refresh = Some(interval);
+        self
+    }
+
+    /// Bounds of the refresh interval of a remote key set: a provider's `max-age` is
+    /// clamped into them (default 1 minute to 24 hours).
+    pub fn key_refresh_bounds(mut self, min: Duration, max: Duration) -> Self {
+        self.remote.refresh_bounds = Some((min, max));
+        self
+    }
+
+    /// Least time between two fetches of a remote key set that tokens with an unknown
+    /// `kid` trigger (default 10 s). Requests that arrive while a fetch is in flight wait
+    /// for it; later ones within the interval are judged on the set at hand, so a flood of
+    /// made-up `kid`s costs the provider one request per interval.
+    pub fn unknown_kid_refresh_interval(mut self, interval: Duration) -> Self {
+        self.remote.unknown_kid_interval = Some(interval);
+        self
+    }
+
+    /// Bound on one fetch of a remote key set, discovery included (default 5 s). A request
+    /// waits for a fetch only when it has no key to use, and never longer than this.
+    pub fn key_fetch_timeout(mut self, timeout: Duration) -> Self {
+        self.remote.timeout = Some(timeout);
+        self
+    }
+
+    /// Bound on connecting to a remote key source (default 2 s).
+    pub fn key_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.remote.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Accepts `http://` key-source URLs for any host, not only loopback ones (a provider
+    /// on a private network, such as `http://keycloak:8080` in a compose file). Keys
+    /// fetched over plain HTTP can be replaced by anyone on the path: avoid in production.
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.remote.allow_http = allow;
+        self
+    }
+
+    /// How many verified tokens are kept (default 10 000; 0 turns the cache off).
+    ///
+    /// A token seen before costs a lookup instead of a signature check, while its `exp`
+    /// (plus the leeway) has not passed and the key set has not changed.
+    pub fn token_cache_capacity(mut self, tokens: u64) -> Self {
+        self.token_cache_capacity = Some(tokens);
+        self
+    }
+
+    /// Authenticates requests with a custom [`Authenticator`] instead of JWT bearer tokens.
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        self.keys
+            .push((KeyInput::Custom(Arc::new(authenticator)), "authenticator"));
+        self
+    }
+
+    /// The accepted algorithms. Each must fit the key; by default the key's own
+    /// (HS256 for a secret, RS256 for RSA, ES256/ES384 by curve, EdDSA, a JWK's `alg`).
+    pub fn algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.algorithms = algorithms.into_iter().collect();
+        self
+    }
+
+    /// The required `iss`. Without one, `iss` is not compared (but must be a string).
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Adds an accepted audience. Without any, tokens that carry `aud` are refused.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audiences.push(audience.into());
+        self
+    }
+
+    /// Clock-skew allowance for `exp` and `nbf` (default 60 s, at most 10 minutes).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = Some(leeway);
+        self
+    }
+
+    /// Dotted path of the roles claim (default `roles`; `realm_access.roles` for Keycloak).
+    /// Replaces an earlier [`roles_from`](Self::roles_from).
+    pub fn roles_claim(mut self, path: impl Into<String>) -> Self {
+        self.roles_claim = Some((path.into(), "roles_claim"));
+        self.roles_from = None;
+        self
+    }
+
+    /// Reads roles from the claims of `source`, such as a provider preset:
+    ///
+    /// ```
+    /// use axum_warden_runtime::{RoleSource, Warden};
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .roles_from(RoleSource::keycloak("orders-api"))
+    ///     .build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    ///
+    /// Replaces an earlier [`roles_claim`](Self::roles_claim).
+    pub fn roles_from(mut self, source: RoleSource) -> Self {
+        self.roles_from = Some(source);
+        self.roles_claim = None;
+        self
+    }
+
+    /// Applies `hierarchy` to every verified identity: a caller holding a role also holds
+    /// every role it includes, for every role check. A cycle is refused at
+    /// [`build`](Self::build).
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, RoleHierarchy, Warden};
+    ///
+    /// let hierarchy = RoleHierarchy::new().role("admin", ["editor"]).role("editor", ["viewer"]);
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).role_hierarchy(hierarchy).build()?;
+    /// assert_eq!(warden.role_hierarchy().roles_granting("viewer"), ["viewer", "editor", "admin"]);
+    ///
+    /// let cycle = RoleHierarchy::new().role("admin", ["editor"]).role("editor", ["admin"]);
+    /// let err = Warden::builder().hmac_secret(vec![7; 32]).role_hierarchy(cycle).build().unwrap_err();
+    /// assert!(matches!(err, ConfigError::RoleHierarchy(_)));
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    pub fn role_hierarchy(mut self, hierarchy: RoleHierarchy) -> Self {
+        self.hierarchy = hierarchy;
+        self
+    }
+
+    /// Name of the scopes claim. By default `scope`, then `scp`.
+    pub fn scopes_claim(mut self, name: impl Into<String>) -> Self {
+        self.scopes_claim = Some(name.into());
+        self
+    }
+
+    /// Realm of the `WWW-Authenticate` challenge (default `api`).
+    pub fn realm(mut self, realm: impl Into<String>) -> Self {
+        self.realm = Some((realm.into(), "realm"));
+        self
+    }
+
+    /// Cap on a bearer token's length, checked before decoding (default 8 KiB).
+    ///
+    /// The bearer credential of the `Authorization` header is measured against the same
+    /// cap, before it is decoded or looked up in the verified-token cache; a longer one is
+    /// answered 401 `invalid_token` ([`TokenError::TooLarge`](crate::TokenError::TooLarge)).
+    pub fn max_token_bytes(mut self, bytes: usize) -> Self {
+        self.max_token_bytes = Some(bytes);
+        self
+    }
+
+    /// Cap on the entries of the roles claim, and separately on the scopes of a token
+    /// (default 256).
+    ///
+    /// A token over the cap is answered 401 `invalid_token`
+    /// ([`TokenError::TooManyRoles`](crate::TokenError::TooManyRoles),
+    /// [`TokenError::TooManyScopes`](crate::TokenError::TooManyScopes)); the length is
+    /// checked before any entry is copied. It bounds what every request and every
+    /// verified-token cache entry holds, whatever an identity provider puts in a token.
+    pub fn max_claim_entries(mut self, entries: usize) -> Self {
+        self.max_claim_entries = Some(entries);
+        self
+    }
+
+    /// Replaces how every refusal is rendered, application-wide.
+    ///
+    /// The function receives the [`Rejection`] and may start from
+    /// [`Rejection::default_response`].
+    pub fn renderer(mut self, render: impl Fn(&Rejection) -> Response + Send + Sync + 'static) -> Self {
+        self.renderer = Some(Arc::new(render));
+        self
+    }
+
+    pub(super) fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str| -> Result<Option<String>, ConfigError> {
+            match lookup(name) {
+                None => Ok(None),
+                Some(v) if v.trim().is_empty() => Err(ConfigError::InvalidValue {
+                    setting: name,
+                    reason: "is set but empty; unset it or give it a value".into(),
+                }),
+                Some(v) => Ok(Some(v)),
+            }
+        };
+        let mut b = Self::default();
+        if let Some(secret) = get(env::JWT_SECRET)? {
+            b.keys.push((KeyInput::Secret(secret.into_bytes()), env::JWT_SECRET));
+        }
+        if let Some(path) = get(env::JWT_PUBLIC_KEY_FILE)? {
+            b.keys.push((KeyInput::PemFile(path.into()), env::JWT_PUBLIC_KEY_FILE));
+        }
+        if let Some(path) = get(env::JWKS_FILE)? {
+            b.keys.push((KeyInput::JwksFile(path.into()), env::JWKS_FILE));
+        }
+        if let Some(url) = get(env::JWKS_URL)? {
+            b.keys.push((KeyInput::JwksUrl(url), env::JWKS_URL));
+        }
+        if let Some(issuer) = get(env::OIDC_ISSUER_URL)? {
+            b.keys.push((KeyInput::OidcIssuer(issuer), env::OIDC_ISSUER_URL));
+        }
+        if let Some(list) = get(env::JWT_ALGORITHMS)? {
+            b.algorithms = parse_algorithms(&list, env::JWT_ALGORITHMS)?;
+            b.algorithms_setting = Some(env::JWT_ALGORITHMS);
+        }
+        b.issuer = get(env::ISSUER)?;
+        if let Some(list) = get(env::AUDIENCE)? {
+            b.audiences = list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        if let Some(secs) = get(env::LEEWAY_SECONDS)? {
+            let secs = secs.trim().parse::<u64>().map_err(|_| ConfigError::InvalidValue {
+                setting: env::LEEWAY_SECONDS,
+                reason: format!("{secs:?} is not a whole number of seconds"),
+            })?;
+            b.leeway = Some(Duration::from_secs(secs));
+            b.leeway_setting = Some(env::LEEWAY_SECONDS);
+        }
+        if let Some(path) = get(env::ROLES_CLAIM)? {
+            b.roles_claim = Some((path, env::ROLES_CLAIM));
+        }
+        b.scopes_claim = get(env::SCOPES_CLAIM)?;
+        if let Some(realm) = get(env::REALM)? {
+            b.realm = Some((realm, env::REALM));
+        }
+        Ok(b)
+    }
+
+    /// Loads the keys and checks the whole configuration.
+    ///
+    /// # Errors
+    /// The first [`ConfigError`] found, naming the setting at fault.
+    pub fn build(self) -> Result<Warden, ConfigError> {
+        keys::install_crypto_provider();
+        let mut inputs = self.keys.into_iter();
+        let (input, setting) = inputs.next().ok_or(ConfigError::NoKeySource)?;
+        if let Some((_, second)) = inputs.next() {
+            return Err(ConfigError::SeveralKeySources { first: setting, second });
+        }
+        let algorithms_setting = self.algorithms_setting.unwrap_or("algorithms");
+        let (realm, realm_setting) = self.realm.unwrap_or_else(|| (DEFAULT_REALM.to_owned(), "realm"));
+        let challenges = Challenges::new(&realm).ok_or_else(|| ConfigError::InvalidValue {
+            setting: realm_setting,
+            reason: "a realm is printable ASCII without '\"' or '\\'".into(),
+        })?;
+        let leeway = self.leeway.unwrap_or(DEFAULT_LEEWAY);
+        if leeway > MAX_LEEWAY {
+            return Err(ConfigError::InvalidValue {
+                setting: self.leeway_setting.unwrap_or("leeway"),
+                reason: format!(
+                    "{} s is more than the maximum of {} s",
+                    leeway.as_secs(),
+                    MAX_LEEWAY.as_secs()
+                ),
+            });
+        }
+        let roles = match (self.roles_from, self.roles_claim) {
+            (Some(source), _) => source,
+            (None, None) => RoleSource::default_claim(),
+            (None, Some((path, setting))) => RoleSource::claim(&path).ok_or_else(|| ConfigError::InvalidValue {
+                setting,
+                reason: format!("{path:?} is not a claim path like `roles` or `realm_access.roles`"),
+            })?,
+        };
+        let resolved = self.hierarchy.resolve()?;
+        let finish = Finish {
+            renderer: self.renderer,
+            hierarchy: self.hierarchy,
+            resolved: resolved.clone(),
+        };
+        let mut rules = Rules {
+            issuer: self.issuer,
+            audiences: self.audiences,
+            leeway: leeway.as_secs(),
+            roles,
+            hierarchy: resolved,
+            scopes_claim: self.scopes_claim,
+            max_token_bytes: self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
+            max_claim_entries: self.max_claim_entries.unwrap_or(DEFAULT_MAX_CLAIM_ENTRIES),
+        };
+        let cache = TokenCache::new(
+            self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY),
+            rules.leeway,
+        );
+        let set = match input {
+            KeyInput::Custom(auth) => {
+                return Ok(Warden::new(Source::Custom(auth), realm, challenges, finish));
+            }
+            KeyInput::JwksUrl(url) => {
+                let locator = Locator::Jwks(remote::parse_url(&url, setting, self.remote.allow_http)?);
+                let jwt = remote::verifier(
+                    locator,
+                    setting,
+                    self.algorithms,
+                    algorithms_setting,
+                    self.remote,
+                    rules,
+                    cache,
+                )?;
+                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, finish));
+            }
+            KeyInput::OidcIssuer(issuer) => {
+                let url = remote::discovery_url(&issuer, setting, self.remote.allow_http)?;
+                let issuer = issuer.trim().to_owned();
+                rules.issuer.get_or_insert_with(|| issuer.clone());
+                let locator = Locator::Discovery { issuer, url };
+                let jwt = remote::verifier(
+                    locator,
+                    setting,
+                    self.algorithms,
+                    algorithms_setting,
+                    self.remote,
+                    rules,
+                    cache,
+                )?;
+                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, finish));
+            }
+            KeyInput::Secret(secret) => keys::from_secret(&secret, &self.algorithms, setting, algorithms_setting)?,
+            KeyInput::Pem(pem) => keys::from_pem(&pem, &self.algorithms, setting, algorithms_setting)?,
+            KeyInput::PemFile(path) => {
+                let pem = read(&path, setting)?;
+                keys::from_pem(&pem, &self.algorithms, setting, algorithms_setting)?
+            }
+            KeyInput::Jwks(doc) => jwks(&doc, &self.algorithms, setting)?,
+            KeyInput::JwksFile(path) => jwks(&read(&path, setting)?, &self.algorithms, setting)?,
+        };
+        let mut algorithms: Vec<Algorithm> = Vec::new();
+        for alg in set.algorithms() {
+            if !algorithms.contains(&alg) {
+                algorithms.push(alg);
+            }
+        }
+        let jwt = JwtVerifier {
+            keys: KeySource::Static(Arc::new(set)),
+            algorithms,
+            rules,
+            cache,
+        };
+        Ok(Warden::new(Source::Jwt(jwt), realm, challenges, finish))
+    }
+}
+
+/// What a built warden keeps besides its key source.
+pub(super) struct Finish {
+    pub(super) renderer: Option<Renderer>,
+    pub(super) hierarchy: RoleHierarchy,
+    pub(super) resolved: Option<Arc<Resolved>>,
+}
+
+fn read(path: &Path, setting: &'static str) -> Result<Vec<u8>, ConfigError> {
+    std::fs::read(path).map_err(|source| ConfigError::ReadKey {
+        setting,
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn jwks(doc: &[u8], algorithms: &[Algorithm], setting: &'static str) -> Result<KeySet, ConfigError> {
+    let (set, skipped) =
+        keys::from_jwks(doc, algorithms).map_err(|reason| ConfigError::InvalidKey { setting, reason })?;
+    for key in &skipped {
+        tracing::warn!(target: "axum_warden", setting, kid = key.kid.as_deref(), reason = key.reason, "skipped a key of the key set");
+    }
+    if set.is_empty() {
+        let skipped = if skipped.is_empty() {
+            "the key set is empty".to_owned()
+        } else {
+            skipped
+                .iter()
+                .map(|k| format!("{}: {}", k.kid.as_deref().unwrap_or("(no kid)"), k.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        return Err(ConfigError::NoUsableKey { setting, skipped });
+    }
+    Ok(set)
+}
+
+fn parse_algorithms(list: &str, setting: &'static str) -> Result<Vec<Algorithm>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|name| {
+            name.parse::<Algorithm>().map_err(|_| ConfigError::UnknownAlgorithm {
+                setting,
+                value: name.to_owned(),
+            })
+        })
+        .collect()
+}
