@@ -2,9 +2,10 @@
 //!
 //! A valid attribute emits the function with a guard as its first parameter and an
 //! `# Access` section appended to its docs, then a hidden policy type naming the
-//! requirement. On any error the function is emitted as written (minus the access
-//! attributes), followed by the errors, so code that mentions the handler does not
-//! report more errors than the one mistake.
+//! requirement. On any error the errors follow the function, which keeps its body and
+//! other attributes (the access attributes are dropped); an `async fn` also gets an open
+//! stand-in guard, so a router that mounts it (`axum_warden::Router` accepts only guarded
+//! handlers) does not report more errors than the one mistake.
 
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
@@ -40,9 +41,41 @@ pub(crate) fn expand(access: Access, args: TokenStream, item: TokenStream) -> To
         (Ok(()), None) => internal_error(access),
         (Err(errors), _) => errors,
     };
-    let mut tokens = parsed.fallback();
+    let mut tokens = stand_in(&parsed).unwrap_or_else(|| parsed.fallback());
     tokens.extend(errors.into_compile_error());
     tokens
+}
+
+/// After a mistake in the attribute of an `async fn` handler: the handler with an open
+/// guard in place of the one it asked for, so a router that mounts it (`axum_warden::Router`
+/// requires a guard, and no router needs state for an open one) adds no error to the one
+/// that explains the mistake. The build fails on that error, so the stand-in never runs.
+/// `None` for anything else, which is emitted as written.
+fn stand_in(parsed: &Item) -> Option<TokenStream> {
+    let Shape::Fn(function) = &parsed.shape else {
+        return None;
+    };
+    if function.sig.asyncness.is_none() || function.sig.receiver().is_some() {
+        return None;
+    }
+    let (removed, kept): (Vec<&Attribute>, Vec<&Attribute>) =
+        parsed.attrs.iter().partition(|attr| Access::of(attr).is_some());
+    let paths = removed.iter().map(|attr| attr.path());
+    let mut tokens = guarded(
+        kept.into_iter().cloned().collect(),
+        (**function).clone(),
+        &Requirement::Public,
+        None,
+    );
+    tokens.extend(quote! {
+        const _: () = {
+            #(
+                #[allow(unused_imports)]
+                use #paths as _;
+            )*
+        };
+    });
+    Some(tokens)
 }
 
 /// Validation said "fine" without a plan, or a plan for something that is not a fn: a bug
@@ -487,7 +520,7 @@ mod tests {
     }
 
     #[test]
-    fn errors_emit_the_fn_without_access_attributes() {
+    fn errors_on_an_async_fn_emit_it_with_an_open_stand_in_guard() {
         let actual = expand_str(
             Access::Public,
             quote!(),
@@ -498,12 +531,34 @@ mod tests {
                 async fn h(x: u8) -> u8 { x }
             },
         );
-        let fallback = quote! {
-            #[doc = " Docs."]
-            #[allow(unused)]
-            async fn h(x: u8) -> u8 { x }
-        };
-        assert!(actual.starts_with(&fallback.to_string()), "{actual}");
+        // The body and the other attributes as written; no access attribute left to expand.
+        assert!(actual.starts_with(&quote!(#[doc = " Docs."]).to_string()), "{actual}");
+        assert!(actual.contains(&quote!(#[allow(unused)]).to_string()), "{actual}");
+        assert!(
+            actual.contains(
+                &quote!((_: ::axum_warden::__private::Guard<__warden_policy_h>, x: u8) -> u8 { x }).to_string()
+            ),
+            "{actual}"
+        );
+        assert!(!actual.contains("# [requires_role"), "{actual}");
+        assert!(
+            actual.contains(
+                &quote!(
+                    type Kind = ::axum_warden::__private::Open;
+                )
+                .to_string()
+            ),
+            "{actual}"
+        );
+        assert!(
+            actual.contains(
+                &quote!(
+                    use requires_role as _;
+                )
+                .to_string()
+            ),
+            "{actual}"
+        );
         assert_eq!(actual.matches("compile_error").count(), 1, "{actual}");
         assert!(actual.contains("excludes every other access attribute"));
     }

@@ -29,6 +29,7 @@ pub(crate) enum Shape {
 }
 
 /// A function: visibility, signature and raw body.
+#[derive(Clone)]
 pub(crate) struct HandlerFn {
     /// `pub`, `pub(crate)`, … or nothing.
     pub(crate) vis: Visibility,
