@@ -5,8 +5,10 @@
 //! security component must not guess which member the signer meant, so duplicates are an
 //! error here, at every depth. Nesting depth is bounded by `serde_json`'s own recursion
 //! limit (128 levels, the outermost object included), which also bounds this visitor's
-//! recursion; header members that are skipped go through `IgnoredAny`, which `serde_json`
-//! walks without recursion, so there only the token's size cap bounds them.
+//! recursion. Header members the verifier does not read are walked without being stored
+//! ([`Skip`]), but checked as `serde_json::Value` would check them (numbers in range,
+//! nesting within the limit), so a header is accepted exactly when it is valid JSON to
+//! `serde_json`.
 
 use std::fmt;
 
@@ -115,16 +117,64 @@ impl<'de> Visitor<'de> for HeaderVisitor {
                 "alg" => header.alg = Some(map.next_value::<MaybeStr<'de>>()?.0),
                 "kid" => header.kid = Some(map.next_value::<MaybeStr<'de>>()?.0),
                 "crit" => {
-                    map.next_value::<de::IgnoredAny>()?;
+                    map.next_value::<Skip>()?;
                     header.crit = true;
                 }
                 _ => {
-                    map.next_value::<de::IgnoredAny>()?;
+                    map.next_value::<Skip>()?;
                 }
             }
             seen.push(name);
         }
         Ok(header)
+    }
+}
+
+/// Any JSON value, read and dropped without allocating (strings are borrowed or skipped),
+/// with the checks of `serde_json::Value`: unlike `serde::de::IgnoredAny`, which
+/// `serde_json` skips by syntax alone, a number out of `f64`'s range (`1e400`) is an
+/// error, and nesting counts against the recursion limit.
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SkipVisitor)
+    }
+}
+
+struct SkipVisitor;
+
+impl<'de> Visitor<'de> for SkipVisitor {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_unit<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_entry::<Skip, Skip>()?.is_some() {}
+        Ok(Skip)
     }
 }
 
@@ -186,11 +236,11 @@ impl<'de> Deserialize<'de> for MaybeStr<'de> {
                 Ok(MaybeStr(Err(())))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                while seq.next_element::<Skip>()?.is_some() {}
                 Ok(MaybeStr(Err(())))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                while map.next_entry::<Skip, Skip>()?.is_some() {}
                 Ok(MaybeStr(Err(())))
             }
         }
@@ -231,7 +281,7 @@ impl<'de> Visitor<'de> for HeaderOrNot {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        while seq.next_element::<Skip>()?.is_some() {}
         Ok(None)
     }
 
@@ -317,6 +367,25 @@ mod tests {
         assert_eq!(parse_object(b"{"), Err(JsonError::Syntax));
         assert_eq!(parse_object(b"{} {}"), Err(JsonError::Syntax));
         assert_eq!(parse_object(b"{\"a\":\"\xff\"}"), Err(JsonError::Syntax));
+    }
+
+    #[test]
+    fn skipped_header_members_are_checked_like_values() {
+        // Found by the `verify_token` fuzz target: `IgnoredAny` accepted 2e308 here while
+        // the claims (a `Value`) refused it.
+        for header in [
+            &br#"{"alg":"HS256","typ":2e308}"#[..],
+            br#"{"alg":"HS256","x":[1,{"y":-1e400}]}"#,
+            br#"{"alg":"HS256","crit":[1e999]}"#,
+            br#"{"alg":[2e308],"kid":"k"}"#,
+        ] {
+            assert_eq!(parse_header(header).map(|_| ()), Err(JsonError::Syntax), "{header:?}");
+            assert!(serde_json::from_slice::<Value>(header).is_err());
+        }
+        let deep = format!("{{\"alg\":\"HS256\",\"x\":{}1{}}}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(parse_header(deep.as_bytes()).map(|_| ()), Err(JsonError::Syntax));
+        let ok = parse_header(br#"{"alg":"HS256","typ":1.7976931348623157e308,"x":{"y":[true,null,"s"]}}"#);
+        assert!(ok.is_ok());
     }
 
     #[test]

@@ -138,6 +138,7 @@ pub(super) const CASES: &[Case] = &[
     case("header with a byte order mark", Hs, Raw(HS256, b"\xef\xbb\xbf{\"alg\":\"HS256\"}", br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
     case("header with a non-UTF-8 byte", Hs, Raw(HS256, b"{\"alg\":\"HS256\",\"x\":\"\xff\"}", br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
     case("header with trailing garbage", Hs, Raw(HS256, br#"{"alg":"HS256"} x"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("header number out of range (fuzz-found)", Hs, Raw(HS256, br#"{"alg":"HS256","typ":2e308}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
     case("header empty", Hs, Raw(HS256, b"", br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
 
     // --- Signature and base64url tampering ---------------------------------------------------

@@ -53,7 +53,7 @@ enum KeyInput {
 /// The `Authorization` header as a whole is bounded by the HTTP server (hyper's limits on
 /// the request head); the guard reads it in one linear pass and copies nothing from it
 /// before the token's length is checked. Header members the verifier does not read are
-/// skipped without recursion, so their depth is bounded by the token's length alone.
+/// not stored, but they are checked like the claims (numbers in range, 128 levels).
 #[must_use]
 #[derive(Default)]
 pub struct WardenBuilder {
