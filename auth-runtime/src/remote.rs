@@ -278,8 +278,21 @@ struct RefreshState {
 /// What one fetch gave: the response's `max-age`, or why it failed.
 type Outcome = Result<Option<Duration>, KeyFetchError>;
 
+/// Why a fetch is asked for, which decides whether it may be skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    /// A token names a `kid` the set lacks: at most one fetch per unknown-kid interval.
+    UnknownKid,
+    /// The background refresh: no fetch while the last good set is fresh.
+    Background,
+    /// [`RemoteKeys::ready`] before the first set: always.
+    Ready,
+}
+
 enum Start {
     Join(watch::Receiver<Option<Outcome>>),
+    /// The last successful fetch is fresh for this long yet (background refresh only).
+    Fresh(Duration),
     /// The last attempt was too recent to try again.
     Throttled {
         failed: bool,
@@ -331,12 +344,13 @@ impl RemoteKeys {
         {
             return Ok(Arc::clone(snapshot));
         }
-        match self.0.start(true) {
+        match self.0.start(Trigger::UnknownKid) {
             Start::Join(flight) => match wait(flight).await {
                 Ok(_) => self.0.current.load_full().ok_or_else(|| self.0.unavailable()),
                 Err(_) => Err(self.0.unavailable()),
             },
-            Start::Throttled { failed: false, .. } => current.ok_or_else(|| self.0.unavailable()),
+            // `Fresh` is the background refresh's answer only.
+            Start::Throttled { failed: false, .. } | Start::Fresh(_) => current.ok_or_else(|| self.0.unavailable()),
             Start::Throttled { retry_after, .. } => Err(AuthError::Unavailable {
                 retry_after: at_least_a_second(retry_after),
             }),
@@ -355,7 +369,7 @@ impl RemoteKeys {
             }
             _ => {}
         }
-        let _started = self.0.start(true);
+        let _started = self.0.start(Trigger::UnknownKid);
         let failed = self.0.state().last_failed;
         match current {
             Some(snapshot) if !failed => Ok(snapshot),
@@ -369,9 +383,9 @@ impl RemoteKeys {
         if self.0.current.load().is_some() {
             return Ok(());
         }
-        match self.0.start(false) {
+        match self.0.start(Trigger::Ready) {
             Start::Join(flight) => wait(flight).await.map(drop),
-            Start::Throttled { .. } | Start::NoRuntime => Err(KeyFetchError::NoRuntime),
+            Start::Fresh(_) | Start::Throttled { .. } | Start::NoRuntime => Err(KeyFetchError::NoRuntime),
         }
     }
 
@@ -404,11 +418,11 @@ async fn background(shared: Weak<Shared>) {
         let Some(strong) = shared.upgrade() else {
             return;
         };
-        if let Some(fresh_for) = strong.fresh_for() {
-            delay = fresh_for;
-            continue;
-        }
-        let outcome = match strong.start(false) {
+        let outcome = match strong.start(Trigger::Background) {
+            Start::Fresh(fresh_for) => {
+                delay = fresh_for;
+                continue;
+            }
             Start::Join(flight) => wait(flight).await,
             Start::Throttled { .. } | Start::NoRuntime => return,
         };
@@ -458,9 +472,8 @@ impl Shared {
 
     /// How long the key set stays fresh, when the last fetch succeeded and is not yet due
     /// for a refresh.
-    fn fresh_for(&self) -> Option<Duration> {
-        let state = self.state();
-        if state.last_failed || state.in_flight.is_some() {
+    fn fresh_for(&self, state: &RefreshState) -> Option<Duration> {
+        if state.last_failed {
             return None;
         }
         let (at, max_age) = state.last_success?;
@@ -482,14 +495,23 @@ impl Shared {
         }
     }
 
-    /// Joins the fetch in flight, or starts one. With `throttled`, no fetch starts within
-    /// the unknown-kid interval of the previous attempt.
-    fn start(self: &Arc<Self>, throttled: bool) -> Start {
+    /// Joins the fetch in flight, or starts one unless `trigger` says it is not needed.
+    ///
+    /// The decision and the start happen under one lock: a check released before the start
+    /// would let a fetch that ends in between be followed by a second, needless one.
+    fn start(self: &Arc<Self>, trigger: Trigger) -> Start {
         let mut state = self.state();
         if let Some(flight) = &state.in_flight {
             return Start::Join(flight.clone());
         }
-        if throttled && let Some(at) = state.last_attempt {
+        if trigger == Trigger::Background
+            && let Some(remaining) = self.fresh_for(&state)
+        {
+            return Start::Fresh(remaining);
+        }
+        if trigger == Trigger::UnknownKid
+            && let Some(at) = state.last_attempt
+        {
             let since = at.elapsed();
             if since < self.settings.unknown_kid_interval {
                 return Start::Throttled {
