@@ -91,3 +91,67 @@ async fn each_denial_is_one_event_without_the_token() {
         }
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_identity_extractors_log_their_denials_too() {
+    use axum::routing::get;
+    use axum_warden::{Claims, Identity};
+
+    #[derive(serde::Deserialize)]
+    struct Tenant {
+        #[allow(dead_code)]
+        tenant: String,
+    }
+
+    let events = Events::default();
+    let subscriber = tracing_subscriber::registry().with(events.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // No guard: the extractors authenticate on their own.
+    let app = axum::Router::new()
+        .route("/who", get(async |user: Identity| user.subject().to_owned()))
+        .route(
+            "/maybe",
+            get(async |user: Option<Identity>| format!("{:?}", user.map(|u| u.subject().to_owned()))),
+        )
+        .route("/tenant", get(async |_: Claims<Tenant>| "tenant"))
+        .with_state(warden(Algorithm::HS256));
+    let alice = mint(Algorithm::HS256, &[]);
+
+    assert_eq!(send(&app, get_with("/who", None)).await.status, 401);
+    assert_eq!(send(&app, get_with("/maybe", None)).await.status, 200);
+    assert_eq!(call(&app, "/maybe", "not.a.token").await.status, 401);
+    assert_eq!(call(&app, "/tenant", &alice).await.status, 401);
+    assert_eq!(call(&app, "/who", &alice).await.status, 200);
+
+    let events = events.0.lock().expect("lock").clone();
+    let denials: Vec<&String> = events
+        .iter()
+        .filter(|(l, _)| *l == tracing::Level::INFO)
+        .map(|(_, f)| f)
+        .collect();
+    assert_eq!(
+        denials.len(),
+        3,
+        "an anonymous Option<Identity> is no denial: {events:#?}"
+    );
+    assert!(
+        denials[0].contains("route=/who") && denials[0].contains("reason=missing_credentials"),
+        "{}",
+        denials[0]
+    );
+    assert!(
+        denials[1].contains("route=/maybe") && denials[1].contains("reason=malformed_token"),
+        "{}",
+        denials[1]
+    );
+    assert!(
+        denials[2].contains("route=/tenant") && denials[2].contains("subject=alice"),
+        "claims that do not fit are refused after verification: {}",
+        denials[2]
+    );
+    assert!(
+        denials.iter().all(|d| !d.contains("handler=")),
+        "no guard, no handler: {denials:#?}"
+    );
+}

@@ -177,7 +177,22 @@ pub enum ConfigError {
 /// # Ok::<(), axum_warden_runtime::ConfigError>(())
 /// ```
 #[derive(Clone)]
-pub struct Warden(Arc<Inner>);
+pub struct Warden(Arc<dyn Core>);
+
+/// The configuration behind a [`Warden`], reached through a trait object so that the
+/// type of `Warden` says nothing about what it holds. Every handler future of an
+/// application holds its router state; rustc proves `Send` for each of them again, and a
+/// concrete `Inner` would send that proof through the key source, the HTTP client and the
+/// token cache every time (it doubled the build of 200 stateful handlers).
+trait Core: Send + Sync + 'static {
+    fn inner(&self) -> &Inner;
+}
+
+impl Core for Inner {
+    fn inner(&self) -> &Inner {
+        self
+    }
+}
 
 struct Inner {
     source: Source,
@@ -202,8 +217,8 @@ type Renderer = Arc<dyn Fn(&Rejection) -> Response + Send + Sync>;
 impl fmt::Debug for Warden {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("Warden");
-        s.field("realm", &self.0.realm);
-        match &self.0.source {
+        s.field("realm", &self.0.inner().realm);
+        match &self.0.inner().source {
             Source::Jwt(jwt) => s.field("algorithms", &jwt.algorithms).field("rules", &jwt.rules),
             Source::Custom(_) => s.field("authenticator", &"custom"),
         };
@@ -267,7 +282,7 @@ impl Warden {
     /// [`RouteTable::with_role_hierarchy`](crate::RouteTable::with_role_hierarchy).
     #[must_use]
     pub fn role_hierarchy(&self) -> &RoleHierarchy {
-        &self.0.hierarchy
+        &self.0.inner().hierarchy
     }
 
     /// Starts a configuration.
@@ -306,15 +321,15 @@ impl Warden {
     /// The realm of this warden's challenges.
     #[must_use]
     pub fn realm(&self) -> &str {
-        &self.0.realm
+        &self.0.inner().realm
     }
 
     pub(crate) fn challenges(&self) -> &Challenges {
-        &self.0.challenges
+        &self.0.inner().challenges
     }
 
     pub(crate) fn renderer(&self) -> Option<&Renderer> {
-        self.0.renderer.as_ref()
+        self.0.inner().renderer.as_ref()
     }
 
     /// Authenticates a request head without checking any requirement.
@@ -326,10 +341,10 @@ impl Warden {
     /// # Errors
     /// The [`AuthError`] the guard would answer with.
     pub async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
-        match &self.0.source {
+        match &self.0.inner().source {
             Source::Custom(auth) => {
                 let identity = auth.authenticate(parts).await?;
-                Ok(match &self.0.resolved {
+                Ok(match &self.0.inner().resolved {
                     Some(hierarchy) => hierarchy.apply(identity),
                     None => identity,
                 })
@@ -337,6 +352,30 @@ impl Warden {
             Source::Jwt(jwt) => {
                 let candidate = credentials::bearer_candidate(&parts.headers, jwt.rules.max_token_bytes)?;
                 jwt.verify_bearer(candidate).await
+            }
+        }
+    }
+
+    /// [`authenticate`](Self::authenticate) when it needs no wait: `None` when a custom
+    /// authenticator or a key fetch must be awaited.
+    pub(crate) fn authenticate_at_once(&self, parts: &Parts) -> Option<Result<Identity, AuthError>> {
+        match &self.0.inner().source {
+            Source::Custom(_) => None,
+            Source::Jwt(jwt) => match credentials::bearer_candidate(&parts.headers, jwt.rules.max_token_bytes) {
+                Ok(candidate) => jwt.verify_bearer_at_once(candidate),
+                Err(error) => Some(Err(error)),
+            },
+        }
+    }
+
+    /// [`authenticate`](Self::authenticate) after [`authenticate_at_once`](Self::authenticate_at_once)
+    /// answered `None`.
+    pub(crate) async fn authenticate_waiting(&self, parts: &Parts) -> Result<Identity, AuthError> {
+        match &self.0.inner().source {
+            Source::Custom(_) => self.authenticate(parts).await,
+            Source::Jwt(jwt) => {
+                let candidate = credentials::bearer_candidate(&parts.headers, jwt.rules.max_token_bytes)?;
+                jwt.verify_bearer_missed(candidate).await
             }
         }
     }
@@ -349,7 +388,7 @@ impl Warden {
     /// remote key source cannot provide the key, or [`AuthError::MissingCredentials`] when
     /// this warden uses a custom authenticator and verifies no tokens.
     pub async fn authenticate_token(&self, token: &str) -> Result<Identity, AuthError> {
-        match &self.0.source {
+        match &self.0.inner().source {
             Source::Jwt(jwt) => jwt.verify(token).await,
             Source::Custom(_) => Err(AuthError::MissingCredentials),
         }
@@ -368,7 +407,7 @@ impl Warden {
     /// [`AuthError::MissingCredentials`] when this warden uses a custom authenticator and
     /// verifies no tokens.
     pub fn verify_token(&self, token: &str) -> Result<Identity, AuthError> {
-        match &self.0.source {
+        match &self.0.inner().source {
             Source::Jwt(jwt) => jwt.verify_now(token),
             Source::Custom(_) => Err(AuthError::MissingCredentials),
         }
@@ -396,7 +435,7 @@ impl Warden {
     /// # Errors
     /// Why the key set could not be fetched.
     pub async fn ready(&self) -> Result<(), KeyFetchError> {
-        match &self.0.source {
+        match &self.0.inner().source {
             Source::Jwt(jwt) => jwt.ready().await,
             Source::Custom(_) => Ok(()),
         }
@@ -408,7 +447,7 @@ impl Warden {
     /// tokens; a warden with a custom authenticator, or a capacity of 0, reports zeros.
     #[must_use]
     pub fn cache_stats(&self) -> CacheStats {
-        match &self.0.source {
+        match &self.0.inner().source {
             Source::Jwt(jwt) => jwt.cache_stats(),
             Source::Custom(_) => CacheStats::default(),
         }

@@ -1,7 +1,18 @@
 //! The extractors: [`Guard`], and [`Identity`] / [`Claims`] for handlers that want the caller.
+//!
+//! None of them returns an `async` future. Every handler future holds the future of its
+//! first extractor, and rustc proves `Send` for each handler future on its own, down
+//! through every type that future holds; an `async` chain down to the key fetch made that
+//! proof walk the key source, the HTTP client and the token cache once per handler (it
+//! doubled the build of an application with 200 handlers, `benches/README.md`). A [`Step`]
+//! is the answer itself when nothing has to be awaited (a cached or locally keyed token,
+//! every refusal), and a boxed future only when a key fetch or a custom authenticator must
+//! be awaited, which ends the proof at `dyn Future + Send`.
 
-use std::future::Future;
+use std::future::{Future, Ready, ready};
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use axum::extract::{FromRef, FromRequestParts, MatchedPath, OptionalFromRequestParts};
 use http::request::Parts;
@@ -34,9 +45,34 @@ where
 {
     type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Rejection> {
-        <P::Kind as GuardState<S>>::enforce(parts, state, &P::REQUIREMENT, &P::HANDLER).await?;
-        Ok(Self(PhantomData))
+    fn from_request_parts(parts: &mut Parts, state: &S) -> impl Future<Output = Result<Self, Rejection>> + Send {
+        Admit {
+            step: <P::Kind as GuardState<S>>::enforce(parts, state, &P::REQUIREMENT, &P::HANDLER),
+            policy: PhantomData,
+        }
+    }
+}
+
+/// The guard's future: the outcome of its [`Step`], as a `Guard<P>`.
+struct Admit<F, P> {
+    step: F,
+    policy: PhantomData<fn() -> P>,
+}
+
+impl<F, P> Future for Admit<F, P>
+where
+    F: Future<Output = Result<(), Rejection>> + Unpin,
+{
+    type Output = Result<Guard<P>, Rejection>;
+
+    // Written out rather than with `Poll::map` and closures: this is instantiated once
+    // per handler, so every generic helper it calls is too.
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match Pin::new(&mut self.get_mut().step).poll(cx) {
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(Guard(PhantomData))),
+            Poll::Ready(Err(rejection)) => Poll::Ready(Err(rejection)),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -53,12 +89,17 @@ pub trait GuardState<S>: Sized {
         state: &S,
         requirement: &'static Requirement,
         handler: &'static HandlerInfo,
-    ) -> impl Future<Output = Result<(), Rejection>> + Send;
+    ) -> impl Future<Output = Result<(), Rejection>> + Send + Unpin;
 }
 
 impl<S: Send + Sync> GuardState<S> for Open {
-    async fn enforce(_: &mut Parts, _: &S, _: &'static Requirement, _: &'static HandlerInfo) -> Result<(), Rejection> {
-        Ok(())
+    fn enforce(
+        _: &mut Parts,
+        _: &S,
+        _: &'static Requirement,
+        _: &'static HandlerInfo,
+    ) -> impl Future<Output = Result<(), Rejection>> + Send + Unpin {
+        ready(Ok(()))
     }
 }
 
@@ -66,68 +107,123 @@ impl<S: Send + Sync> GuardState<S> for Protected
 where
     Warden: FromRef<S>,
 {
-    async fn enforce(
+    fn enforce(
         parts: &mut Parts,
         state: &S,
         requirement: &'static Requirement,
         handler: &'static HandlerInfo,
-    ) -> Result<(), Rejection> {
-        Warden::from_ref(state).enforce(parts, requirement, handler).await
+    ) -> impl Future<Output = Result<(), Rejection>> + Send + Unpin {
+        Warden::from_ref(state).enforce(parts, requirement, handler)
+    }
+}
+
+/// Work that is either done already or waits behind one allocation (see the module docs).
+pub(crate) enum Step<'a, T> {
+    /// Nothing had to be awaited.
+    Done(Ready<T>),
+    /// A key fetch or a custom authenticator is awaited.
+    Waiting(Pin<Box<dyn Future<Output = T> + Send + 'a>>),
+}
+
+impl<T> Future for Step<'_, T> {
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        match &mut *self {
+            Self::Done(done) => Pin::new(done).poll(cx),
+            Self::Waiting(waiting) => waiting.as_mut().poll(cx),
+        }
     }
 }
 
 impl Warden {
     /// Authenticates (reusing an identity an earlier guard stored), checks the requirement,
     /// and records the decision.
-    async fn enforce(
-        &self,
-        parts: &mut Parts,
-        requirement: &Requirement,
-        handler: &HandlerInfo,
-    ) -> Result<(), Rejection> {
-        let identity = match parts.extensions.get::<Identity>() {
-            Some(identity) => identity.clone(),
-            None => match self.authenticate(parts).await {
-                Ok(identity) => identity,
-                Err(error) => return Err(self.deny(parts, error, None, handler)),
-            },
-        };
-        if !requirement.is_met_by(&identity) {
-            let error = AuthError::InsufficientScope {
-                requirement: *requirement,
-            };
-            return Err(self.deny(parts, error, Some(&identity), handler));
-        }
-        tracing::debug!(
-            target: "axum_warden",
-            route = route(parts),
-            method = %parts.method,
-            handler = handler.name,
-            subject = identity.subject(),
-            "request allowed"
-        );
-        parts.extensions.insert(identity);
-        Ok(())
+    fn enforce<'a>(
+        self,
+        parts: &'a mut Parts,
+        requirement: &'static Requirement,
+        handler: &'static HandlerInfo,
+    ) -> Step<'a, Result<(), Rejection>> {
+        self.with_identity(parts, move |warden, parts, outcome| {
+            let identity = outcome.map_err(|error| warden.deny(parts, error, None, Some(handler.name)))?;
+            if !requirement.is_met_by(&identity) {
+                let error = AuthError::InsufficientScope {
+                    requirement: *requirement,
+                };
+                return Err(warden.deny(parts, error, Some(&identity), Some(handler.name)));
+            }
+            tracing::debug!(
+                target: "axum_warden",
+                route = route(parts),
+                method = %parts.method,
+                handler = handler.name,
+                subject = identity.subject(),
+                "request allowed"
+            );
+            parts.extensions.insert(identity);
+            Ok(())
+        })
     }
 
-    fn deny(&self, parts: &Parts, error: AuthError, identity: Option<&Identity>, handler: &HandlerInfo) -> Rejection {
-        denial_event(parts, error.code(), identity, handler.name);
+    /// Runs `finish` on the identity an earlier guard stored, or on the outcome of
+    /// authenticating the request: at once when that needs no wait.
+    fn with_identity<'a, T, F>(self, parts: &'a mut Parts, finish: F) -> Step<'a, T>
+    where
+        T: Send + 'a,
+        F: FnOnce(&Self, &mut Parts, Result<Identity, AuthError>) -> T + Send + 'a,
+    {
+        let at_once = match parts.extensions.get::<Identity>() {
+            Some(identity) => Some(Ok(identity.clone())),
+            None => self.authenticate_at_once(parts),
+        };
+        match at_once {
+            Some(outcome) => Step::Done(ready(finish(&self, parts, outcome))),
+            None => Step::Waiting(Box::pin(async move {
+                let outcome = self.authenticate_waiting(parts).await;
+                finish(&self, parts, outcome)
+            })),
+        }
+    }
+
+    fn deny(&self, parts: &Parts, error: AuthError, identity: Option<&Identity>, handler: Option<&str>) -> Rejection {
+        denial_event(parts, error.code(), identity, handler);
         Rejection::new(error, Some(self.clone()), &parts.method)
     }
 
-    /// The identity stored by a guard, or a fresh authentication where none ran.
-    async fn identity(&self, parts: &mut Parts) -> Result<Identity, AuthError> {
-        if let Some(identity) = parts.extensions.get::<Identity>() {
-            return Ok(identity.clone());
-        }
-        let identity = self.authenticate(parts).await?;
-        parts.extensions.insert(identity.clone());
-        Ok(identity)
+    /// The caller for the [`Identity`] extractor: the identity a guard stored, or a
+    /// fresh authentication (kept for later extractors) where none ran.
+    fn identity<'a>(self, parts: &'a mut Parts) -> Step<'a, Result<Identity, Rejection>> {
+        self.with_identity(parts, |warden, parts, outcome| {
+            let identity = outcome.map_err(|error| warden.deny(parts, error, None, None))?;
+            keep(parts, &identity);
+            Ok(identity)
+        })
+    }
+
+    /// Like [`identity`](Self::identity), with `None` for a request without credentials.
+    fn optional_identity<'a>(self, parts: &'a mut Parts) -> Step<'a, Result<Option<Identity>, Rejection>> {
+        self.with_identity(parts, |warden, parts, outcome| match outcome {
+            Ok(identity) => {
+                keep(parts, &identity);
+                Ok(Some(identity))
+            }
+            Err(AuthError::MissingCredentials) => Ok(None),
+            Err(error) => Err(warden.deny(parts, error, None, None)),
+        })
     }
 }
 
-/// The one `tracing` event of a denial (never the token).
-pub(crate) fn denial_event(parts: &Parts, reason: &str, identity: Option<&Identity>, handler: &str) {
+/// Stores an identity an extractor verified, for the extractors after it.
+fn keep(parts: &mut Parts, identity: &Identity) {
+    if parts.extensions.get::<Identity>().is_none() {
+        parts.extensions.insert(identity.clone());
+    }
+}
+
+/// The one `tracing` event of a denial (never the token). `handler` is `None` for the
+/// identity extractors used without a guard.
+pub(crate) fn denial_event(parts: &Parts, reason: &str, identity: Option<&Identity>, handler: Option<&str>) {
     tracing::info!(
         target: "axum_warden",
         route = route(parts),
@@ -157,12 +253,8 @@ where
 {
     type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Rejection> {
-        let warden = Warden::from_ref(state);
-        warden
-            .identity(parts)
-            .await
-            .map_err(|e| Rejection::new(e, Some(warden.clone()), &parts.method))
+    fn from_request_parts(parts: &mut Parts, state: &S) -> impl Future<Output = Result<Self, Rejection>> + Send {
+        Warden::from_ref(state).identity(parts)
     }
 }
 
@@ -175,13 +267,11 @@ where
 {
     type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Rejection> {
-        let warden = Warden::from_ref(state);
-        match warden.identity(parts).await {
-            Ok(identity) => Ok(Some(identity)),
-            Err(AuthError::MissingCredentials) => Ok(None),
-            Err(e) => Err(Rejection::new(e, Some(warden.clone()), &parts.method)),
-        }
+    fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> impl Future<Output = Result<Option<Self>, Rejection>> + Send {
+        Warden::from_ref(state).optional_identity(parts)
     }
 }
 
@@ -206,18 +296,20 @@ pub struct Claims<T>(pub T);
 impl<S, T> FromRequestParts<S> for Claims<T>
 where
     S: Send + Sync,
-    T: DeserializeOwned,
+    T: DeserializeOwned + Send + 'static,
     Warden: FromRef<S>,
 {
     type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Rejection> {
-        let warden = Warden::from_ref(state);
-        let method = parts.method.clone();
-        let reject = |e| Rejection::new(e, Some(warden.clone()), &method);
-        let identity = warden.identity(parts).await.map_err(reject)?;
-        T::deserialize(identity.claims())
-            .map(Claims)
-            .map_err(|_| reject(AuthError::InvalidToken(TokenError::ClaimsShape)))
+    fn from_request_parts(parts: &mut Parts, state: &S) -> impl Future<Output = Result<Self, Rejection>> + Send {
+        Warden::from_ref(state).with_identity(parts, |warden, parts, outcome| {
+            let identity = outcome.map_err(|error| warden.deny(parts, error, None, None))?;
+            let claims = T::deserialize(identity.claims()).map_err(|_| {
+                let error = AuthError::InvalidToken(TokenError::ClaimsShape);
+                warden.deny(parts, error, Some(&identity), None)
+            })?;
+            keep(parts, &identity);
+            Ok(Claims(claims))
+        })
     }
 }

@@ -177,7 +177,7 @@ where
         match decision {
             Decision::Allow => Ok(Self(PhantomData)),
             Decision::Forbid => {
-                crate::guard::denial_event(parts, "policy_forbidden", Some(&identity), policy);
+                crate::guard::denial_event(parts, "policy_forbidden", Some(&identity), Some(policy));
                 let error = AuthError::Forbidden { policy };
                 Err(PolicyRejection::Denied(Rejection::new(
                     error,
@@ -186,7 +186,7 @@ where
                 )))
             }
             Decision::Hide => {
-                crate::guard::denial_event(parts, "policy_hidden", Some(&identity), policy);
+                crate::guard::denial_event(parts, "policy_hidden", Some(&identity), Some(policy));
                 Err(PolicyRejection::Hidden)
             }
         }

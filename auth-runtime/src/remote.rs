@@ -358,6 +358,13 @@ impl RemoteKeys {
         }
     }
 
+    /// The current key set when it knows `kid` (no fetch needed), else `None`.
+    pub(crate) fn snapshot_known(&self, kid: Option<&str>, alg: Algorithm) -> Option<Arc<Snapshot>> {
+        self.start_background();
+        let current = self.0.current.load_full()?;
+        (!matches!(current.keys.select(kid, alg), Lookup::UnknownKid)).then_some(current)
+    }
+
     /// Like [`snapshot_for`](Self::snapshot_for) without waiting: an unknown `kid` starts
     /// a refresh (if allowed) for later requests and is judged on the set as it is.
     pub(crate) fn snapshot_now(&self, kid: Option<&str>, alg: Algorithm) -> Result<Arc<Snapshot>, AuthError> {

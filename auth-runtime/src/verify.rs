@@ -44,6 +44,38 @@ impl JwtVerifier {
         self.verify_uncached(token.0).await
     }
 
+    /// Verifies the credential of a request when no wait is needed: `None` when a remote
+    /// key source lacks the token's `kid` and must be asked (then
+    /// [`verify_bearer_missed`](Self::verify_bearer_missed) goes on, waiting).
+    pub(crate) fn verify_bearer_at_once(&self, candidate: Candidate<'_>) -> Option<Result<Identity, AuthError>> {
+        if let Some(identity) = self.cached(candidate.as_str(), unix_now()) {
+            return Some(Ok(identity));
+        }
+        let token = match candidate.check() {
+            Ok(token) => token.0,
+            Err(error) => return Some(Err(error)),
+        };
+        let parsed = match jwt::parse(token, &self.algorithms, self.rules.max_token_bytes) {
+            Ok(parsed) => parsed,
+            Err(error) => return Some(Err(AuthError::InvalidToken(error))),
+        };
+        Some(match &self.keys {
+            KeySource::Static(set) => self.check(token, &parsed, set, 0),
+            KeySource::Remote(remote) => {
+                let snapshot = remote.snapshot_known(parsed.header.kid.as_deref(), parsed.header.alg)?;
+                self.check(token, &parsed, &snapshot.keys, snapshot.generation)
+            }
+        })
+    }
+
+    /// [`verify_bearer`](Self::verify_bearer) after [`verify_bearer_at_once`](Self::verify_bearer_at_once)
+    /// missed the cache and found no key: without a second cache lookup, which would
+    /// count the miss twice.
+    pub(crate) async fn verify_bearer_missed(&self, candidate: Candidate<'_>) -> Result<Identity, AuthError> {
+        let token = candidate.check()?;
+        self.verify_uncached(token.0).await
+    }
+
     /// Verifies with the cache, fetching keys when the key source needs to.
     pub(crate) async fn verify(&self, token: &str) -> Result<Identity, AuthError> {
         if let Some(identity) = self.cached(token, unix_now()) {
