@@ -34,6 +34,11 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Events {
     }
 }
 
+/// The fields of the events at `level`.
+fn at_level(events: &[(tracing::Level, String)], level: tracing::Level) -> Vec<&String> {
+    events.iter().filter(|(l, _)| *l == level).map(|(_, f)| f).collect()
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn each_denial_is_one_event_without_the_token() {
     let events = Events::default();
@@ -53,11 +58,7 @@ async fn each_denial_is_one_event_without_the_token() {
     call(&app, "/admin", &admin).await;
 
     let events = events.0.lock().expect("lock").clone();
-    let denials: Vec<&String> = events
-        .iter()
-        .filter(|(l, _)| *l == tracing::Level::INFO)
-        .map(|(_, f)| f)
-        .collect();
+    let denials = at_level(&events, tracing::Level::INFO);
     assert_eq!(denials.len(), 3, "{events:#?}");
     assert!(
         denials[0].contains("reason=missing_credentials") && denials[0].contains("route=/admin"),
@@ -125,11 +126,7 @@ async fn the_identity_extractors_log_their_denials_too() {
     assert_eq!(call(&app, "/who", &alice).await.status, 200);
 
     let events = events.0.lock().expect("lock").clone();
-    let denials: Vec<&String> = events
-        .iter()
-        .filter(|(l, _)| *l == tracing::Level::INFO)
-        .map(|(_, f)| f)
-        .collect();
+    let denials = at_level(&events, tracing::Level::INFO);
     assert_eq!(
         denials.len(),
         3,
