@@ -1,12 +1,14 @@
 //! The refusal of a request without credentials allocates nothing before the response is
-//! built: an anonymous flood costs the server no heap traffic in the guard.
+//! built: an anonymous flood costs the server no heap traffic in the guard. And the
+//! deny-by-default router adds nothing per request: a request through it allocates
+//! exactly what the same request through a hand-built `axum::Router` does.
 
 use std::future::Future as _;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use axum::extract::FromRequestParts as _;
-use axum_warden::__private::{Guard, HandlerInfo, Match, Policy, Protected, Requirement};
+use axum_warden::__private::{Guard, HandlerInfo, Match, Open, Policy, Protected, Requirement};
 use axum_warden::{Rejection, Warden};
 
 #[global_allocator]
@@ -28,8 +30,21 @@ impl Policy for Admins {
     };
 }
 
-/// Blocks allocated while `f` runs. The test binary has this one test, so no other
-/// thread allocates meanwhile.
+struct Anyone;
+
+impl Policy for Anyone {
+    type Kind = Open;
+    const REQUIREMENT: Requirement = Requirement::Public;
+    const HANDLER: HandlerInfo = HandlerInfo {
+        name: "anyone",
+        module: module_path!(),
+        file: file!(),
+        line: line!(),
+    };
+}
+
+/// Blocks allocated while `f` runs. The test binary has one test (the checks below run
+/// in it one after the other), so no other thread allocates meanwhile.
 fn allocations_during<T>(f: impl FnOnce() -> T) -> (T, u64) {
     let before = dhat::HeapStats::get().total_blocks;
     let out = f();
@@ -46,8 +61,55 @@ fn guard_once(parts: &mut http::request::Parts, warden: &Warden) -> Result<Guard
 }
 
 #[test]
-fn refusing_a_request_without_credentials_allocates_nothing() {
+fn allocations_per_request() {
     let _profiler = dhat::Profiler::builder().testing().build();
+    refusing_a_request_without_credentials_allocates_nothing();
+    the_router_adds_no_allocation_per_request();
+}
+
+fn the_router_adds_no_allocation_per_request() {
+    use tower::ServiceExt as _;
+
+    let warden = Warden::builder().hmac_secret(vec![7; 32]).build().expect("valid");
+    let ours: axum::Router = axum_warden::Router::new()
+        .route("/admin", axum_warden::routing::get(async |_: Guard<Admins>| "admin"))
+        .route("/open", axum_warden::routing::get(async |_: Guard<Anyone>| "open"))
+        .with_state(warden.clone())
+        .into();
+    let plain: axum::Router = axum::Router::new()
+        .route("/admin", axum::routing::get(async |_: Guard<Admins>| "admin"))
+        .route("/open", axum::routing::get(async |_: Guard<Anyone>| "open"))
+        .with_state(warden);
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let request = |path: &str| {
+        http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .expect("request")
+    };
+    for (path, status) in [("/admin", 401), ("/open", 200)] {
+        let mut counts = Vec::new();
+        for app in [&ours, &plain] {
+            // Warm up, then count one request, response dropped.
+            let _ = runtime.block_on(app.clone().oneshot(request(path)));
+            let (response, count) = allocations_during(|| {
+                runtime
+                    .block_on(app.clone().oneshot(request(path)))
+                    .expect("infallible")
+                    .status()
+            });
+            assert_eq!(response.as_u16(), status, "{path}");
+            counts.push(count);
+        }
+        assert!(counts[0] > 0, "the count sees the request at all");
+        assert_eq!(
+            counts[0], counts[1],
+            "{path}: axum_warden::Router allocated {} blocks, axum::Router {}",
+            counts[0], counts[1]
+        );
+    }
+}
+
+fn refusing_a_request_without_credentials_allocates_nothing() {
     let warden = Warden::builder().hmac_secret(vec![7; 32]).build().expect("valid");
     let (mut parts, ()) = http::Request::get("/admin").body(()).expect("request").into_parts();
     let mut other_scheme = parts.clone();
