@@ -42,6 +42,35 @@ fn mistakes_name_the_variable() {
         ),
         (vec![("WARDEN_JWT_SECRET", "".into())], "WARDEN_JWT_SECRET", "empty"),
         (
+            vec![("WARDEN_JWT_SECRET", SECRET.into()), ("WARDEN_AUDIENCE", " , ,".into())],
+            "WARDEN_AUDIENCE",
+            "names no audience",
+        ),
+        (
+            vec![
+                ("WARDEN_JWT_SECRET", SECRET.into()),
+                ("WARDEN_AUDIENCE", "api, web, api".into()),
+            ],
+            "WARDEN_AUDIENCE",
+            "lists the audience \"api\" twice",
+        ),
+        (
+            vec![
+                ("WARDEN_JWT_SECRET", SECRET.into()),
+                ("WARDEN_JWT_ALGORITHMS", ",".into()),
+            ],
+            "WARDEN_JWT_ALGORITHMS",
+            "names no algorithm",
+        ),
+        (
+            vec![
+                ("WARDEN_JWT_SECRET", SECRET.into()),
+                ("WARDEN_JWT_ALGORITHMS", "HS256, HS256".into()),
+            ],
+            "WARDEN_JWT_ALGORITHMS",
+            "lists the algorithm \"HS256\" twice",
+        ),
+        (
             vec![("WARDEN_JWT_PUBLIC_KEY_FILE", "/nonexistent/key.pem".into())],
             "WARDEN_JWT_PUBLIC_KEY_FILE",
             "cannot read",

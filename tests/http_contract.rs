@@ -247,9 +247,10 @@ async fn one_hook_replaces_the_renderer() {
         .renderer(|rejection| {
             let mut response = rejection.default_response();
             *response.body_mut() = Body::from(format!("custom {}", rejection.error().code()));
-            response
-                .headers_mut()
-                .insert("content-type", http::HeaderValue::from_static("text/plain"));
+            let headers = response.headers_mut();
+            headers.insert("content-type", http::HeaderValue::from_static("text/plain"));
+            // A renderer cannot make a refusal cacheable.
+            headers.insert("cache-control", http::HeaderValue::from_static("public, max-age=3600"));
             response
         })
         .build()
@@ -260,6 +261,7 @@ async fn one_hook_replaces_the_renderer() {
     assert_eq!(answer.status, 401);
     assert_eq!(answer.challenge(), Some(r#"Bearer realm="shop""#));
     assert_eq!(answer.body, b"custom missing_credentials");
+    assert_eq!(answer.headers["cache-control"], "no-store");
     let answer = call(&app, "/admin", &mint(Algorithm::HS256, &[])).await;
     assert_eq!(answer.body, b"custom insufficient_scope");
 }

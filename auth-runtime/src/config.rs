@@ -68,6 +68,22 @@ pub mod env {
 
     /// The key-source variables, of which exactly one must be set.
     pub const KEY_SOURCES: [&str; 5] = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWKS_URL, OIDC_ISSUER_URL];
+
+    /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
+    pub const ALL: [&str; 12] = [
+        JWT_SECRET,
+        JWT_PUBLIC_KEY_FILE,
+        JWKS_FILE,
+        JWKS_URL,
+        OIDC_ISSUER_URL,
+        JWT_ALGORITHMS,
+        ISSUER,
+        AUDIENCE,
+        LEEWAY_SECONDS,
+        ROLES_CLAIM,
+        SCOPES_CLAIM,
+        REALM,
+    ];
 }
 
 /// A configuration mistake, found at startup. Each names the setting at fault: the
@@ -295,7 +311,18 @@ impl Warden {
     /// # Errors
     /// A [`ConfigError`] naming the variable at fault.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_vars(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+        // A value that is not UTF-8 is refused, never altered: a secret with its bytes
+        // replaced would verify nothing its issuer signed.
+        if let Some(name) = env::ALL
+            .into_iter()
+            .find(|name| std::env::var(name).is_err_and(|e| matches!(e, std::env::VarError::NotUnicode(_))))
+        {
+            return Err(ConfigError::InvalidValue {
+                setting: name,
+                reason: "is not valid UTF-8".into(),
+            });
+        }
+        Self::from_vars(|name| std::env::var(name).ok())
     }
 
     /// Like [`from_env`](Self::from_env), reading variables through `lookup` (for tests and

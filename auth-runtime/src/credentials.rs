@@ -70,15 +70,26 @@ pub(crate) fn parse_bearer(value: &[u8], max_len: usize) -> Result<BearerToken<'
     candidate(value, max_len)?.check()
 }
 
+/// What a bearer header value may hold beyond the token: the scheme and the spaces around
+/// the token. A longer value is refused before any byte of it is scanned.
+pub(crate) const MAX_HEADER_OVERHEAD: usize = 1024;
+
 fn candidate(value: &[u8], max_len: usize) -> Result<Candidate<'_>, AuthError> {
     const SCHEME: &[u8] = b"bearer";
-    let scheme_len = value.iter().position(|&b| b == b' ').unwrap_or(value.len());
-    if !value[..scheme_len].eq_ignore_ascii_case(SCHEME) {
-        // Another scheme (Basic, Digest, a bare token) is not a bearer credential at all.
+    // `Bearer` followed by a space or the end; anything else (Basic, Digest, a bare token,
+    // `Bearerx`) is not a bearer credential at all.
+    let is_bearer = value
+        .get(..SCHEME.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME))
+        && value.get(SCHEME.len()).is_none_or(|&b| b == b' ');
+    if !is_bearer {
         return Err(AuthError::MissingCredentials);
     }
+    if value.len() > max_len.saturating_add(MAX_HEADER_OVERHEAD) {
+        return Err(AuthError::InvalidToken(crate::error::TokenError::TooLarge));
+    }
     // The scheme ended at a space (or at the end), so `1*SP` is all that can precede the token.
-    let token = trim_ascii_space(&value[scheme_len..]);
+    let token = trim_ascii_space(&value[SCHEME.len()..]);
     if token.len() > max_len {
         return Err(AuthError::InvalidToken(crate::error::TokenError::TooLarge));
     }

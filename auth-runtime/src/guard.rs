@@ -22,7 +22,7 @@ use crate::config::Warden;
 use crate::error::{AuthError, TokenError};
 use crate::identity::Identity;
 use crate::rejection::Rejection;
-use crate::requirement::{HandlerInfo, Open, Policy, Protected, Requirement};
+use crate::requirement::{AccessKind, HandlerInfo, Open, Policy, Protected, Requirement};
 
 /// Enforces the policy `P` before any other extractor of the handler runs.
 ///
@@ -46,6 +46,12 @@ where
     type Rejection = Rejection;
 
     fn from_request_parts(parts: &mut Parts, state: &S) -> impl Future<Output = Result<Self, Rejection>> + Send {
+        const {
+            assert!(
+                P::REQUIREMENT.needs_identity() == <P::Kind as AccessKind>::AUTHENTICATES,
+                "a `Policy` whose requirement needs an identity must have `type Kind = Protected`, and only `Requirement::Public` goes with `Open`"
+            );
+        }
         Admit {
             step: <P::Kind as GuardState<S>>::enforce(parts, state, &P::REQUIREMENT, &P::HANDLER),
             policy: PhantomData,

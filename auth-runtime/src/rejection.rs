@@ -302,7 +302,15 @@ impl Rejection {
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         match self.warden.as_ref().and_then(Warden::renderer) {
-            Some(render) => render(&self),
+            Some(render) => {
+                // A refusal depends on the credentials, so no cache may keep it, whatever
+                // the renderer says.
+                let mut response = render(&self);
+                response
+                    .headers_mut()
+                    .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                response
+            }
             None => self.default_response(),
         }
     }

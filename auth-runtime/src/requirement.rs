@@ -27,7 +27,13 @@ impl Match {
         }
     }
 
+    /// Whether `held` meets `wanted`. An empty list is met by nobody: a rule that names no
+    /// role would otherwise let everyone in with `all` (the attributes refuse empty lists;
+    /// this covers hand-written requirements).
     fn holds(self, wanted: &[&str], held: &[String]) -> bool {
+        if wanted.is_empty() {
+            return false;
+        }
         let has = |name: &&str| held.iter().any(|h| h == name);
         match self {
             Self::Any => wanted.iter().any(has),
@@ -76,7 +82,8 @@ impl Requirement {
     /// Whether `identity` satisfies this requirement.
     ///
     /// [`Requirement::Public`] and [`Requirement::Authenticated`] hold for every verified
-    /// identity; role and scope rules compare names exactly.
+    /// identity; role and scope rules compare names exactly, and one that names nothing
+    /// holds for nobody.
     #[must_use]
     pub fn is_met_by(&self, identity: &Identity) -> bool {
         match *self {
@@ -150,9 +157,18 @@ mod sealed {
 }
 
 /// Either [`Open`] or [`Protected`]; sealed.
-pub trait AccessKind: sealed::Sealed + Send + Sync + 'static {}
-impl AccessKind for Open {}
-impl AccessKind for Protected {}
+pub trait AccessKind: sealed::Sealed + Send + Sync + 'static {
+    /// Whether the guard authenticates: the [`Requirement`] of a policy of this kind must
+    /// agree (checked when the guard is compiled), so an [`Open`] policy cannot carry a
+    /// role rule that nothing would enforce.
+    const AUTHENTICATES: bool;
+}
+impl AccessKind for Open {
+    const AUTHENTICATES: bool = false;
+}
+impl AccessKind for Protected {
+    const AUTHENTICATES: bool = true;
+}
 
 /// A route's access rule as a type.
 ///
@@ -174,6 +190,25 @@ impl AccessKind for Protected {}
 ///     };
 /// }
 /// ```
+///
+/// `Kind` and `REQUIREMENT` must agree: a guard of an [`Open`] policy reads no state and
+/// checks nothing, so one with a rule that needs an identity fails to build where it is
+/// mounted, rather than let everyone in:
+///
+/// ```compile_fail,E0080
+/// use axum_warden_runtime::routing::get;
+/// use axum_warden_runtime::{Guard, HandlerInfo, Match, Open, Policy, Requirement, Router};
+///
+/// struct AdminsButOpen;
+/// impl Policy for AdminsButOpen {
+///     type Kind = Open;
+///     const REQUIREMENT: Requirement = Requirement::Roles { mode: Match::Any, names: &["admin"] };
+///     const HANDLER: HandlerInfo = HandlerInfo { name: "admin", module: "", file: "", line: 0 };
+/// }
+///
+/// async fn admin(_: Guard<AdminsButOpen>) -> &'static str { "welcome" }
+/// let _: axum::Router = Router::new().route("/", get(admin)).into();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an access policy",
     label = "not an access policy",
@@ -189,4 +224,38 @@ pub trait Policy: Send + Sync + 'static {
     /// The [`AccessPolicy`](crate::AccessPolicy) of `#[requires_policy]` that runs after
     /// the requirement holds, by name, for the route table.
     const CUSTOM_POLICY: Option<&'static str> = None;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_that_names_nothing_is_met_by_nobody() {
+        let identity = Identity::builder("alice").roles(["admin"]).scopes(["read"]).build();
+        for mode in [Match::Any, Match::All] {
+            assert!(
+                !Requirement::Roles { mode, names: &[] }.is_met_by(&identity),
+                "{mode:?}"
+            );
+            assert!(
+                !Requirement::Scopes { mode, names: &[] }.is_met_by(&identity),
+                "{mode:?}"
+            );
+        }
+        assert!(
+            Requirement::Roles {
+                mode: Match::All,
+                names: &["admin"]
+            }
+            .is_met_by(&identity)
+        );
+        assert!(
+            Requirement::Scopes {
+                mode: Match::Any,
+                names: &["write", "read"]
+            }
+            .is_met_by(&identity)
+        );
+    }
 }

@@ -308,6 +308,22 @@ mod tests {
             refusal(authenticate(&warden, padded.as_bytes())),
             Some(TokenError::TooLarge)
         );
+        // The header as a whole is bounded too: a short token behind a megabyte of spaces
+        // is refused unread, while a few spaces more than one are only spaces.
+        let spaced_short = format!("Bearer{}abc", " ".repeat(1 << 20));
+        assert_eq!(
+            refusal(authenticate(&warden, spaced_short.as_bytes())),
+            Some(TokenError::TooLarge)
+        );
+        let spaced_at_cap = format!(
+            "Bearer{}{}",
+            " ".repeat(crate::credentials::MAX_HEADER_OVERHEAD - "Bearer".len()),
+            "a".repeat(DEFAULT_MAX_TOKEN_BYTES)
+        );
+        assert_eq!(
+            refusal(authenticate(&warden, spaced_at_cap.as_bytes())),
+            Some(TokenError::Malformed)
+        );
         let other_scheme = format!("Basic {}", "a".repeat(1 << 20));
         assert_eq!(
             authenticate(&warden, other_scheme.as_bytes()).err(),

@@ -41,6 +41,7 @@ enum KeyInput {
 /// | what | default | setting | over the limit |
 /// |---|---|---|---|
 /// | bearer token length (the credential of the `Authorization` header, or the argument of [`Warden::verify_token`]) | 8 KiB ([`DEFAULT_MAX_TOKEN_BYTES`](crate::DEFAULT_MAX_TOKEN_BYTES)) | [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before decoding and before the cache lookup |
+/// | a bearer `Authorization` header value | the token cap + 1 KiB (scheme and spaces) | with [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before its bytes are scanned |
 /// | entries of the roles claim; scopes of a token (each) | 256 | [`max_claim_entries`](Self::max_claim_entries) | 401 `invalid_token` ([`TooManyRoles`](crate::TokenError::TooManyRoles), [`TooManyScopes`](crate::TokenError::TooManyScopes)) |
 /// | JSON nesting of the header and the claims | 128 levels, the outer object included (`serde_json`'s recursion limit) | fixed | 401 `invalid_token` ([`Malformed`](crate::TokenError::Malformed)) |
 /// | JWKS and discovery documents | 1 MiB, whether announced by `Content-Length` or streamed | fixed | the fetch fails ([`KeyFetchError::Request`](crate::KeyFetchError::Request)); the last good key set stays |
@@ -50,9 +51,9 @@ enum KeyInput {
 /// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (`quick_cache`'s S3-FIFO policy) |
 /// | clock-skew leeway | 60 s ([`DEFAULT_LEEWAY`](crate::DEFAULT_LEEWAY)), at most 10 minutes | [`leeway`](Self::leeway) | refused at [`build`](Self::build) |
 ///
-/// The `Authorization` header as a whole is bounded by the HTTP server (hyper's limits on
-/// the request head); the guard reads it in one linear pass and copies nothing from it
-/// before the token's length is checked. Header members the verifier does not read are
+/// Other headers, and the request head as a whole, are bounded by the HTTP server
+/// (hyper's limits on the request head); the guard copies nothing from the
+/// `Authorization` header before the token's length is checked. Header members the verifier does not read are
 /// not stored, but they are checked like the claims (numbers in range, 128 levels).
 #[must_use]
 #[derive(Default)]
@@ -209,7 +210,14 @@ impl WardenBuilder {
     /// The accepted algorithms. Each must fit the key; by default the key's own
     /// (HS256 for a secret, RS256 for RSA, ES256/ES384 by curve, EdDSA, a JWK's `alg`).
     pub fn algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
-        self.algorithms = algorithms.into_iter().collect();
+        // Each algorithm once: a key is prepared per algorithm, and two keys of one
+        // algorithm without a `kid` would make every token ambiguous.
+        self.algorithms.clear();
+        for alg in algorithms {
+            if !self.algorithms.contains(&alg) {
+                self.algorithms.push(alg);
+            }
+        }
         self
     }
 
@@ -296,6 +304,9 @@ impl WardenBuilder {
     /// The bearer credential of the `Authorization` header is measured against the same
     /// cap, before it is decoded or looked up in the verified-token cache; a longer one is
     /// answered 401 `invalid_token` ([`TokenError::TooLarge`](crate::TokenError::TooLarge)).
+    /// So is a bearer header value longer than the cap plus 1 KiB (the scheme and spaces),
+    /// before its bytes are scanned; other headers are bounded by the HTTP server (hyper
+    /// refuses request heads over about 400 KiB).
     pub fn max_token_bytes(mut self, bytes: usize) -> Self {
         self.max_token_bytes = Some(bytes);
         self
@@ -317,7 +328,9 @@ impl WardenBuilder {
     /// Replaces how every refusal is rendered, application-wide.
     ///
     /// The function receives the [`Rejection`] and may start from
-    /// [`Rejection::default_response`].
+    /// [`Rejection::default_response`]. Whatever it returns gets `Cache-Control: no-store`,
+    /// replacing any other `Cache-Control`: a refusal depends on the caller's credentials
+    /// and must never be served from a cache to someone else.
     pub fn renderer(mut self, render: impl Fn(&Rejection) -> Response + Send + Sync + 'static) -> Self {
         self.renderer = Some(Arc::new(render));
         self
@@ -356,10 +369,8 @@ impl WardenBuilder {
         }
         b.issuer = get(env::ISSUER)?;
         if let Some(list) = get(env::AUDIENCE)? {
-            b.audiences = list
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
+            b.audiences = list_items(&list, env::AUDIENCE, "audience")?
+                .into_iter()
                 .map(str::to_owned)
                 .collect();
         }
@@ -532,9 +543,8 @@ fn jwks(doc: &[u8], algorithms: &[Algorithm], setting: &'static str) -> Result<K
 }
 
 fn parse_algorithms(list: &str, setting: &'static str) -> Result<Vec<Algorithm>, ConfigError> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    list_items(list, setting, "algorithm")?
+        .into_iter()
         .map(|name| {
             name.parse::<Algorithm>().map_err(|_| ConfigError::UnknownAlgorithm {
                 setting,
@@ -542,4 +552,27 @@ fn parse_algorithms(list: &str, setting: &'static str) -> Result<Vec<Algorithm>,
             })
         })
         .collect()
+}
+
+/// The items of a comma-separated variable: at least one, none twice. A list that
+/// reduces to nothing (`","`) would otherwise quietly mean "not configured", which for
+/// the audience turns its check off.
+fn list_items<'a>(list: &'a str, setting: &'static str, what: &str) -> Result<Vec<&'a str>, ConfigError> {
+    let mut items: Vec<&str> = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if items.contains(&item) {
+            return Err(ConfigError::InvalidValue {
+                setting,
+                reason: format!("lists the {what} {item:?} twice"),
+            });
+        }
+        items.push(item);
+    }
+    if items.is_empty() {
+        return Err(ConfigError::InvalidValue {
+            setting,
+            reason: format!("{list:?} names no {what}; unset it or list at least one"),
+        });
+    }
+    Ok(items)
 }
