@@ -415,6 +415,24 @@ fn cases() -> Vec<Case> {
             401,
         ),
     ];
+    // `alg: none` in every one of its 16 letter cases, on a symmetric and an asymmetric
+    // warden (the four spellings above are among them, named).
+    for mask in 0u8..16 {
+        let spelling: String = "none"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if mask & (1 << i) == 0 {
+                    c
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
+            .collect();
+        let name: &'static str = Box::leak(format!("alg {spelling}").into_boxed_str());
+        cases.push(case(name, HS256, unsigned(&spelling, ""), 401));
+        cases.push(case(name, RS256, unsigned(&spelling, s), 401));
+    }
     // Every algorithm's own valid token passes through its own warden.
     for alg in [HS384, HS512, ES256, ES384, EdDSA] {
         cases.push(case("baseline other algorithm", alg, mint(alg, &["admin"]), 200));

@@ -359,3 +359,40 @@ async fn jwks_keys_are_selected_by_kid_and_algorithm() {
     assert_eq!(status(sign(Algorithm::PS256, Some("r1"), &rsa)).await, 401);
     assert_eq!(runs.count(), 3);
 }
+
+#[tokio::test]
+async fn an_rsa_jwk_without_alg_serves_every_configured_rsa_algorithm() {
+    use jsonwebtoken::jwk::{Jwk, JwkSet};
+    use jsonwebtoken::{EncodingKey, Header};
+
+    axum_warden::install_crypto_provider();
+    let rsa = EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa");
+    let mut r1 = Jwk::from_encoding_key(&rsa, Algorithm::RS256).expect("jwk");
+    r1.common.key_id = Some("r1".into());
+    r1.common.key_algorithm = None;
+    let set = serde_json::to_vec(&JwkSet { keys: vec![r1] }).expect("json");
+    let sign = |alg| {
+        let mut header = Header::new(alg);
+        header.kid = Some("r1".into());
+        jsonwebtoken::encode(&header, &tokens::claims(&["admin"], serde_json::json!({})), &rsa).expect("signs")
+    };
+    let status = async |algorithms: Vec<Algorithm>, alg| {
+        let warden = Warden::builder()
+            .jwks_json(set.clone())
+            .algorithms(algorithms)
+            .issuer(tokens::ISSUER)
+            .audience(tokens::AUDIENCE)
+            .build()
+            .expect("valid set");
+        let app = tokens::app(warden, &tokens::Runs::default());
+        tokens::call(&app, "/admin", &sign(alg)).await.status
+    };
+    let both = vec![Algorithm::RS256, Algorithm::PS256];
+    assert_eq!(status(both.clone(), Algorithm::RS256).await, 200);
+    assert_eq!(status(both.clone(), Algorithm::PS256).await, 200);
+    assert_eq!(status(both, Algorithm::RS512).await, 401, "only the configured ones");
+    assert_eq!(status(vec![Algorithm::PS512], Algorithm::PS512).await, 200);
+    // Nothing configured: RS256 alone.
+    assert_eq!(status(vec![], Algorithm::RS256).await, 200);
+    assert_eq!(status(vec![], Algorithm::PS256).await, 401);
+}

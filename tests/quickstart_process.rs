@@ -149,6 +149,8 @@ async fn every_route_answers_over_tcp() {
     assert_eq!(status("/articles/not-a-number", None).await, 401);
     assert_eq!(status("/articles/7", None).await, 401);
 
+    assert_eq!(status("/audit", None).await, 401);
+    assert_eq!(status("/orders", None).await, 401);
     assert_eq!(status("/audit", Some(&admin)).await, 403);
     assert_eq!(status("/audit", Some(&auditor)).await, 200);
 
@@ -161,17 +163,21 @@ async fn every_route_answers_over_tcp() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn demo_mode_prints_tokens_that_work() {
-    let mut command = Command::new(example_binary());
-    let mut child = command
+/// The example in demo mode (no key source), on port 0, with its stdout piped.
+fn spawn_demo() -> Child {
+    Command::new(example_binary())
         .env_clear()
         .env("QUICKSTART_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "off")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .expect("starts");
+        .expect("starts")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_mode_prints_tokens_that_work() {
+    let mut child = spawn_demo();
     let stdout = child.stdout.take().expect("piped");
     let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -190,15 +196,38 @@ async fn demo_mode_prints_tokens_that_work() {
     };
     let text = output.join("\n");
     assert!(text.contains("DEMO MODE"), "{text}");
-    let token_after = |label: &str| {
+    assert!(
+        text.contains("| GET | /orders | scope: orders:read |"),
+        "the table at startup: {text}"
+    );
+    let exported = |name: &str| {
         output
             .iter()
-            .find(|l| l.trim_start().starts_with(label))
-            .and_then(|l| l.split_whitespace().last())
-            .expect("a token line")
+            .find_map(|l| l.strip_prefix(&format!("export {name}=")))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("an `export {name}=` line in {text}"))
             .to_owned()
     };
-    let (admin, editor, user) = (token_after("admin"), token_after("editor"), token_after("user"));
+    let (admin, editor, user) = (
+        exported("ADMIN_TOKEN"),
+        exported("EDITOR_TOKEN"),
+        exported("USER_TOKEN"),
+    );
+    // Valid for one hour, for the demo issuer and audience.
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs();
+    for token in [&admin, &editor, &user] {
+        let payload = token.split('.').nth(1).expect("three segments");
+        let claims: Value = serde_json::from_slice(
+            &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload).expect("base64url"),
+        )
+        .expect("json");
+        let exp = claims["exp"].as_u64().expect("exp");
+        assert!((now + 3500..=now + 3600).contains(&exp), "{claims}");
+        assert_eq!(
+            (claims["iss"].as_str(), claims["aud"].as_str()),
+            (Some("warden-quickstart"), Some("quickstart-api"))
+        );
+    }
     let client = reqwest::Client::new();
     let status = async |path: &str, token: &str| {
         client
@@ -214,6 +243,74 @@ async fn demo_mode_prints_tokens_that_work() {
     assert_eq!(status("/admin", &editor).await, 403);
     assert_eq!(status("/me", &user).await, 200);
     assert!(text.contains(&format!("curl -i {base}/health")), "{text}");
+    assert!(
+        text.contains(&format!(
+            r#"curl -i -H "Authorization: Bearer $EDITOR_TOKEN" {base}/admin"#
+        )),
+        "{text}"
+    );
+}
+
+/// SIGTERM (what a process manager sends) stops the server cleanly: it says so and exits 0.
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_it_cleanly() {
+    let mut child = spawn_demo();
+    let mut lines = BufReader::new(child.stdout.take().expect("piped"))
+        .lines()
+        .map_while(Result::ok);
+    assert!(
+        lines.by_ref().any(|line| line.starts_with("listening on ")),
+        "the example announces its address"
+    );
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the example did not stop within 20 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    assert_eq!(lines.last().as_deref(), Some("stopped"));
+}
+
+/// A configuration mistake stops it at startup with the variable's name, before it listens.
+#[cfg(unix)]
+#[test]
+fn a_bad_variable_is_named_at_startup() {
+    use std::os::unix::ffi::OsStrExt as _;
+
+    for (name, value) in [
+        (
+            "WARDEN_JWT_SECRET",
+            std::ffi::OsStr::from_bytes(b"\xff not utf-8, but 32 bytes or more"),
+        ),
+        ("WARDEN_AUDIENCE", std::ffi::OsStr::new(",")),
+    ] {
+        let output = Command::new(example_binary())
+            .env_clear()
+            .env("QUICKSTART_ADDR", "127.0.0.1:0")
+            .env("WARDEN_JWT_SECRET", SECRET)
+            .env(name, value)
+            .output()
+            .expect("runs");
+        assert!(!output.status.success(), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(name), "{name}: {stderr}");
+        assert!(
+            !String::from_utf8_lossy(&output.stdout).contains("listening on"),
+            "{name}"
+        );
+    }
 }
 
 #[test]

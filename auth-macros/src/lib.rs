@@ -348,8 +348,9 @@ pub fn requires_auth(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   where an `impl` block cannot hold it.
 /// - **The guard is the first parameter.** It must run before `Path`, `Query`, `Json` and
 ///   the rest, so the attributes do not fit functions whose first parameter is fixed by
-///   someone else. Calling the handler directly needs a guard, which only the extractor
-///   creates: test handlers through a router.
+///   someone else. Calling the handler directly takes a guard as the first argument: in
+///   tests, `axum_warden::testing::unchecked_guard()` (feature `test-util`) is one that
+///   checked nothing.
 /// - **`#[axum::debug_handler]` goes below.** Put the access attribute above it so
 ///   `debug_handler` sees the guard, and give `debug_handler` a state that provides a
 ///   `Warden`: `#[axum::debug_handler(state = axum_warden::Warden)]` (or your own state
@@ -509,6 +510,18 @@ pub fn requires_scope(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Also refused: a string instead of a type, two policies, `#[requires_policy]` above a
 /// role, scope or `#[requires_auth]` attribute, and anything but a free `async fn`.
+///
+/// # Limitations
+///
+/// Those of [`requires_role`](macro@requires_role#limitations), and:
+///
+/// - **One policy per handler.** Combine checks inside one `AccessPolicy` type.
+/// - **The policy runs on every request.** Its decision is not cached; a policy that
+///   looks something up pays for the lookup each time.
+/// - **The route table names the policy, not what it checks.** A reviewer sees
+///   `OwnAccount` beside the route and reads the type to know the rule.
+/// - **`Hide` hides from the guard's answers only.** Other routes (or timing) may still
+///   reveal that a resource exists.
 #[proc_macro_attribute]
 pub fn requires_policy(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(Access::RequiresPolicy, args.into(), item.into()).into()
@@ -521,6 +534,13 @@ pub fn requires_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `Role::hierarchy()` hands it to `WardenBuilder::role_hierarchy`. Then
 /// `#[requires_role(Role::Admin)]`, `any(Role::Editor, Role::Admin)` and `all(..)` name
 /// variants, so a misspelt role is a compile error on the misspelt token.
+///
+/// Why a derive rather than a declaration macro (`roles! { Admin, Editor }`): the enum is
+/// ordinary Rust that the application already reads and writes — rustdoc, `match`,
+/// `serde` and other derives work on it unchanged — and the compiler itself resolves
+/// `Role::Admin` in an attribute, so a typo is rustc's own "no variant named" error with
+/// its spelling suggestion, on the mistyped token. A declaration macro would invent a
+/// syntax of its own for what an enum already says.
 ///
 /// # Examples
 ///
@@ -575,6 +595,40 @@ pub fn requires_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Also refused: variants with fields or explicit discriminants, generics, names outside
 /// the RFC 6750 scope-token characters, two roles with one name, and `includes` of a
 /// variant that does not exist.
+///
+/// # Arguments
+///
+/// On a variant, `#[role(..)]` takes, in any order and each at most once:
+///
+/// - a string literal: the claim string (default: the variant name in `snake_case`,
+///   `SuperAdmin` → `super_admin`);
+/// - `includes(A, B, ..)`: the variants this role also grants. The relation is
+///   transitive and may form diamonds; a cycle is a compile error that prints it.
+///
+/// # Expands to
+///
+/// An implementation of `axum_warden::Roles`:
+///
+/// ```text
+/// impl Roles for Role {
+///     const NAMES: &'static [&'static str] = &["admin", "editor", "viewer", "billing-admin"];
+///     const INCLUDES: &'static [&'static [&'static str]] = &[&["editor"], &["viewer"], &[], &[]];
+///     fn name(&self) -> &'static str { match self { Self::Admin => "admin", .. } }
+/// }
+/// ```
+///
+/// and `Roles` provides `Role::hierarchy()`. `#[requires_role(Role::Admin)]` reads the
+/// claim string from `NAMES` at compile time, so the route table and the guard hold
+/// plain strings, and a check costs what a string role costs.
+///
+/// # Limitations
+///
+/// - **Fieldless enums without generics or explicit discriminants** (the variant index
+///   selects the name).
+/// - **The hierarchy is applied only when it is handed to the warden**
+///   (`.role_hierarchy(Role::hierarchy())`); the derive cannot reach the configuration.
+/// - **Names come from the token as they are.** Roles the enum does not declare still
+///   reach `Identity::roles()`; only the checks written with the enum are typo-proof.
 #[proc_macro_derive(Roles, attributes(role))]
 pub fn derive_roles(input: TokenStream) -> TokenStream {
     roles::derive(input.into()).into()

@@ -31,6 +31,15 @@ use crate::requirement::{AccessKind, HandlerInfo, Open, Policy, Protected, Requi
 /// extensions, where the [`Identity`] and [`Claims`] extractors find it).
 pub struct Guard<P>(PhantomData<fn() -> P>);
 
+impl<P> Guard<P> {
+    /// A guard that checked nothing, for calling a handler directly in a unit test
+    /// ([`testing::unchecked_guard`](crate::testing::unchecked_guard)).
+    #[cfg(feature = "test-util")]
+    pub(crate) fn unchecked() -> Self {
+        Self(PhantomData)
+    }
+}
+
 impl<P> std::fmt::Debug for Guard<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Guard")

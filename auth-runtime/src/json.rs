@@ -86,9 +86,8 @@ const DUPLICATE: &str = "duplicate member name";
 
 /// The members of a JOSE header the verifier reads, borrowed from the decoded bytes.
 ///
-/// Reading only these (and skipping the rest) avoids building a map per request; the
-/// top-level member names are still checked for duplicates, which is where a duplicate
-/// could change what the verifier sees.
+/// Reading only these (and skipping the rest) avoids building a map per request; member
+/// names are still checked for duplicates at every depth, as in the claims.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct JoseHeader<'a> {
     pub(crate) alg: Option<Result<std::borrow::Cow<'a, str>, ()>>,
@@ -173,7 +172,15 @@ impl<'de> Visitor<'de> for SkipVisitor {
         Ok(Skip)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        while map.next_entry::<Skip, Skip>()?.is_some() {}
+        // Names are borrowed unless escaped; objects inside a header are rare and small.
+        let mut seen: Vec<std::borrow::Cow<'de, str>> = Vec::new();
+        while let Some(StrOrString(name)) = map.next_key()? {
+            if seen.contains(&name) {
+                return Err(de::Error::custom(DUPLICATE));
+            }
+            map.next_value::<Skip>()?;
+            seen.push(name);
+        }
         Ok(Skip)
     }
 }
@@ -239,16 +246,15 @@ impl<'de> Deserialize<'de> for MaybeStr<'de> {
                 while seq.next_element::<Skip>()?.is_some() {}
                 Ok(MaybeStr(Err(())))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<Skip, Skip>()?.is_some() {}
-                Ok(MaybeStr(Err(())))
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                SkipVisitor.visit_map(map).map(|Skip| MaybeStr(Err(())))
             }
         }
         deserializer.deserialize_any(V)
     }
 }
 
-/// Parses a JOSE header: an object whose top-level member names are all distinct.
+/// Parses a JOSE header: an object whose member names are distinct at every depth.
 pub(crate) fn parse_header(bytes: &[u8]) -> Result<JoseHeader<'_>, JsonError> {
     // Skipped members are not checked for UTF-8 by serde_json; RFC 7515 §4 requires the
     // whole header to be UTF-8 JSON, so check the bytes once, up front.
@@ -401,6 +407,15 @@ mod tests {
             Err(JsonError::DuplicateMember)
         );
         assert_eq!(parse_header(br#"{"x":1,"\u0078":2}"#), Err(JsonError::DuplicateMember));
+        // Inside members the verifier skips, too, as in the claims.
+        for header in [
+            &br#"{"alg":"HS256","jwk":{"kty":"oct","kty":"RSA"}}"#[..],
+            br#"{"alg":"HS256","x":[{"a":1},{"b":1,"b":2}]}"#,
+            br#"{"alg":{"a":1,"a":1}}"#,
+            br#"{"alg":"HS256","x":{"y":{"\u007a":1,"z":2}}}"#,
+        ] {
+            assert_eq!(parse_header(header), Err(JsonError::DuplicateMember), "{header:?}");
+        }
         assert_eq!(parse_header(br#"["HS256"]"#), Err(JsonError::NotAnObject));
         assert_eq!(parse_header(br#"{"alg":"HS256"} x"#), Err(JsonError::Syntax));
         assert_eq!(parse_header(b"{\"alg\":\"\xff\"}"), Err(JsonError::Syntax));

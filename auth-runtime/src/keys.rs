@@ -341,11 +341,12 @@ pub(crate) fn from_jwks(document: &[u8], configured: &[Algorithm]) -> Result<(Ke
             skip("an encryption key (\"use\": \"enc\")");
             continue;
         }
-        let Some(algorithm) = jwk_algorithm(&jwk, configured) else {
+        let algorithms = jwk_algorithms(&jwk, configured);
+        if algorithms.is_empty() {
             skip("no usable signature algorithm");
             continue;
-        };
-        if !configured.is_empty() && !configured.contains(&algorithm) {
+        }
+        if !configured.is_empty() && !algorithms.iter().any(|a| configured.contains(a)) {
             skip("its algorithm is not among the configured algorithms");
             continue;
         }
@@ -353,15 +354,40 @@ pub(crate) fn from_jwks(document: &[u8], configured: &[Algorithm]) -> Result<(Ke
             skip("the key material is invalid");
             continue;
         };
-        match KeyEntry::new(jwk.common.key_id.as_deref(), algorithm, key) {
-            Ok(entry) => set.push(entry),
+        // One entry per algorithm: an RSA key without `alg` serves each configured RSA
+        // algorithm, and a lookup stays one match on (kid, alg).
+        let entries: Result<Vec<KeyEntry>, _> = algorithms
+            .into_iter()
+            .filter(|a| configured.is_empty() || configured.contains(a))
+            .map(|algorithm| KeyEntry::new(jwk.common.key_id.as_deref(), algorithm, key.clone()))
+            .collect();
+        match entries {
+            Ok(entries) => entries.into_iter().for_each(|entry| set.push(entry)),
             Err(_) => skip("the key does not fit its algorithm"),
         }
     }
     Ok((set, skipped))
 }
 
-fn jwk_algorithm(jwk: &Jwk, configured: &[Algorithm]) -> Option<Algorithm> {
+/// The algorithms a JWK may verify: its `alg`, or what its type implies; empty when it
+/// cannot sign (an encryption or unknown algorithm, a symmetric key, an `alg` that
+/// contradicts the key type).
+fn jwk_algorithms(jwk: &Jwk, configured: &[Algorithm]) -> Vec<Algorithm> {
+    if let AlgorithmParameters::RSA(_) = &jwk.algorithm
+        && jwk.common.key_algorithm.is_none()
+    {
+        let rsa: Vec<Algorithm> = configured
+            .iter()
+            .copied()
+            .filter(|a| a.family() == AlgorithmFamily::Rsa)
+            .collect();
+        return if rsa.is_empty() { vec![Algorithm::RS256] } else { rsa };
+    }
+    jwk_algorithm(jwk).into_iter().collect()
+}
+
+/// The one algorithm of a JWK whose type or `alg` names it (see [`jwk_algorithms`]).
+fn jwk_algorithm(jwk: &Jwk) -> Option<Algorithm> {
     let declared = match jwk.common.key_algorithm {
         None => None,
         Some(
@@ -385,15 +411,8 @@ fn jwk_algorithm(jwk: &Jwk, configured: &[Algorithm]) -> Option<Algorithm> {
             _ => return None,
         },
         AlgorithmParameters::RSA(_) => {
-            return match declared {
-                Some(alg) if alg.family() == AlgorithmFamily::Rsa => Some(alg),
-                Some(_) => None,
-                None => configured
-                    .iter()
-                    .copied()
-                    .find(|a| a.family() == AlgorithmFamily::Rsa)
-                    .or(Some(Algorithm::RS256)),
-            };
+            // Without `alg`, `jwk_algorithms` binds the configured RSA algorithms.
+            return declared.filter(|alg| alg.family() == AlgorithmFamily::Rsa);
         }
         // Symmetric keys in a published key set would let anyone who can read it sign;
         // and key types this version does not know are skipped the same way.

@@ -19,7 +19,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwapOption;
@@ -28,8 +28,10 @@ use reqwest::Url;
 use serde_json::Value;
 use tokio::sync::watch;
 
+mod background;
 mod fetch;
 
+use background::background;
 use fetch::{Fetched, Fetcher};
 pub(crate) use fetch::{discovery_url, parse_url};
 
@@ -349,8 +351,11 @@ impl RemoteKeys {
                 Ok(_) => self.0.current.load_full().ok_or_else(|| self.0.unavailable()),
                 Err(_) => Err(self.0.unavailable()),
             },
-            // `Fresh` is the background refresh's answer only.
-            Start::Throttled { failed: false, .. } | Start::Fresh(_) => current.ok_or_else(|| self.0.unavailable()),
+            // A fetch may have swapped the set since it was loaded above: judge on the
+            // newest. (`Fresh` is the background refresh's answer only.)
+            Start::Throttled { failed: false, .. } | Start::Fresh(_) => {
+                self.0.current.load_full().ok_or_else(|| self.0.unavailable())
+            }
             Start::Throttled { retry_after, .. } => Err(AuthError::Unavailable {
                 retry_after: at_least_a_second(retry_after),
             }),
@@ -378,7 +383,7 @@ impl RemoteKeys {
         }
         let _started = self.0.start(Trigger::UnknownKid);
         let failed = self.0.state().last_failed;
-        match current {
+        match self.0.current.load_full() {
             Some(snapshot) if !failed => Ok(snapshot),
             _ => Err(self.0.unavailable()),
         }
@@ -409,54 +414,6 @@ impl RemoteKeys {
             return;
         }
         runtime.spawn(background(Arc::downgrade(&self.0)));
-    }
-}
-
-/// Refreshes every `max-age` (clamped) while the warden lives; retries sooner after a failure.
-///
-/// Any successful fetch, including one a request with an unknown `kid` started, pushes the
-/// next background refresh out: the task never fetches a set that is still fresh.
-async fn background(shared: Weak<Shared>) {
-    let _running = Running(shared.clone());
-    let mut delay = Duration::ZERO;
-    let mut failures = 0u32;
-    loop {
-        tokio::time::sleep(delay).await;
-        let Some(strong) = shared.upgrade() else {
-            return;
-        };
-        let outcome = match strong.start(Trigger::Background) {
-            Start::Fresh(fresh_for) => {
-                delay = fresh_for;
-                continue;
-            }
-            Start::Join(flight) => wait(flight).await,
-            Start::Throttled { .. } | Start::NoRuntime => return,
-        };
-        let settings = &strong.settings;
-        delay = match outcome {
-            Ok(max_age) => {
-                failures = 0;
-                settings.next_refresh(max_age)
-            }
-            Err(_) => {
-                // 1×, 2×, 4× … the unknown-kid interval, up to the shortest refresh interval.
-                let backoff = settings.unknown_kid_interval.saturating_mul(1 << failures.min(16));
-                failures = failures.saturating_add(1);
-                backoff.min(settings.refresh_bounds.0.max(settings.unknown_kid_interval))
-            }
-        };
-    }
-}
-
-/// Marks the background task as gone when it ends or its runtime drops it.
-struct Running(Weak<Shared>);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(shared) = self.0.upgrade() {
-            shared.background.store(false, Ordering::Release);
-        }
     }
 }
 

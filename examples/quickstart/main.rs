@@ -51,6 +51,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .all(|name| std::env::var_os(name).is_none());
     let warden = if demo {
+        let ignored: Vec<&str> = axum_warden::env::ALL
+            .into_iter()
+            .filter(|name| std::env::var_os(name).is_some())
+            .collect();
+        if !ignored.is_empty() {
+            println!(
+                "!!! No key source is set, so the demo configuration is used and {} ignored.",
+                ignored.join(", ")
+            );
+        }
         Warden::builder()
             .hmac_secret(DEMO_SECRET)
             .issuer(DEMO_ISSUER)
@@ -68,8 +78,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if demo {
         print_demo_tokens(&base)?;
     }
+    // The signal handlers are in place before the address is announced, so a process
+    // manager that stops the server as soon as it is up still gets a clean stop.
+    let stop = shutdown()?;
     println!("listening on {base}  (Ctrl-C to stop)");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, app).with_graceful_shutdown(stop).await?;
     println!("stopped");
     Ok(())
 }
@@ -90,34 +103,37 @@ fn print_demo_tokens(base: &str) -> Result<(), jsonwebtoken::errors::Error> {
     println!(
         "\n!!! DEMO MODE: tokens are signed with a secret embedded in this example.\n\
          !!! Anyone can mint them. Set WARDEN_JWT_SECRET (or another key source) for real use.\n\n\
-         Tokens valid for one hour:\n  admin  (roles: admin, scope: orders:read)  {admin}\n  \
-         editor (roles: editor)                       {editor}\n  user   (no roles)                            {user}\n\n\
-         Try:\n  curl -i {base}/health\n  curl -i {base}/me\n  \
-         curl -i -H 'Authorization: Bearer {user}' {base}/me\n  \
-         curl -i -H 'Authorization: Bearer {user}' {base}/admin\n  \
-         curl -i -H 'Authorization: Bearer {admin}' {base}/admin\n  \
-         curl -i -H 'Authorization: Bearer {editor}' -H 'content-type: application/json' -d '{{\"title\":\"hello\"}}' {base}/articles\n"
+         Tokens valid for one hour; paste these lines into your shell:\n\
+         export ADMIN_TOKEN={admin}    # roles: admin, scope: orders:read\n\
+         export EDITOR_TOKEN={editor}  # roles: editor\n\
+         export USER_TOKEN={user}      # no roles\n\n\
+         Then try:\n  curl -i {base}/health\n  curl -i {base}/me\n  \
+         curl -i -H \"Authorization: Bearer $USER_TOKEN\" {base}/me\n  \
+         curl -i -H \"Authorization: Bearer $EDITOR_TOKEN\" {base}/admin\n  \
+         curl -i -H \"Authorization: Bearer $ADMIN_TOKEN\" {base}/admin\n  \
+         curl -i -H \"Authorization: Bearer $EDITOR_TOKEN\" -H 'content-type: application/json' -d '{{\"title\":\"hello\"}}' {base}/articles\n"
     );
     Ok(())
 }
 
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on Ctrl-C or SIGTERM; the handlers are registered when this is called.
+fn shutdown() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
