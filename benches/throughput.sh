@@ -34,18 +34,31 @@ PY
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "wrk: ${secs}s, $conns connections, 2 threads, loopback; server and load generator share the machine"
-run() { # label path [header]
-  local label=$1 path=$2; shift 2
+run() { # label expected-status path [header]
+  local label=$1 want=$2 path=$3; shift 3
+  # A rate is only worth reporting for the answer it claims to measure.
+  local got
+  got=$(curl -s -o /dev/null -w "%{http_code}" "$@" "http://127.0.0.1:$port$path")
+  if [[ $got != "$want" ]]; then
+    echo "throughput: $path answered $got, not $want" >&2
+    exit 1
+  fi
   local out
   out=$(wrk -t2 -c"$conns" -d"${secs}s" "$@" "http://127.0.0.1:$port$path")
-  printf '| %s | %s | %s |\n' "$label" \
+  # wrk counts 4xx and 5xx as "Non-2xx"; for a 200 case there must be none.
+  if [[ $want == 200 ]] && grep -q "Non-2xx" <<<"$out"; then
+    echo "throughput: $path gave non-2xx answers under load:" >&2
+    grep "Non-2xx" <<<"$out" >&2
+    exit 1
+  fi
+  printf '| %s | %s | %s | %s |\n' "$label" "$want" \
     "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
     "$(awk '/Latency/ {print $2}' <<<"$out")"
 }
 echo
-echo "| route | requests/s | mean latency |"
-echo "|---|---|---|"
-run "GET /health (#[public])" /health
-run "GET /me without a token (401)" /me
-run "GET /me, valid token (repeated)" /me -H "Authorization: Bearer $token"
-run "GET /admin, valid token (repeated)" /admin -H "Authorization: Bearer $token"
+echo "| route | status | requests/s | mean latency |"
+echo "|---|---|---|---|"
+run "GET /health (#[public])" 200 /health
+run "GET /me without a token" 401 /me
+run "GET /me, valid token (repeated)" 200 /me -H "Authorization: Bearer $token"
+run "GET /admin, valid token (repeated)" 200 /admin -H "Authorization: Bearer $token"

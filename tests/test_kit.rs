@@ -175,3 +175,55 @@ async fn the_audit_follows_the_role_source() {
         assert!(!report.is_clean(), "the audit must notice the mismatch");
     }
 }
+
+/// Callers may only see their own account: the test token's subject is not the owner.
+struct OwnAccount;
+
+impl axum_warden::AccessPolicy for OwnAccount {
+    type State = axum_warden::NoState;
+
+    async fn check(
+        identity: &axum_warden::Identity,
+        _: &mut http::request::Parts,
+        _: &axum_warden::NoState,
+    ) -> axum_warden::Decision {
+        axum_warden::Decision::allow_if(identity.subject() == "owner")
+    }
+}
+
+#[axum_warden::requires_auth]
+#[axum_warden::requires_policy(OwnAccount)]
+async fn account() -> &'static str {
+    "account"
+}
+
+#[axum_warden::public]
+async fn home() -> &'static str {
+    "home"
+}
+
+#[axum_warden::requires_auth]
+async fn not_found() -> StatusCode {
+    StatusCode::NOT_FOUND
+}
+
+#[tokio::test]
+async fn the_audit_leaves_policies_their_decision_and_probes_fallbacks_off_the_routes() {
+    let issuer = TestIssuer::new(Algorithm::HS256);
+    // `/` is public and the fallback is guarded: probing the fallback at `/` would hit
+    // the public route and report that it answers 200 without a token.
+    let router = Router::new()
+        .route("/", axum_warden::routing::get(home))
+        .route("/account", axum_warden::routing::get(account))
+        .fallback(not_found)
+        .with_state(issuer.warden());
+    let report = audit(&router, &issuer).await;
+    report.assert_clean();
+    // The policy refuses the meeting token (403), which is the policy's call; a 401 there
+    // would still be a finding.
+    let app: axum::Router = router.into();
+    let meeting = get(&app, "/account", Some(issuer.token().bearer())).await;
+    assert_eq!(meeting.status(), StatusCode::FORBIDDEN);
+    let fallback = get(&app, "/__warden_audit_unrouted", None).await;
+    assert_eq!(fallback.status(), StatusCode::UNAUTHORIZED);
+}

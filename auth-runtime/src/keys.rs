@@ -442,3 +442,19 @@ impl KeySource {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::provider;
+
+    /// The backend follows the features alone; CI runs this with both on (`--all-features`)
+    /// and with `rust-crypto` alone.
+    #[test]
+    fn the_backend_is_chosen_by_the_features() {
+        #[cfg(feature = "aws-lc-rs")]
+        let expected = &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
+        #[cfg(not(feature = "aws-lc-rs"))]
+        let expected = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
+        assert!(std::ptr::eq(provider(), expected));
+    }
+}

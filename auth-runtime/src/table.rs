@@ -250,7 +250,8 @@ impl RouteTable {
     /// A Markdown table for people: method, path, readable access, handler.
     ///
     /// Source lines are left out on purpose: a committed table should change when access
-    /// changes, not when code moves.
+    /// changes, not when lines move. The handler column names the handler by module path,
+    /// so moving a handler to another module does show up.
     #[must_use]
     pub fn to_markdown(&self) -> String {
         let mut out = if self.hierarchy {
@@ -285,6 +286,12 @@ impl RouteTable {
     /// where `access` is `{"kind": "public"}`, `{"kind": "authenticated"}`,
     /// `{"kind": "roles", "match": "any"|"all", "roles": […]}` or
     /// `{"kind": "scopes", "match": "any"|"all", "scopes": […]}`. Field order is fixed.
+    ///
+    /// Two members of `access` appear only when they apply, after the others and in this
+    /// order: `satisfied_by`, in a table made
+    /// [`with_role_hierarchy`](Self::with_role_hierarchy), an object from each role of the
+    /// rule to the roles that grant it; and `policy`, the name of a `#[requires_policy]`
+    /// type.
     #[must_use]
     pub fn to_json(&self) -> String {
         let mut out = serde_json::to_string_pretty(&self.rows).unwrap_or_else(|_| "[]".to_owned());

@@ -344,6 +344,11 @@ fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Op
         })
     };
     let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
+    if probe == Probe::Meeting && row.policy().is_some() {
+        // An `AccessPolicy` may refuse the meeting token for reasons of its own (403, or
+        // 404 to hide); what the guard owes it is not to refuse authentication.
+        return (status == StatusCode::UNAUTHORIZED).then_some("not 401 (the policy decides the rest)");
+    }
     if !row.requirement().needs_identity() || probe == Probe::Meeting {
         return denied.then_some("neither 401 nor 403");
     }
@@ -359,10 +364,14 @@ fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Op
     }
 }
 
-/// `/articles/{id}` → `/articles/1`; `/files/{*rest}` → `/files/1`; `*` → `/`.
+/// A path no application routes, to reach a fallback rather than a route beside it.
+const UNROUTED: &str = "/__warden_audit_unrouted";
+
+/// `/articles/{id}` → `/articles/1`; `/files/{*rest}` → `/files/1`; the fallbacks `*` and
+/// `/api/*` → a path under them that no route takes.
 fn fill_placeholders(path: &str) -> String {
     if path == "*" {
-        return "/".to_owned();
+        return UNROUTED.to_owned();
     }
     let mut out = String::with_capacity(path.len());
     let mut rest = path;
@@ -380,7 +389,10 @@ fn fill_placeholders(path: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.trim_end_matches("/*").to_owned()
+    match out.strip_suffix("/*") {
+        Some(prefix) => format!("{prefix}{UNROUTED}"),
+        None => out,
+    }
 }
 
 #[cfg(test)]
@@ -391,7 +403,7 @@ mod tests {
     fn placeholders_are_filled() {
         assert_eq!(fill_placeholders("/a/{id}/b/{x}"), "/a/1/b/1");
         assert_eq!(fill_placeholders("/files/{*rest}"), "/files/1");
-        assert_eq!(fill_placeholders("*"), "/");
-        assert_eq!(fill_placeholders("/api/*"), "/api");
+        assert_eq!(fill_placeholders("*"), "/__warden_audit_unrouted");
+        assert_eq!(fill_placeholders("/api/*"), "/api/__warden_audit_unrouted");
     }
 }

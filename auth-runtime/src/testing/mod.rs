@@ -651,7 +651,9 @@ pub fn assert_invalid_token<B>(response: &http::Response<B>) {
     );
 }
 
-/// Asserts a 403 with `error="insufficient_scope"` and, when given, `scope="…"`.
+/// Asserts a 403 with `error="insufficient_scope"` and, when given, `scope="…"` with
+/// exactly that value: for a rule of several scopes, all of them space-separated in the
+/// order the attribute lists them (`Some("orders:read orders:write")`).
 ///
 /// ```
 /// use axum_warden::testing::{TestIssuer, assert_forbidden};
