@@ -13,6 +13,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum_warden::routing::{delete, get, post, put};
 use axum_warden::{Identity, Match, Requirement, Router, Warden, public, requires_auth, requires_role, requires_scope};
@@ -108,8 +109,48 @@ pub mod nested {
     }
 }
 
+/// The roles of this API.
+#[derive(Clone, Copy, Debug, axum_warden::Roles)]
+pub enum Role {
+    /// Everything.
+    #[role(includes(Editor))]
+    Admin,
+    /// Articles.
+    Editor,
+    /// Invoices; its claim string is not its name.
+    #[role("billing-admin")]
+    Billing,
+}
+
+/// Callers may read their own account only.
+#[derive(Debug)]
+struct OwnAccount;
+
+impl axum_warden::AccessPolicy for OwnAccount {
+    type State = axum_warden::NoState;
+
+    async fn check(identity: &Identity, parts: &mut Parts, _: &axum_warden::NoState) -> axum_warden::Decision {
+        axum_warden::Decision::allow_or_hide(parts.uri.path().ends_with(identity.subject()))
+    }
+}
+
+/// Invoices, for typed roles.
+#[requires_role(any(Role::Billing, Role::Admin))]
+async fn invoices() -> &'static str {
+    "invoices"
+}
+
+/// One account, for its owner.
+#[requires_role(Role::Editor)]
+#[axum_warden::requires_policy(OwnAccount)]
+async fn account(Path(id): Path<String>) -> String {
+    id
+}
+
 fn routes() -> Router<Warden> {
     Router::new()
+        .route("/invoices", get(invoices))
+        .route("/accounts/{id}", get(account))
         .route("/health", get(health))
         .route("/me", get(me))
         .route("/users/{id}", delete(delete_user))
@@ -159,9 +200,11 @@ fn generated_policies_describe_their_handlers() {
     assert_eq!(
         seen,
         [
+            ("account", roles(Match::Any, &["editor"])),
             ("audit", roles(Match::All, &["admin", "auditor"])),
             ("delete_user", roles(Match::Any, &["admin"])),
             ("health", Requirement::Public),
+            ("invoices", roles(Match::Any, &["billing-admin", "admin"])),
             ("me", Requirement::Authenticated),
             ("orders", scopes(Match::Any, &["orders:read"])),
             ("publish", roles(Match::Any, &["editor", "admin"])),
