@@ -355,6 +355,11 @@ pub fn requires_auth(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   `debug_handler` sees the guard, and give `debug_handler` a state that provides a
 ///   `Warden`: `#[axum::debug_handler(state = axum_warden::Warden)]` (or your own state
 ///   type with `Warden: FromRef<YourState>`).
+/// - **A router without a `Warden` fails with a type mismatch.** rustc infers the state
+///   of a guarded handler from the guard, so mounting one on a router whose state has no
+///   `Warden` reads ``expected `MethodRouter<AppState>`, found `MethodRouter<Warden>` ``
+///   rather than a note on the missing state: the fix is `.with_state(warden)`, or a
+///   `Warden` field in the state with `#[derive(FromRef)]`.
 /// - **The crate must be reachable as `axum_warden`.** Generated code names
 ///   `::axum_warden::__private`; renaming the dependency in `Cargo.toml` breaks it.
 /// - **One rule per route.** Roles and scopes cannot be combined on one handler.
