@@ -7,7 +7,7 @@ mod tokens;
 
 use std::time::Duration;
 
-use axum_warden::AuthError;
+use axum_warden::{Algorithm, AuthError};
 use key_server::{KeyServer, TestKey, closed_url, forged_token, warden_for};
 use tokio::task::JoinSet;
 
@@ -296,4 +296,46 @@ fn rand_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     format!("id-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Providers publish RSA keys without `alg`; such a key serves RS256 unless the
+/// application lists its RSA algorithms, never every RSA algorithm by default.
+#[tokio::test]
+async fn an_rsa_key_without_alg_serves_rs256_or_the_chosen_algorithms() {
+    use jsonwebtoken::{EncodingKey, Header};
+
+    let server = KeyServer::start(&[(TestKey::Rsa1, "k1")]).await;
+    let mut jwk = TestKey::Rsa1.jwk("k1");
+    jwk.as_object_mut().expect("object").remove("alg");
+    server.publish_document(serde_json::json!({"keys": [jwk]}));
+    let rsa = EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa key");
+    let sign = |alg| {
+        let mut header = Header::new(alg);
+        header.kid = Some("k1".into());
+        jsonwebtoken::encode(&header, &tokens::claims(&["admin"], serde_json::json!({})), &rsa).expect("signs")
+    };
+    let by_default = tokens::app(
+        warden_for(&server.jwks_url()).build().expect("valid"),
+        &tokens::Runs::default(),
+    );
+    assert_eq!(
+        tokens::call(&by_default, "/me", &sign(Algorithm::RS256)).await.status,
+        200
+    );
+    assert_eq!(
+        tokens::call(&by_default, "/me", &sign(Algorithm::PS256)).await.status,
+        401
+    );
+    assert_eq!(
+        tokens::call(&by_default, "/me", &sign(Algorithm::RS512)).await.status,
+        401
+    );
+    let chosen = warden_for(&server.jwks_url())
+        .algorithms([Algorithm::PS256, Algorithm::RS512])
+        .build()
+        .expect("valid");
+    let chosen = tokens::app(chosen, &tokens::Runs::default());
+    assert_eq!(tokens::call(&chosen, "/me", &sign(Algorithm::PS256)).await.status, 200);
+    assert_eq!(tokens::call(&chosen, "/me", &sign(Algorithm::RS512)).await.status, 200);
+    assert_eq!(tokens::call(&chosen, "/me", &sign(Algorithm::RS256)).await.status, 401);
 }

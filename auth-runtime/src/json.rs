@@ -106,8 +106,7 @@ impl<'de> Visitor<'de> for HeaderVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JoseHeader<'de>, A::Error> {
         let mut header = JoseHeader::default();
-        // Headers have a handful of members; a linear scan beats hashing.
-        let mut seen: Vec<std::borrow::Cow<'de, str>> = Vec::new();
+        let mut seen = Names::default();
         while let Some(StrOrString(name)) = map.next_key()? {
             if seen.contains(&name) {
                 return Err(de::Error::custom(DUPLICATE));
@@ -129,7 +128,40 @@ impl<'de> Visitor<'de> for HeaderVisitor {
     }
 }
 
-/// Any JSON value, read and dropped without allocating (strings are borrowed or skipped),
+/// The member names of one object seen so far, for the duplicate check: a short list
+/// scanned in order (a header has a handful), a hash set past it, so that a token of a
+/// thousand distinct names costs a thousand lookups, not half a million comparisons.
+#[derive(Default)]
+struct Names<'de> {
+    few: Vec<std::borrow::Cow<'de, str>>,
+    many: std::collections::HashSet<std::borrow::Cow<'de, str>>,
+}
+
+impl<'de> Names<'de> {
+    const FEW: usize = 16;
+
+    fn contains(&self, name: &str) -> bool {
+        if self.few.len() < Self::FEW {
+            self.few.iter().any(|seen| seen == name)
+        } else {
+            self.many.contains(name)
+        }
+    }
+
+    fn push(&mut self, name: std::borrow::Cow<'de, str>) {
+        if self.few.len() < Self::FEW {
+            self.few.push(name);
+            if self.few.len() == Self::FEW {
+                self.many.extend(self.few.iter().cloned());
+            }
+        } else {
+            self.many.insert(name);
+        }
+    }
+}
+
+/// Any JSON value, read and dropped without copying it (strings are borrowed or skipped,
+/// member names kept for the duplicate check),
 /// with the checks of `serde_json::Value`: unlike `serde::de::IgnoredAny`, which
 /// `serde_json` skips by syntax alone, a number out of `f64`'s range (`1e400`) is an
 /// error, and nesting counts against the recursion limit.
@@ -172,8 +204,7 @@ impl<'de> Visitor<'de> for SkipVisitor {
         Ok(Skip)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        // Names are borrowed unless escaped; objects inside a header are rare and small.
-        let mut seen: Vec<std::borrow::Cow<'de, str>> = Vec::new();
+        let mut seen = Names::default();
         while let Some(StrOrString(name)) = map.next_key()? {
             if seen.contains(&name) {
                 return Err(de::Error::custom(DUPLICATE));
@@ -392,6 +423,34 @@ mod tests {
         assert_eq!(parse_header(deep.as_bytes()).map(|_| ()), Err(JsonError::Syntax));
         let ok = parse_header(br#"{"alg":"HS256","typ":1.7976931348623157e308,"x":{"y":[true,null,"s"]}}"#);
         assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn many_member_names_are_checked_past_the_short_list() {
+        for nested in [false, true] {
+            let names: Vec<String> = (0..1000).map(|i| format!("\"m{i}\":{i}")).collect();
+            let object = format!("{{{}}}", names.join(","));
+            let header = if nested {
+                format!(r#"{{"alg":"HS256","x":{object}}}"#)
+            } else {
+                format!(r#"{{"alg":"HS256",{}}}"#, names.join(","))
+            };
+            assert!(parse_header(header.as_bytes()).is_ok(), "nested: {nested}");
+            // The same name again, far past the first sixteen.
+            let twice = header.replacen(r#""m999":999"#, r#""m999":999,"m900":0"#, 1);
+            assert_eq!(
+                parse_header(twice.as_bytes()),
+                Err(JsonError::DuplicateMember),
+                "nested: {nested}"
+            );
+            // And a name among the first sixteen, seen again late.
+            let early = header.replacen(r#""m999":999"#, r#""m999":999,"m3":0"#, 1);
+            assert_eq!(
+                parse_header(early.as_bytes()),
+                Err(JsonError::DuplicateMember),
+                "nested: {nested}"
+            );
+        }
     }
 
     #[test]

@@ -315,10 +315,15 @@ pub(crate) struct SkippedKey {
 /// Builds a key set from a JWKS document.
 ///
 /// Each key is bound to its `alg`; a key without `alg` gets the one its type implies
-/// (EC: by curve, OKP Ed25519: EdDSA, RSA: the configured RSA algorithms, else RS256).
+/// (EC: by curve, OKP Ed25519: EdDSA, RSA: the RSA algorithms of `configured` when the
+/// application `chose` them, else RS256 alone). `configured` empty allows every algorithm.
 /// Encryption keys, symmetric keys, unknown algorithms and keys whose algorithm is not
 /// configured are skipped with a reason. An empty result is the caller's to judge.
-pub(crate) fn from_jwks(document: &[u8], configured: &[Algorithm]) -> Result<(KeySet, Vec<SkippedKey>), String> {
+pub(crate) fn from_jwks(
+    document: &[u8],
+    configured: &[Algorithm],
+    chosen: bool,
+) -> Result<(KeySet, Vec<SkippedKey>), String> {
     let doc = crate::json::parse_object(document).map_err(|e| format!("not a JWKS document: {e:?}"))?;
     let Some(serde_json::Value::Array(keys)) = doc.get("keys") else {
         return Err("not a JWKS document: no \"keys\" array".into());
@@ -341,7 +346,7 @@ pub(crate) fn from_jwks(document: &[u8], configured: &[Algorithm]) -> Result<(Ke
             skip("an encryption key (\"use\": \"enc\")");
             continue;
         }
-        let algorithms = jwk_algorithms(&jwk, configured);
+        let algorithms = jwk_algorithms(&jwk, configured, chosen);
         if algorithms.is_empty() {
             skip("no usable signature algorithm");
             continue;
@@ -372,16 +377,22 @@ pub(crate) fn from_jwks(document: &[u8], configured: &[Algorithm]) -> Result<(Ke
 /// The algorithms a JWK may verify: its `alg`, or what its type implies; empty when it
 /// cannot sign (an encryption or unknown algorithm, a symmetric key, an `alg` that
 /// contradicts the key type).
-fn jwk_algorithms(jwk: &Jwk, configured: &[Algorithm]) -> Vec<Algorithm> {
+///
+/// An RSA key without `alg` serves the RSA algorithms the application chose, or RS256
+/// alone: a default list (every asymmetric algorithm, for a remote key set) must not
+/// widen one key to six algorithms nobody asked for.
+fn jwk_algorithms(jwk: &Jwk, configured: &[Algorithm], chosen: bool) -> Vec<Algorithm> {
     if let AlgorithmParameters::RSA(_) = &jwk.algorithm
         && jwk.common.key_algorithm.is_none()
     {
-        let rsa: Vec<Algorithm> = configured
+        if !chosen {
+            return vec![Algorithm::RS256];
+        }
+        return configured
             .iter()
             .copied()
             .filter(|a| a.family() == AlgorithmFamily::Rsa)
             .collect();
-        return if rsa.is_empty() { vec![Algorithm::RS256] } else { rsa };
     }
     jwk_algorithm(jwk).into_iter().collect()
 }
@@ -440,21 +451,5 @@ impl KeySource {
             Self::Static(_) => 0,
             Self::Remote(remote) => remote.generation(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::provider;
-
-    /// The backend follows the features alone; CI runs this with both on (`--all-features`)
-    /// and with `rust-crypto` alone.
-    #[test]
-    fn the_backend_is_chosen_by_the_features() {
-        #[cfg(feature = "aws-lc-rs")]
-        let expected = &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
-        #[cfg(not(feature = "aws-lc-rs"))]
-        let expected = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
-        assert!(std::ptr::eq(provider(), expected));
     }
 }

@@ -163,6 +163,8 @@ where
                     identity
                 }
                 Err(error) => {
+                    let policy = short_type_name::<T>();
+                    crate::guard::denial_event(parts, error.code(), None, Some(policy));
                     return Err(PolicyRejection::Denied(Rejection::new(
                         error,
                         Some(warden),

@@ -134,9 +134,10 @@ pub(crate) fn verifier(
     rules: Rules,
     cache: Option<TokenCache>,
 ) -> Result<JwtVerifier, ConfigError> {
+    let chosen = !configured.is_empty();
     let algorithms = algorithms(configured, algorithms_setting)?;
     let settings = options.settings()?;
-    let keys = RemoteKeys::new(locator, algorithms.clone(), settings, cache.clone(), setting)?;
+    let keys = RemoteKeys::new(locator, (algorithms.clone(), chosen), settings, cache.clone(), setting)?;
     Ok(JwtVerifier {
         keys: KeySource::Remote(keys),
         algorithms,
@@ -308,9 +309,10 @@ impl RemoteKeys {
     ///
     /// # Errors
     /// When the HTTP client cannot be built (no usable TLS trust store).
+    /// `algorithms`: those a key may bind, and whether the application chose them.
     pub(crate) fn new(
         locator: Locator,
-        algorithms: Vec<Algorithm>,
+        algorithms: (Vec<Algorithm>, bool),
         settings: Settings,
         cache: Option<TokenCache>,
         setting: &'static str,

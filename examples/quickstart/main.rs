@@ -130,10 +130,15 @@ fn shutdown() -> std::io::Result<impl std::future::Future<Output = ()>> {
             }
         })
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
     {
-        Ok(async {
-            let _ = tokio::signal::ctrl_c().await;
+        let mut ctrl_c = tokio::signal::windows::ctrl_c()?;
+        Ok(async move {
+            ctrl_c.recv().await;
         })
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        Ok(std::future::pending::<()>())
     }
 }

@@ -165,6 +165,11 @@ impl KeyServer {
         *self.shared.jwks.lock().expect("lock") = key_set(keys);
     }
 
+    /// Publishes this JWKS document as it is.
+    pub fn publish_document(&self, document: Value) {
+        *self.shared.jwks.lock().expect("lock") = document;
+    }
+
     /// Makes every JWKS request hang (or answer again).
     pub fn hang(&self, hang: bool) {
         self.shared.hang.store(hang, Ordering::SeqCst);

@@ -522,8 +522,8 @@ fn read(path: &Path, setting: &'static str) -> Result<Vec<u8>, ConfigError> {
 }
 
 fn jwks(doc: &[u8], algorithms: &[Algorithm], setting: &'static str) -> Result<KeySet, ConfigError> {
-    let (set, skipped) =
-        keys::from_jwks(doc, algorithms).map_err(|reason| ConfigError::InvalidKey { setting, reason })?;
+    let (set, skipped) = keys::from_jwks(doc, algorithms, !algorithms.is_empty())
+        .map_err(|reason| ConfigError::InvalidKey { setting, reason })?;
     for key in &skipped {
         tracing::warn!(target: "axum_warden", setting, kid = key.kid.as_deref(), reason = key.reason, "skipped a key of the key set");
     }

@@ -87,6 +87,8 @@ pub(super) struct Fetcher {
     client: reqwest::Client,
     locator: Locator,
     algorithms: Vec<Algorithm>,
+    /// Whether the application chose `algorithms` (else they are every asymmetric one).
+    chosen: bool,
     allow_http: bool,
     timeout: Duration,
 }
@@ -99,7 +101,7 @@ impl Fetcher {
     /// When the HTTP client cannot be built (no usable TLS trust store).
     pub(super) fn new(
         locator: Locator,
-        algorithms: Vec<Algorithm>,
+        (algorithms, chosen): (Vec<Algorithm>, bool),
         settings: &Settings,
         setting: &'static str,
     ) -> Result<Self, ConfigError> {
@@ -127,6 +129,7 @@ impl Fetcher {
             client,
             locator,
             algorithms,
+            chosen,
             allow_http,
             timeout: settings.timeout,
         })
@@ -151,7 +154,7 @@ impl Fetcher {
             url: jwks_url.to_string(),
             reason,
         };
-        let (keys, skipped) = keys::from_jwks(&body, &self.algorithms).map_err(document)?;
+        let (keys, skipped) = keys::from_jwks(&body, &self.algorithms, self.chosen).map_err(document)?;
         if keys.is_empty() {
             let skipped = skipped
                 .iter()
@@ -390,7 +393,7 @@ mod tests {
             .expect("defaults are valid");
         Fetcher::new(
             Locator::Jwks(url.clone()),
-            vec![Algorithm::RS256],
+            (vec![Algorithm::RS256], true),
             &settings,
             "jwks_url",
         )

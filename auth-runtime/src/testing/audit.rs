@@ -346,8 +346,10 @@ fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Op
     let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
     if probe == Probe::Meeting && row.policy().is_some() {
         // An `AccessPolicy` may refuse the meeting token for reasons of its own (403, or
-        // 404 to hide); what the guard owes it is not to refuse authentication.
-        return (status == StatusCode::UNAUTHORIZED).then_some("not 401 (the policy decides the rest)");
+        // 404 to hide); what the guard owes it is not to refuse authentication, and the
+        // route not to fail.
+        return (status == StatusCode::UNAUTHORIZED || status.is_server_error())
+            .then_some("neither 401 nor 5xx (the policy decides the rest)");
     }
     if !row.requirement().needs_identity() || probe == Probe::Meeting {
         return denied.then_some("neither 401 nor 403");
