@@ -15,10 +15,10 @@
 //! tokens, with a message that shows the corrected attribute. Whether a name is
 //! acceptable (empty, charset, duplicates) is [`validate`](crate::validate)'s business.
 
-use proc_macro2::{Punct, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::ext::IdentExt;
-use syn::parse::{ParseStream, Parser};
+use syn::parse::Parser;
 use syn::{Attribute, Ident, Lit, LitStr, Path};
 
 use crate::diag::Diag;
@@ -248,7 +248,10 @@ pub(crate) fn policy(args: TokenStream, diag: &mut Diag) -> Option<PolicyArg> {
         );
         return None;
     }
-    if let Ok(Lit::Str(lit)) = syn::parse2::<Lit>(first.tokens.clone()) {
+    // syn's parsers recurse per nesting level and a proc macro runs on the compiler's
+    // stack, so an argument far longer than any type path is refused unread.
+    let small = token_count(&first.tokens) <= MAX_ARGUMENT_TOKENS;
+    if small && let Ok(Lit::Str(lit)) = syn::parse2::<Lit>(first.tokens.clone()) {
         diag.error(
             &first.tokens,
             format!(
@@ -258,8 +261,9 @@ pub(crate) fn policy(args: TokenStream, diag: &mut Diag) -> Option<PolicyArg> {
         );
         return None;
     }
-    match syn::parse2::<syn::TypePath>(first.tokens.clone()) {
-        Ok(ty) if ty.qself.is_none() => Some(PolicyArg { ty }),
+    let parsed = small.then(|| syn::parse2::<syn::TypePath>(first.tokens.clone()).ok());
+    match parsed.flatten() {
+        Some(ty) if ty.qself.is_none() => Some(PolicyArg { ty }),
         _ => {
             diag.error(
                 &first.tokens,
@@ -550,6 +554,14 @@ struct Call {
 }
 
 fn classify(tokens: &TokenStream) -> Piece {
+    // A call is recognised from its two tokens, so a long list of names is no obstacle;
+    // everything else passes through syn's parsers, and only when it is small.
+    if let Some(call) = call(tokens) {
+        return Piece::Call(call);
+    }
+    if token_count(tokens) > MAX_ARGUMENT_TOKENS {
+        return Piece::Other("");
+    }
     if let Ok(lit) = syn::parse2::<Lit>(tokens.clone()) {
         return match lit {
             Lit::Str(name) => Piece::Name(name),
@@ -563,9 +575,6 @@ fn classify(tokens: &TokenStream) -> Piece {
             _ => Piece::Other(""),
         };
     }
-    if let Ok(call) = call.parse2(tokens.clone()) {
-        return Piece::Call(call);
-    }
     if syn::parse2::<kw::any>(tokens.clone()).is_ok() {
         return Piece::Keyword(Mode::Any);
     }
@@ -575,35 +584,90 @@ fn classify(tokens: &TokenStream) -> Piece {
     if Ident::parse_any.parse2(tokens.clone()).is_ok() {
         return Piece::Other("");
     }
-    if let Ok(path) = syn::parse2::<Path>(tokens.clone()) {
-        return if path.segments.len() >= 2 && path.segments.iter().all(|s| s.arguments.is_none()) {
+    // A declared role is `Role::Admin`: identifiers and `::` only. Anything with generic
+    // arguments is no role, and is not handed to syn's type parser, which recurses once per
+    // `&`, `[` or `<` and would overflow the stack on `x<&&&…&u8>` (found by fuzzing).
+    let flat = tokens
+        .clone()
+        .into_iter()
+        .all(|t| matches!(&t, TokenTree::Ident(_)) || matches!(&t, TokenTree::Punct(p) if p.as_char() == ':'));
+    if flat && let Ok(path) = syn::parse2::<Path>(tokens.clone()) {
+        return if path.segments.len() >= 2 {
             Piece::Typed(path)
         } else {
             Piece::Other(", not paths")
         };
     }
+    let has_path_separator = tokens
+        .clone()
+        .into_iter()
+        .any(|t| matches!(&t, TokenTree::Punct(p) if p.as_char() == ':' && p.spacing() == Spacing::Joint));
+    if has_path_separator
+        && matches!(
+            tokens.clone().into_iter().next(),
+            Some(TokenTree::Ident(_) | TokenTree::Punct(_))
+        )
+    {
+        return Piece::Other(", not paths");
+    }
     Piece::Other("")
 }
 
-fn call(input: ParseStream<'_>) -> syn::Result<Call> {
-    let mode = if input.peek(kw::any) {
+/// The most tokens an argument of an access attribute is read with (a policy type such as
+/// `crate::policy::Owns<Article>` has about ten). Longer ones are refused unparsed: syn's
+/// parsers recurse per nesting level, and a proc macro runs on the compiler's stack.
+const MAX_ARGUMENT_TOKENS: usize = 128;
+
+/// The tokens of `tokens`, groups included, counted without recursion.
+fn token_count(tokens: &TokenStream) -> usize {
+    let mut count = 0;
+    let mut pending = vec![tokens.clone()];
+    while let Some(stream) = pending.pop() {
+        for token in stream {
+            count += 1;
+            if count > MAX_ARGUMENT_TOKENS {
+                return count;
+            }
+            if let TokenTree::Group(group) = token {
+                pending.push(group.stream());
+            }
+        }
+    }
+    count
+}
+
+/// `ident(..)`, read from the two token trees without a parser.
+fn call(tokens: &TokenStream) -> Option<Call> {
+    let mut trees = tokens.clone().into_iter();
+    let (Some(TokenTree::Ident(ident)), Some(TokenTree::Group(group)), None) =
+        (trees.next(), trees.next(), trees.next())
+    else {
+        return None;
+    };
+    if group.delimiter() != Delimiter::Parenthesis {
+        return None;
+    }
+    let mode = if ident == "any" {
         Some(Mode::Any)
-    } else if input.peek(kw::all) {
+    } else if ident == "all" {
         Some(Mode::All)
     } else {
         None
     };
-    let ident = input.call(Ident::parse_any)?;
-    let content;
-    syn::parenthesized!(content in input);
-    let inner = content.parse()?;
-    Ok(Call { mode, ident, inner })
+    Some(Call {
+        mode,
+        ident,
+        inner: group.stream(),
+    })
 }
 
 /// The string literal a chunk most likely meant, as source text: a string literal as
 /// written, the text of a bare identifier or other literal in quotes, else an example.
 fn suggestion(tokens: &TokenStream, subject: Subject) -> String {
     let quoted = |text: &str| format!("{text:?}");
+    if token_count(tokens) > MAX_ARGUMENT_TOKENS {
+        return quoted(subject.example());
+    }
     if let Ok(lit) = syn::parse2::<Lit>(tokens.clone()) {
         return match lit {
             Lit::Str(name) if name.suffix().is_empty() => name.token().to_string(),
@@ -872,5 +936,33 @@ mod tests {
                 Some(Access::RequiresAuth),
             ]
         );
+    }
+
+    /// Deeply nested arguments are refused by size before any recursive parser sees them;
+    /// fuzzing found `x<&&&…&u8>` overflowing the compiler's stack through syn's type parser.
+    #[test]
+    fn deeply_nested_arguments_are_refused_without_recursion() {
+        let deep = |open: &str, core: &str, close: &str| -> TokenStream {
+            format!("x<{}{core}{}>", open.repeat(20_000), close.repeat(20_000))
+                .parse()
+                .expect("tokens")
+        };
+        let cases = [
+            deep("&", "u8", ""),
+            deep("-", "1", ""),
+            deep("[", "u8", "]"),
+            deep("A=&", "u8", ""),
+        ];
+        for args in cases {
+            for access in [Access::RequiresRole, Access::RequiresScope, Access::RequiresPolicy] {
+                assert!(!parse_err(access, args.clone()).is_empty());
+            }
+        }
+        let long: TokenStream = format!("crate::{}Policy", "m::".repeat(200)).parse().expect("tokens");
+        assert_eq!(
+            parse_err(Access::RequiresRole, long.clone()),
+            [r#"role names are string literals or declared roles like `Role::Admin`, e.g. #[requires_role("admin")]"#]
+        );
+        assert!(!parse_err(Access::RequiresPolicy, long).is_empty());
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! Properties: never a panic (nor the collector's "errors dropped" assertion); the
 //! parser's contract holds: `None` exactly when at least one error was reported, and a
-//! rule, when returned, has at least one name.
+//! rule, when returned, has at least one name. Deep nesting (`x<&&&…&u8>`, `[[[…]]]`)
+//! once overflowed the stack through syn's recursive parsers; the corpus keeps such seeds.
 #![no_main]
 
 #[allow(dead_code, unreachable_pub, clippy::all)]
@@ -35,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
         Access::RequiresAuth,
         Access::RequiresRole,
         Access::RequiresScope,
+        Access::RequiresPolicy,
     ] {
         let mut diag = Diag::new();
         let parsed = args::parse(access, tokens.clone(), &mut diag);
