@@ -161,7 +161,10 @@ impl Warden {
         handler: &'static HandlerInfo,
     ) -> Step<'a, Result<(), Rejection>> {
         self.with_identity(parts, move |warden, parts, outcome| {
-            let identity = outcome.map_err(|error| warden.deny(parts, error, None, Some(handler.name)))?;
+            let identity = match outcome {
+                Ok(identity) => identity,
+                Err(error) => return Err(warden.deny(parts, error, None, Some(handler.name))),
+            };
             if !requirement.is_met_by(&identity) {
                 let error = AuthError::InsufficientScope {
                     requirement: *requirement,
@@ -182,37 +185,40 @@ impl Warden {
     }
 
     /// Runs `finish` on the identity an earlier guard stored, or on the outcome of
-    /// authenticating the request: at once when that needs no wait.
+    /// authenticating the request: at once when that needs no wait. `finish` gets the
+    /// warden itself, so a refusal keeps it without another reference-count round trip.
     fn with_identity<'a, T, F>(self, parts: &'a mut Parts, finish: F) -> Step<'a, T>
     where
         T: Send + 'a,
-        F: FnOnce(&Self, &mut Parts, Result<Identity, AuthError>) -> T + Send + 'a,
+        F: FnOnce(Self, &mut Parts, Result<Identity, AuthError>) -> T + Send + 'a,
     {
         let at_once = match parts.extensions.get::<Identity>() {
             Some(identity) => Some(Ok(identity.clone())),
             None => self.authenticate_at_once(parts),
         };
         match at_once {
-            Some(outcome) => Step::Done(ready(finish(&self, parts, outcome))),
+            Some(outcome) => Step::Done(ready(finish(self, parts, outcome))),
             None => Step::Waiting(Box::pin(async move {
                 let outcome = self.authenticate_waiting(parts).await;
-                finish(&self, parts, outcome)
+                finish(self, parts, outcome)
             })),
         }
     }
 
-    fn deny(&self, parts: &Parts, error: AuthError, identity: Option<&Identity>, handler: Option<&str>) -> Rejection {
+    fn deny(self, parts: &Parts, error: AuthError, identity: Option<&Identity>, handler: Option<&str>) -> Rejection {
         denial_event(parts, error.code(), identity, handler);
-        Rejection::new(error, Some(self.clone()), &parts.method)
+        Rejection::new(error, Some(self), &parts.method)
     }
 
     /// The caller for the [`Identity`] extractor: the identity a guard stored, or a
     /// fresh authentication (kept for later extractors) where none ran.
     fn identity<'a>(self, parts: &'a mut Parts) -> Step<'a, Result<Identity, Rejection>> {
-        self.with_identity(parts, |warden, parts, outcome| {
-            let identity = outcome.map_err(|error| warden.deny(parts, error, None, None))?;
-            keep(parts, &identity);
-            Ok(identity)
+        self.with_identity(parts, |warden, parts, outcome| match outcome {
+            Ok(identity) => {
+                keep(parts, &identity);
+                Ok(identity)
+            }
+            Err(error) => Err(warden.deny(parts, error, None, None)),
         })
     }
 
@@ -318,13 +324,20 @@ where
 
     fn from_request_parts(parts: &mut Parts, state: &S) -> impl Future<Output = Result<Self, Rejection>> + Send {
         Warden::from_ref(state).with_identity(parts, |warden, parts, outcome| {
-            let identity = outcome.map_err(|error| warden.deny(parts, error, None, None))?;
-            let claims = T::deserialize(identity.claims()).map_err(|_| {
-                let error = AuthError::InvalidToken(TokenError::ClaimsShape);
-                warden.deny(parts, error, Some(&identity), None)
-            })?;
-            keep(parts, &identity);
-            Ok(Claims(claims))
+            let identity = match outcome {
+                Ok(identity) => identity,
+                Err(error) => return Err(warden.deny(parts, error, None, None)),
+            };
+            match T::deserialize(identity.claims()) {
+                Ok(claims) => {
+                    keep(parts, &identity);
+                    Ok(Claims(claims))
+                }
+                Err(_) => {
+                    let error = AuthError::InvalidToken(TokenError::ClaimsShape);
+                    Err(warden.deny(parts, error, Some(&identity), None))
+                }
+            }
         })
     }
 }
