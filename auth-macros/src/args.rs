@@ -261,8 +261,12 @@ pub(crate) fn policy(args: TokenStream, diag: &mut Diag) -> Option<PolicyArg> {
         );
         return None;
     }
-    let parsed = small.then(|| syn::parse2::<syn::TypePath>(first.tokens.clone()).ok());
-    match parsed.flatten() {
+    let parsed = if small {
+        syn::parse2::<syn::TypePath>(first.tokens.clone()).ok()
+    } else {
+        None
+    };
+    match parsed {
         Some(ty) if ty.qself.is_none() => Some(PolicyArg { ty }),
         _ => {
             diag.error(

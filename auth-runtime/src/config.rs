@@ -368,18 +368,9 @@ impl Warden {
     /// # Errors
     /// The [`AuthError`] the guard would answer with.
     pub async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
-        match &self.0.inner().source {
-            Source::Custom(auth) => {
-                let identity = auth.authenticate(parts).await?;
-                Ok(match &self.0.inner().resolved {
-                    Some(hierarchy) => hierarchy.apply(identity),
-                    None => identity,
-                })
-            }
-            Source::Jwt(jwt) => {
-                let candidate = credentials::bearer_candidate(&parts.headers, jwt.rules.max_token_bytes)?;
-                jwt.verify_bearer(candidate).await
-            }
+        match self.authenticate_at_once(parts) {
+            Some(outcome) => outcome,
+            None => self.authenticate_waiting(parts).await,
         }
     }
 
@@ -399,7 +390,13 @@ impl Warden {
     /// answered `None`.
     pub(crate) async fn authenticate_waiting(&self, parts: &Parts) -> Result<Identity, AuthError> {
         match &self.0.inner().source {
-            Source::Custom(_) => self.authenticate(parts).await,
+            Source::Custom(auth) => {
+                let identity = auth.authenticate(parts).await?;
+                Ok(match &self.0.inner().resolved {
+                    Some(hierarchy) => hierarchy.apply(identity),
+                    None => identity,
+                })
+            }
             Source::Jwt(jwt) => {
                 let candidate = credentials::bearer_candidate(&parts.headers, jwt.rules.max_token_bytes)?;
                 jwt.verify_bearer_missed(candidate).await

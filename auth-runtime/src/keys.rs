@@ -351,7 +351,11 @@ pub(crate) fn from_jwks(
             skip("no usable signature algorithm");
             continue;
         }
-        if !configured.is_empty() && !algorithms.iter().any(|a| configured.contains(a)) {
+        let algorithms: Vec<Algorithm> = algorithms
+            .into_iter()
+            .filter(|a| configured.is_empty() || configured.contains(a))
+            .collect();
+        if algorithms.is_empty() {
             skip("its algorithm is not among the configured algorithms");
             continue;
         }
@@ -363,7 +367,6 @@ pub(crate) fn from_jwks(
         // algorithm, and a lookup stays one match on (kid, alg).
         let entries: Result<Vec<KeyEntry>, _> = algorithms
             .into_iter()
-            .filter(|a| configured.is_empty() || configured.contains(a))
             .map(|algorithm| KeyEntry::new(jwk.common.key_id.as_deref(), algorithm, key.clone()))
             .collect();
         match entries {

@@ -154,6 +154,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PolicyRejection> {
         let warden = Warden::from_ref(state);
+        let policy = short_type_name::<T>();
         // The guard before this one stored the identity; authenticate only if it did not.
         let identity = match parts.extensions.get::<Identity>() {
             Some(identity) => identity.clone(),
@@ -163,7 +164,6 @@ where
                     identity
                 }
                 Err(error) => {
-                    let policy = short_type_name::<T>();
                     crate::guard::denial_event(parts, error.code(), None, Some(policy));
                     return Err(PolicyRejection::Denied(Rejection::new(
                         error,
@@ -175,7 +175,6 @@ where
         };
         let policy_state = T::State::from_ref(state);
         let decision = T::check(&identity, parts, &policy_state).await;
-        let policy = short_type_name::<T>();
         match decision {
             Decision::Allow => Ok(Self(PhantomData)),
             Decision::Forbid => {

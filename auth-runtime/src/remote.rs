@@ -341,12 +341,8 @@ impl RemoteKeys {
     /// [`AuthError::Unavailable`] when no key set was ever obtained, or when the `kid` is
     /// unknown and the provider cannot be reached.
     pub(crate) async fn snapshot_for(&self, kid: Option<&str>, alg: Algorithm) -> Result<Arc<Snapshot>, AuthError> {
-        self.start_background();
-        let current = self.0.current.load_full();
-        if let Some(snapshot) = &current
-            && !matches!(snapshot.keys.select(kid, alg), Lookup::UnknownKid)
-        {
-            return Ok(Arc::clone(snapshot));
+        if let Some(snapshot) = self.snapshot_known(kid, alg) {
+            return Ok(snapshot);
         }
         match self.0.start(Trigger::UnknownKid) {
             Start::Join(flight) => match wait(flight).await {
@@ -375,13 +371,8 @@ impl RemoteKeys {
     /// Like [`snapshot_for`](Self::snapshot_for) without waiting: an unknown `kid` starts
     /// a refresh (if allowed) for later requests and is judged on the set as it is.
     pub(crate) fn snapshot_now(&self, kid: Option<&str>, alg: Algorithm) -> Result<Arc<Snapshot>, AuthError> {
-        self.start_background();
-        let current = self.0.current.load_full();
-        match &current {
-            Some(snapshot) if !matches!(snapshot.keys.select(kid, alg), Lookup::UnknownKid) => {
-                return Ok(Arc::clone(snapshot));
-            }
-            _ => {}
+        if let Some(snapshot) = self.snapshot_known(kid, alg) {
+            return Ok(snapshot);
         }
         let _started = self.0.start(Trigger::UnknownKid);
         let failed = self.0.state().last_failed;

@@ -33,21 +33,12 @@ impl JwtVerifier {
         cache.get(token, self.keys.generation(), now)
     }
 
-    /// Verifies the credential of a request: a cache hit first, else the credential
-    /// grammar and then full verification.
-    pub(crate) async fn verify_bearer(&self, candidate: Candidate<'_>) -> Result<Identity, AuthError> {
-        // Only tokens that passed every check are cached, so a hit needs no other.
-        if let Some(identity) = self.cached(candidate.as_str(), unix_now()) {
-            return Ok(identity);
-        }
-        let token = candidate.check()?;
-        self.verify_uncached(token.0).await
-    }
-
-    /// Verifies the credential of a request when no wait is needed: `None` when a remote
-    /// key source lacks the token's `kid` and must be asked (then
+    /// Verifies the credential of a request when no wait is needed: a cache hit first,
+    /// else the credential grammar and full verification. `None` when a remote key source
+    /// lacks the token's `kid` and must be asked (then
     /// [`verify_bearer_missed`](Self::verify_bearer_missed) goes on, waiting).
     pub(crate) fn verify_bearer_at_once(&self, candidate: Candidate<'_>) -> Option<Result<Identity, AuthError>> {
+        // Only tokens that passed every check are cached, so a hit needs no other.
         if let Some(identity) = self.cached(candidate.as_str(), unix_now()) {
             return Some(Ok(identity));
         }
@@ -55,9 +46,9 @@ impl JwtVerifier {
             Ok(token) => token.0,
             Err(error) => return Some(Err(error)),
         };
-        let parsed = match jwt::parse(token, &self.algorithms, self.rules.max_token_bytes) {
+        let parsed = match self.parse(token) {
             Ok(parsed) => parsed,
-            Err(error) => return Some(Err(AuthError::InvalidToken(error))),
+            Err(error) => return Some(Err(error)),
         };
         Some(match &self.keys {
             KeySource::Static(set) => self.check(token, &parsed, set, 0),
@@ -68,9 +59,9 @@ impl JwtVerifier {
         })
     }
 
-    /// [`verify_bearer`](Self::verify_bearer) after [`verify_bearer_at_once`](Self::verify_bearer_at_once)
-    /// missed the cache and found no key: without a second cache lookup, which would
-    /// count the miss twice.
+    /// Full verification, waiting for keys, after
+    /// [`verify_bearer_at_once`](Self::verify_bearer_at_once) missed the cache and found
+    /// no key: without a second cache lookup, which would count the miss twice.
     pub(crate) async fn verify_bearer_missed(&self, candidate: Candidate<'_>) -> Result<Identity, AuthError> {
         let token = candidate.check()?;
         self.verify_uncached(token.0).await
@@ -86,8 +77,7 @@ impl JwtVerifier {
 
     /// Full verification, without looking at the cache.
     async fn verify_uncached(&self, token: &str) -> Result<Identity, AuthError> {
-        let parsed =
-            jwt::parse(token, &self.algorithms, self.rules.max_token_bytes).map_err(AuthError::InvalidToken)?;
+        let parsed = self.parse(token)?;
         match &self.keys {
             KeySource::Static(set) => self.check(token, &parsed, set, 0),
             KeySource::Remote(remote) => {
@@ -104,8 +94,7 @@ impl JwtVerifier {
         if let Some(identity) = self.cached(token, unix_now()) {
             return Ok(identity);
         }
-        let parsed =
-            jwt::parse(token, &self.algorithms, self.rules.max_token_bytes).map_err(AuthError::InvalidToken)?;
+        let parsed = self.parse(token)?;
         match &self.keys {
             KeySource::Static(set) => self.check(token, &parsed, set, 0),
             KeySource::Remote(remote) => {
@@ -113,6 +102,11 @@ impl JwtVerifier {
                 self.check(token, &parsed, &snapshot.keys, snapshot.generation)
             }
         }
+    }
+
+    /// The token's header and claims, read under this verifier's algorithms and size cap.
+    fn parse<'t>(&self, token: &'t str) -> Result<Parsed<'t>, AuthError> {
+        jwt::parse(token, &self.algorithms, self.rules.max_token_bytes).map_err(AuthError::InvalidToken)
     }
 
     /// Checks signature and claims; caches the identity on success (never a failure).
