@@ -54,13 +54,11 @@
 pub use axum_warden_macros::{Roles, public, requires_auth, requires_policy, requires_role, requires_scope};
 #[doc(inline)]
 pub use axum_warden_runtime::{
-    AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError,
-    DEFAULT_KEY_CONNECT_TIMEOUT, DEFAULT_KEY_FETCH_TIMEOUT, DEFAULT_KEY_REFRESH_BOUNDS, DEFAULT_KEY_REFRESH_INTERVAL,
-    DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY,
-    DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL, Decision, Denied, Guard, HierarchyError, Identity, IdentityBuilder,
-    InvalidRequest, KeyFetchError, MAX_LEEWAY, MIN_HMAC_SECRET_LEN, Match, MethodRouter, NoState, PolicyRejection,
-    Rejection, Requirement, RoleHierarchy, RoleSource, Roles, RouteRow, RouteTable, Router, SnapshotError, TokenError,
-    UPDATE_SNAPSHOTS_ENV, Warden, WardenBuilder, env, install_crypto_provider, routing,
+    AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError, Decision,
+    Denied, Guard, HierarchyError, Identity, IdentityBuilder, InvalidRequest, KeyFetchError, Match, MethodRouter,
+    NoState, PolicyRejection, Rejection, Requirement, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow,
+    RouteTable, Router, TokenError, UnknownAlgorithm, Warden, WardenBuilder, defaults, env, install_crypto_provider,
+    routing,
 };
 
 #[cfg(feature = "test-util")]
@@ -91,8 +89,6 @@ pub mod prelude {
 /// without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use axum_warden_runtime::{
-        AccessKind, AccessPolicy, Guard, GuardState, HandlerInfo, Match, Open, Policy, PolicyGuard, Protected,
-        Requirement, Roles, role_names,
-    };
+    pub use axum_warden_runtime::__private::*;
+    pub use axum_warden_runtime::{AccessPolicy, Guard, Match, Requirement, Roles};
 }

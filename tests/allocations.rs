@@ -8,7 +8,7 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use axum::extract::FromRequestParts as _;
-use axum_warden::__private::{Guard, HandlerInfo, Match, Open, Policy, Protected, Requirement};
+use axum_warden::__private::{Guard, HandlerInfo, Match, Open, Protected, Requirement, RouteRule};
 use axum_warden::{Rejection, Warden};
 
 #[global_allocator]
@@ -16,7 +16,7 @@ static ALLOCATOR: dhat::Alloc = dhat::Alloc;
 
 struct Admins;
 
-impl Policy for Admins {
+impl RouteRule for Admins {
     type Kind = Protected;
     const REQUIREMENT: Requirement = Requirement::Roles {
         mode: Match::Any,
@@ -32,7 +32,7 @@ impl Policy for Admins {
 
 struct Anyone;
 
-impl Policy for Anyone {
+impl RouteRule for Anyone {
     type Kind = Open;
     const REQUIREMENT: Requirement = Requirement::Public;
     const HANDLER: HandlerInfo = HandlerInfo {

@@ -328,9 +328,9 @@ async fn jwks_keys_are_selected_by_kid_and_algorithm() {
     axum_warden::install_crypto_provider();
     let rsa = EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa");
     let ec = EncodingKey::from_ec_pem(&tokens::read_key("ec256.key")).expect("ec");
-    let mut r1 = Jwk::from_encoding_key(&rsa, Algorithm::RS256).expect("jwk");
+    let mut r1 = Jwk::from_encoding_key(&rsa, tokens::jwt_alg(Algorithm::RS256)).expect("jwk");
     r1.common.key_id = Some("r1".into());
-    let mut e1 = Jwk::from_encoding_key(&ec, Algorithm::ES256).expect("jwk");
+    let mut e1 = Jwk::from_encoding_key(&ec, tokens::jwt_alg(Algorithm::ES256)).expect("jwk");
     e1.common.key_id = Some("e1".into());
     let set = JwkSet { keys: vec![r1, e1] };
     let warden = Warden::builder()
@@ -341,7 +341,7 @@ async fn jwks_keys_are_selected_by_kid_and_algorithm() {
         .expect("valid set");
 
     let sign = |alg, kid: Option<&str>, key: &EncodingKey| {
-        let mut header = Header::new(alg);
+        let mut header = Header::new(tokens::jwt_alg(alg));
         header.kid = kid.map(str::to_owned);
         jsonwebtoken::encode(&header, &tokens::claims(&["admin"], serde_json::json!({})), key).expect("signs")
     };
@@ -367,12 +367,12 @@ async fn an_rsa_jwk_without_alg_serves_every_configured_rsa_algorithm() {
 
     axum_warden::install_crypto_provider();
     let rsa = EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa");
-    let mut r1 = Jwk::from_encoding_key(&rsa, Algorithm::RS256).expect("jwk");
+    let mut r1 = Jwk::from_encoding_key(&rsa, tokens::jwt_alg(Algorithm::RS256)).expect("jwk");
     r1.common.key_id = Some("r1".into());
     r1.common.key_algorithm = None;
     let set = serde_json::to_vec(&JwkSet { keys: vec![r1] }).expect("json");
     let sign = |alg| {
-        let mut header = Header::new(alg);
+        let mut header = Header::new(tokens::jwt_alg(alg));
         header.kid = Some("r1".into());
         jsonwebtoken::encode(&header, &tokens::claims(&["admin"], serde_json::json!({})), &rsa).expect("signs")
     };

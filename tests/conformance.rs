@@ -587,7 +587,7 @@ fn build(tok: Tok, w: W) -> String {
                 Bits => spki_key_bits(&pem_der(file)),
             };
             let key = EncodingKey::from_secret(&secret);
-            let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, hmac).expect("signs");
+            let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, tokens::jwt_alg(hmac)).expect("signs");
             format!("{message}.{signature}")
         }
         Shape(template) => shape(template, &w.good(now), &w.other(now)),
@@ -844,8 +844,12 @@ async fn rfc7515_examples_verify_and_are_refused_only_as_expired() {
     );
     let message = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
     axum_warden::install_crypto_provider();
-    let signature =
-        jsonwebtoken::crypto::sign(message.as_bytes(), &EncodingKey::from_secret(&key), HS256).expect("signs");
+    let signature = jsonwebtoken::crypto::sign(
+        message.as_bytes(),
+        &EncodingKey::from_secret(&key),
+        tokens::jwt_alg(HS256),
+    )
+    .expect("signs");
     let identity = A1
         .warden()
         .verify_token(&format!("{message}.{signature}"))

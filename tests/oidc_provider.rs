@@ -188,7 +188,7 @@ async fn tokens_of_a_real_openid_provider_through_discovery_rotation_and_outage(
     from_env.ready().await.expect("discovery and JWKS");
     let first = provider.access_token().await;
     assert_eq!(header(&first)["kid"], "k1");
-    let identity = from_env.authenticate_token(&first).await.expect("accepted");
+    let identity = from_env.verify_token_waiting(&first).await.expect("accepted");
     assert_eq!(identity.subject(), CLIENT_ID);
     assert_eq!(identity.issuer(), Some(issuer.as_str()));
     assert!(identity.has_scope("orders:read"));

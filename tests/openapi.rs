@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use axum::body::Body;
-use axum_warden::{Algorithm, UPDATE_SNAPSHOTS_ENV};
+use axum_warden::Algorithm;
+use axum_warden::testing::UPDATE_SNAPSHOTS_ENV;
 use serde_json::{Value, json};
 
 const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/openapi/quickstart.json");

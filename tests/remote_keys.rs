@@ -310,7 +310,7 @@ async fn an_rsa_key_without_alg_serves_rs256_or_the_chosen_algorithms() {
     server.publish_document(serde_json::json!({"keys": [jwk]}));
     let rsa = EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa key");
     let sign = |alg| {
-        let mut header = Header::new(alg);
+        let mut header = Header::new(tokens::jwt_alg(alg));
         header.kid = Some("k1".into());
         jsonwebtoken::encode(&header, &tokens::claims(&["admin"], serde_json::json!({})), &rsa).expect("signs")
     };

@@ -603,7 +603,7 @@ fn duplicate_roles_are_held_once() {
     let token = issuer.token().roles(["`,`", "or", "`,`", "or", "x"]).sign();
     let identity = warden.verify_token(&token).expect("valid");
     assert_eq!(identity.roles(), ["`,`", "or", "x"]);
-    let too_many: Vec<String> = (0..=axum_warden::DEFAULT_MAX_CLAIM_ENTRIES)
+    let too_many: Vec<String> = (0..=axum_warden::defaults::DEFAULT_MAX_CLAIM_ENTRIES)
         .map(|_| "same".to_owned())
         .collect();
     let token = issuer.token().roles(too_many.iter().map(String::as_str)).sign();

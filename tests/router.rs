@@ -14,7 +14,7 @@ fn rows(router: &Router<axum_warden::Warden>) -> Vec<(String, String, String)> {
         .route_table()
         .rows()
         .iter()
-        .map(|r| (r.method().to_owned(), r.path().to_owned(), r.requirement().to_string()))
+        .map(|r| (r.method().to_string(), r.display_path(), r.requirement().to_string()))
         .collect()
 }
 

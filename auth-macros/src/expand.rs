@@ -123,8 +123,8 @@ fn guarded(
     let custom_policy = match custom {
         Some(custom) => {
             let ty = &custom.arg.ty;
-            let policy_guard = paths::policy_guard();
-            let param_ty = quote_spanned!(ty.span()=> #policy_guard<#ty>);
+            let policy_check = paths::policy_check();
+            let param_ty = quote_spanned!(ty.span()=> #policy_check<#ty>);
             sig.inputs.insert(
                 1,
                 FnArg::Typed(PatType {
@@ -167,7 +167,7 @@ fn guarded(
     // Same visibility as the fn, so a public handler does not expose a private type; spans
     // moved to the attribute so lints about the visibility point at the fn only.
     let policy_vis = respan(vis.to_token_stream(), call_site);
-    let policy_trait = paths::policy();
+    let policy_trait = paths::route_rule();
     let kind = match requirement {
         Requirement::Public => paths::open(),
         Requirement::Authenticated | Requirement::Names { .. } => paths::protected(),
@@ -394,7 +394,7 @@ mod tests {
             pub struct __warden_policy_delete_user;
 
             #[automatically_derived]
-            impl ::axum_warden::__private::Policy for __warden_policy_delete_user {
+            impl ::axum_warden::__private::RouteRule for __warden_policy_delete_user {
                 type Kind = ::axum_warden::__private::Protected;
                 const REQUIREMENT: ::axum_warden::__private::Requirement =
                     ::axum_warden::__private::Requirement::Roles {
@@ -434,7 +434,7 @@ mod tests {
             struct __warden_policy_health;
 
             #[automatically_derived]
-            impl ::axum_warden::__private::Policy for __warden_policy_health {
+            impl ::axum_warden::__private::RouteRule for __warden_policy_health {
                 type Kind = ::axum_warden::__private::Open;
                 const REQUIREMENT: ::axum_warden::__private::Requirement = ::axum_warden::__private::Requirement::Public;
                 const HANDLER: ::axum_warden::__private::HandlerInfo = ::axum_warden::__private::HandlerInfo {

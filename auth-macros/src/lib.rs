@@ -85,7 +85,7 @@ use crate::args::Access;
 /// struct __warden_policy_health;
 ///
 /// #[automatically_derived]
-/// impl ::axum_warden::__private::Policy for __warden_policy_health {
+/// impl ::axum_warden::__private::RouteRule for __warden_policy_health {
 ///     type Kind = ::axum_warden::__private::Open;
 ///     const REQUIREMENT: ::axum_warden::__private::Requirement =
 ///         ::axum_warden::__private::Requirement::Public;
@@ -282,7 +282,7 @@ pub fn requires_auth(args: TokenStream, item: TokenStream) -> TokenStream {
 /// pub struct __warden_policy_delete_user; // the handler's visibility
 ///
 /// #[automatically_derived]
-/// impl ::axum_warden::__private::Policy for __warden_policy_delete_user {
+/// impl ::axum_warden::__private::RouteRule for __warden_policy_delete_user {
 ///     type Kind = ::axum_warden::__private::Protected;
 ///     const REQUIREMENT: ::axum_warden::__private::Requirement =
 ///         ::axum_warden::__private::Requirement::Roles {
@@ -491,7 +491,7 @@ pub fn requires_scope(args: TokenStream, item: TokenStream) -> TokenStream {
 /// # Expands to
 ///
 /// As [`#[requires_auth]`](macro@requires_auth) (or the role or scope attribute above it),
-/// with `_: PolicyGuard<OwnAccount>` as the handler's second parameter, right after the
+/// with `_: PolicyCheck<OwnAccount>` as the handler's second parameter, right after the
 /// guard, and `const CUSTOM_POLICY = Some("OwnAccount")` on the hidden policy type.
 ///
 /// # Errors

@@ -18,9 +18,9 @@ pub(crate) fn guard() -> TokenStream {
 }
 
 /// The trait every generated policy type implements.
-pub(crate) fn policy() -> TokenStream {
+pub(crate) fn route_rule() -> TokenStream {
     let private = private();
-    quote!(#private::Policy)
+    quote!(#private::RouteRule)
 }
 
 /// The requirement enum (`Public`, `Authenticated`, `Roles { .. }`, `Scopes { .. }`).
@@ -41,22 +41,22 @@ pub(crate) fn handler_info() -> TokenStream {
     quote!(#private::HandlerInfo)
 }
 
-/// Policy kind of `#[public]`: the guard reads no router state.
+/// Rule kind of `#[public]`: the guard reads no router state.
 pub(crate) fn open() -> TokenStream {
     let private = private();
     quote!(#private::Open)
 }
 
-/// Policy kind of every other attribute: the guard takes the `Warden` from router state.
+/// Rule kind of every other attribute: the guard takes the `Warden` from router state.
 pub(crate) fn protected() -> TokenStream {
     let private = private();
     quote!(#private::Protected)
 }
 
 /// The extractor that runs a `#[requires_policy]` policy.
-pub(crate) fn policy_guard() -> TokenStream {
+pub(crate) fn policy_check() -> TokenStream {
     let private = private();
-    quote!(#private::PolicyGuard)
+    quote!(#private::PolicyCheck)
 }
 
 /// `role_names(&Role::Admin)`: the names of a declared role's type.
@@ -85,13 +85,13 @@ mod tests {
     fn paths_are_absolute_through_the_private_module() {
         for path in [
             guard(),
-            policy(),
+            route_rule(),
             requirement(),
             match_mode(),
             handler_info(),
             open(),
             protected(),
-            policy_guard(),
+            policy_check(),
             roles(),
             role_names(),
             access_policy(),

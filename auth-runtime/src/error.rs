@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use crate::credentials::InvalidRequest;
 use crate::requirement::Requirement;
 
 /// Why the guard refused a request.
@@ -14,7 +13,7 @@ use crate::requirement::Requirement;
 /// | [`MissingCredentials`](Self::MissingCredentials) | 401 | none |
 /// | [`InvalidRequest`](Self::InvalidRequest) | 400 | `invalid_request` |
 /// | [`InvalidToken`](Self::InvalidToken) | 401 | `invalid_token` |
-/// | [`InsufficientScope`](Self::InsufficientScope) | 403 | `insufficient_scope` |
+/// | [`RequirementNotMet`](Self::RequirementNotMet) | 403 | `insufficient_scope` (with `scope="…"` for scope rules) |
 /// | [`Forbidden`](Self::Forbidden) | 403 | `insufficient_scope` |
 /// | [`Unavailable`](Self::Unavailable) | 503 | no challenge, `Retry-After` |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,9 +28,10 @@ pub enum AuthError {
     /// A bearer token was present but cannot be trusted.
     #[error("invalid token: {0}")]
     InvalidToken(TokenError),
-    /// The identity was verified but does not meet the route's requirement.
+    /// The identity was verified but does not meet the route's requirement (a role, a
+    /// scope); answered 403 `insufficient_scope` as RFC 6750 §3.1 names every such case.
     #[error("the identity does not meet the requirement `{requirement}`")]
-    InsufficientScope {
+    RequirementNotMet {
         /// What the route requires.
         requirement: Requirement,
     },
@@ -57,11 +57,19 @@ impl AuthError {
             Self::MissingCredentials => "missing_credentials",
             Self::InvalidRequest(_) => "several_credentials",
             Self::InvalidToken(reason) => reason.code(),
-            Self::InsufficientScope { .. } => "insufficient_scope",
+            Self::RequirementNotMet { .. } => "insufficient_scope",
             Self::Forbidden { .. } => "policy_forbidden",
             Self::Unavailable { .. } => "keys_unavailable",
         }
     }
+}
+
+/// Why a request with credentials was malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidRequest {
+    /// More than one credential: two `Authorization` headers, or a comma-separated list.
+    SeveralCredentials,
 }
 
 /// Why a bearer token was not accepted.

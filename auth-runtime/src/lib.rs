@@ -4,12 +4,27 @@
 //! Applications depend on the `axum-warden` facade, which re-exports what they need; this
 //! crate is what the access attributes expand to.
 //!
+//! # Layers
+//!
+//! Dependencies between the modules point one way, downward (`scripts/check-layers`
+//! fails the build on a cycle or an upward import):
+//!
+//! | layer | modules | what they own |
+//! |---|---|---|
+//! | 6 | `openapi`, `testing` | documents and the test kit, from the route table |
+//! | 5 | `config` | [`WardenBuilder`], the environment, [`ConfigError`]: the only place that names settings |
+//! | 4 | `http` | credentials, the [`Guard`], policies, answers, the [`Router`] and [`RouteTable`], the [`Warden`] |
+//! | 3 | `verifier` | one verification over a key source, and the verified-token cache |
+//! | 2 | `key_source` | static and remote key sets, fetch, background refresh |
+//! | 1 | `token` | compact JWS, strict JSON, claim rules, role sources, keys |
+//! | 0 | `error`, `identity`, `requirement`, `roles`, `algorithm`, `defaults` | the vocabulary |
+//!
 //! ```
 //! use axum::{Router, routing::get};
-//! use axum_warden_runtime::{Guard, HandlerInfo, Identity, Match, Policy, Protected, Requirement, Warden};
+//! use axum_warden_runtime::{Guard, HandlerInfo, Identity, Match, RouteRule, Protected, Requirement, Warden};
 //!
 //! struct Admins;
-//! impl Policy for Admins {
+//! impl RouteRule for Admins {
 //!     type Kind = Protected;
 //!     const REQUIREMENT: Requirement = Requirement::Roles { mode: Match::Any, names: &["admin"] };
 //!     const HANDLER: HandlerInfo =
@@ -38,51 +53,47 @@
 //! - one key-set fetch: 5 s in all, 2 s to connect; fetches for unknown `kid`s: one per 10 s;
 //! - verified-token cache: 10 000 tokens.
 
-mod cache;
+mod algorithm;
 mod config;
-mod credentials;
+pub mod defaults;
 mod error;
-mod guard;
+mod http;
 mod identity;
-mod json;
-mod jwt;
-mod keys;
+mod key_source;
 #[cfg(feature = "utoipa")]
 mod openapi;
-mod policy;
-mod rejection;
-mod remote;
 mod requirement;
 mod roles;
-mod router;
-mod table;
 #[cfg(feature = "test-util")]
 pub mod testing;
-mod verify;
+mod token;
+mod verifier;
 
-pub use cache::{CacheStats, DEFAULT_TOKEN_CACHE_CAPACITY};
-pub use config::{
-    Authenticator, ConfigError, DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM,
-    MAX_LEEWAY, Warden, WardenBuilder, env,
+pub use algorithm::{Algorithm, UnknownAlgorithm};
+pub use config::{ConfigError, WardenBuilder, env};
+pub use error::{AuthError, InvalidRequest, TokenError};
+pub use http::{
+    AccessPolicy, Authenticator, Authorize, Challenge, Claims, Decision, Denied, Guard, MethodRouter, NoState,
+    PolicyRejection, Rejection, RouteMethod, RouteRow, RouteTable, Router, Warden, routing,
 };
-pub use credentials::InvalidRequest;
-pub use error::{AuthError, TokenError};
-pub use guard::{Claims, Guard, GuardState};
 pub use identity::{Identity, IdentityBuilder};
-pub use jsonwebtoken::Algorithm;
-pub use keys::{MIN_HMAC_SECRET_LEN, install_crypto_provider};
+pub use key_source::KeyFetchError;
 #[cfg(feature = "utoipa")]
 pub use openapi::{
     ACCESS_POLICY_EXTENSION, DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME,
     SkipReason, SkippedRoute, WardenOpenApi,
 };
-pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyGuard, PolicyRejection};
-pub use rejection::{Challenge, Rejection};
-pub use remote::{
-    DEFAULT_KEY_CONNECT_TIMEOUT, DEFAULT_KEY_FETCH_TIMEOUT, DEFAULT_KEY_REFRESH_BOUNDS, DEFAULT_KEY_REFRESH_INTERVAL,
-    DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL, KeyFetchError,
-};
-pub use requirement::{AccessKind, HandlerInfo, Match, Open, Policy, Protected, Requirement};
-pub use roles::{HierarchyError, RoleHierarchy, RoleSource, Roles, role_names};
-pub use router::{GuardedHandler, MethodRouter, Router, routing};
-pub use table::{RouteRow, RouteTable, SnapshotError, UPDATE_SNAPSHOTS_ENV};
+pub use requirement::{Match, Requirement};
+pub use roles::{HierarchyError, RoleHierarchy, Roles};
+pub use token::keys::install_crypto_provider;
+pub use token::role_source::RoleSource;
+pub use verifier::cache::CacheStats;
+
+/// What the access attributes expand to, and what hand-written guards are made of. Not a
+/// public API: names and shapes change without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::http::{GuardState, GuardedHandler, PolicyCheck};
+    pub use crate::requirement::{AccessKind, HandlerInfo, Open, Protected, RouteRule};
+    pub use crate::roles::role_names;
+}

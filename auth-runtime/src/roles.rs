@@ -1,18 +1,17 @@
-//! Declared roles, the role hierarchy, and where roles are read from a token.
+//! Declared roles and the role hierarchy.
 //!
 //! - [`Roles`] is what `#[derive(Roles)]` implements on an application's role enum, so
 //!   `#[requires_role(Role::Admin)]` is checked by the compiler.
 //! - [`RoleHierarchy`] says once that, for example, `admin` includes `editor`. The warden
 //!   adds the included roles to every verified identity, so every role check (the
 //!   attributes, [`Identity::has_role`], custom policies) honours it.
-//! - [`RoleSource`] names the claims that carry roles, with presets for common providers.
+//!
+//! Where roles are read from a token is [`RoleSource`](crate::RoleSource), in the token layer.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::sync::Arc;
 
 use crate::identity::Identity;
-use crate::jwt::ClaimPath;
 
 /// An application's roles, declared once as an enum: derive it with
 /// `#[derive(axum_warden::Roles)]`.
@@ -316,109 +315,6 @@ impl Resolved {
         } else {
             identity.with_roles(expanded)
         }
-    }
-}
-
-/// The claims a warden reads roles from; see
-/// [`WardenBuilder::roles_from`](crate::WardenBuilder::roles_from).
-///
-/// Each claim, when present, must be an array of strings (else the token is refused as
-/// invalid); the roles of all claims are merged, without duplicates, and a missing claim
-/// contributes none.
-///
-/// ```
-/// use axum_warden_runtime::RoleSource;
-///
-/// assert_eq!(RoleSource::keycloak("orders-api").claims(), ["realm_access.roles", "resource_access.orders-api.roles"]);
-/// assert_eq!(RoleSource::cognito().claims(), ["cognito:groups"]);
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct RoleSource {
-    paths: Vec<ClaimPath>,
-}
-
-impl fmt::Debug for RoleSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("RoleSource").field(&self.claims()).finish()
-    }
-}
-
-impl RoleSource {
-    /// The claim at `path`, dots separating nested objects (`roles`,
-    /// `realm_access.roles`); `None` when a segment is empty.
-    #[must_use]
-    pub fn claim(path: &str) -> Option<Self> {
-        ClaimPath::parse(path).map(|path| Self { paths: vec![path] })
-    }
-
-    /// The `roles` claim, read when nothing else is configured.
-    pub(crate) fn default_claim() -> Self {
-        Self {
-            paths: vec![ClaimPath::from_segments(["roles"])],
-        }
-    }
-
-    /// Keycloak: the realm roles (`realm_access.roles`) and the roles of the client
-    /// `client_id` (`resource_access.<client_id>.roles`), merged. The client id is taken
-    /// as one segment even when it contains dots.
-    #[must_use]
-    pub fn keycloak(client_id: impl Into<String>) -> Self {
-        Self {
-            paths: vec![
-                ClaimPath::from_segments(["realm_access", "roles"]),
-                ClaimPath::from_segments(["resource_access".to_owned(), client_id.into(), "roles".to_owned()]),
-            ],
-        }
-    }
-
-    /// Keycloak realm roles only (`realm_access.roles`).
-    #[must_use]
-    pub fn keycloak_realm() -> Self {
-        Self {
-            paths: vec![ClaimPath::from_segments(["realm_access", "roles"])],
-        }
-    }
-
-    /// Auth0 with RBAC and "Add Permissions in the Access Token" enabled: the
-    /// `permissions` claim (`read:articles` …) serves as the roles.
-    #[must_use]
-    pub fn auth0() -> Self {
-        Self {
-            paths: vec![ClaimPath::from_segments(["permissions"])],
-        }
-    }
-
-    /// Microsoft Entra ID app roles: the `roles` claim.
-    #[must_use]
-    pub fn entra_id() -> Self {
-        Self {
-            paths: vec![ClaimPath::from_segments(["roles"])],
-        }
-    }
-
-    /// Amazon Cognito user-pool groups: the `cognito:groups` claim.
-    #[must_use]
-    pub fn cognito() -> Self {
-        Self {
-            paths: vec![ClaimPath::from_segments(["cognito:groups"])],
-        }
-    }
-
-    /// Adds the claim at `path` to this source; `None` when a segment is empty.
-    #[must_use]
-    pub fn and_claim(mut self, path: &str) -> Option<Self> {
-        self.paths.push(ClaimPath::parse(path)?);
-        Some(self)
-    }
-
-    /// The claims read, as dotted paths.
-    #[must_use]
-    pub fn claims(&self) -> Vec<String> {
-        self.paths.iter().map(ToString::to_string).collect()
-    }
-
-    pub(crate) fn paths(&self) -> &[ClaimPath] {
-        &self.paths
     }
 }
 

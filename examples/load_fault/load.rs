@@ -15,7 +15,7 @@ use crate::verdict::Timeline;
 
 /// Unique valid tokens sent before the baseline RSS: more than the token cache holds, so
 /// the cache is full (and evicting) before memory is measured.
-const CACHE_FILL: u64 = axum_warden::DEFAULT_TOKEN_CACHE_CAPACITY * 6 / 5;
+const CACHE_FILL: u64 = axum_warden::defaults::DEFAULT_TOKEN_CACHE_CAPACITY * 6 / 5;
 
 /// Examples of violations kept for the report.
 const EXAMPLES: usize = 20;

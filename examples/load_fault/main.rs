@@ -49,7 +49,7 @@ const FILL_TIMEOUT: Duration = Duration::from_secs(120);
 /// not re-export the constant), so for up to this long after a provider stop or restart
 /// an unknown `kid` may still be answered from the state before: 401 just after a stop,
 /// 503 just after a restart.
-const UNKNOWN_KID_INTERVAL: Duration = axum_warden::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL;
+const UNKNOWN_KID_INTERVAL: Duration = axum_warden::defaults::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL;
 /// Added to that interval for the fetch itself and for scheduling on two busy cores.
 const GRACE_SLACK: Duration = Duration::from_secs(2);
 /// Provider outages, as fractions of the measured phase: stopped at the first, restarted

@@ -48,14 +48,14 @@ impl TestKey {
 
     /// The public JWK of this key under `kid`.
     pub fn jwk(self, kid: &str) -> Value {
-        let mut jwk = Jwk::from_encoding_key(&self.encoding(), self.algorithm()).expect("jwk");
+        let mut jwk = Jwk::from_encoding_key(&self.encoding(), tokens::jwt_alg(self.algorithm())).expect("jwk");
         jwk.common.key_id = Some(kid.to_owned());
         serde_json::to_value(jwk).expect("json")
     }
 
     /// A token for `claims`, signed by this key with `kid` in its header.
     pub fn sign(self, kid: &str, claims: &Value) -> String {
-        let mut header = Header::new(self.algorithm());
+        let mut header = Header::new(tokens::jwt_alg(self.algorithm()));
         header.kid = Some(kid.to_owned());
         jsonwebtoken::encode(&header, claims, &self.encoding()).expect("signs")
     }

@@ -1,35 +1,26 @@
 //! [`WardenBuilder`]: every setting of a [`Warden`], checked at [`build`](WardenBuilder::build).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::response::Response;
-use jsonwebtoken::Algorithm;
 
-use super::{
-    Authenticator, ConfigError, DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM,
-    DynAuthenticator, MAX_LEEWAY, Renderer, Source, Warden, env,
+use super::ConfigError;
+use super::sources::{self, KeyInput, Names, Options};
+use crate::algorithm::Algorithm;
+use crate::defaults::{
+    DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY,
+    MAX_LEEWAY,
 };
-use crate::cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
-use crate::jwt::Rules;
-use crate::keys::{self, KeySet, KeySource};
-use crate::rejection::{Challenges, Rejection};
-use crate::remote::{self, Locator};
-use crate::roles::{Resolved, RoleHierarchy, RoleSource};
-use crate::verify::JwtVerifier;
-
-/// A key source as configured, before loading.
-enum KeyInput {
-    Secret(Vec<u8>),
-    PemFile(PathBuf),
-    Pem(Vec<u8>),
-    JwksFile(PathBuf),
-    Jwks(Vec<u8>),
-    JwksUrl(String),
-    OidcIssuer(String),
-    Custom(Arc<dyn DynAuthenticator>),
-}
+use crate::http::{Authenticator, Challenges, Inner, Rejection, Responder, Source, Warden};
+use crate::key_source::{KeySource, Locator, OnRotate};
+use crate::roles::RoleHierarchy;
+use crate::token::claims::Rules;
+use crate::token::keys::{KeySet, install_crypto_provider};
+use crate::token::role_source::RoleSource;
+use crate::verifier::Verifier;
+use crate::verifier::cache::TokenCache;
 
 /// Configures a [`Warden`]; see [`Warden::builder`].
 ///
@@ -58,24 +49,27 @@ enum KeyInput {
 #[must_use]
 #[derive(Default)]
 pub struct WardenBuilder {
-    keys: Vec<(KeyInput, &'static str)>,
-    algorithms: Vec<Algorithm>,
-    algorithms_setting: Option<&'static str>,
-    issuer: Option<String>,
-    audiences: Vec<String>,
-    leeway: Option<Duration>,
-    leeway_setting: Option<&'static str>,
-    roles_claim: Option<(String, &'static str)>,
+    pub(super) keys: Vec<(KeyInput, &'static str)>,
+    pub(super) algorithms: Vec<Algorithm>,
+    pub(super) algorithms_setting: Option<&'static str>,
+    pub(super) issuer: Option<String>,
+    pub(super) audiences: Vec<String>,
+    pub(super) leeway: Option<Duration>,
+    pub(super) leeway_setting: Option<&'static str>,
+    pub(super) roles_claim: Option<(String, &'static str)>,
     roles_from: Option<RoleSource>,
     hierarchy: RoleHierarchy,
-    scopes_claim: Option<String>,
-    realm: Option<(String, &'static str)>,
+    pub(super) scopes_claim: Option<String>,
+    pub(super) realm: Option<(String, &'static str)>,
     max_token_bytes: Option<usize>,
     max_claim_entries: Option<usize>,
     renderer: Option<Renderer>,
-    remote: remote::Options,
+    remote: Options,
     token_cache_capacity: Option<u64>,
 }
+
+/// How an application renders refusals, as [`renderer`](WardenBuilder::renderer) takes it.
+type Renderer = Arc<dyn Fn(&Rejection) -> Response + Send + Sync>;
 
 impl WardenBuilder {
     /// Verifies HMAC-signed tokens (HS256 unless [`algorithms`](Self::algorithms) says
@@ -336,74 +330,21 @@ impl WardenBuilder {
         self
     }
 
-    pub(super) fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &'static str| -> Result<Option<String>, ConfigError> {
-            match lookup(name) {
-                None => Ok(None),
-                Some(v) if v.trim().is_empty() => Err(ConfigError::InvalidValue {
-                    setting: name,
-                    reason: "is set but empty; unset it or give it a value".into(),
-                }),
-                Some(v) => Ok(Some(v)),
-            }
-        };
-        let mut b = Self::default();
-        if let Some(secret) = get(env::JWT_SECRET)? {
-            b.keys.push((KeyInput::Secret(secret.into_bytes()), env::JWT_SECRET));
-        }
-        if let Some(path) = get(env::JWT_PUBLIC_KEY_FILE)? {
-            b.keys.push((KeyInput::PemFile(path.into()), env::JWT_PUBLIC_KEY_FILE));
-        }
-        if let Some(path) = get(env::JWKS_FILE)? {
-            b.keys.push((KeyInput::JwksFile(path.into()), env::JWKS_FILE));
-        }
-        if let Some(url) = get(env::JWKS_URL)? {
-            b.keys.push((KeyInput::JwksUrl(url), env::JWKS_URL));
-        }
-        if let Some(issuer) = get(env::OIDC_ISSUER_URL)? {
-            b.keys.push((KeyInput::OidcIssuer(issuer), env::OIDC_ISSUER_URL));
-        }
-        if let Some(list) = get(env::JWT_ALGORITHMS)? {
-            b.algorithms = parse_algorithms(&list, env::JWT_ALGORITHMS)?;
-            b.algorithms_setting = Some(env::JWT_ALGORITHMS);
-        }
-        b.issuer = get(env::ISSUER)?;
-        if let Some(list) = get(env::AUDIENCE)? {
-            b.audiences = list_items(&list, env::AUDIENCE, "audience")?
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-        }
-        if let Some(secs) = get(env::LEEWAY_SECONDS)? {
-            let secs = secs.trim().parse::<u64>().map_err(|_| ConfigError::InvalidValue {
-                setting: env::LEEWAY_SECONDS,
-                reason: format!("{secs:?} is not a whole number of seconds"),
-            })?;
-            b.leeway = Some(Duration::from_secs(secs));
-            b.leeway_setting = Some(env::LEEWAY_SECONDS);
-        }
-        if let Some(path) = get(env::ROLES_CLAIM)? {
-            b.roles_claim = Some((path, env::ROLES_CLAIM));
-        }
-        b.scopes_claim = get(env::SCOPES_CLAIM)?;
-        if let Some(realm) = get(env::REALM)? {
-            b.realm = Some((realm, env::REALM));
-        }
-        Ok(b)
-    }
-
     /// Loads the keys and checks the whole configuration.
     ///
     /// # Errors
     /// The first [`ConfigError`] found, naming the setting at fault.
     pub fn build(self) -> Result<Warden, ConfigError> {
-        keys::install_crypto_provider();
+        install_crypto_provider();
         let mut inputs = self.keys.into_iter();
         let (input, setting) = inputs.next().ok_or(ConfigError::NoKeySource)?;
         if let Some((_, second)) = inputs.next() {
             return Err(ConfigError::SeveralKeySources { first: setting, second });
         }
-        let algorithms_setting = self.algorithms_setting.unwrap_or("algorithms");
+        let names = Names {
+            key: setting,
+            algorithms: self.algorithms_setting.unwrap_or("algorithms"),
+        };
         let (realm, realm_setting) = self.realm.unwrap_or_else(|| (DEFAULT_REALM.to_owned(), "realm"));
         let challenges = Challenges::new(&realm).ok_or_else(|| ConfigError::InvalidValue {
             setting: realm_setting,
@@ -429,17 +370,12 @@ impl WardenBuilder {
             })?,
         };
         let resolved = self.hierarchy.resolve()?;
-        let finish = Finish {
-            renderer: self.renderer,
-            hierarchy: self.hierarchy,
-            resolved: resolved.clone(),
-        };
         let mut rules = Rules {
             issuer: self.issuer,
             audiences: self.audiences,
             leeway: leeway.as_secs(),
             roles,
-            hierarchy: resolved,
+            hierarchy: resolved.clone(),
             scopes_claim: self.scopes_claim,
             max_token_bytes: self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
             max_claim_entries: self.max_claim_entries.unwrap_or(DEFAULT_MAX_CLAIM_ENTRIES),
@@ -448,131 +384,67 @@ impl WardenBuilder {
             self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY),
             rules.leeway,
         );
-        let set = match input {
-            KeyInput::Custom(auth) => {
-                return Ok(Warden::new(Source::Custom(auth), realm, challenges, finish));
-            }
+        let (algorithms, allow_http) = (self.algorithms, self.remote.allow_http);
+        let source = match input {
+            KeyInput::Custom(auth) => Source::Custom(auth),
             KeyInput::JwksUrl(url) => {
-                let locator = Locator::Jwks(remote::parse_url(&url, setting, self.remote.allow_http)?);
-                let jwt = remote::verifier(
-                    locator,
-                    setting,
-                    self.algorithms,
-                    algorithms_setting,
-                    self.remote,
-                    rules,
-                    cache,
-                )?;
-                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, finish));
+                let locator = sources::jwks_url(&url, allow_http, names)?;
+                Source::Jwt(remote(locator, algorithms, self.remote, rules, cache, names)?)
             }
             KeyInput::OidcIssuer(issuer) => {
-                let url = remote::discovery_url(&issuer, setting, self.remote.allow_http)?;
-                let issuer = issuer.trim().to_owned();
-                rules.issuer.get_or_insert_with(|| issuer.clone());
-                let locator = Locator::Discovery { issuer, url };
-                let jwt = remote::verifier(
-                    locator,
-                    setting,
-                    self.algorithms,
-                    algorithms_setting,
-                    self.remote,
-                    rules,
-                    cache,
-                )?;
-                return Ok(Warden::new(Source::Jwt(jwt), realm, challenges, finish));
+                let locator = sources::oidc_issuer(&issuer, allow_http, names)?;
+                rules.issuer.get_or_insert_with(|| issuer.trim().to_owned());
+                Source::Jwt(remote(locator, algorithms, self.remote, rules, cache, names)?)
             }
-            KeyInput::Secret(secret) => keys::from_secret(&secret, &self.algorithms, setting, algorithms_setting)?,
-            KeyInput::Pem(pem) => keys::from_pem(&pem, &self.algorithms, setting, algorithms_setting)?,
+            KeyInput::Secret(secret) => local(sources::secret(&secret, &algorithms, names)?, rules, cache),
+            KeyInput::Pem(pem) => local(sources::pem(&pem, &algorithms, names)?, rules, cache),
             KeyInput::PemFile(path) => {
-                let pem = read(&path, setting)?;
-                keys::from_pem(&pem, &self.algorithms, setting, algorithms_setting)?
+                let set = sources::pem(&sources::read(&path, setting)?, &algorithms, names)?;
+                local(set, rules, cache)
             }
-            KeyInput::Jwks(doc) => jwks(&doc, &self.algorithms, setting)?,
-            KeyInput::JwksFile(path) => jwks(&read(&path, setting)?, &self.algorithms, setting)?,
-        };
-        let mut algorithms: Vec<Algorithm> = Vec::new();
-        for alg in set.algorithms() {
-            if !algorithms.contains(&alg) {
-                algorithms.push(alg);
+            KeyInput::Jwks(doc) => local(sources::jwks(&doc, &algorithms, setting)?, rules, cache),
+            KeyInput::JwksFile(path) => {
+                let set = sources::jwks(&sources::read(&path, setting)?, &algorithms, setting)?;
+                local(set, rules, cache)
             }
-        }
-        let jwt = JwtVerifier {
-            keys: KeySource::Static(Arc::new(set)),
-            algorithms,
-            rules,
-            cache,
         };
-        Ok(Warden::new(Source::Jwt(jwt), realm, challenges, finish))
+        Ok(Warden::from_inner(Inner {
+            source,
+            responder: Responder::new(challenges, self.renderer),
+            hierarchy: self.hierarchy,
+            resolved,
+        }))
     }
 }
 
-/// What a built warden keeps besides its key source.
-pub(super) struct Finish {
-    pub(super) renderer: Option<Renderer>,
-    pub(super) hierarchy: RoleHierarchy,
-    pub(super) resolved: Option<Arc<Resolved>>,
-}
-
-fn read(path: &Path, setting: &'static str) -> Result<Vec<u8>, ConfigError> {
-    std::fs::read(path).map_err(|source| ConfigError::ReadKey {
-        setting,
-        path: path.to_owned(),
-        source,
-    })
-}
-
-fn jwks(doc: &[u8], algorithms: &[Algorithm], setting: &'static str) -> Result<KeySet, ConfigError> {
-    let (set, skipped) = keys::from_jwks(doc, algorithms, !algorithms.is_empty())
-        .map_err(|reason| ConfigError::InvalidKey { setting, reason })?;
-    for key in &skipped {
-        tracing::warn!(target: "axum_warden", setting, kid = key.kid.as_deref(), reason = key.reason, "skipped a key of the key set");
-    }
-    if set.is_empty() {
-        let skipped = if skipped.is_empty() {
-            "the key set is empty".to_owned()
-        } else {
-            skipped
-                .iter()
-                .map(|k| format!("{}: {}", k.kid.as_deref().unwrap_or("(no kid)"), k.reason))
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        return Err(ConfigError::NoUsableKey { setting, skipped });
-    }
-    Ok(set)
-}
-
-fn parse_algorithms(list: &str, setting: &'static str) -> Result<Vec<Algorithm>, ConfigError> {
-    list_items(list, setting, "algorithm")?
-        .into_iter()
-        .map(|name| {
-            name.parse::<Algorithm>().map_err(|_| ConfigError::UnknownAlgorithm {
-                setting,
-                value: name.to_owned(),
-            })
-        })
-        .collect()
-}
-
-/// The items of a comma-separated variable: at least one, none twice. A list that
-/// reduces to nothing (`","`) would otherwise quietly mean "not configured", which for
-/// the audience turns its check off.
-fn list_items<'a>(list: &'a str, setting: &'static str, what: &str) -> Result<Vec<&'a str>, ConfigError> {
-    let mut items: Vec<&str> = Vec::new();
-    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        if items.contains(&item) {
-            return Err(ConfigError::InvalidValue {
-                setting,
-                reason: format!("lists the {what} {item:?} twice"),
-            });
+/// The verifier of a key set loaded at startup: it accepts the algorithms its keys are
+/// bound to.
+fn local(set: KeySet, rules: Rules, cache: Option<TokenCache>) -> Source {
+    let mut algorithms: Vec<Algorithm> = Vec::new();
+    for alg in set.algorithms() {
+        if !algorithms.contains(&alg) {
+            algorithms.push(alg);
         }
-        items.push(item);
     }
-    if items.is_empty() {
-        return Err(ConfigError::InvalidValue {
-            setting,
-            reason: format!("{list:?} names no {what}; unset it or list at least one"),
-        });
-    }
-    Ok(items)
+    Source::Jwt(Verifier::new(
+        KeySource::Static(Arc::new(set)),
+        algorithms,
+        rules,
+        cache,
+    ))
+}
+
+/// The verifier of a remote key set.
+fn remote(
+    locator: Locator,
+    algorithms: Vec<Algorithm>,
+    options: Options,
+    rules: Rules,
+    cache: Option<TokenCache>,
+    names: Names,
+) -> Result<Verifier, ConfigError> {
+    // A new key set empties the cache of tokens the old one verified.
+    let on_rotate = cache.clone().map(|cache| Box::new(move || cache.clear()) as OnRotate);
+    let (keys, algorithms) = sources::remote(locator, algorithms, options, on_rotate, names)?;
+    Ok(Verifier::new(keys, algorithms, rules, cache))
 }

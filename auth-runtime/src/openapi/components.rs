@@ -190,7 +190,7 @@ fn forbidden() -> RefOr<Response> {
 mod tests {
     use super::*;
     use crate::error::AuthError;
-    use crate::rejection::Rejection;
+    use crate::http::Rejection;
     use crate::requirement::Requirement;
 
     fn body(error: AuthError) -> Value {
@@ -202,7 +202,7 @@ mod tests {
     #[test]
     fn examples_are_what_the_guard_renders() {
         assert_eq!(body(AuthError::MissingCredentials), unauthorized_example());
-        let forbidden = AuthError::InsufficientScope {
+        let forbidden = AuthError::RequirementNotMet {
             requirement: Requirement::Authenticated,
         };
         assert_eq!(body(forbidden), forbidden_example());

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::table::RouteRow;
+use crate::http::RouteRow;
 
 /// What [`WardenOpenApi::apply`](super::WardenOpenApi::apply) (or [`RouteTable::apply_openapi`](crate::RouteTable::apply_openapi)) could not do, or
 /// left alone.
@@ -200,7 +200,7 @@ impl fmt::Display for Route<'_> {
             f,
             "{} {} (handler `{}::{}`)",
             row.method(),
-            row.path(),
+            row.display_path(),
             row.handler().module,
             row.handler().name
         )

@@ -7,9 +7,9 @@ use http::{Method, Request, StatusCode};
 use tower::ServiceExt as _;
 
 use super::TestIssuer;
+use crate::http::Router;
+use crate::http::{RouteMethod, RouteRow};
 use crate::requirement::{Match, Requirement};
-use crate::router::Router;
-use crate::table::RouteRow;
 
 /// One of the four requests the audit sends to each route.
 ///
@@ -249,10 +249,14 @@ pub async fn audit(router: &Router, issuer: &TestIssuer) -> AuditReport {
                 continue;
             };
             let method = match row.method() {
-                "ANY" => Method::GET,
-                m => Method::from_bytes(m.as_bytes()).unwrap_or(Method::GET),
+                RouteMethod::Any => Method::GET,
+                RouteMethod::Method(method) => method.clone(),
             };
-            let path = fill_placeholders(row.path());
+            let path = if row.is_fallback() {
+                format!("{}{UNROUTED}", row.path())
+            } else {
+                fill_placeholders(row.path())
+            };
             let mut request = Request::builder().method(method.clone()).uri(&path);
             if let Some(value) = &authorization {
                 request = request.header(http::header::AUTHORIZATION, value);
@@ -369,12 +373,8 @@ fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Op
 /// A path no application routes, to reach a fallback rather than a route beside it.
 const UNROUTED: &str = "/__warden_audit_unrouted";
 
-/// `/articles/{id}` → `/articles/1`; `/files/{*rest}` → `/files/1`; the fallbacks `*` and
-/// `/api/*` → a path under them that no route takes.
+/// `/articles/{id}` → `/articles/1`; `/files/{*rest}` → `/files/1`.
 fn fill_placeholders(path: &str) -> String {
-    if path == "*" {
-        return UNROUTED.to_owned();
-    }
     let mut out = String::with_capacity(path.len());
     let mut rest = path;
     while let Some(open) = rest.find('{') {
@@ -391,10 +391,7 @@ fn fill_placeholders(path: &str) -> String {
         }
     }
     out.push_str(rest);
-    match out.strip_suffix("/*") {
-        Some(prefix) => format!("{prefix}{UNROUTED}"),
-        None => out,
-    }
+    out
 }
 
 #[cfg(test)]
@@ -405,7 +402,6 @@ mod tests {
     fn placeholders_are_filled() {
         assert_eq!(fill_placeholders("/a/{id}/b/{x}"), "/a/1/b/1");
         assert_eq!(fill_placeholders("/files/{*rest}"), "/files/1");
-        assert_eq!(fill_placeholders("*"), "/__warden_audit_unrouted");
-        assert_eq!(fill_placeholders("/api/*"), "/api/__warden_audit_unrouted");
+        assert_eq!(fill_placeholders("/"), "/");
     }
 }

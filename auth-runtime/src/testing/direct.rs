@@ -1,7 +1,7 @@
 //! Calling an annotated handler directly, as the plain async function it still is.
 
-use crate::guard::Guard;
-use crate::requirement::Policy;
+use crate::http::Guard;
+use crate::requirement::RouteRule;
 
 /// The guard argument for calling an annotated handler directly in a unit test, without a
 /// router: the handler's body runs with the arguments you pass, and **no access rule is
@@ -27,6 +27,6 @@ use crate::requirement::Policy;
 /// # });
 /// ```
 #[must_use]
-pub fn unchecked_guard<P: Policy>() -> Guard<P> {
+pub fn unchecked_guard<P: RouteRule>() -> Guard<P> {
     Guard::unchecked()
 }

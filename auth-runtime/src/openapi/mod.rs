@@ -21,8 +21,8 @@ use utoipa::openapi::{Components, Info, OpenApi, Paths, Ref, RefOr, Required};
 
 use self::components::{FORBIDDEN, UNAUTHORIZED};
 pub use self::report::{DocumentOperation, OpenApiError, OpenApiReport, SkipReason, SkippedRoute};
+use crate::http::{RouteMethod, RouteTable};
 use crate::requirement::{Match, Requirement};
-use crate::table::RouteTable;
 
 /// The name of the bearer security scheme [`WardenOpenApi`] adds unless told another.
 pub const SECURITY_SCHEME: &str = "bearerAuth";
@@ -145,21 +145,25 @@ impl WardenOpenApi {
         for path in doc.paths.paths.keys() {
             by_shape.entry(shape(path)).or_default().push(path.clone());
         }
-        let routed: BTreeSet<(String, &str)> = table.rows().iter().map(|r| (shape(r.path()), r.method())).collect();
+        let routed: BTreeSet<(String, &str)> = table
+            .rows()
+            .iter()
+            .map(|r| (shape(r.path()), r.method().as_str()))
+            .collect();
         let mut covered: BTreeSet<(String, &'static str)> = BTreeSet::new();
 
         // Method routes first: they take precedence over an `any(…)` route on the same path.
         let mut any_rows = Vec::new();
         for row in table.rows() {
-            if is_fallback(row.path()) {
+            if row.is_fallback() {
                 report.skipped.push(SkippedRoute::new(row, SkipReason::Fallback));
                 continue;
             }
-            if row.method() == "ANY" {
+            if *row.method() == RouteMethod::Any {
                 any_rows.push(row);
                 continue;
             }
-            let Some(method) = METHODS.iter().copied().find(|m| *m == row.method()) else {
+            let Some(method) = METHODS.iter().copied().find(|m| *m == row.method().as_str()) else {
                 report
                     .skipped
                     .push(SkippedRoute::new(row, SkipReason::UnsupportedMethod));
@@ -234,12 +238,12 @@ impl WardenOpenApi {
         let mut paths = Paths::new();
         let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
         for row in table.rows() {
-            if is_fallback(row.path()) {
+            if row.is_fallback() {
                 continue;
             }
             let path = openapi_path(row.path());
             let item = paths.paths.entry(path.clone()).or_default();
-            let Some(slot) = operation_slot(item, row.method()) else {
+            let Some(slot) = operation_slot(item, row.method().as_str()) else {
                 continue;
             };
             let name = row.handler().name;
@@ -368,11 +372,6 @@ fn set_response(responses: &mut Responses, status: &str, component: &str, wanted
     } else if responses.responses.get(status) == Some(&reference) {
         responses.responses.remove(status);
     }
-}
-
-/// A fallback row: `*`, or `/prefix/*` when nested.
-fn is_fallback(path: &str) -> bool {
-    path == "*" || path.ends_with("/*")
 }
 
 /// The axum path as an OpenAPI path: `{*rest}` becomes `{rest}`.
@@ -528,15 +527,15 @@ impl RouteTable {
 mod tests {
     use super::components::PROBLEM_SCHEMA;
     use super::*;
-    use crate::requirement::{HandlerInfo, Open, Policy, Protected};
-    use crate::table::RouteRow;
+    use crate::http::RouteRow;
+    use crate::requirement::{HandlerInfo, Open, Protected, RouteRule};
     use utoipa::openapi::PathsBuilder;
     use utoipa::openapi::path::HttpMethod;
 
     macro_rules! policy {
         ($name:ident, $kind:ty, $req:expr) => {
             struct $name;
-            impl Policy for $name {
+            impl RouteRule for $name {
                 type Kind = $kind;
                 const REQUIREMENT: Requirement = $req;
                 const HANDLER: HandlerInfo = HandlerInfo {
@@ -579,11 +578,11 @@ mod tests {
     #[test]
     fn any_routes_head_and_fallbacks() {
         let rows = vec![
-            RouteRow::new::<Anyone>("ANY").at("*"),
-            RouteRow::new::<Admin>("ANY").at("/admin/{section}"),
-            RouteRow::new::<Member>("ANY").at("/nowhere"),
-            RouteRow::new::<Anyone>("GET").at("/items/{id}"),
-            RouteRow::new::<Member>("POST").at("/items/{id}"),
+            RouteRow::fallback::<Anyone>(),
+            RouteRow::new::<Admin>(RouteMethod::Any).at("/admin/{section}"),
+            RouteRow::new::<Member>(RouteMethod::Any).at("/nowhere"),
+            RouteRow::new::<Anyone>(RouteMethod::Method(http::Method::GET)).at("/items/{id}"),
+            RouteRow::new::<Member>(RouteMethod::Method(http::Method::POST)).at("/items/{id}"),
         ];
         let table = table(rows);
         let op = || Operation::new();
@@ -618,14 +617,21 @@ mod tests {
             report
                 .missing()
                 .iter()
-                .map(|r| (r.method(), r.path()))
+                .map(|r| (r.method().as_str(), r.path()))
                 .collect::<Vec<_>>(),
             [("POST", "/items/{id}")]
         );
-        let skipped: Vec<_> = report.skipped().iter().map(|s| (s.row().path(), s.reason())).collect();
+        let skipped: Vec<_> = report
+            .skipped()
+            .iter()
+            .map(|s| (s.row().display_path(), s.reason()))
+            .collect();
         assert_eq!(
             skipped,
-            [("*", SkipReason::Fallback), ("/nowhere", SkipReason::NoOperationForAny)]
+            [
+                ("*".to_owned(), SkipReason::Fallback),
+                ("/nowhere".to_owned(), SkipReason::NoOperationForAny)
+            ]
         );
         assert_eq!(
             report.untracked().iter().map(ToString::to_string).collect::<Vec<_>>(),
@@ -637,7 +643,9 @@ mod tests {
 
     #[test]
     fn applying_twice_changes_nothing_and_stale_marks_go() {
-        let first = table(vec![RouteRow::new::<Admin>("GET").at("/x")]);
+        let first = table(vec![
+            RouteRow::new::<Admin>(RouteMethod::Method(http::Method::GET)).at("/x"),
+        ]);
         let mut doc = OpenApi::new(
             Info::new("t", "1"),
             PathsBuilder::new().path("/x", PathItem::new(HttpMethod::Get, Operation::new())),
@@ -648,7 +656,9 @@ mod tests {
         assert_eq!(serde_json::to_value(&doc).expect("json"), once);
         assert!(report.kept_components().is_empty() && report.is_complete());
 
-        let now_public = table(vec![RouteRow::new::<Anyone>("GET").at("/x")]);
+        let now_public = table(vec![
+            RouteRow::new::<Anyone>(RouteMethod::Method(http::Method::GET)).at("/x"),
+        ]);
         let _ = now_public.apply_openapi(&mut doc);
         let op = &serde_json::to_value(&doc).expect("json")["paths"]["/x"]["get"];
         assert_eq!(op["security"], json!([]));
@@ -661,7 +671,9 @@ mod tests {
 
     #[test]
     fn existing_components_and_responses_are_kept() {
-        let table = table(vec![RouteRow::new::<Member>("GET").at("/x")]);
+        let table = table(vec![
+            RouteRow::new::<Member>(RouteMethod::Method(http::Method::GET)).at("/x"),
+        ]);
         let mine = Response::new("my own 401");
         let op = OperationBuilder::new().response("401", mine.clone()).build();
         let mut doc = OpenApi::new(
@@ -684,9 +696,9 @@ mod tests {
     #[test]
     fn fresh_documents_number_repeated_handlers() {
         let table = table(vec![
-            RouteRow::new::<Member>("GET").at("/a/{id}"),
-            RouteRow::new::<Member>("GET").at("/b"),
-            RouteRow::new::<Anyone>("ANY").at("/c"),
+            RouteRow::new::<Member>(RouteMethod::Method(http::Method::GET)).at("/a/{id}"),
+            RouteRow::new::<Member>(RouteMethod::Method(http::Method::GET)).at("/b"),
+            RouteRow::new::<Anyone>(RouteMethod::Any).at("/c"),
         ]);
         let doc = serde_json::to_value(table.to_openapi(Info::new("t", "1"))).expect("json");
         assert_eq!(doc["paths"]["/a/{id}"]["get"]["operationId"], "Member");

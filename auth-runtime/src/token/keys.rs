@@ -6,13 +6,13 @@
 //! widen them.
 
 use std::fmt;
-use std::sync::Arc;
 
+use jsonwebtoken::DecodingKey;
 use jsonwebtoken::crypto::CryptoProvider;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, PublicKeyUse};
-use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 
-use crate::config::ConfigError;
+use crate::algorithm::{Algorithm, Family};
+use crate::defaults::MIN_HMAC_SECRET_LEN;
 
 #[cfg(not(any(feature = "aws-lc-rs", feature = "rust-crypto")))]
 compile_error!("axum-warden needs a crypto backend: enable the `aws-lc-rs` (default) or `rust-crypto` feature");
@@ -60,7 +60,7 @@ pub(crate) struct KeyEntry {
 impl KeyEntry {
     /// Binds `key` to `algorithm`, building a verifier once to prove that they fit.
     fn new(kid: Option<&str>, algorithm: Algorithm, key: DecodingKey) -> Result<Self, jsonwebtoken::errors::Error> {
-        (provider().verifier_factory)(&algorithm, &key)?;
+        (provider().verifier_factory)(&algorithm.to_jsonwebtoken(), &key)?;
         #[cfg(feature = "aws-lc-rs")]
         let hmac = {
             use aws_lc_rs::hmac;
@@ -95,7 +95,7 @@ impl KeyEntry {
             // Constant-time comparison inside aws-lc.
             return aws_lc_rs::hmac::verify(key, message, &signature).is_ok();
         }
-        match (provider().verifier_factory)(&self.algorithm, &self.key) {
+        match (provider().verifier_factory)(&self.algorithm.to_jsonwebtoken(), &self.key) {
             Ok(verifier) => jsonwebtoken::signature::Verifier::verify(&*verifier, message, &signature).is_ok(),
             Err(_) => false,
         }
@@ -178,128 +178,81 @@ impl KeySet {
     }
 }
 
-/// Minimum HMAC secret length: RFC 7518 §3.2 asks for a key at least as long as the hash
-/// output; 32 bytes is that bound for HS256 and the least we accept for any HMAC algorithm.
-pub const MIN_HMAC_SECRET_LEN: usize = 32;
+/// Why a key cannot be used. The configuration layer names the setting at fault: the
+/// key's own for most, the algorithms setting for [`AlgorithmMismatch`](Self::AlgorithmMismatch)
+/// and [`Unbindable`](Self::Unbindable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum KeyError {
+    /// An HMAC secret shorter than [`MIN_HMAC_SECRET_LEN`].
+    SecretTooShort { len: usize },
+    /// Something the key cannot be: a private key, an unsupported curve, not PEM.
+    Invalid(&'static str),
+    /// A configured algorithm does not fit the key.
+    AlgorithmMismatch { algorithm: Algorithm, key: &'static str },
+    /// The backend refused to bind the key to an algorithm of its family.
+    Unbindable(String),
+}
 
 /// Builds the key set of an HMAC secret for the configured algorithms (HS256 by default).
-pub(crate) fn from_secret(
-    secret: &[u8],
-    algorithms: &[Algorithm],
-    setting: &'static str,
-    algorithms_setting: &'static str,
-) -> Result<KeySet, ConfigError> {
+pub(crate) fn from_secret(secret: &[u8], algorithms: &[Algorithm]) -> Result<KeySet, KeyError> {
     if secret.len() < MIN_HMAC_SECRET_LEN {
-        return Err(ConfigError::SecretTooShort {
-            setting,
-            len: secret.len(),
-        });
+        return Err(KeyError::SecretTooShort { len: secret.len() });
     }
     let key = DecodingKey::from_secret(secret);
-    bind_all(
-        &key,
-        AlgorithmFamily::Hmac,
-        &[Algorithm::HS256],
-        algorithms,
-        algorithms_setting,
-        "an HMAC secret",
-    )
+    bind_all(&key, Family::Hmac, &[Algorithm::HS256], algorithms, "an HMAC secret")
 }
 
 /// Builds the key set of a PEM public key (RSA, EC P-256/P-384 or Ed25519).
-pub(crate) fn from_pem(
-    pem: &[u8],
-    algorithms: &[Algorithm],
-    setting: &'static str,
-    algorithms_setting: &'static str,
-) -> Result<KeySet, ConfigError> {
+pub(crate) fn from_pem(pem: &[u8], algorithms: &[Algorithm]) -> Result<KeySet, KeyError> {
     let text = String::from_utf8_lossy(pem);
     if text.contains("PRIVATE KEY") {
-        return Err(ConfigError::InvalidKey {
-            setting,
-            reason: "this is a private key; configure the public key (openssl pkey -pubout) and keep the private key with the issuer".into(),
-        });
+        return Err(KeyError::Invalid(
+            "this is a private key; configure the public key (openssl pkey -pubout) and keep the private key with the issuer",
+        ));
     }
     if let Ok(key) = DecodingKey::from_rsa_pem(pem) {
-        return bind_all(
-            &key,
-            AlgorithmFamily::Rsa,
-            &[Algorithm::RS256],
-            algorithms,
-            algorithms_setting,
-            "an RSA key",
-        );
+        return bind_all(&key, Family::Rsa, &[Algorithm::RS256], algorithms, "an RSA key");
     }
     if let Ok(key) = DecodingKey::from_ec_pem(pem) {
         let (default, what) = match key.try_get_as_bytes().map(<[u8]>::len) {
             Ok(65) => (Algorithm::ES256, "a P-256 key"),
             Ok(97) => (Algorithm::ES384, "a P-384 key"),
             _ => {
-                return Err(ConfigError::InvalidKey {
-                    setting,
-                    reason: "unsupported elliptic curve; use P-256 (ES256) or P-384 (ES384)".into(),
-                });
+                return Err(KeyError::Invalid(
+                    "unsupported elliptic curve; use P-256 (ES256) or P-384 (ES384)",
+                ));
             }
         };
         // One curve fits one algorithm: a P-256 key cannot verify ES384.
-        return bind_all(
-            &key,
-            AlgorithmFamily::Ec,
-            &[default],
-            algorithms,
-            algorithms_setting,
-            what,
-        )
-        .and_then(|set| {
-            if set.algorithms().all(|a| a == default) {
-                Ok(set)
-            } else {
-                Err(ConfigError::AlgorithmKeyMismatch {
-                    setting: algorithms_setting,
-                    algorithm: format!("{:?}", set.algorithms().find(|a| *a != default).unwrap_or(default)),
-                    key: what,
-                })
-            }
-        });
+        let set = bind_all(&key, Family::Ec, &[default], algorithms, what)?;
+        let other = set.algorithms().find(|a| *a != default);
+        return match other {
+            None => Ok(set),
+            Some(algorithm) => Err(KeyError::AlgorithmMismatch { algorithm, key: what }),
+        };
     }
     if let Ok(key) = DecodingKey::from_ed_pem(pem) {
-        return bind_all(
-            &key,
-            AlgorithmFamily::Ed,
-            &[Algorithm::EdDSA],
-            algorithms,
-            algorithms_setting,
-            "an Ed25519 key",
-        );
+        return bind_all(&key, Family::Ed, &[Algorithm::EdDSA], algorithms, "an Ed25519 key");
     }
-    Err(ConfigError::InvalidKey {
-        setting,
-        reason: "not a PEM public key (expected -----BEGIN PUBLIC KEY----- with an RSA, EC P-256/P-384 or Ed25519 key, or -----BEGIN RSA PUBLIC KEY-----)".into(),
-    })
+    Err(KeyError::Invalid(
+        "not a PEM public key (expected -----BEGIN PUBLIC KEY----- with an RSA, EC P-256/P-384 or Ed25519 key, or -----BEGIN RSA PUBLIC KEY-----)",
+    ))
 }
 
 fn bind_all(
     key: &DecodingKey,
-    family: AlgorithmFamily,
+    family: Family,
     defaults: &[Algorithm],
     configured: &[Algorithm],
-    algorithms_setting: &'static str,
     what: &'static str,
-) -> Result<KeySet, ConfigError> {
+) -> Result<KeySet, KeyError> {
     let algorithms = if configured.is_empty() { defaults } else { configured };
     let mut set = KeySet::default();
     for &algorithm in algorithms {
         if algorithm.family() != family {
-            return Err(ConfigError::AlgorithmKeyMismatch {
-                setting: algorithms_setting,
-                algorithm: format!("{algorithm:?}"),
-                key: what,
-            });
+            return Err(KeyError::AlgorithmMismatch { algorithm, key: what });
         }
-        let entry = KeyEntry::new(None, algorithm, key.clone()).map_err(|e| ConfigError::InvalidKey {
-            setting: algorithms_setting,
-            reason: e.to_string(),
-        })?;
+        let entry = KeyEntry::new(None, algorithm, key.clone()).map_err(|e| KeyError::Unbindable(e.to_string()))?;
         set.push(entry);
     }
     Ok(set)
@@ -324,7 +277,7 @@ pub(crate) fn from_jwks(
     configured: &[Algorithm],
     chosen: bool,
 ) -> Result<(KeySet, Vec<SkippedKey>), String> {
-    let doc = crate::json::parse_object(document).map_err(|e| format!("not a JWKS document: {e:?}"))?;
+    let doc = super::json::parse_object(document).map_err(|e| format!("not a JWKS document: {e:?}"))?;
     let Some(serde_json::Value::Array(keys)) = doc.get("keys") else {
         return Err("not a JWKS document: no \"keys\" array".into());
     };
@@ -394,7 +347,7 @@ fn jwk_algorithms(jwk: &Jwk, configured: &[Algorithm], chosen: bool) -> Vec<Algo
         return configured
             .iter()
             .copied()
-            .filter(|a| a.family() == AlgorithmFamily::Rsa)
+            .filter(|a| a.family() == Family::Rsa)
             .collect();
     }
     jwk_algorithm(jwk).into_iter().collect()
@@ -426,7 +379,7 @@ fn jwk_algorithm(jwk: &Jwk) -> Option<Algorithm> {
         },
         AlgorithmParameters::RSA(_) => {
             // Without `alg`, `jwk_algorithms` binds the configured RSA algorithms.
-            return declared.filter(|alg| alg.family() == AlgorithmFamily::Rsa);
+            return declared.filter(|alg| alg.family() == Family::Rsa);
         }
         // Symmetric keys in a published key set would let anyone who can read it sign;
         // and key types this version does not know are skipped the same way.
@@ -435,24 +388,5 @@ fn jwk_algorithm(jwk: &Jwk) -> Option<Algorithm> {
     match declared {
         Some(alg) if alg != implied => None,
         _ => Some(implied),
-    }
-}
-
-/// Where keys come from: loaded once at startup, or fetched over HTTP (a JWKS URL or
-/// OpenID Connect discovery) and swapped on refresh; see [`remote`](crate::remote).
-#[derive(Debug, Clone)]
-pub(crate) enum KeySource {
-    Static(Arc<KeySet>),
-    Remote(crate::remote::RemoteKeys),
-}
-
-impl KeySource {
-    /// The generation of the current key set: constant for static sources, growing with
-    /// every change of a remote one. Cached verifications are valid for one generation.
-    pub(crate) fn generation(&self) -> u64 {
-        match self {
-            Self::Static(_) => 0,
-            Self::Remote(remote) => remote.generation(),
-        }
     }
 }

@@ -4,17 +4,18 @@
 use std::any::type_name;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::response::{IntoResponse, Response};
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::StatusCode;
 use http::request::Parts;
-use http::{HeaderValue, StatusCode};
 
-use crate::config::Warden;
+use super::guard::denial_event;
+use super::responder::{Rejection, forbidden_without_realm};
+use super::warden::Warden;
 use crate::error::AuthError;
 use crate::identity::Identity;
-use crate::rejection::Rejection;
 
 /// What a policy decided about a request or an object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -116,15 +117,15 @@ impl<S> FromRef<S> for NoState {
 
 /// Runs the policy `T` of `#[requires_policy(T)]`; injected as the handler's second
 /// parameter, right after the [`Guard`](crate::Guard). Not constructed by hand.
-pub struct PolicyGuard<T>(PhantomData<fn() -> T>);
+pub struct PolicyCheck<T>(PhantomData<fn() -> T>);
 
-impl<T> std::fmt::Debug for PolicyGuard<T> {
+impl<T> std::fmt::Debug for PolicyCheck<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("PolicyGuard").field(&type_name::<T>()).finish()
+        f.debug_tuple("PolicyCheck").field(&type_name::<T>()).finish()
     }
 }
 
-/// Why a [`PolicyGuard`] refused a request.
+/// Why a [`PolicyCheck`] refused a request.
 #[derive(Debug)]
 pub enum PolicyRejection {
     /// 401 when no verified identity is available, 403 when the policy forbids; rendered
@@ -143,7 +144,7 @@ impl IntoResponse for PolicyRejection {
     }
 }
 
-impl<S, T> FromRequestParts<S> for PolicyGuard<T>
+impl<S, T> FromRequestParts<S> for PolicyCheck<T>
 where
     S: Send + Sync,
     T: AccessPolicy,
@@ -152,45 +153,44 @@ where
 {
     type Rejection = PolicyRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PolicyRejection> {
+    /// Built on the guard's own path: the identity the guard stored (or one authenticated
+    /// now), then the policy, in one boxed future, so a handler future holds no `async`
+    /// chain through the warden (see the guard's module docs).
+    fn from_request_parts(parts: &mut Parts, state: &S) -> impl Future<Output = Result<Self, PolicyRejection>> + Send {
         let warden = Warden::from_ref(state);
-        let policy = short_type_name::<T>();
-        // The guard before this one stored the identity; authenticate only if it did not.
-        let identity = match parts.extensions.get::<Identity>() {
-            Some(identity) => identity.clone(),
-            None => match warden.authenticate(parts).await {
-                Ok(identity) => {
-                    parts.extensions.insert(identity.clone());
-                    identity
-                }
-                Err(error) => {
-                    crate::guard::denial_event(parts, error.code(), None, Some(policy));
-                    return Err(PolicyRejection::Denied(Rejection::new(
-                        error,
-                        Some(warden),
-                        &parts.method,
-                    )));
-                }
-            },
-        };
         let policy_state = T::State::from_ref(state);
-        let decision = T::check(&identity, parts, &policy_state).await;
-        match decision {
-            Decision::Allow => Ok(Self(PhantomData)),
-            Decision::Forbid => {
-                crate::guard::denial_event(parts, "policy_forbidden", Some(&identity), Some(policy));
-                let error = AuthError::Forbidden { policy };
-                Err(PolicyRejection::Denied(Rejection::new(
-                    error,
-                    Some(warden),
-                    &parts.method,
-                )))
+        let decide: Pin<Box<dyn Future<Output = Result<Self, PolicyRejection>> + Send + '_>> = Box::pin(async move {
+            let policy = short_type_name::<T>();
+            let (warden, identity) = warden
+                .with_identity(parts, move |warden, parts, outcome| match outcome {
+                    Ok(identity) => {
+                        if parts.extensions.get::<Identity>().is_none() {
+                            parts.extensions.insert(identity.clone());
+                        }
+                        Ok((warden, identity))
+                    }
+                    Err(error) => Err(warden.deny(parts, error, None, Some(policy))),
+                })
+                .await
+                .map_err(PolicyRejection::Denied)?;
+            match T::check(&identity, parts, &policy_state).await {
+                Decision::Allow => Ok(Self(PhantomData)),
+                Decision::Forbid => {
+                    let error = AuthError::Forbidden { policy };
+                    Err(PolicyRejection::Denied(warden.deny(
+                        parts,
+                        error,
+                        Some(&identity),
+                        Some(policy),
+                    )))
+                }
+                Decision::Hide => {
+                    denial_event(parts, "policy_hidden", Some(&identity), Some(policy));
+                    Err(PolicyRejection::Hidden)
+                }
             }
-            Decision::Hide => {
-                crate::guard::denial_event(parts, "policy_hidden", Some(&identity), Some(policy));
-                Err(PolicyRejection::Hidden)
-            }
-        }
+        });
+        decide
     }
 }
 
@@ -270,18 +270,7 @@ impl IntoResponse for Denied {
     fn into_response(self) -> Response {
         match self {
             Self::Hidden => StatusCode::NOT_FOUND.into_response(),
-            Self::Forbidden => {
-                let mut response = Response::new(axum::body::Body::from(crate::rejection::FORBIDDEN_BODY));
-                *response.status_mut() = StatusCode::FORBIDDEN;
-                let headers = response.headers_mut();
-                headers.insert(
-                    WWW_AUTHENTICATE,
-                    HeaderValue::from_static(r#"Bearer error="insufficient_scope""#),
-                );
-                headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-                response
-            }
+            Self::Forbidden => forbidden_without_realm(),
         }
     }
 }

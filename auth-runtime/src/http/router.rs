@@ -13,9 +13,11 @@ use axum::response::IntoResponse;
 use axum::routing::{MethodRouter as AxumMethodRouter, Route};
 use tower::{Layer, Service};
 
-use crate::guard::Guard;
-use crate::requirement::Policy;
-use crate::table::{RouteRow, RouteTable};
+use http::Method;
+
+use super::guard::Guard;
+use super::table::{RouteMethod, RouteRow, RouteTable};
+use crate::requirement::RouteRule;
 
 /// A handler whose first parameter is a [`Guard`]: one annotated with `#[public]`,
 /// `#[requires_auth]`, `#[requires_role]` or `#[requires_scope]`.
@@ -31,7 +33,7 @@ use crate::table::{RouteRow, RouteTable};
 )]
 pub trait GuardedHandler<T> {
     /// The handler's access policy.
-    type Policy: Policy;
+    type RouteRule: RouteRule;
 }
 
 macro_rules! impl_guarded_handler {
@@ -39,9 +41,9 @@ macro_rules! impl_guarded_handler {
         impl<F, Fut, P, M, $($ty,)*> GuardedHandler<(M, Guard<P>, $($ty,)*)> for F
         where
             F: FnOnce(Guard<P>, $($ty,)*) -> Fut,
-            P: Policy,
+            P: RouteRule,
         {
-            type Policy = P;
+            type RouteRule = P;
         }
     };
 }
@@ -79,14 +81,16 @@ impl<S> std::fmt::Debug for MethodRouter<S> {
 }
 
 macro_rules! chained_method {
-    ($name:ident, $method:literal, $doc:literal) => {
+    ($name:ident, $method:ident, $doc:literal) => {
         #[doc = $doc]
         pub fn $name<H, T>(mut self, handler: H) -> Self
         where
             H: GuardedHandler<T> + Handler<T, S>,
             T: 'static,
         {
-            self.rows.push(RouteRow::new::<H::Policy>($method));
+            self.rows.push(RouteRow::new::<H::RouteRule>(RouteMethod::Method(
+                Method::$method,
+            )));
             self.inner = self.inner.$name(handler);
             self
         }
@@ -103,16 +107,16 @@ impl<S: Clone + Send + Sync + 'static> MethodRouter<S> {
 
     chained_method!(
         get,
-        "GET",
+        GET,
         "Routes `GET` (and, as in axum, `HEAD`) to an annotated handler."
     );
-    chained_method!(post, "POST", "Routes `POST` to an annotated handler.");
-    chained_method!(put, "PUT", "Routes `PUT` to an annotated handler.");
-    chained_method!(patch, "PATCH", "Routes `PATCH` to an annotated handler.");
-    chained_method!(delete, "DELETE", "Routes `DELETE` to an annotated handler.");
-    chained_method!(head, "HEAD", "Routes `HEAD` to an annotated handler.");
-    chained_method!(options, "OPTIONS", "Routes `OPTIONS` to an annotated handler.");
-    chained_method!(trace, "TRACE", "Routes `TRACE` to an annotated handler.");
+    chained_method!(post, POST, "Routes `POST` to an annotated handler.");
+    chained_method!(put, PUT, "Routes `PUT` to an annotated handler.");
+    chained_method!(patch, PATCH, "Routes `PATCH` to an annotated handler.");
+    chained_method!(delete, DELETE, "Routes `DELETE` to an annotated handler.");
+    chained_method!(head, HEAD, "Routes `HEAD` to an annotated handler.");
+    chained_method!(options, OPTIONS, "Routes `OPTIONS` to an annotated handler.");
+    chained_method!(trace, TRACE, "Routes `TRACE` to an annotated handler.");
 
     /// Applies a middleware to every handler of this path, as [`axum::routing::MethodRouter::layer`].
     pub fn layer<L>(self, layer: L) -> Self
@@ -155,7 +159,7 @@ pub mod routing {
     use axum::handler::Handler;
 
     use super::{GuardedHandler, MethodRouter};
-    use crate::table::RouteRow;
+    use super::{RouteMethod, RouteRow};
 
     macro_rules! top_level {
         ($name:ident, $doc:literal) => {
@@ -189,7 +193,7 @@ pub mod routing {
     {
         MethodRouter {
             inner: axum::routing::any(handler),
-            rows: vec![RouteRow::new::<H::Policy>("ANY")],
+            rows: vec![RouteRow::new::<H::RouteRule>(RouteMethod::Any)],
         }
     }
 }
@@ -305,7 +309,7 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
         H: GuardedHandler<T> + Handler<T, S>,
         T: 'static,
     {
-        self.table.extend([RouteRow::new::<H::Policy>("ANY").at("*")]);
+        self.table.extend([RouteRow::fallback::<H::RouteRule>()]);
         self.inner = self.inner.fallback(handler);
         self
     }

@@ -4,22 +4,21 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use jsonwebtoken::Algorithm;
 use reqwest::Url;
 use serde_json::Value;
 
 use super::{KeyFetchError, Locator, Settings};
-use crate::config::ConfigError;
-use crate::keys::{self, KeySet, SkippedKey};
-
-/// Largest discovery or JWKS document read; a bigger one is refused, not truncated.
-const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+use crate::algorithm::Algorithm;
+use crate::defaults::MAX_KEY_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES;
+use crate::token::keys::{self, KeySet, SkippedKey};
 
 /// Parses a key-source URL: https, or http for loopback hosts (any host with `allow_http`).
-pub(crate) fn parse_url(value: &str, setting: &'static str, allow_http: bool) -> Result<Url, ConfigError> {
-    let invalid = |reason: String| ConfigError::InvalidValue { setting, reason };
-    let url = Url::parse(value.trim()).map_err(|e| invalid(format!("{value:?} is not a URL: {e}")))?;
-    check_url(&url, allow_http).map_err(invalid)?;
+///
+/// # Errors
+/// Why the URL cannot be a key source, for the configuration to report.
+pub(crate) fn parse_url(value: &str, allow_http: bool) -> Result<Url, String> {
+    let url = Url::parse(value.trim()).map_err(|e| format!("{value:?} is not a URL: {e}"))?;
+    check_url(&url, allow_http)?;
     Ok(url)
 }
 
@@ -59,16 +58,16 @@ fn check_url(url: &Url, allow_http: bool) -> Result<(), String> {
 
 /// The discovery URL of `issuer` (OpenID Connect Discovery §4: a trailing `/` is removed
 /// before `/.well-known/openid-configuration` is appended).
-pub(crate) fn discovery_url(issuer: &str, setting: &'static str, allow_http: bool) -> Result<Url, ConfigError> {
-    let parsed = parse_url(issuer, setting, allow_http)?;
+///
+/// # Errors
+/// Why the issuer cannot be discovered, for the configuration to report.
+pub(crate) fn discovery_url(issuer: &str, allow_http: bool) -> Result<Url, String> {
+    let parsed = parse_url(issuer, allow_http)?;
     if parsed.query().is_some() {
-        return Err(ConfigError::InvalidValue {
-            setting,
-            reason: format!("{issuer:?}: an issuer has no query"),
-        });
+        return Err(format!("{issuer:?}: an issuer has no query"));
     }
     let base = issuer.trim().trim_end_matches('/');
-    parse_url(&format!("{base}/.well-known/openid-configuration"), setting, allow_http)
+    parse_url(&format!("{base}/.well-known/openid-configuration"), allow_http)
 }
 
 /// A key set as fetched.
@@ -103,8 +102,7 @@ impl Fetcher {
         locator: Locator,
         (algorithms, chosen): (Vec<Algorithm>, bool),
         settings: &Settings,
-        setting: &'static str,
-    ) -> Result<Self, ConfigError> {
+    ) -> Result<Self, String> {
         let allow_http = settings.allow_http;
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= 5 {
@@ -121,10 +119,7 @@ impl Fetcher {
             .timeout(settings.timeout)
             .redirect(redirects)
             .build()
-            .map_err(|e| ConfigError::InvalidValue {
-                setting,
-                reason: format!("cannot build the HTTP client: {}", chain(&e)),
-            })?;
+            .map_err(|e| format!("cannot build the HTTP client: {}", chain(&e)))?;
         Ok(Self {
             client,
             locator,
@@ -191,7 +186,7 @@ impl Fetcher {
             url: url.to_string(),
             reason,
         };
-        let doc = crate::json::parse_object(&body)
+        let doc = crate::token::json::parse_object(&body)
             .map_err(|e| document(format!("not an OpenID provider configuration: {e:?}")))?;
         match doc.get("issuer") {
             Some(Value::String(found)) if found == issuer => {}
@@ -307,12 +302,12 @@ mod tests {
 
     #[test]
     fn urls_must_be_https_except_on_loopback() {
-        let ok = |u: &str| parse_url(u, "X", false).map(|u| u.to_string());
+        let ok = |u: &str| parse_url(u, false).map(|u| u.to_string());
         assert!(ok("https://idp.example/jwks").is_ok());
         assert!(ok("http://127.0.0.1:8080/jwks").is_ok());
         assert!(ok("http://[::1]:8080/jwks").is_ok());
         assert!(ok("http://localhost/jwks").is_ok());
-        assert!(parse_url("http://keycloak:8080/jwks", "X", true).is_ok());
+        assert!(parse_url("http://keycloak:8080/jwks", true).is_ok());
         for bad in [
             "http://keycloak:8080/jwks",
             "ftp://idp.example/jwks",
@@ -321,14 +316,14 @@ mod tests {
             "https://idp.example/jwks#x",
             "",
         ] {
-            let err = ok(bad).expect_err(bad).to_string();
-            assert!(err.starts_with("X: "), "{err}");
+            let err = ok(bad).expect_err(bad);
+            assert!(!err.is_empty(), "{bad:?} is refused with a reason");
         }
     }
 
     #[test]
     fn discovery_urls_follow_the_spec() {
-        let url = |i: &str| discovery_url(i, "X", false).map(|u| u.to_string());
+        let url = |i: &str| discovery_url(i, false).map(|u| u.to_string());
         assert_eq!(
             url("https://idp.example/realms/r/").expect("valid"),
             "https://idp.example/realms/r/.well-known/openid-configuration"
@@ -387,17 +382,9 @@ mod tests {
     const CHUNKED: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
 
     fn fetcher(url: &Url) -> Fetcher {
-        crate::keys::install_crypto_provider();
-        let settings = crate::remote::Options::default()
-            .settings()
-            .expect("defaults are valid");
-        Fetcher::new(
-            Locator::Jwks(url.clone()),
-            (vec![Algorithm::RS256], true),
-            &settings,
-            "jwks_url",
-        )
-        .expect("a client")
+        crate::token::keys::install_crypto_provider();
+        let settings = Settings::default();
+        Fetcher::new(Locator::Jwks(url.clone()), (vec![Algorithm::RS256], true), &settings).expect("a client")
     }
 
     fn too_big(result: Result<(Vec<u8>, Option<Duration>), KeyFetchError>) -> bool {

@@ -3,7 +3,8 @@
 //!
 //! Entries are keyed by the full token string (equal hashes never alias two tokens) and
 //! hold the verified [`Identity`] (one reference count to clone on a hit) beside the time
-//! claims. Every hit compares `exp` and `nbf` with the current clock, and the key-set
+//! claims. Every hit checks them again with [`TimeClaims::check`], the verifier's own
+//! check, and compares the key-set
 //! generation the token was verified under with the current one, so neither expiry, a
 //! clock step nor a key rotation racing with an insert can serve a token the verifier
 //! would refuse; an entry that fails these checks is removed on the spot. Only successful
@@ -20,9 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use quick_cache::sync::Cache;
 
 use crate::identity::Identity;
-
-/// Default number of verified tokens kept.
-pub const DEFAULT_TOKEN_CACHE_CAPACITY: u64 = 10_000;
+use crate::token::claims::TimeClaims;
 
 /// Longest time an entry is used, whatever the token's `exp`: a long-lived token is then
 /// verified again once a day, which costs one signature check.
@@ -59,10 +58,7 @@ pub struct CacheStats {
 #[derive(Clone)]
 struct Entry {
     identity: Identity,
-    /// `exp` as the token carried it (a NumericDate may be fractional).
-    exp: f64,
-    /// `nbf`, when the token had one.
-    nbf: Option<f64>,
+    time: TimeClaims,
     /// The generation of the key set that verified the token.
     generation: u64,
     /// When the entry stops being used (seconds since the Unix epoch): `exp` plus the
@@ -75,7 +71,7 @@ struct Entry {
 pub(crate) struct TokenCache {
     entries: Arc<Cache<Arc<str>, Entry>>,
     counters: Arc<Counters>,
-    leeway: f64,
+    leeway: u64,
 }
 
 #[derive(Default)]
@@ -90,23 +86,18 @@ impl TokenCache {
         (capacity > 0).then(|| Self {
             entries: Arc::new(Cache::new(usize::try_from(capacity).unwrap_or(usize::MAX))),
             counters: Arc::default(),
-            #[allow(clippy::cast_precision_loss)]
-            leeway: leeway as f64,
+            leeway,
         })
     }
 
     /// The identity of `token` if it was verified under key-set `generation` and its time
     /// claims still hold at `now` (seconds since the Unix epoch).
     pub(crate) fn get(&self, token: &str, generation: u64, now: u64) -> Option<Identity> {
-        #[allow(clippy::cast_precision_loss)]
-        let now = now as f64;
         let found = self.entries.get(token).filter(|entry| {
-            // The same comparisons as `jwt::validate`.
-            let usable = entry.generation == generation
-                && entry.exp + self.leeway > now
-                && now < entry.until
-                && entry.nbf.is_none_or(|nbf| nbf <= now + self.leeway);
-            if !usable && (entry.generation != generation || now >= entry.until) {
+            #[allow(clippy::cast_precision_loss)]
+            let past_until = now as f64 >= entry.until;
+            let usable = entry.generation == generation && !past_until && entry.time.check(now, self.leeway).is_ok();
+            if !usable && (entry.generation != generation || past_until) {
                 // Never usable again (a not-yet-valid entry will be).
                 self.entries.remove(token);
             }
@@ -122,13 +113,9 @@ impl TokenCache {
     }
 
     /// Remembers a token that was just verified under key-set `generation` at `now`.
-    pub(crate) fn insert(&self, token: &str, identity: &Identity, generation: u64, now: u64) {
-        let number = |name| identity.claim(name).and_then(serde_json::Value::as_f64);
-        let Some(exp) = number("exp") else {
-            return;
-        };
+    pub(crate) fn insert(&self, token: &str, identity: &Identity, time: TimeClaims, generation: u64, now: u64) {
         #[allow(clippy::cast_precision_loss)]
-        let remaining = exp + self.leeway - now as f64;
+        let remaining = time.exp + self.leeway as f64 - now as f64;
         if remaining <= 0.0 {
             return;
         }
@@ -136,8 +123,7 @@ impl TokenCache {
         let until = now as f64 + remaining.min(MAX_ENTRY_LIFETIME_SECS);
         let entry = Entry {
             identity: identity.clone(),
-            exp,
-            nbf: number("nbf"),
+            time,
             generation,
             until,
         };
@@ -163,9 +149,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn identity(claims: serde_json::Value) -> Identity {
+    /// Inserts a token with these claims, as the verifier does after a success.
+    fn put(cache: &TokenCache, token: &str, claims: serde_json::Value, generation: u64, now: u64) {
         let claims = claims.as_object().cloned().expect("object");
-        Identity::builder("alice").claims(claims).build()
+        let time = TimeClaims::read(&claims).expect("time claims");
+        let identity = Identity::builder("alice").claims(claims).build();
+        cache.insert(token, &identity, time, generation, now);
     }
 
     fn now() -> u64 {
@@ -178,8 +167,8 @@ mod tests {
     fn hits_recheck_the_time_claims_and_the_generation() {
         let cache = TokenCache::new(10, 5).expect("enabled");
         let t = now();
-        let tok = identity(json!({"exp": t + 100, "nbf": t + 3}));
-        cache.insert("tok", &tok, 1, t);
+        let tok = json!({"exp": t + 100, "nbf": t + 3});
+        put(&cache, "tok", tok.clone(), 1, t);
         assert!(cache.get("tok", 1, t).is_some(), "nbf within the leeway");
         assert!(cache.get("tok", 1, t + 104).is_some());
         assert!(
@@ -189,7 +178,7 @@ mod tests {
         assert_eq!(cache.stats().entries, 1, "kept: it becomes usable again");
         assert!(cache.get("tok", 2, t).is_none(), "verified under another key set");
         assert_eq!(cache.stats().entries, 0, "a stale generation is dropped");
-        cache.insert("tok", &tok, 1, t);
+        put(&cache, "tok", tok, 1, t);
         assert!(cache.get("tok", 1, t + 105).is_none(), "exp + leeway has passed");
         assert_eq!(cache.stats().entries, 0, "an expired entry is dropped");
         assert!(cache.get("other", 1, t).is_none());
@@ -201,7 +190,7 @@ mod tests {
     fn entries_are_used_for_a_day_at_most() {
         let cache = TokenCache::new(10, 0).expect("enabled");
         let t = now();
-        cache.insert("long", &identity(json!({"exp": t + 7 * 86_400})), 0, t);
+        put(&cache, "long", json!({"exp": t + 7 * 86_400}), 0, t);
         assert!(cache.get("long", 0, t + 86_399).is_some());
         assert!(cache.get("long", 0, t + 86_400).is_none(), "verified again after a day");
     }
@@ -210,7 +199,7 @@ mod tests {
     fn the_full_token_is_the_key_and_clear_drops_everything() {
         let cache = TokenCache::new(10, 0).expect("enabled");
         let t = now();
-        cache.insert("a.b.c", &identity(json!({"exp": t + 100})), 0, t);
+        put(&cache, "a.b.c", json!({"exp": t + 100}), 0, t);
         assert!(cache.get("a.b.c", 0, t).is_some());
         assert!(cache.get("a.b.", 0, t).is_none());
         assert!(cache.get("a.b.cc", 0, t).is_none());
@@ -223,10 +212,10 @@ mod tests {
     fn tokens_without_time_left_are_not_kept() {
         let cache = TokenCache::new(10, 0).expect("enabled");
         let t = now();
-        cache.insert("expired", &identity(json!({"exp": t})), 0, t);
-        cache.insert("no-exp", &identity(json!({})), 0, t);
+        put(&cache, "expired", json!({"exp": t}), 0, t);
+        // A token without `exp` never reaches the cache: `TimeClaims::read` refuses it.
+        assert!(TimeClaims::read(&serde_json::Map::new()).is_err());
         assert!(cache.get("expired", 0, t - 1).is_none());
-        assert!(cache.get("no-exp", 0, t).is_none());
         assert_eq!(cache.stats().entries, 0);
         assert!(TokenCache::new(0, 0).is_none(), "capacity 0 turns caching off");
     }

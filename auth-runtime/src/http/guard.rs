@@ -18,11 +18,11 @@ use axum::extract::{FromRef, FromRequestParts, MatchedPath, OptionalFromRequestP
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::config::Warden;
+use super::responder::Rejection;
+use super::warden::Warden;
 use crate::error::{AuthError, TokenError};
 use crate::identity::Identity;
-use crate::rejection::Rejection;
-use crate::requirement::{AccessKind, HandlerInfo, Open, Policy, Protected, Requirement};
+use crate::requirement::{AccessKind, HandlerInfo, Open, Protected, Requirement, RouteRule};
 
 /// Enforces the policy `P` before any other extractor of the handler runs.
 ///
@@ -49,7 +49,7 @@ impl<P> std::fmt::Debug for Guard<P> {
 impl<S, P> FromRequestParts<S> for Guard<P>
 where
     S: Send + Sync,
-    P: Policy,
+    P: RouteRule,
     P::Kind: GuardState<S>,
 {
     type Rejection = Rejection;
@@ -58,7 +58,7 @@ where
         const {
             assert!(
                 P::REQUIREMENT.needs_identity() == <P::Kind as AccessKind>::AUTHENTICATES,
-                "a `Policy` whose requirement needs an identity must have `type Kind = Protected`, and only `Requirement::Public` goes with `Open`"
+                "a `RouteRule` whose requirement needs an identity must have `type Kind = Protected`, and only `Requirement::Public` goes with `Open`"
             );
         }
         Admit {
@@ -166,7 +166,7 @@ impl Warden {
                 Err(error) => return Err(warden.deny(parts, error, None, Some(handler.name))),
             };
             if !requirement.is_met_by(&identity) {
-                let error = AuthError::InsufficientScope {
+                let error = AuthError::RequirementNotMet {
                     requirement: *requirement,
                 };
                 return Err(warden.deny(parts, error, Some(&identity), Some(handler.name)));
@@ -187,14 +187,14 @@ impl Warden {
     /// Runs `finish` on the identity an earlier guard stored, or on the outcome of
     /// authenticating the request: at once when that needs no wait. `finish` gets the
     /// warden itself, so a refusal keeps it without another reference-count round trip.
-    fn with_identity<'a, T, F>(self, parts: &'a mut Parts, finish: F) -> Step<'a, T>
+    pub(crate) fn with_identity<'a, T, F>(self, parts: &'a mut Parts, finish: F) -> Step<'a, T>
     where
         T: Send + 'a,
         F: FnOnce(Self, &mut Parts, Result<Identity, AuthError>) -> T + Send + 'a,
     {
         let at_once = match parts.extensions.get::<Identity>() {
             Some(identity) => Some(Ok(identity.clone())),
-            None => self.authenticate_at_once(parts),
+            None => self.authenticate_now(parts),
         };
         match at_once {
             Some(outcome) => Step::Done(ready(finish(self, parts, outcome))),
@@ -205,9 +205,15 @@ impl Warden {
         }
     }
 
-    fn deny(self, parts: &Parts, error: AuthError, identity: Option<&Identity>, handler: Option<&str>) -> Rejection {
+    pub(crate) fn deny(
+        &self,
+        parts: &Parts,
+        error: AuthError,
+        identity: Option<&Identity>,
+        handler: Option<&str>,
+    ) -> Rejection {
         denial_event(parts, error.code(), identity, handler);
-        Rejection::new(error, Some(self), &parts.method)
+        Rejection::new(error, Some(self.responder().clone()), &parts.method)
     }
 
     /// The caller for the [`Identity`] extractor: the identity a guard stored, or a

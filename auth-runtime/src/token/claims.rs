@@ -1,24 +1,19 @@
-//! Verifying a compact JWS bearer token into an [`Identity`].
+//! The claim rules of a verified token: time claims, issuer, audience, subject, roles
+//! and scopes, turned into an [`Identity`].
 //!
-//! The signature check itself is `jsonwebtoken`'s (through the verifiers bound in
-//! [`keys`](crate::keys)); the parsing around it is strict where `jsonwebtoken::decode`
-//! is lenient: duplicate member names, `crit`, non-object claims and mistyped registered
-//! claims are refused, and the header is read once.
+//! The time checks are [`TimeClaims::check`], which the verified-token cache runs again
+//! on every hit, so a cached token is judged exactly as a fresh one.
 
 use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::Algorithm;
 use serde_json::{Map, Value};
 
+use super::role_source::RoleSource;
 use crate::error::TokenError;
 use crate::identity::Identity;
-use crate::json::{JsonError, parse_header, parse_object};
-use crate::keys::{KeySet, Lookup};
-use crate::roles::{Resolved, RoleSource};
+use crate::roles::Resolved;
 
-/// The claim checks of one [`Warden`](crate::Warden).
+/// The claim checks of one verifier.
 #[derive(Debug, Clone)]
 pub(crate) struct Rules {
     pub(crate) issuer: Option<String>,
@@ -33,163 +28,15 @@ pub(crate) struct Rules {
     pub(crate) max_claim_entries: usize,
 }
 
-/// A dotted path into the claims (`realm_access.roles`), split once at startup.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ClaimPath(Vec<String>);
-
-impl ClaimPath {
-    /// Splits `path` at dots; `None` when a segment is empty.
-    pub(crate) fn parse(path: &str) -> Option<Self> {
-        let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
-        segments.iter().all(|s| !s.is_empty()).then_some(Self(segments))
-    }
-
-    /// The segments, outermost first.
-    #[cfg(feature = "test-util")]
-    pub(crate) fn segments(&self) -> &[String] {
-        &self.0
-    }
-
-    /// A path of these segments, taken as they are (a segment may contain dots).
-    pub(crate) fn from_segments<S: Into<String>>(segments: impl IntoIterator<Item = S>) -> Self {
-        Self(segments.into_iter().map(Into::into).collect())
-    }
-
-    fn lookup<'a>(&self, claims: &'a Map<String, Value>) -> Option<&'a Value> {
-        let (first, rest) = self.0.split_first()?;
-        rest.iter()
-            .try_fold(claims.get(first)?, |value, segment| value.as_object()?.get(segment))
-    }
-}
-
-impl std::fmt::Display for ClaimPath {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0.join("."))
-    }
-}
-
-/// The parts of a token header the verifier reads.
-pub(crate) struct Header {
-    pub(crate) alg: Algorithm,
-    pub(crate) kid: Option<String>,
-}
-
-/// A token split and its header read, before any key is chosen.
-pub(crate) struct Parsed<'t> {
-    pub(crate) header: Header,
-    message: &'t [u8],
-    payload: &'t str,
-    signature: &'t str,
-}
-
-/// Splits a compact JWS and reads its header.
-///
-/// `allowed` is every algorithm some configured key is bound to: an `alg` outside it
-/// (`none` in any spelling, `HS256` against an RSA key …) is refused before any key is
-/// looked up.
-pub(crate) fn parse<'t>(token: &'t str, allowed: &[Algorithm], max_len: usize) -> Result<Parsed<'t>, TokenError> {
-    if token.len() > max_len {
-        return Err(TokenError::TooLarge);
-    }
-    let mut segments = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (segments.next(), segments.next(), segments.next(), segments.next())
-    else {
-        return Err(TokenError::Malformed);
-    };
-    let header_json = URL_SAFE_NO_PAD.decode(header).map_err(|_| TokenError::Malformed)?;
-    let fields = parse_header(&header_json).map_err(json_error)?;
-    if fields.crit {
-        return Err(TokenError::CriticalHeader);
-    }
-    let alg = match fields.alg {
-        Some(Ok(name)) => allowed
-            .iter()
-            .copied()
-            .find(|a| algorithm_name(*a) == Some(&*name))
-            .ok_or(TokenError::AlgorithmNotAllowed)?,
-        _ => return Err(TokenError::AlgorithmNotAllowed),
-    };
-    let kid = match fields.kid {
-        None => None,
-        Some(Ok(kid)) => Some(kid.into_owned()),
-        Some(Err(())) => return Err(TokenError::Malformed),
-    };
-    Ok(Parsed {
-        header: Header { alg, kid },
-        message: &token.as_bytes()[..header.len() + 1 + payload.len()],
-        payload,
-        signature,
-    })
-}
-
-/// The JOSE name of an algorithm, compared exactly (`hs256` and `HS256 ` are not `HS256`).
-pub(crate) const fn algorithm_name(alg: Algorithm) -> Option<&'static str> {
-    Some(match alg {
-        Algorithm::HS256 => "HS256",
-        Algorithm::HS384 => "HS384",
-        Algorithm::HS512 => "HS512",
-        Algorithm::ES256 => "ES256",
-        Algorithm::ES384 => "ES384",
-        Algorithm::RS256 => "RS256",
-        Algorithm::RS384 => "RS384",
-        Algorithm::RS512 => "RS512",
-        Algorithm::PS256 => "PS256",
-        Algorithm::PS384 => "PS384",
-        Algorithm::PS512 => "PS512",
-        Algorithm::EdDSA => "EdDSA",
-        _ => return None,
-    })
-}
-
-fn json_error(e: JsonError) -> TokenError {
-    match e {
-        JsonError::Syntax => TokenError::Malformed,
-        JsonError::DuplicateMember => TokenError::DuplicateMember,
-        JsonError::NotAnObject => TokenError::ClaimsNotAnObject,
-    }
-}
-
-impl Parsed<'_> {
-    /// Checks the signature with the key the header selects, then the claims.
-    pub(crate) fn verify(&self, keys: &KeySet, rules: &Rules, now: u64) -> Result<Identity, TokenError> {
-        let key = match keys.select(self.header.kid.as_deref(), self.header.alg) {
-            Lookup::Found(key) => key,
-            Lookup::UnknownKid | Lookup::NoMatch => return Err(TokenError::UnknownKey),
-        };
-        let signature = URL_SAFE_NO_PAD
-            .decode(self.signature)
-            .map_err(|_| TokenError::Malformed)?;
-        if !key.verify(self.message, signature) {
-            return Err(TokenError::BadSignature);
-        }
-        let payload = URL_SAFE_NO_PAD
-            .decode(self.payload)
-            .map_err(|_| TokenError::Malformed)?;
-        let claims = parse_object(&payload).map_err(json_error)?;
-        validate(claims, rules, now)
-    }
-}
-
-/// Applies the claim rules to verified claims.
-pub(crate) fn validate(claims: Map<String, Value>, rules: &Rules, now: u64) -> Result<Identity, TokenError> {
-    let leeway = rules.leeway as f64;
-    let now = now as f64;
-    let exp = match claims.get("exp") {
-        None => return Err(TokenError::MissingExpiry),
-        Some(v) => numeric_date(v)?,
-    };
-    if exp + leeway <= now {
-        return Err(TokenError::Expired);
-    }
-    if let Some(nbf) = claims.get("nbf")
-        && numeric_date(nbf)? > now + leeway
-    {
-        return Err(TokenError::NotYetValid);
-    }
-    if let Some(iat) = claims.get("iat") {
-        numeric_date(iat)?;
-    }
+/// Applies the claim rules to verified claims: the identity, and the time claims the
+/// verified-token cache checks again on every hit.
+pub(crate) fn validate(
+    claims: Map<String, Value>,
+    rules: &Rules,
+    now: u64,
+) -> Result<(Identity, TimeClaims), TokenError> {
+    let time = TimeClaims::read(&claims)?;
+    time.check(now, rules.leeway)?;
     let issuer = match (claims.get("iss"), &rules.issuer) {
         (Some(Value::String(iss)), Some(expected)) if iss == expected => Some(iss.clone()),
         (Some(Value::String(iss)), None) => Some(iss.clone()),
@@ -225,8 +72,47 @@ pub(crate) fn validate(claims: Map<String, Value>, rules: &Rules, now: u64) -> R
     }
     // `exp` is finite and positive here; the cast saturates for absurd values.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let expires_at = exp.max(0.0) as u64;
-    Ok(identity.expires_at(expires_at).claims(claims).build())
+    let expires_at = time.exp.max(0.0) as u64;
+    Ok((identity.expires_at(expires_at).claims(claims).build(), time))
+}
+
+/// The time claims of a token, read once: what [`validate`] checks and what the
+/// verified-token cache keeps beside an identity to check again on every hit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TimeClaims {
+    /// `exp` as the token carried it (a NumericDate may be fractional).
+    pub(crate) exp: f64,
+    /// `nbf`, when the token has one.
+    pub(crate) nbf: Option<f64>,
+}
+
+impl TimeClaims {
+    /// Reads `exp` (required), `nbf` and `iat` (each a NumericDate when present).
+    pub(crate) fn read(claims: &Map<String, Value>) -> Result<Self, TokenError> {
+        let exp = match claims.get("exp") {
+            None => return Err(TokenError::MissingExpiry),
+            Some(v) => numeric_date(v)?,
+        };
+        let nbf = claims.get("nbf").map(numeric_date).transpose()?;
+        if let Some(iat) = claims.get("iat") {
+            numeric_date(iat)?;
+        }
+        Ok(Self { exp, nbf })
+    }
+
+    /// Whether the token is valid at `now` (seconds since the Unix epoch) with `leeway`
+    /// seconds of clock skew either way.
+    pub(crate) fn check(&self, now: u64, leeway: u64) -> Result<(), TokenError> {
+        #[allow(clippy::cast_precision_loss)]
+        let (now, leeway) = (now as f64, leeway as f64);
+        if self.exp + leeway <= now {
+            return Err(TokenError::Expired);
+        }
+        if self.nbf.is_some_and(|nbf| nbf > now + leeway) {
+            return Err(TokenError::NotYetValid);
+        }
+        Ok(())
+    }
 }
 
 /// A NumericDate (RFC 7519 §2): a JSON number, possibly fractional, never a string.
@@ -332,7 +218,8 @@ mod tests {
             &rules(),
             1000,
         )
-        .expect("valid");
+        .expect("valid")
+        .0;
         assert_eq!(id.roles(), ["a", "b"]);
         assert_eq!(id.scopes(), ["s1", "s2"]);
         let id = validate(
@@ -340,7 +227,8 @@ mod tests {
             &rules(),
             1000,
         )
-        .expect("valid");
+        .expect("valid")
+        .0;
         assert_eq!(id.scopes(), ["s"]);
         assert_eq!(id.subject(), "");
     }
@@ -407,7 +295,7 @@ mod tests {
         let check = |extra: Value| {
             let mut claims = claims(json!({"exp": 2000, "iss": "iss", "aud": "api"}));
             claims.extend(extra.as_object().cloned().expect("object"));
-            validate(claims, &rules(), 1000).map(|id| (id.roles().len(), id.scopes().len()))
+            validate(claims, &rules(), 1000).map(|(id, _)| (id.roles().len(), id.scopes().len()))
         };
         // `rules()` allows 3 of each.
         assert_eq!(
@@ -433,6 +321,7 @@ mod tests {
 
     #[test]
     fn claim_paths_reject_empty_segments() {
+        use super::super::role_source::ClaimPath;
         assert!(ClaimPath::parse("a..b").is_none());
         assert!(ClaimPath::parse("").is_none());
         assert!(ClaimPath::parse("roles").is_some());

@@ -3,7 +3,7 @@
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
 
-use crate::error::AuthError;
+use crate::error::{AuthError, InvalidRequest, TokenError};
 
 /// The bearer token of a request, borrowed from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,14 +57,6 @@ pub(crate) fn bearer_candidate(headers: &HeaderMap, max_len: usize) -> Result<Ca
     candidate(value.as_bytes(), max_len)
 }
 
-/// Why a request with credentials was malformed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum InvalidRequest {
-    /// More than one credential: two `Authorization` headers, or a comma-separated list.
-    SeveralCredentials,
-}
-
 #[cfg(test)]
 pub(crate) fn parse_bearer(value: &[u8], max_len: usize) -> Result<BearerToken<'_>, AuthError> {
     candidate(value, max_len)?.check()
@@ -86,19 +78,19 @@ fn candidate(value: &[u8], max_len: usize) -> Result<Candidate<'_>, AuthError> {
         return Err(AuthError::MissingCredentials);
     }
     if value.len() > max_len.saturating_add(MAX_HEADER_OVERHEAD) {
-        return Err(AuthError::InvalidToken(crate::error::TokenError::TooLarge));
+        return Err(AuthError::InvalidToken(TokenError::TooLarge));
     }
     // The scheme ended at a space (or at the end), so `1*SP` is all that can precede the token.
     let token = trim_ascii_space(&value[SCHEME.len()..]);
     if token.len() > max_len {
-        return Err(AuthError::InvalidToken(crate::error::TokenError::TooLarge));
+        return Err(AuthError::InvalidToken(TokenError::TooLarge));
     }
     match std::str::from_utf8(token) {
         Ok(token) => Ok(Candidate(token)),
         // Not UTF-8, so not a b64token either: the check names the error.
         Err(_) => Err(check_b64token(token)
             .err()
-            .unwrap_or(AuthError::InvalidToken(crate::error::TokenError::Malformed))),
+            .unwrap_or(AuthError::InvalidToken(TokenError::Malformed))),
     }
 }
 
@@ -111,7 +103,7 @@ fn check_b64token(token: &[u8]) -> Result<(), AuthError> {
     if token.contains(&b',') {
         return Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials));
     }
-    Err(AuthError::InvalidToken(crate::error::TokenError::Malformed))
+    Err(AuthError::InvalidToken(TokenError::Malformed))
 }
 
 fn trim_ascii_space(bytes: &[u8]) -> &[u8] {

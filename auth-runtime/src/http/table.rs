@@ -1,19 +1,47 @@
-//! The route → permission table and its renderers (Markdown, JSON), and the snapshot
-//! check that makes a permission change visible in code review.
+//! The route → permission table and its renderers (Markdown, JSON). The snapshot check
+//! that makes a permission change visible in code review is in the test kit.
 
-use std::fmt::Write as _;
-use std::path::Path;
+use std::fmt::{self, Write as _};
 
+use http::Method;
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use crate::requirement::{HandlerInfo, Policy, Requirement};
+use crate::requirement::{HandlerInfo, Requirement, RouteRule};
+
+/// The method a route answers: one HTTP method, or every method (`any(…)` and fallbacks).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RouteMethod {
+    /// This method (`GET` routes serve `HEAD` too, as in axum).
+    Method(Method),
+    /// Every method.
+    Any,
+}
+
+impl RouteMethod {
+    /// `GET`, `POST` …, or `ANY`, as the tables print it.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Method(method) => method.as_str(),
+            Self::Any => "ANY",
+        }
+    }
+}
+
+impl fmt::Display for RouteMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// One registration: a method on a path, the handler behind it, and what it requires.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteRow {
-    method: &'static str,
+    method: RouteMethod,
+    /// The path; for a fallback, the prefix it serves under (empty at the root).
     path: String,
+    fallback: bool,
     handler: &'static HandlerInfo,
     requirement: Requirement,
     policy: Option<&'static str>,
@@ -22,10 +50,11 @@ pub struct RouteRow {
 }
 
 impl RouteRow {
-    pub(crate) fn new<P: Policy>(method: &'static str) -> Self {
+    pub(crate) fn new<P: RouteRule>(method: RouteMethod) -> Self {
         Self {
             method,
             path: String::new(),
+            fallback: false,
             handler: &P::HANDLER,
             requirement: P::REQUIREMENT,
             policy: P::CUSTOM_POLICY,
@@ -38,27 +67,56 @@ impl RouteRow {
         self
     }
 
+    /// The row of a fallback: every method, on whatever no route of its router matched.
+    pub(crate) fn fallback<P: RouteRule>() -> Self {
+        Self {
+            fallback: true,
+            ..Self::new::<P>(RouteMethod::Any)
+        }
+    }
+
     /// The path of this row seen from a router that nests its router under `prefix`.
     pub(crate) fn nested_under(mut self, prefix: &str) -> Self {
         let prefix = prefix.trim_end_matches('/');
         self.path = match self.path.as_str() {
             "/" | "" => prefix.to_owned(),
-            "*" => format!("{prefix}/*"),
             path => format!("{prefix}{path}"),
         };
         self
     }
 
-    /// `GET`, `POST` …, `ANY` for `any(…)` and fallbacks. `GET` routes serve `HEAD` too.
+    /// The method; `GET` routes serve `HEAD` too.
     #[must_use]
-    pub fn method(&self) -> &'static str {
-        self.method
+    pub fn method(&self) -> &RouteMethod {
+        &self.method
     }
 
-    /// The full path, nesting prefixes applied (`*` for a fallback).
+    /// The full path, nesting prefixes applied. For a fallback, the prefix it serves
+    /// under: empty at the root, `/api` for a fallback of a router nested there.
     #[must_use]
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// Whether this row is a fallback ([`Router::fallback`](crate::Router::fallback)),
+    /// which answers every path under [`path`](Self::path) that no route matched.
+    #[must_use]
+    pub fn is_fallback(&self) -> bool {
+        self.fallback
+    }
+
+    /// The path as the tables print it: a fallback is `*`, or `/api/*` under a prefix.
+    #[must_use]
+    pub fn display_path(&self) -> String {
+        if self.fallback {
+            if self.path.is_empty() {
+                "*".to_owned()
+            } else {
+                format!("{}/*", self.path)
+            }
+        } else {
+            self.path.clone()
+        }
     }
 
     /// Where the handler was declared.
@@ -100,8 +158,8 @@ impl RouteRow {
 impl Serialize for RouteRow {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut row = serializer.serialize_struct("RouteRow", 4)?;
-        row.serialize_field("method", self.method)?;
-        row.serialize_field("path", &self.path)?;
+        row.serialize_field("method", self.method.as_str())?;
+        row.serialize_field("path", &self.display_path())?;
         row.serialize_field("handler", self.handler.name)?;
         row.serialize_field(
             "access",
@@ -196,7 +254,7 @@ impl RouteTable {
 
     pub(crate) fn sorted(&self) -> Self {
         let mut rows = self.rows.clone();
-        rows.sort_by(|a, b| (a.path.as_str(), a.method).cmp(&(b.path.as_str(), b.method)));
+        rows.sort_by_cached_key(|row| (row.display_path(), row.method.as_str().to_owned()));
         Self {
             rows,
             hierarchy: self.hierarchy,
@@ -264,7 +322,7 @@ impl RouteTable {
                 out,
                 "| {} | {} | {} |",
                 row.method,
-                escape_cell(&row.path),
+                escape_cell(&row.display_path()),
                 escape_cell(&row.access_text()),
             );
             if self.hierarchy {
@@ -298,86 +356,6 @@ impl RouteTable {
         out.push('\n');
         out
     }
-
-    /// Compares the table with the snapshot at `path`: JSON when the file name ends in
-    /// `.json`, Markdown otherwise.
-    ///
-    /// With the environment variable [`UPDATE_SNAPSHOTS_ENV`] set to `1`, the file is
-    /// (re)written instead and the check passes.
-    ///
-    /// # Errors
-    /// [`SnapshotError`] when the table differs (with a line diff), when the file is
-    /// missing, or when it cannot be read or written.
-    pub fn check_snapshot(&self, path: impl AsRef<Path>) -> Result<(), SnapshotError> {
-        let path = path.as_ref();
-        let rendered = if path.extension().is_some_and(|e| e == "json") {
-            self.to_json()
-        } else {
-            self.to_markdown()
-        };
-        if std::env::var_os(UPDATE_SNAPSHOTS_ENV).is_some_and(|v| v == "1") {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| SnapshotError::Io(path.display().to_string(), e))?;
-            }
-            return std::fs::write(path, rendered).map_err(|e| SnapshotError::Io(path.display().to_string(), e));
-        }
-        let committed = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(SnapshotError::Missing(path.display().to_string()));
-            }
-            Err(e) => return Err(SnapshotError::Io(path.display().to_string(), e)),
-        };
-        if committed.replace("\r\n", "\n") == rendered {
-            return Ok(());
-        }
-        let diff = similar::TextDiff::from_lines(&committed, &rendered)
-            .unified_diff()
-            .header("committed", "current")
-            .to_string();
-        Err(SnapshotError::Changed {
-            path: path.display().to_string(),
-            diff,
-        })
-    }
-
-    /// [`check_snapshot`](Self::check_snapshot) for tests: panics with the diff.
-    ///
-    /// # Panics
-    /// When the check fails; the message shows the diff and how to accept the change.
-    #[track_caller]
-    pub fn assert_snapshot(&self, path: impl AsRef<Path>) {
-        if let Err(e) = self.check_snapshot(path) {
-            panic!("{e}");
-        }
-    }
-}
-
-/// The environment variable that makes [`RouteTable::check_snapshot`] rewrite snapshots.
-pub const UPDATE_SNAPSHOTS_ENV: &str = "WARDEN_UPDATE_SNAPSHOTS";
-
-/// Why a route-table snapshot check failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SnapshotError {
-    /// The routes' access changed.
-    #[error(
-        "the route permission table differs from {path}:\n{diff}\nreview the change; to accept it, run the test again with {UPDATE_SNAPSHOTS_ENV}=1 and commit the file"
-    )]
-    Changed {
-        /// The snapshot file.
-        path: String,
-        /// A unified diff from the committed table to the current one.
-        diff: String,
-    },
-    /// No snapshot has been recorded yet.
-    #[error(
-        "no route permission snapshot at {0}; run the test with {UPDATE_SNAPSHOTS_ENV}=1 to record it, and commit it"
-    )]
-    Missing(String),
-    /// The file could not be read or written.
-    #[error("cannot read or write the route permission snapshot {0}: {1}")]
-    Io(String, std::io::Error),
 }
 
 /// Keeps a cell on one line and its pipes from splitting the column.

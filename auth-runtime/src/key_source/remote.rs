@@ -19,221 +19,18 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwapOption;
-use jsonwebtoken::Algorithm;
-use reqwest::Url;
 use serde_json::Value;
 use tokio::sync::watch;
 
-mod background;
-mod fetch;
-
-use background::background;
-use fetch::{Fetched, Fetcher};
-pub(crate) use fetch::{discovery_url, parse_url};
-
-use crate::cache::TokenCache;
-use crate::config::ConfigError;
+use super::fetch::{Fetched, Fetcher};
+use super::{KeyFetchError, Locator, Settings};
+use crate::algorithm::Algorithm;
 use crate::error::AuthError;
-use crate::jwt::Rules;
-use crate::keys::{KeySet, KeySource, Lookup};
-use crate::verify::JwtVerifier;
-
-/// Default time between two background refreshes when the JWKS response has no
-/// `Cache-Control: max-age`.
-pub const DEFAULT_KEY_REFRESH_INTERVAL: Duration = Duration::from_secs(5 * 60);
-/// Default bounds of the background refresh interval (a `max-age` outside is clamped).
-pub const DEFAULT_KEY_REFRESH_BOUNDS: (Duration, Duration) =
-    (Duration::from_secs(60), Duration::from_secs(24 * 60 * 60));
-/// Default least time between two fetches that requests with an unknown `kid` trigger.
-pub const DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
-/// Default bound on one fetch (discovery document and JWKS together).
-pub const DEFAULT_KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default bound on establishing a connection to the key source.
-pub const DEFAULT_KEY_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// The algorithms a fetched key set may bind when none are configured: every asymmetric
-/// one (symmetric keys are never taken from a published key set).
-const ASYMMETRIC: [Algorithm; 9] = [
-    Algorithm::RS256,
-    Algorithm::RS384,
-    Algorithm::RS512,
-    Algorithm::PS256,
-    Algorithm::PS384,
-    Algorithm::PS512,
-    Algorithm::ES256,
-    Algorithm::ES384,
-    Algorithm::EdDSA,
-];
-
-/// Why a key set could not be fetched (see [`Warden::ready`](crate::Warden::ready)).
-///
-/// While requests are answered, these are logged (`tracing` target `axum_warden`) and the
-/// last good key set stays in use.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum KeyFetchError {
-    /// The request failed: connection, TLS, timeout, or a body over 1 MiB.
-    #[error("GET {url}: {reason}")]
-    Request {
-        /// The URL requested.
-        url: String,
-        /// What went wrong.
-        reason: String,
-    },
-    /// The answer was not a success.
-    #[error("GET {url}: HTTP status {status}")]
-    Status {
-        /// The URL requested.
-        url: String,
-        /// The status received.
-        status: u16,
-    },
-    /// The answer is not a discovery document or JWKS this crate can use.
-    #[error("GET {url}: {reason}")]
-    Document {
-        /// The URL requested.
-        url: String,
-        /// What is wrong with the document.
-        reason: String,
-    },
-    /// The discovery document names another issuer than the configured one (OpenID
-    /// Connect Discovery §4.3: they must be identical).
-    #[error("GET {url}: the document's issuer is {found:?}, not the configured {expected:?}")]
-    IssuerMismatch {
-        /// The discovery URL.
-        url: String,
-        /// The configured issuer.
-        expected: String,
-        /// The document's `issuer`.
-        found: String,
-    },
-    /// The key set holds no key this configuration can use.
-    #[error("GET {url}: no usable key ({skipped})")]
-    NoUsableKey {
-        /// The JWKS URL.
-        url: String,
-        /// Why each key was skipped.
-        skipped: String,
-    },
-    /// Keys are fetched by Tokio tasks, and there is no Tokio runtime here.
-    #[error("keys can only be fetched inside a Tokio runtime")]
-    NoRuntime,
-}
-
-/// The verifier of a warden whose keys come from `locator`.
-pub(crate) fn verifier(
-    locator: Locator,
-    setting: &'static str,
-    configured: Vec<Algorithm>,
-    algorithms_setting: &'static str,
-    options: Options,
-    rules: Rules,
-    cache: Option<TokenCache>,
-) -> Result<JwtVerifier, ConfigError> {
-    let chosen = !configured.is_empty();
-    let algorithms = algorithms(configured, algorithms_setting)?;
-    let settings = options.settings()?;
-    let keys = RemoteKeys::new(locator, (algorithms.clone(), chosen), settings, cache.clone(), setting)?;
-    Ok(JwtVerifier {
-        keys: KeySource::Remote(keys),
-        algorithms,
-        rules,
-        cache,
-    })
-}
-
-/// The algorithms a fetched key set may use: the configured ones (none symmetric), or
-/// every asymmetric algorithm.
-fn algorithms(configured: Vec<Algorithm>, setting: &'static str) -> Result<Vec<Algorithm>, ConfigError> {
-    if let Some(alg) = configured.iter().find(|a| !ASYMMETRIC.contains(a)) {
-        return Err(ConfigError::AlgorithmKeyMismatch {
-            setting,
-            algorithm: format!("{alg:?}"),
-            key: "a published key set (symmetric keys are never fetched)",
-        });
-    }
-    Ok(if configured.is_empty() {
-        ASYMMETRIC.to_vec()
-    } else {
-        configured
-    })
-}
-
-/// Where a remote key set is found.
-#[derive(Debug, Clone)]
-pub(crate) enum Locator {
-    /// A JWKS document at this URL.
-    Jwks(Url),
-    /// OpenID Connect discovery: the JWKS named by the `jwks_uri` of the document at `url`.
-    Discovery { issuer: String, url: Url },
-}
-
-/// The remote key-source settings of a builder, before validation.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Options {
-    pub(crate) refresh: Option<Duration>,
-    pub(crate) refresh_bounds: Option<(Duration, Duration)>,
-    pub(crate) unknown_kid_interval: Option<Duration>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) connect_timeout: Option<Duration>,
-    pub(crate) allow_http: bool,
-}
-
-impl Options {
-    /// Checks the settings: every duration positive, the bounds in order.
-    pub(crate) fn settings(self) -> Result<Settings, ConfigError> {
-        let positive = |value: Option<Duration>, default: Duration, setting: &'static str| match value {
-            Some(d) if d.is_zero() => Err(ConfigError::InvalidValue {
-                setting,
-                reason: "must be longer than zero".into(),
-            }),
-            value => Ok(value.unwrap_or(default)),
-        };
-        let (min, max) = self.refresh_bounds.unwrap_or(DEFAULT_KEY_REFRESH_BOUNDS);
-        let min = positive(Some(min), min, "key_refresh_bounds")?;
-        if min > max {
-            return Err(ConfigError::InvalidValue {
-                setting: "key_refresh_bounds",
-                reason: format!("the minimum {min:?} is above the maximum {max:?}"),
-            });
-        }
-        Ok(Settings {
-            refresh: positive(self.refresh, DEFAULT_KEY_REFRESH_INTERVAL, "key_refresh_interval")?,
-            refresh_bounds: (min, max),
-            unknown_kid_interval: positive(
-                self.unknown_kid_interval,
-                DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL,
-                "unknown_kid_refresh_interval",
-            )?,
-            timeout: positive(self.timeout, DEFAULT_KEY_FETCH_TIMEOUT, "key_fetch_timeout")?,
-            connect_timeout: positive(self.connect_timeout, DEFAULT_KEY_CONNECT_TIMEOUT, "key_connect_timeout")?,
-            allow_http: self.allow_http,
-        })
-    }
-}
-
-/// How a remote key source refreshes.
-#[derive(Debug, Clone)]
-pub(crate) struct Settings {
-    pub(crate) refresh: Duration,
-    pub(crate) refresh_bounds: (Duration, Duration),
-    pub(crate) unknown_kid_interval: Duration,
-    pub(crate) timeout: Duration,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) allow_http: bool,
-}
-
-impl Settings {
-    /// When to refresh next after a success whose response said `max_age`.
-    fn next_refresh(&self, max_age: Option<Duration>) -> Duration {
-        let (min, max) = self.refresh_bounds;
-        max_age.unwrap_or(self.refresh).clamp(min, max)
-    }
-}
+use crate::token::keys::{KeySet, Lookup};
 
 /// A key set as fetched, with what tells two fetches apart.
 #[derive(Debug)]
@@ -266,8 +63,13 @@ struct Shared {
     generation: AtomicU64,
     refresh: Mutex<RefreshState>,
     background: AtomicBool,
-    cache: Option<TokenCache>,
+    /// Called after a new key set replaced the current one (the verifier empties its
+    /// cache of tokens the old set verified).
+    on_rotate: Option<OnRotate>,
 }
+
+/// What a remote key source calls after a rotation.
+pub(crate) type OnRotate = Box<dyn Fn() + Send + Sync>;
 
 #[derive(Default)]
 struct RefreshState {
@@ -307,17 +109,17 @@ enum Start {
 impl RemoteKeys {
     /// A source that fetches nothing until first used (or [`ready`](Self::ready)).
     ///
+    /// `algorithms`: those a key may bind, and whether the application chose them.
+    ///
     /// # Errors
     /// When the HTTP client cannot be built (no usable TLS trust store).
-    /// `algorithms`: those a key may bind, and whether the application chose them.
     pub(crate) fn new(
         locator: Locator,
         algorithms: (Vec<Algorithm>, bool),
         settings: Settings,
-        cache: Option<TokenCache>,
-        setting: &'static str,
-    ) -> Result<Self, ConfigError> {
-        let fetcher = Fetcher::new(locator, algorithms, &settings, setting)?;
+        on_rotate: Option<OnRotate>,
+    ) -> Result<Self, String> {
+        let fetcher = Fetcher::new(locator, algorithms, &settings)?;
         Ok(Self(Arc::new(Shared {
             fetcher,
             settings,
@@ -325,7 +127,7 @@ impl RemoteKeys {
             generation: AtomicU64::new(0),
             refresh: Mutex::default(),
             background: AtomicBool::new(false),
-            cache,
+            on_rotate,
         })))
     }
 
@@ -368,12 +170,10 @@ impl RemoteKeys {
         (!matches!(current.keys.select(kid, alg), Lookup::UnknownKid)).then_some(current)
     }
 
-    /// Like [`snapshot_for`](Self::snapshot_for) without waiting: an unknown `kid` starts
-    /// a refresh (if allowed) for later requests and is judged on the set as it is.
-    pub(crate) fn snapshot_now(&self, kid: Option<&str>, alg: Algorithm) -> Result<Arc<Snapshot>, AuthError> {
-        if let Some(snapshot) = self.snapshot_known(kid, alg) {
-            return Ok(snapshot);
-        }
+    /// The current set, when a token's `kid` is not in it and the caller will not wait:
+    /// starts a refresh (if one is allowed) for later requests, and answers with the set
+    /// as it is while the provider counts as up, 503 once the latest fetch failed.
+    pub(crate) fn snapshot_at_hand(&self) -> Result<Arc<Snapshot>, AuthError> {
         let _started = self.0.start(Trigger::UnknownKid);
         let failed = self.0.state().last_failed;
         match self.0.current.load_full() {
@@ -541,8 +341,8 @@ impl Shared {
             fingerprint,
         })));
         self.generation.store(generation, Ordering::Release);
-        if let Some(cache) = &self.cache {
-            cache.clear();
+        if let Some(on_rotate) = &self.on_rotate {
+            on_rotate();
         }
         Ok(max_age)
     }
@@ -582,29 +382,53 @@ impl Drop for Flight {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+// The background refresh: one task per key source, started on first use, that keeps the
+// set fresh without a request ever waiting for it.
 
-    #[test]
-    fn max_age_is_clamped_to_the_bounds() {
-        let settings = Settings {
-            refresh: DEFAULT_KEY_REFRESH_INTERVAL,
-            refresh_bounds: DEFAULT_KEY_REFRESH_BOUNDS,
-            unknown_kid_interval: DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL,
-            timeout: DEFAULT_KEY_FETCH_TIMEOUT,
-            connect_timeout: DEFAULT_KEY_CONNECT_TIMEOUT,
-            allow_http: false,
+/// Refreshes every `max-age` (clamped) while the warden lives; retries sooner after a failure.
+///
+/// Any successful fetch, including one a request with an unknown `kid` started, pushes the
+/// next background refresh out: the task never fetches a set that is still fresh.
+async fn background(shared: Weak<Shared>) {
+    let _running = Running(shared.clone());
+    let mut delay = Duration::ZERO;
+    let mut failures = 0u32;
+    loop {
+        tokio::time::sleep(delay).await;
+        let Some(strong) = shared.upgrade() else {
+            return;
         };
-        assert_eq!(settings.next_refresh(None), Duration::from_secs(300));
-        assert_eq!(settings.next_refresh(Some(Duration::ZERO)), Duration::from_secs(60));
-        assert_eq!(
-            settings.next_refresh(Some(Duration::from_secs(3600))),
-            Duration::from_secs(3600)
-        );
-        assert_eq!(
-            settings.next_refresh(Some(Duration::from_secs(7 * 24 * 3600))),
-            Duration::from_secs(24 * 3600)
-        );
+        let outcome = match strong.start(Trigger::Background) {
+            Start::Fresh(fresh_for) => {
+                delay = fresh_for;
+                continue;
+            }
+            Start::Join(flight) => wait(flight).await,
+            Start::Throttled { .. } | Start::NoRuntime => return,
+        };
+        let settings = &strong.settings;
+        delay = match outcome {
+            Ok(max_age) => {
+                failures = 0;
+                settings.next_refresh(max_age)
+            }
+            Err(_) => {
+                // 1×, 2×, 4× … the unknown-kid interval, up to the shortest refresh interval.
+                let backoff = settings.unknown_kid_interval.saturating_mul(1 << failures.min(16));
+                failures = failures.saturating_add(1);
+                backoff.min(settings.refresh_bounds.0.max(settings.unknown_kid_interval))
+            }
+        };
+    }
+}
+
+/// Marks the background task as gone when it ends or its runtime drops it.
+struct Running(Weak<Shared>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(shared) = self.0.upgrade() {
+            shared.background.store(false, Ordering::Release);
+        }
     }
 }

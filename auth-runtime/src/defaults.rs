@@ -1,0 +1,44 @@
+//! The default and limiting values of every setting, in one place.
+//!
+//! Each constant says which builder method changes it (see
+//! [`WardenBuilder`](crate::WardenBuilder) and its limits table).
+
+use std::time::Duration;
+
+/// Default cap on a bearer token's length, checked before any decoding
+/// ([`max_token_bytes`](crate::WardenBuilder::max_token_bytes)).
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8 * 1024;
+/// Default cap on the entries of the roles claim, and separately on the scopes of a token
+/// ([`max_claim_entries`](crate::WardenBuilder::max_claim_entries)).
+pub const DEFAULT_MAX_CLAIM_ENTRIES: usize = 256;
+/// Default clock-skew allowance for `exp` and `nbf` ([`leeway`](crate::WardenBuilder::leeway)).
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+/// Largest leeway accepted: more would make expiry meaningless.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(600);
+/// Default realm of the `WWW-Authenticate` challenge ([`realm`](crate::WardenBuilder::realm)).
+pub const DEFAULT_REALM: &str = "api";
+/// Minimum HMAC secret length: RFC 7518 §3.2 asks for a key at least as long as the hash
+/// output; 32 bytes is that bound for HS256 and the least accepted for any HMAC algorithm.
+pub const MIN_HMAC_SECRET_LEN: usize = 32;
+/// Default number of verified tokens kept
+/// ([`token_cache_capacity`](crate::WardenBuilder::token_cache_capacity)).
+pub const DEFAULT_TOKEN_CACHE_CAPACITY: u64 = 10_000;
+/// Default time between two background refreshes of a remote key set when the JWKS
+/// response has no `Cache-Control: max-age`
+/// ([`key_refresh_interval`](crate::WardenBuilder::key_refresh_interval)).
+pub const DEFAULT_KEY_REFRESH_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// Default bounds of the background refresh interval: a `max-age` outside is clamped
+/// ([`key_refresh_bounds`](crate::WardenBuilder::key_refresh_bounds)).
+pub const DEFAULT_KEY_REFRESH_BOUNDS: (Duration, Duration) =
+    (Duration::from_secs(60), Duration::from_secs(24 * 60 * 60));
+/// Default least time between two fetches that requests with an unknown `kid` trigger
+/// ([`unknown_kid_refresh_interval`](crate::WardenBuilder::unknown_kid_refresh_interval)).
+pub const DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
+/// Default bound on one key-set fetch, discovery document and JWKS together
+/// ([`key_fetch_timeout`](crate::WardenBuilder::key_fetch_timeout)).
+pub const DEFAULT_KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default bound on connecting to a remote key source
+/// ([`key_connect_timeout`](crate::WardenBuilder::key_connect_timeout)).
+pub const DEFAULT_KEY_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Largest JWKS or discovery document read, whether announced or streamed (fixed).
+pub const MAX_KEY_DOCUMENT_BYTES: usize = 1024 * 1024;

@@ -1,0 +1,158 @@
+//! The `WWW-Authenticate: Bearer` challenge (RFC 6750 §3), built so that no input can
+//! break the header or smuggle a parameter.
+
+use std::fmt::Write as _;
+
+use http::HeaderValue;
+
+/// A `WWW-Authenticate: Bearer` challenge (RFC 6750 §3).
+///
+/// Every parameter is a quoted string restricted to the characters RFC 6750 allows in it;
+/// anything else is dropped, so no input can break the header or smuggle a parameter.
+///
+/// ```
+/// use axum_warden_runtime::Challenge;
+///
+/// let value = Challenge::new("api").error("insufficient_scope").scope(["orders:read"]).to_string();
+/// assert_eq!(value, r#"Bearer realm="api", error="insufficient_scope", scope="orders:read""#);
+///
+/// let hostile = Challenge::new("api").error_description("x\", error=\"none\r\n").to_string();
+/// assert_eq!(hostile, r#"Bearer realm="api", error_description="x, error=none""#);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use]
+pub struct Challenge {
+    realm: String,
+    error: Option<String>,
+    error_description: Option<String>,
+    scope: Option<String>,
+}
+
+impl Challenge {
+    /// A challenge for `realm`.
+    pub fn new(realm: &str) -> Self {
+        Self {
+            realm: realm.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the `error` code (`invalid_request`, `invalid_token`, `insufficient_scope`).
+    pub fn error(mut self, code: &str) -> Self {
+        self.error = Some(code.to_owned());
+        self
+    }
+
+    /// Sets a human-readable `error_description`.
+    pub fn error_description(mut self, text: &str) -> Self {
+        self.error_description = Some(text.to_owned());
+        self
+    }
+
+    /// Sets the `scope` parameter: the scopes that would grant access.
+    pub fn scope<'a>(mut self, scopes: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut joined = String::new();
+        for scope in scopes {
+            let scope: String = scope.chars().filter(|&c| is_nqchar(c)).collect();
+            if !scope.is_empty() {
+                if !joined.is_empty() {
+                    joined.push(' ');
+                }
+                joined.push_str(&scope);
+            }
+        }
+        self.scope = Some(joined);
+        self
+    }
+
+    /// The header value. Never fails: every character outside the allowed sets was dropped.
+    #[must_use]
+    pub fn to_header_value(&self) -> HeaderValue {
+        let text = self.to_string();
+        HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("Bearer"))
+    }
+}
+
+impl std::fmt::Display for Challenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = String::from("Bearer");
+        let mut param = |name: &str, value: &str, allowed: fn(char) -> bool| {
+            let sep = if out.len() == "Bearer".len() { " " } else { ", " };
+            let _ = write!(out, "{sep}{name}=\"");
+            out.extend(value.chars().filter(|&c| allowed(c)));
+            out.push('"');
+        };
+        param("realm", &self.realm, is_description_char);
+        if let Some(error) = &self.error {
+            param("error", error, is_description_char);
+        }
+        if let Some(text) = &self.error_description {
+            param("error_description", text, is_description_char);
+        }
+        if let Some(scope) = &self.scope {
+            param("scope", scope, |c| c == ' ' || is_nqchar(c));
+        }
+        f.write_str(&out)
+    }
+}
+
+/// `%x20-21 / %x23-5B / %x5D-7E` (RFC 6750 §3 for `error`, `error_description`, realm).
+pub(crate) fn is_description_char(c: char) -> bool {
+    matches!(c, '\x20'..='\x21' | '\x23'..='\x5B' | '\x5D'..='\x7E')
+}
+
+/// `%x21 / %x23-5B / %x5D-7E` (RFC 6749 §3.3 scope-token).
+pub(crate) fn is_nqchar(c: char) -> bool {
+    c != ' ' && is_description_char(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A minimal parser for `Bearer k="v", k="v"` that accepts only what RFC 6750 allows.
+    fn parse(value: &str) -> Option<Vec<(String, String)>> {
+        let rest = value.strip_prefix("Bearer ")?;
+        let mut params = Vec::new();
+        let mut rest = rest;
+        loop {
+            let eq = rest.find('=')?;
+            let name = &rest[..eq];
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return None;
+            }
+            let after = rest[eq + 1..].strip_prefix('"')?;
+            let end = after.find('"')?;
+            let val = &after[..end];
+            if val.contains('\\') {
+                return None;
+            }
+            params.push((name.to_owned(), val.to_owned()));
+            rest = &after[end + 1..];
+            if rest.is_empty() {
+                return Some(params);
+            }
+            rest = rest.strip_prefix(", ")?;
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_description_yields_a_parseable_challenge(desc in any::<String>(), scopes in proptest::collection::vec(any::<String>(), 0..4)) {
+            let challenge = Challenge::new("api")
+                .error("invalid_token")
+                .error_description(&desc)
+                .scope(scopes.iter().map(String::as_str));
+            let value = challenge.to_header_value();
+            let text = value.to_str().expect("visible ASCII");
+            let params = parse(text).expect("parses");
+            prop_assert_eq!(params.len(), 4);
+            prop_assert_eq!(&params[0], &("realm".to_owned(), "api".to_owned()));
+            prop_assert_eq!(&params[1].1, "invalid_token");
+            prop_assert!(params[2].1.chars().all(is_description_char));
+            prop_assert!(params[3].1.chars().all(|c| c == ' ' || is_nqchar(c)));
+            prop_assert!(!params[3].1.starts_with(' ') && !params[3].1.ends_with(' ') && !params[3].1.contains("  "));
+        }
+    }
+}

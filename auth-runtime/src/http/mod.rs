@@ -1,0 +1,23 @@
+//! Requests: reading credentials, the guard and the identity extractors, route policies,
+//! the answers to refused requests, the deny-by-default router and its route table.
+
+mod challenge;
+mod credentials;
+mod guard;
+mod policy;
+mod responder;
+mod router;
+mod table;
+mod warden;
+
+pub use challenge::Challenge;
+#[cfg(test)]
+pub(crate) use credentials::MAX_HEADER_OVERHEAD;
+pub use guard::{Claims, Guard, GuardState};
+pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyCheck, PolicyRejection};
+pub use responder::Rejection;
+pub(crate) use responder::{Challenges, Responder};
+pub use router::{GuardedHandler, MethodRouter, Router, routing};
+pub use table::{RouteMethod, RouteRow, RouteTable};
+pub use warden::{Authenticator, Warden};
+pub(crate) use warden::{DynAuthenticator, Inner, Source};

@@ -1,0 +1,380 @@
+//! The guard's answers: status, `WWW-Authenticate` challenge (RFC 6750 §3), RFC 9457
+//! problem details, `Cache-Control: no-store`, and the application's renderer.
+//!
+//! Every refusal the crate writes goes through [`render`]: the guard's and the identity
+//! extractors' ([`Rejection`]), a policy's, and a handler's per-object 403
+//! ([`Denied`](crate::Denied)).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+
+use super::challenge::{Challenge, is_description_char};
+use crate::defaults::DEFAULT_REALM;
+use crate::error::{AuthError, InvalidRequest, TokenError};
+use crate::requirement::Requirement;
+
+/// How an application renders refusals instead of the built-in answer.
+pub(crate) type Renderer = Arc<dyn Fn(&Rejection) -> Response + Send + Sync>;
+
+/// What a refusal needs to answer: the prebuilt challenges of a realm and the
+/// application's renderer. Small and shared: a refusal holds this, not the warden.
+pub(crate) struct Responder {
+    challenges: Challenges,
+    renderer: Option<Renderer>,
+}
+
+impl std::fmt::Debug for Responder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Responder")
+            .field("realm", &self.challenges.realm)
+            .field("renderer", &self.renderer.is_some())
+            .finish()
+    }
+}
+
+impl Responder {
+    pub(crate) fn new(challenges: Challenges, renderer: Option<Renderer>) -> Arc<Self> {
+        Arc::new(Self { challenges, renderer })
+    }
+
+    pub(crate) fn realm(&self) -> &str {
+        &self.challenges.realm
+    }
+}
+
+/// The challenges that do not depend on the route, rendered once at startup so that a
+/// refusal copies a reference-counted header instead of formatting one.
+#[derive(Debug, Clone)]
+pub(crate) struct Challenges {
+    bare: HeaderValue,
+    invalid_request: HeaderValue,
+    invalid_token: HeaderValue,
+    insufficient_scope: HeaderValue,
+    realm: String,
+    /// The complete header block of each answer that does not depend on the route, with
+    /// the body it goes with: a refusal clones one map instead of hashing four names into
+    /// a new one (`Content-Length` included, so axum adds nothing).
+    blocks: Vec<(&'static str, HeaderValue, HeaderMap)>,
+}
+
+impl Challenges {
+    /// `None` when `realm` has characters a challenge cannot carry.
+    pub(crate) fn new(realm: &str) -> Option<Self> {
+        if realm.is_empty() || !realm.chars().all(is_description_char) {
+            return None;
+        }
+        let make = |c: Challenge| c.to_header_value();
+        let bare = make(Challenge::new(realm));
+        let invalid_request = make(Challenge::new(realm).error("invalid_request"));
+        let invalid_token = make(Challenge::new(realm).error("invalid_token"));
+        let insufficient_scope = make(Challenge::new(realm).error("insufficient_scope"));
+        let blocks = [
+            (&bare, AuthError::MissingCredentials),
+            (
+                &invalid_request,
+                AuthError::InvalidRequest(InvalidRequest::SeveralCredentials),
+            ),
+            (&invalid_token, AuthError::InvalidToken(TokenError::Expired)),
+            (&invalid_token, AuthError::InvalidToken(TokenError::Malformed)),
+            (
+                &insufficient_scope,
+                AuthError::RequirementNotMet {
+                    requirement: Requirement::Authenticated,
+                },
+            ),
+            (&insufficient_scope, AuthError::Forbidden { policy: "" }),
+        ]
+        .into_iter()
+        .map(|(challenge, error)| {
+            let body = problem_body(&error);
+            (body, challenge.clone(), headers(Some(challenge.clone()), body, None))
+        })
+        .collect();
+        Some(Self {
+            bare,
+            invalid_request,
+            invalid_token,
+            insufficient_scope,
+            realm: realm.to_owned(),
+            blocks,
+        })
+    }
+
+    /// The challenge of the answer to `error` (`None` for 503).
+    fn challenge(&self, error: &AuthError) -> Option<HeaderValue> {
+        Some(match error {
+            AuthError::MissingCredentials => self.bare.clone(),
+            AuthError::InvalidRequest(_) => self.invalid_request.clone(),
+            AuthError::InvalidToken(_) => self.invalid_token.clone(),
+            AuthError::RequirementNotMet { requirement } => match requirement.challenge_scopes() {
+                Some(scopes) => Challenge::new(&self.realm)
+                    .error("insufficient_scope")
+                    .scope(scopes.iter().copied())
+                    .to_header_value(),
+                None => self.insufficient_scope.clone(),
+            },
+            AuthError::Forbidden { .. } => self.insufficient_scope.clone(),
+            AuthError::Unavailable { .. } => return None,
+        })
+    }
+
+    /// The prebuilt headers of the answer to `error`, when it has a prebuilt one (every
+    /// refusal but 503 and a 403 that names scopes).
+    ///
+    /// Picks the challenge by reference rather than building it, and matches the body by
+    /// address first: this is the anonymous-flood path, where a header value clone and two
+    /// string comparisons are a noticeable share of the answer.
+    fn prebuilt(&self, error: &AuthError) -> Option<&HeaderMap> {
+        let challenge = match error {
+            AuthError::MissingCredentials => &self.bare,
+            AuthError::InvalidRequest(_) => &self.invalid_request,
+            AuthError::InvalidToken(_) => &self.invalid_token,
+            AuthError::RequirementNotMet { requirement } if requirement.challenge_scopes().is_none() => {
+                &self.insufficient_scope
+            }
+            AuthError::Forbidden { .. } => &self.insufficient_scope,
+            AuthError::RequirementNotMet { .. } | AuthError::Unavailable { .. } => return None,
+        };
+        let body = problem_body(error);
+        self.blocks
+            .iter()
+            .find_map(|(b, c, headers)| ((std::ptr::eq(*b, body) || *b == body) && c == challenge).then_some(headers))
+    }
+}
+
+/// The headers of a refusal: the challenge (none for 503), `no-store`, the problem
+/// content type, and `Retry-After` for 503. `Content-Length` only where a body is sent.
+fn headers(challenge: Option<HeaderValue>, body: &'static str, retry_after: Option<u64>) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(5);
+    if let Some(challenge) = challenge {
+        headers.insert(WWW_AUTHENTICATE, challenge);
+    }
+    if let Some(seconds) = retry_after {
+        headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+    headers
+}
+
+/// Writes one refusal: `status`, `headers`, and `body` unless the request was a `HEAD`.
+fn render(status: StatusCode, mut headers: HeaderMap, body: &'static str, head: bool) -> Response {
+    let body = if head {
+        headers.remove(CONTENT_LENGTH);
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    response
+}
+
+/// The 403 of a per-object check in a handler, which knows no warden and so names no
+/// realm (see [`Denied`](crate::Denied)).
+pub(crate) fn forbidden_without_realm() -> Response {
+    let challenge = HeaderValue::from_static(r#"Bearer error="insufficient_scope""#);
+    let error = AuthError::Forbidden { policy: "" };
+    let body = problem_body(&error);
+    render(StatusCode::FORBIDDEN, headers(Some(challenge), body, None), body, false)
+}
+
+/// A refusal by the guard or by the [`Identity`](crate::Identity) and
+/// [`Claims`](crate::Claims) extractors.
+///
+/// Renders through the application's renderer when one is configured
+/// ([`WardenBuilder::renderer`](crate::WardenBuilder::renderer)), else as
+/// [`default_response`](Self::default_response).
+#[derive(Debug)]
+pub struct Rejection {
+    error: AuthError,
+    responder: Option<Arc<Responder>>,
+    head: bool,
+}
+
+impl Rejection {
+    pub(crate) fn new(error: AuthError, responder: Option<Arc<Responder>>, method: &Method) -> Self {
+        Self {
+            error,
+            responder,
+            head: method == Method::HEAD,
+        }
+    }
+
+    /// Why the request was refused.
+    #[must_use]
+    pub fn error(&self) -> &AuthError {
+        &self.error
+    }
+
+    /// The HTTP status of the default answer.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self.error {
+            AuthError::MissingCredentials | AuthError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            AuthError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            AuthError::RequirementNotMet { .. } | AuthError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AuthError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// Whether the request was a `HEAD` (whose answer carries no body).
+    #[must_use]
+    pub fn is_head(&self) -> bool {
+        self.head
+    }
+
+    /// The `WWW-Authenticate` value of the default answer (`None` for 503).
+    #[must_use]
+    pub fn challenge(&self) -> Option<HeaderValue> {
+        match &self.responder {
+            Some(responder) => responder.challenges.challenge(&self.error),
+            None => Challenges::new(DEFAULT_REALM)?.challenge(&self.error),
+        }
+    }
+
+    /// The built-in answer: status, challenge, `Cache-Control: no-store`, and an RFC 9457
+    /// `application/problem+json` body (none for `HEAD`).
+    #[must_use]
+    pub fn default_response(&self) -> Response {
+        let status = self.status();
+        let body = problem_body(&self.error);
+        if let Some(responder) = &self.responder
+            && let Some(headers) = responder.challenges.prebuilt(&self.error)
+        {
+            return render(status, headers.clone(), body, self.head);
+        }
+        let retry_after = match self.error {
+            AuthError::Unavailable { retry_after } => Some(retry_after.as_secs().max(1)),
+            _ => None,
+        };
+        render(status, headers(self.challenge(), body, retry_after), body, self.head)
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        match self.responder.as_ref().and_then(|r| r.renderer.as_ref()) {
+            Some(render) => {
+                // A refusal depends on the credentials, so no cache may keep it, whatever
+                // the renderer says.
+                let mut response = render(&self);
+                response
+                    .headers_mut()
+                    .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                response
+            }
+            None => self.default_response(),
+        }
+    }
+}
+
+/// Problem details that name the kind of refusal and nothing about the token, the key or
+/// the check that failed (an expired token is the one case worth telling a client: it
+/// should refresh rather than re-authenticate).
+fn problem_body(error: &AuthError) -> &'static str {
+    match error {
+        AuthError::MissingCredentials => {
+            r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"This resource requires a bearer token."}"#
+        }
+        AuthError::InvalidRequest(_) => {
+            r#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"The request carries more than one credential."}"#
+        }
+        AuthError::InvalidToken(TokenError::Expired) => {
+            r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"The bearer token has expired."}"#
+        }
+        AuthError::InvalidToken(_) => {
+            r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"The bearer token is not valid."}"#
+        }
+        AuthError::RequirementNotMet { .. } => {
+            r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"The bearer token does not grant access to this resource."}"#
+        }
+        AuthError::Forbidden { .. } => {
+            r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"The caller may not access this resource."}"#
+        }
+        AuthError::Unavailable { .. } => {
+            r#"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"Credentials cannot be verified right now; try again later."}"#
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::InvalidRequest;
+
+    /// The prebuilt header blocks are what the general path writes, plus `Content-Length`.
+    #[test]
+    fn prebuilt_answers_equal_the_general_ones() {
+        let responder = Responder::new(Challenges::new("api").expect("a valid realm"), None);
+        let errors = [
+            AuthError::MissingCredentials,
+            AuthError::InvalidRequest(InvalidRequest::SeveralCredentials),
+            AuthError::InvalidToken(TokenError::Expired),
+            AuthError::InvalidToken(TokenError::BadSignature),
+            AuthError::RequirementNotMet {
+                requirement: crate::requirement::Requirement::Authenticated,
+            },
+            AuthError::Forbidden { policy: "P" },
+        ];
+        for error in errors {
+            let fast = Rejection::new(error.clone(), Some(responder.clone()), &Method::GET).default_response();
+            let general = Rejection::new(error.clone(), None, &Method::GET).default_response();
+            let body = problem_body(&error);
+            assert_eq!(fast.status(), general.status(), "{error:?}");
+            assert_eq!(
+                fast.headers()[CONTENT_LENGTH],
+                body.len().to_string().as_str(),
+                "{error:?}"
+            );
+            assert_eq!(fast.headers(), general.headers(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn head_answers_carry_no_body_and_no_length() {
+        let responder = Responder::new(Challenges::new("api").expect("a valid realm"), None);
+        for responder in [Some(responder), None] {
+            let answer = Rejection::new(AuthError::MissingCredentials, responder, &Method::HEAD).default_response();
+            assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+            assert!(answer.headers().get(CONTENT_LENGTH).is_none());
+            assert_eq!(answer.headers()[CACHE_CONTROL], "no-store");
+        }
+    }
+
+    #[test]
+    fn bodies_are_problem_json_with_matching_status() {
+        use crate::requirement::Requirement;
+        for error in [
+            AuthError::MissingCredentials,
+            AuthError::InvalidRequest(InvalidRequest::SeveralCredentials),
+            AuthError::InvalidToken(TokenError::Expired),
+            AuthError::InvalidToken(TokenError::BadSignature),
+            AuthError::RequirementNotMet {
+                requirement: Requirement::Authenticated,
+            },
+            AuthError::Unavailable {
+                retry_after: std::time::Duration::from_secs(5),
+            },
+        ] {
+            let rejection = Rejection::new(error.clone(), None, &Method::GET);
+            let body: serde_json::Value = serde_json::from_str(problem_body(&error)).expect("json");
+            assert_eq!(body["status"], rejection.status().as_u16());
+            assert_eq!(body["title"], rejection.status().canonical_reason().expect("phrase"));
+        }
+    }
+
+    #[test]
+    fn realms_outside_the_charset_are_refused() {
+        assert!(Challenges::new("my api").is_some());
+        assert!(Challenges::new("a\"b").is_none());
+        assert!(Challenges::new("").is_none());
+        assert!(Challenges::new("é").is_none());
+    }
+}

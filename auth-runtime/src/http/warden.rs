@@ -1,0 +1,291 @@
+//! The [`Warden`]: what the guard of every route asks to authenticate a request, shared
+//! through router state. It is built by the configuration layer
+//! ([`Warden::builder`], [`Warden::from_env`]); this is its request-time half.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use http::request::Parts;
+
+use super::credentials;
+use super::responder::Responder;
+use crate::error::AuthError;
+use crate::identity::Identity;
+use crate::key_source::{KeyFetchError, UnknownKid};
+use crate::roles::{Resolved, RoleHierarchy};
+use crate::verifier::Verifier;
+use crate::verifier::cache::CacheStats;
+
+/// Verifies requests. Built once at startup, shared through router state, cheap to clone.
+///
+/// ```
+/// use axum_warden_runtime::Warden;
+///
+/// let warden = Warden::builder()
+///     .hmac_secret(b"0123456789abcdef0123456789abcdef".to_vec())
+///     .issuer("https://issuer.example")
+///     .audience("my-api")
+///     .build()?;
+/// # Ok::<(), axum_warden_runtime::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct Warden(Arc<dyn Core>);
+
+/// The parts behind a [`Warden`], reached through a trait object so that the type of
+/// `Warden` says nothing about what it holds. Every handler future of an application
+/// holds its router state; rustc proves `Send` for each of them again, and a concrete
+/// type would send that proof through the key source, the HTTP client and the token
+/// cache every time (it doubled the build of 200 stateful handlers).
+trait Core: Send + Sync + 'static {
+    fn inner(&self) -> &Inner;
+}
+
+impl Core for Inner {
+    fn inner(&self) -> &Inner {
+        self
+    }
+}
+
+/// What a [`Warden`] is made of; assembled by the configuration layer.
+pub(crate) struct Inner {
+    pub(crate) source: Source,
+    pub(crate) responder: Arc<Responder>,
+    pub(crate) hierarchy: RoleHierarchy,
+    /// `hierarchy` resolved, for identities a custom authenticator makes (the JWT path
+    /// applies it while verifying, so cached identities carry it already).
+    pub(crate) resolved: Option<Arc<Resolved>>,
+}
+
+/// Where identities come from.
+// One per warden, behind its `Arc`: boxing the large variant would only add a hop per request.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Source {
+    Jwt(Verifier),
+    Custom(Arc<dyn DynAuthenticator>),
+}
+
+impl fmt::Debug for Warden {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = self.0.inner();
+        let mut s = f.debug_struct("Warden");
+        s.field("realm", &inner.responder.realm());
+        match &inner.source {
+            Source::Jwt(jwt) => s.field("algorithms", &jwt.algorithms()).field("rules", jwt.rules()),
+            Source::Custom(_) => s.field("authenticator", &"custom"),
+        };
+        s.finish_non_exhaustive()
+    }
+}
+
+/// A source of identities other than JWT bearer tokens (API keys, sessions …).
+///
+/// Return [`AuthError::MissingCredentials`] when the request carries none of your
+/// credentials and [`AuthError::InvalidToken`] when it carries bad ones; the guard turns
+/// them into the same 401 answers as for JWTs. See `examples/api_key.rs`.
+///
+/// ```
+/// use axum_warden_runtime::{AuthError, Authenticator, Identity, TokenError, Warden};
+/// use http::request::Parts;
+///
+/// struct ApiKeys;
+/// impl Authenticator for ApiKeys {
+///     async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
+///         match parts.headers.get("x-api-key").map(|v| v.as_bytes()) {
+///             None => Err(AuthError::MissingCredentials),
+///             Some(b"k-123") => Ok(Identity::builder("service-a").roles(["reader"]).build()),
+///             Some(_) => Err(AuthError::InvalidToken(TokenError::Rejected)),
+///         }
+///     }
+/// }
+/// let warden = Warden::builder().authenticator(ApiKeys).build()?;
+/// # Ok::<(), axum_warden_runtime::ConfigError>(())
+/// ```
+pub trait Authenticator: Send + Sync + 'static {
+    /// Finds and verifies the caller's identity in the request head.
+    fn authenticate(&self, parts: &Parts) -> impl Future<Output = Result<Identity, AuthError>> + Send;
+}
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// [`Authenticator`] as a trait object.
+pub(crate) trait DynAuthenticator: Send + Sync {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, Result<Identity, AuthError>>;
+}
+
+impl<A: Authenticator> DynAuthenticator for A {
+    fn authenticate<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, Result<Identity, AuthError>> {
+        Box::pin(Authenticator::authenticate(self, parts))
+    }
+}
+
+impl Warden {
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        Self(Arc::new(inner))
+    }
+
+    fn inner(&self) -> &Inner {
+        self.0.inner()
+    }
+
+    /// The role hierarchy this warden applies (empty unless configured), for
+    /// [`RouteTable::with_role_hierarchy`](crate::RouteTable::with_role_hierarchy).
+    #[must_use]
+    pub fn role_hierarchy(&self) -> &RoleHierarchy {
+        &self.inner().hierarchy
+    }
+
+    /// The realm of this warden's challenges.
+    #[must_use]
+    pub fn realm(&self) -> &str {
+        self.inner().responder.realm()
+    }
+
+    /// What this warden's refusals answer with.
+    pub(crate) fn responder(&self) -> &Arc<Responder> {
+        &self.inner().responder
+    }
+
+    /// Authenticates a request head without checking any requirement.
+    ///
+    /// For a remote key source ([`jwks_url`](crate::WardenBuilder::jwks_url),
+    /// [`oidc_issuer`](crate::WardenBuilder::oidc_issuer)) this may wait for a key fetch:
+    /// the first one, or one triggered by an unknown `kid`, never longer than the fetch
+    /// timeout.
+    ///
+    /// # Errors
+    /// The [`AuthError`] the guard would answer with.
+    pub async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
+        match self.authenticate_now(parts) {
+            Some(outcome) => outcome,
+            None => self.authenticate_waiting(parts).await,
+        }
+    }
+
+    /// [`authenticate`](Self::authenticate) when it needs no wait: `None` when a custom
+    /// authenticator or a key fetch must be awaited.
+    pub(crate) fn authenticate_now(&self, parts: &Parts) -> Option<Result<Identity, AuthError>> {
+        let Source::Jwt(jwt) = &self.inner().source else {
+            return None;
+        };
+        let candidate = match credentials::bearer_candidate(&parts.headers, jwt.rules().max_token_bytes) {
+            Ok(candidate) => candidate,
+            Err(error) => return Some(Err(error)),
+        };
+        if let Some(identity) = jwt.cached(candidate.as_str()) {
+            return Some(Ok(identity));
+        }
+        match candidate.check() {
+            Ok(token) => jwt.verify_now(token.0, UnknownKid::Defer),
+            Err(error) => Some(Err(error)),
+        }
+    }
+
+    /// [`authenticate`](Self::authenticate) after [`authenticate_now`](Self::authenticate_now)
+    /// answered `None`: without a second cache lookup, which would count the miss twice.
+    pub(crate) async fn authenticate_waiting(&self, parts: &Parts) -> Result<Identity, AuthError> {
+        match &self.inner().source {
+            Source::Custom(auth) => {
+                let identity = auth.authenticate(parts).await?;
+                Ok(match &self.inner().resolved {
+                    Some(hierarchy) => hierarchy.apply(identity),
+                    None => identity,
+                })
+            }
+            Source::Jwt(jwt) => {
+                let candidate = credentials::bearer_candidate(&parts.headers, jwt.rules().max_token_bytes)?;
+                jwt.verify_waiting(candidate.check()?.0).await
+            }
+        }
+    }
+
+    /// Verifies a bearer token (without the `Bearer ` prefix) as the guard does: through
+    /// the verified-token cache, waiting for a key fetch when a remote key source lacks
+    /// the token's `kid` (never longer than the fetch timeout).
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidToken`] with the reason, [`AuthError::Unavailable`] when a
+    /// remote key source cannot provide the key, or [`AuthError::MissingCredentials`] when
+    /// this warden uses a custom authenticator and verifies no tokens.
+    pub async fn verify_token_waiting(&self, token: &str) -> Result<Identity, AuthError> {
+        let Source::Jwt(jwt) = &self.inner().source else {
+            return Err(AuthError::MissingCredentials);
+        };
+        if let Some(identity) = jwt.cached(token) {
+            return Ok(identity);
+        }
+        match jwt.verify_now(token, UnknownKid::Defer) {
+            Some(outcome) => outcome,
+            None => jwt.verify_waiting(token).await,
+        }
+    }
+
+    /// Verifies a bearer token (without the `Bearer ` prefix) into an identity, through
+    /// the verified-token cache, without ever waiting for the network.
+    ///
+    /// With a remote key source it uses the keys fetched so far: before the first fetch
+    /// completed it answers [`AuthError::Unavailable`] (and starts the fetch when called
+    /// inside a Tokio runtime); an unknown `kid` starts a refresh for later calls. Use
+    /// [`verify_token_waiting`](Self::verify_token_waiting) to wait for it instead.
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidToken`] with the reason, [`AuthError::Unavailable`] as above, or
+    /// [`AuthError::MissingCredentials`] when this warden uses a custom authenticator and
+    /// verifies no tokens.
+    pub fn verify_token(&self, token: &str) -> Result<Identity, AuthError> {
+        let Source::Jwt(jwt) = &self.inner().source else {
+            return Err(AuthError::MissingCredentials);
+        };
+        if let Some(identity) = jwt.cached(token) {
+            return Ok(identity);
+        }
+        // `JudgeAtHand` always answers; the fallback only completes the match.
+        jwt.verify_now(token, UnknownKid::JudgeAtHand)
+            .unwrap_or(Err(AuthError::Unavailable {
+                retry_after: std::time::Duration::from_secs(1),
+            }))
+    }
+
+    /// Fetches the key set of a remote key source now, instead of on the first request,
+    /// and starts its background refresh. Other key sources are always ready.
+    ///
+    /// [`WardenBuilder::build`](crate::WardenBuilder::build) never touches the network,
+    /// so it works outside an async runtime; call this from one at startup to fail fast
+    /// (or to log and serve 503s until the provider answers: the warden keeps trying on
+    /// its own).
+    ///
+    /// ```no_run
+    /// # async fn start() -> Result<(), Box<dyn std::error::Error>> {
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder()
+    ///     .oidc_issuer("https://login.example.com/realms/shop")
+    ///     .audience("orders-api")
+    ///     .build()?;
+    /// warden.ready().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Why the key set could not be fetched.
+    pub async fn ready(&self) -> Result<(), KeyFetchError> {
+        match &self.inner().source {
+            Source::Jwt(jwt) => jwt.ready().await,
+            Source::Custom(_) => Ok(()),
+        }
+    }
+
+    /// Hits and misses of the verified-token cache (see [`CacheStats`]).
+    ///
+    /// Every JWT key source has a cache of
+    /// [`token_cache_capacity`](crate::WardenBuilder::token_cache_capacity) tokens; a
+    /// warden with a custom authenticator, or a capacity of 0, reports zeros.
+    #[must_use]
+    pub fn cache_stats(&self) -> CacheStats {
+        match &self.inner().source {
+            Source::Jwt(jwt) => jwt.cache_stats(),
+            Source::Custom(_) => CacheStats::default(),
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Compact JWS parsing (RFC 7515 §7.1): three segments, the header read once and
+//! strictly, the signature checked with the key the header selects.
+//!
+//! The signature check itself is `jsonwebtoken`'s (through the verifiers bound in
+//! [`keys`](super::keys)); the parsing around it is strict where `jsonwebtoken::decode`
+//! is lenient: duplicate member names, `crit`, non-object claims and mistyped registered
+//! claims are refused.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+
+use super::json::{JsonError, parse_header, parse_object};
+use super::keys::{KeySet, Lookup};
+use crate::algorithm::Algorithm;
+use crate::error::TokenError;
+
+/// The parts of a token header the verifier reads.
+pub(crate) struct Header {
+    pub(crate) alg: Algorithm,
+    pub(crate) kid: Option<String>,
+}
+
+/// A token split and its header read, before any key is chosen.
+pub(crate) struct Parsed<'t> {
+    pub(crate) header: Header,
+    message: &'t [u8],
+    payload: &'t str,
+    signature: &'t str,
+}
+
+/// Splits a compact JWS and reads its header.
+///
+/// `allowed` is every algorithm some configured key is bound to: an `alg` outside it
+/// (`none` in any spelling, `HS256` against an RSA key …) is refused before any key is
+/// looked up.
+pub(crate) fn parse<'t>(token: &'t str, allowed: &[Algorithm], max_len: usize) -> Result<Parsed<'t>, TokenError> {
+    if token.len() > max_len {
+        return Err(TokenError::TooLarge);
+    }
+    let mut segments = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (segments.next(), segments.next(), segments.next(), segments.next())
+    else {
+        return Err(TokenError::Malformed);
+    };
+    let header_json = URL_SAFE_NO_PAD.decode(header).map_err(|_| TokenError::Malformed)?;
+    let fields = parse_header(&header_json).map_err(json_error)?;
+    if fields.crit {
+        return Err(TokenError::CriticalHeader);
+    }
+    let alg = match fields.alg {
+        Some(Ok(name)) => allowed
+            .iter()
+            .copied()
+            .find(|a| a.as_str() == &*name)
+            .ok_or(TokenError::AlgorithmNotAllowed)?,
+        _ => return Err(TokenError::AlgorithmNotAllowed),
+    };
+    let kid = match fields.kid {
+        None => None,
+        Some(Ok(kid)) => Some(kid.into_owned()),
+        Some(Err(())) => return Err(TokenError::Malformed),
+    };
+    Ok(Parsed {
+        header: Header { alg, kid },
+        message: &token.as_bytes()[..header.len() + 1 + payload.len()],
+        payload,
+        signature,
+    })
+}
+
+fn json_error(e: JsonError) -> TokenError {
+    match e {
+        JsonError::Syntax => TokenError::Malformed,
+        JsonError::DuplicateMember => TokenError::DuplicateMember,
+        JsonError::NotAnObject => TokenError::ClaimsNotAnObject,
+    }
+}
+
+impl Parsed<'_> {
+    /// Checks the signature with the key the header selects, and reads the claims.
+    pub(crate) fn verify_signature(&self, keys: &KeySet) -> Result<Map<String, Value>, TokenError> {
+        let key = match keys.select(self.header.kid.as_deref(), self.header.alg) {
+            Lookup::Found(key) => key,
+            Lookup::UnknownKid | Lookup::NoMatch => return Err(TokenError::UnknownKey),
+        };
+        let signature = URL_SAFE_NO_PAD
+            .decode(self.signature)
+            .map_err(|_| TokenError::Malformed)?;
+        if !key.verify(self.message, signature) {
+            return Err(TokenError::BadSignature);
+        }
+        let payload = URL_SAFE_NO_PAD
+            .decode(self.payload)
+            .map_err(|_| TokenError::Malformed)?;
+        parse_object(&payload).map_err(json_error)
+    }
+}
