@@ -21,7 +21,8 @@
 //!
 //! ```
 //! use axum::{Router, routing::get};
-//! use axum_warden_runtime::{Guard, HandlerInfo, Identity, Match, RouteRule, Protected, Requirement, Warden};
+//! use axum_warden_runtime::__private::{HandlerInfo, Protected, RouteRule};
+//! use axum_warden_runtime::{Guard, Identity, Match, Requirement, Warden};
 //!
 //! struct Admins;
 //! impl RouteRule for Admins {

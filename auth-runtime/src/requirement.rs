@@ -176,7 +176,8 @@ impl AccessKind for Protected {
 /// policy looks like this:
 ///
 /// ```
-/// use axum_warden_runtime::{HandlerInfo, Match, RouteRule, Protected, Requirement};
+/// use axum_warden_runtime::__private::{HandlerInfo, Protected, RouteRule};
+/// use axum_warden_runtime::{Match, Requirement};
 ///
 /// struct AdminsOnly;
 /// impl RouteRule for AdminsOnly {
@@ -197,7 +198,8 @@ impl AccessKind for Protected {
 ///
 /// ```compile_fail,E0080
 /// use axum_warden_runtime::routing::get;
-/// use axum_warden_runtime::{Guard, HandlerInfo, Match, Open, RouteRule, Requirement, Router};
+/// use axum_warden_runtime::__private::{HandlerInfo, Open, RouteRule};
+/// use axum_warden_runtime::{Guard, Match, Requirement, Router};
 ///
 /// struct AdminsButOpen;
 /// impl RouteRule for AdminsButOpen {
