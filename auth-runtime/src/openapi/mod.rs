@@ -7,19 +7,21 @@
 //! response bodies, parameters beyond the path) stays the application's to document.
 
 mod components;
+mod paths;
 mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 use utoipa::openapi::extensions::Extensions;
-use utoipa::openapi::path::{Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::path::{Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::{Response, Responses};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{Components, Info, OpenApi, Paths, Ref, RefOr, Required};
 
 use self::components::{FORBIDDEN, UNAUTHORIZED};
+use self::paths::{openapi_path, operation, operation_mut, operation_slot, path_parameters, shape};
 pub use self::report::{DocumentOperation, OpenApiError, OpenApiReport, SkipReason, SkippedRoute};
 use crate::http::{RouteMethod, RouteTable};
 use crate::requirement::{Match, Requirement};
@@ -374,72 +376,6 @@ fn set_response(responses: &mut Responses, status: &str, component: &str, wanted
     }
 }
 
-/// The axum path as an OpenAPI path: `{*rest}` becomes `{rest}`.
-fn openapi_path(path: &str) -> String {
-    path.replace("{*", "{")
-}
-
-/// The names of the `{…}` parameters of an OpenAPI path.
-fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .filter(|name| !name.is_empty())
-}
-
-/// A path with its parameter names blanked, so that `/a/{id}`, `/a/{key}` and `/a/{*id}`
-/// compare equal.
-fn shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..=open]);
-        match rest[open..].find('}') {
-            Some(close) => {
-                out.push('}');
-                rest = &rest[open + close + 1..];
-            }
-            None => {
-                rest = &rest[open + 1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn operation_slot<'a>(item: &'a mut PathItem, method: &str) -> Option<&'a mut Option<Operation>> {
-    Some(match method {
-        "GET" => &mut item.get,
-        "PUT" => &mut item.put,
-        "POST" => &mut item.post,
-        "DELETE" => &mut item.delete,
-        "OPTIONS" => &mut item.options,
-        "HEAD" => &mut item.head,
-        "PATCH" => &mut item.patch,
-        "TRACE" => &mut item.trace,
-        _ => return None,
-    })
-}
-
-fn operation_mut<'a>(item: &'a mut PathItem, method: &str) -> Option<&'a mut Operation> {
-    operation_slot(item, method)?.as_mut()
-}
-
-fn operation<'a>(item: &'a PathItem, method: &str) -> Option<&'a Operation> {
-    match method {
-        "GET" => item.get.as_ref(),
-        "PUT" => item.put.as_ref(),
-        "POST" => item.post.as_ref(),
-        "DELETE" => item.delete.as_ref(),
-        "OPTIONS" => item.options.as_ref(),
-        "HEAD" => item.head.as_ref(),
-        "PATCH" => item.patch.as_ref(),
-        "TRACE" => item.trace.as_ref(),
-        _ => None,
-    }
-}
-
 /// OpenAPI documents (feature `utoipa`).
 impl RouteTable {
     /// Writes the access of every route into `doc`, an application's own OpenAPI document
@@ -524,187 +460,4 @@ impl RouteTable {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::components::PROBLEM_SCHEMA;
-    use super::*;
-    use crate::http::RouteRow;
-    use crate::requirement::{HandlerInfo, Open, Protected, RouteRule};
-    use utoipa::openapi::PathsBuilder;
-    use utoipa::openapi::path::HttpMethod;
-
-    macro_rules! policy {
-        ($name:ident, $kind:ty, $req:expr) => {
-            struct $name;
-            impl RouteRule for $name {
-                type Kind = $kind;
-                const REQUIREMENT: Requirement = $req;
-                const HANDLER: HandlerInfo = HandlerInfo {
-                    name: stringify!($name),
-                    module: module_path!(),
-                    file: file!(),
-                    line: line!(),
-                };
-            }
-        };
-    }
-
-    policy!(Anyone, Open, Requirement::Public);
-    policy!(Member, Protected, Requirement::Authenticated);
-    policy!(
-        Admin,
-        Protected,
-        Requirement::Roles {
-            mode: Match::Any,
-            names: &["admin"]
-        }
-    );
-
-    fn table(rows: Vec<RouteRow>) -> RouteTable {
-        let mut table = RouteTable::default();
-        table.extend(rows);
-        table.sorted()
-    }
-
-    #[test]
-    fn shapes_ignore_parameter_names() {
-        assert_eq!(shape("/a/{id}/b"), "/a/{}/b");
-        assert_eq!(shape("/a/{*rest}"), shape("/a/{path}"));
-        assert_eq!(shape("/plain"), "/plain");
-        assert_eq!(shape("/broken{"), "/broken{");
-        assert_eq!(path_parameters("/a/{id}/b/{key}").collect::<Vec<_>>(), ["id", "key"]);
-        assert_eq!(openapi_path("/files/{*rest}"), "/files/{rest}");
-    }
-
-    #[test]
-    fn any_routes_head_and_fallbacks() {
-        let rows = vec![
-            RouteRow::fallback::<Anyone>(),
-            RouteRow::new::<Admin>(RouteMethod::Any).at("/admin/{section}"),
-            RouteRow::new::<Member>(RouteMethod::Any).at("/nowhere"),
-            RouteRow::new::<Anyone>(RouteMethod::Method(http::Method::GET)).at("/items/{id}"),
-            RouteRow::new::<Member>(RouteMethod::Method(http::Method::POST)).at("/items/{id}"),
-        ];
-        let table = table(rows);
-        let op = || Operation::new();
-        let mut doc = OpenApi::new(
-            Info::new("t", "1"),
-            PathsBuilder::new()
-                .path(
-                    "/admin/{name}",
-                    PathItem::from_http_methods([HttpMethod::Get, HttpMethod::Delete], op()),
-                )
-                .path(
-                    "/items/{item}",
-                    PathItem::from_http_methods([HttpMethod::Get, HttpMethod::Head], op()),
-                )
-                .path("/extra", PathItem::new(HttpMethod::Put, op())),
-        );
-        let report = table.apply_openapi(&mut doc);
-        let json = serde_json::to_value(&doc).expect("json");
-        let paths = &json["paths"];
-        for method in ["get", "delete"] {
-            assert_eq!(
-                paths["/admin/{name}"][method]["security"],
-                json!([{ "bearerAuth": [] }])
-            );
-            assert_eq!(
-                paths["/admin/{name}"][method]["x-required-roles"]["roles"],
-                json!(["admin"])
-            );
-        }
-        assert_eq!(paths["/items/{item}"]["head"]["security"], json!([]));
-        assert_eq!(
-            report
-                .missing()
-                .iter()
-                .map(|r| (r.method().as_str(), r.path()))
-                .collect::<Vec<_>>(),
-            [("POST", "/items/{id}")]
-        );
-        let skipped: Vec<_> = report
-            .skipped()
-            .iter()
-            .map(|s| (s.row().display_path(), s.reason()))
-            .collect();
-        assert_eq!(
-            skipped,
-            [
-                ("*".to_owned(), SkipReason::Fallback),
-                ("/nowhere".to_owned(), SkipReason::NoOperationForAny)
-            ]
-        );
-        assert_eq!(
-            report.untracked().iter().map(ToString::to_string).collect::<Vec<_>>(),
-            ["PUT /extra"]
-        );
-        let message = report.ensure_complete().expect_err("incomplete").to_string();
-        assert!(message.contains("POST /items/{id} (handler `"), "{message}");
-    }
-
-    #[test]
-    fn applying_twice_changes_nothing_and_stale_marks_go() {
-        let first = table(vec![
-            RouteRow::new::<Admin>(RouteMethod::Method(http::Method::GET)).at("/x"),
-        ]);
-        let mut doc = OpenApi::new(
-            Info::new("t", "1"),
-            PathsBuilder::new().path("/x", PathItem::new(HttpMethod::Get, Operation::new())),
-        );
-        let _ = first.apply_openapi(&mut doc);
-        let once = serde_json::to_value(&doc).expect("json");
-        let report = first.apply_openapi(&mut doc);
-        assert_eq!(serde_json::to_value(&doc).expect("json"), once);
-        assert!(report.kept_components().is_empty() && report.is_complete());
-
-        let now_public = table(vec![
-            RouteRow::new::<Anyone>(RouteMethod::Method(http::Method::GET)).at("/x"),
-        ]);
-        let _ = now_public.apply_openapi(&mut doc);
-        let op = &serde_json::to_value(&doc).expect("json")["paths"]["/x"]["get"];
-        assert_eq!(op["security"], json!([]));
-        assert!(op.get("x-required-roles").is_none(), "{op}");
-        assert!(
-            op["responses"].get("401").is_none() && op["responses"].get("403").is_none(),
-            "{op}"
-        );
-    }
-
-    #[test]
-    fn existing_components_and_responses_are_kept() {
-        let table = table(vec![
-            RouteRow::new::<Member>(RouteMethod::Method(http::Method::GET)).at("/x"),
-        ]);
-        let mine = Response::new("my own 401");
-        let op = OperationBuilder::new().response("401", mine.clone()).build();
-        let mut doc = OpenApi::new(
-            Info::new("t", "1"),
-            PathsBuilder::new().path("/x", PathItem::new(HttpMethod::Get, op)),
-        );
-        let components = doc.components.get_or_insert_with(Components::new);
-        components
-            .schemas
-            .insert(PROBLEM_SCHEMA.to_owned(), ObjectBuilder::new().into());
-        let report = table.apply_openapi(&mut doc);
-        assert_eq!(report.kept_components(), ["#/components/schemas/Problem"]);
-        let json = serde_json::to_value(&doc).expect("json");
-        assert_eq!(
-            json["paths"]["/x"]["get"]["responses"]["401"]["description"],
-            "my own 401"
-        );
-    }
-
-    #[test]
-    fn fresh_documents_number_repeated_handlers() {
-        let table = table(vec![
-            RouteRow::new::<Member>(RouteMethod::Method(http::Method::GET)).at("/a/{id}"),
-            RouteRow::new::<Member>(RouteMethod::Method(http::Method::GET)).at("/b"),
-            RouteRow::new::<Anyone>(RouteMethod::Any).at("/c"),
-        ]);
-        let doc = serde_json::to_value(table.to_openapi(Info::new("t", "1"))).expect("json");
-        assert_eq!(doc["paths"]["/a/{id}"]["get"]["operationId"], "Member");
-        assert_eq!(doc["paths"]["/a/{id}"]["get"]["parameters"][0]["name"], "id");
-        assert_eq!(doc["paths"]["/a/{id}"]["get"]["parameters"][0]["in"], "path");
-        assert_eq!(doc["paths"]["/b"]["get"]["operationId"], "Member_2");
-        assert!(doc["paths"].get("/c").is_none(), "{doc}");
-    }
-}
+mod tests;

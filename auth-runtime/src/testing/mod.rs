@@ -37,10 +37,13 @@ mod assertions;
 mod audit;
 mod direct;
 mod issuer;
+mod keys;
 mod snapshot;
+mod token;
 
 pub use assertions::{assert_allowed, assert_forbidden, assert_invalid_token, assert_unauthorized};
 pub use audit::{AuditReport, Finding, Probe, audit};
 pub use direct::unchecked_guard;
-pub use issuer::{TEST_AUDIENCE, TEST_ISSUER, TEST_SUBJECT, TestIssuer, TokenBuilder};
+pub use issuer::{TEST_AUDIENCE, TEST_ISSUER, TEST_SUBJECT, TestIssuer};
 pub use snapshot::{SnapshotError, UPDATE_SNAPSHOTS_ENV};
+pub use token::TokenBuilder;
