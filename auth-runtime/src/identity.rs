@@ -102,25 +102,6 @@ impl Identity {
 }
 
 impl Identity {
-    /// Whether the caller holds the declared role `role` (see [`Roles`](crate::Roles)).
-    ///
-    /// ```
-    /// use axum_warden_runtime::{Identity, Roles};
-    /// # #[derive(Clone, Copy)] enum Role { Admin, Editor }
-    /// # impl Roles for Role {
-    /// #     const NAMES: &'static [&'static str] = &["admin", "editor"];
-    /// #     const INCLUDES: &'static [&'static [&'static str]] = &[&[], &[]];
-    /// #     fn name(&self) -> &'static str { Self::NAMES[*self as usize] }
-    /// # }
-    /// let user = Identity::builder("alice").roles(["editor"]).build();
-    /// assert!(user.holds(Role::Editor));
-    /// assert!(!user.holds(Role::Admin));
-    /// ```
-    #[must_use]
-    pub fn holds<R: crate::Roles>(&self, role: R) -> bool {
-        self.has_role(role.name())
-    }
-
     /// This identity with other roles (the hierarchy applied to a custom authenticator's
     /// identity).
     pub(crate) fn with_roles(&self, roles: Vec<String>) -> Self {

@@ -6,6 +6,7 @@ mod builder;
 pub mod env;
 mod error;
 mod sources;
+mod vars;
 
 pub use builder::WardenBuilder;
 pub use error::ConfigError;
@@ -54,6 +55,6 @@ impl Warden {
     /// # Errors
     /// A [`ConfigError`] naming the variable at fault.
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        env::read(lookup)?.build()
+        vars::read(lookup)?.build()
     }
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 use reqwest::Url;
 use serde_json::Value;
 
-use super::{KeyFetchError, Locator, Settings};
+use super::error::KeyFetchError;
+use super::settings::{Locator, Settings};
 use crate::algorithm::Algorithm;
 use crate::defaults::MAX_KEY_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES;
 use crate::token::keys::{self, KeySet, SkippedKey};

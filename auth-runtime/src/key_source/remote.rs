@@ -26,8 +26,9 @@ use arc_swap::ArcSwapOption;
 use serde_json::Value;
 use tokio::sync::watch;
 
+use super::error::KeyFetchError;
 use super::fetch::{Fetched, Fetcher};
-use super::{KeyFetchError, Locator, Settings};
+use super::settings::{Locator, Settings};
 use crate::algorithm::Algorithm;
 use crate::error::AuthError;
 use crate::token::keys::{KeySet, Lookup};
