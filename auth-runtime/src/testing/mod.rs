@@ -38,6 +38,7 @@ mod audit;
 mod direct;
 mod issuer;
 mod keys;
+mod raw;
 mod snapshot;
 mod token;
 
@@ -45,5 +46,6 @@ pub use assertions::{assert_allowed, assert_forbidden, assert_invalid_token, ass
 pub use audit::{AuditReport, Finding, Probe, audit};
 pub use direct::unchecked_guard;
 pub use issuer::{TEST_AUDIENCE, TEST_ISSUER, TEST_SUBJECT, TestIssuer};
+pub use raw::sign_hmac;
 pub use snapshot::{SnapshotError, UPDATE_SNAPSHOTS_ENV};
 pub use token::TokenBuilder;
