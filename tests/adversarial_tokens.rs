@@ -3,14 +3,15 @@
 //! Every case goes through a real router whose handler counts its runs: the handler must
 //! run exactly as often as the table says 200.
 
-mod tokens;
+mod harness;
 
 use axum_warden::Algorithm;
+use axum_warden::testing::{TestIssuer, sign_hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use harness::{AUDIENCE, ISSUER, Runs, SUBJECT, app, call, mint, now, warden};
 use jsonwebtoken::EncodingKey;
 use serde_json::{Value, json};
-use tokens::{Runs, app, call, claims, mint, now, read_key, sign_raw, sign_with_header, warden};
 
 use Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, RS256};
 
@@ -34,6 +35,35 @@ fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Signs any header and payload bytes with the test kit's key of `alg`.
+fn sign_raw(header: &[u8], payload: &[u8], alg: Algorithm) -> String {
+    TestIssuer::new(alg).sign_raw(header, payload)
+}
+
+/// Claims of a valid token with `roles`, merged with `extra` (`null` removes a member).
+fn claims(roles: &[&str], extra: Value) -> Value {
+    let mut claims = json!({"sub": SUBJECT, "iss": ISSUER, "aud": AUDIENCE, "exp": now() + 3600, "roles": roles});
+    if let (Some(map), Value::Object(extra)) = (claims.as_object_mut(), extra) {
+        for (k, v) in extra {
+            if v.is_null() {
+                map.remove(&k);
+            } else {
+                map.insert(k, v);
+            }
+        }
+    }
+    claims
+}
+
+/// Signs `claims` with a header `{"alg": …, "typ": "JWT"}` merged with `header_extra`.
+fn sign_with_header(alg: Algorithm, header_extra: Value, claims: &Value) -> String {
+    let mut header = json!({"alg": format!("{alg:?}"), "typ": "JWT"});
+    if let (Some(map), Value::Object(extra)) = (header.as_object_mut(), header_extra) {
+        map.extend(extra);
+    }
+    sign_raw(header.to_string().as_bytes(), claims.to_string().as_bytes(), alg)
+}
+
 /// A token with an arbitrary header and claims, signed by the HS256 test secret over
 /// exactly those bytes.
 fn hs_raw(header: &str, payload: &str) -> String {
@@ -52,18 +82,17 @@ fn hs(extra: Value) -> String {
     sign_with_header(HS256, json!({}), &with(extra))
 }
 
-/// An HMAC token whose secret is the bytes of a public key file: the classic key confusion.
-fn confused(alg: Algorithm, public_key_file: &str) -> String {
-    axum_warden::install_crypto_provider();
+/// An HMAC token whose secret is the PEM of the test kit's public key of `key`: the
+/// classic key confusion.
+fn confused(alg: Algorithm, key: Algorithm) -> String {
     let header = json!({"alg": format!("{alg:?}"), "typ": "JWT"});
-    let message = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(valid_claims().as_bytes())
-    );
-    let key = EncodingKey::from_secret(&read_key(public_key_file));
-    let sig = jsonwebtoken::crypto::sign(message.as_bytes(), &key, tokens::jwt_alg(alg)).expect("signs");
-    format!("{message}.{sig}")
+    let secret = TestIssuer::new(key).public_key_pem().expect("a public key");
+    sign_hmac(
+        alg,
+        secret.as_bytes(),
+        header.to_string().as_bytes(),
+        valid_claims().as_bytes(),
+    )
 }
 
 fn unsigned(alg: &str, signature: &str) -> String {
@@ -123,34 +152,14 @@ fn cases() -> Vec<Case> {
             401,
         ),
         // Key confusion: HMAC keyed with the public key.
-        case(
-            "HS256 keyed with RSA public key",
-            RS256,
-            confused(HS256, "rsa.pub"),
-            401,
-        ),
-        case(
-            "HS384 keyed with RSA public key",
-            RS256,
-            confused(HS384, "rsa.pub"),
-            401,
-        ),
-        case(
-            "HS512 keyed with RSA public key",
-            RS256,
-            confused(HS512, "rsa.pub"),
-            401,
-        ),
-        case(
-            "HS256 keyed with P-256 public key",
-            ES256,
-            confused(HS256, "ec256.pub"),
-            401,
-        ),
+        case("HS256 keyed with RSA public key", RS256, confused(HS256, RS256), 401),
+        case("HS384 keyed with RSA public key", RS256, confused(HS384, RS256), 401),
+        case("HS512 keyed with RSA public key", RS256, confused(HS512, RS256), 401),
+        case("HS256 keyed with P-256 public key", ES256, confused(HS256, ES256), 401),
         case(
             "HS256 keyed with Ed25519 public key",
             EdDSA,
-            confused(HS256, "ed25519.pub"),
+            confused(HS256, EdDSA),
             401,
         ),
         case("ES256 token at ES384 key", ES384, mint(ES256, &["admin"]), 401),
@@ -160,9 +169,9 @@ fn cases() -> Vec<Case> {
             {
                 axum_warden::install_crypto_provider();
                 jsonwebtoken::encode(
-                    &jsonwebtoken::Header::new(tokens::jwt_alg(RS256)),
+                    &jsonwebtoken::Header::new(harness::jwt_alg(RS256)),
                     &with(json!({})),
-                    &EncodingKey::from_rsa_pem(&read_key("rsa2.key")).expect("key"),
+                    &EncodingKey::from_rsa_pem(&harness::rsa2_key()).expect("key"),
                 )
                 .expect("signs")
             },
@@ -254,13 +263,13 @@ fn cases() -> Vec<Case> {
         case("iat string", HS256, hs(json!({"iat": "yesterday"})), 401),
         // Registered claims of the wrong type.
         case("iss number", HS256, hs(json!({"iss": 1})), 401),
-        case("iss array", HS256, hs(json!({"iss": [tokens::ISSUER]})), 401),
-        case("iss object", HS256, hs(json!({"iss": {"v": tokens::ISSUER}})), 401),
+        case("iss array", HS256, hs(json!({"iss": [ISSUER]})), 401),
+        case("iss object", HS256, hs(json!({"iss": {"v": ISSUER}})), 401),
         case("iss missing", HS256, hs(json!({"iss": null})), 401),
         case(
             "iss case differs",
             HS256,
-            hs(json!({"iss": tokens::ISSUER.to_uppercase()})),
+            hs(json!({"iss": ISSUER.to_uppercase()})),
             401,
         ),
         case("aud number", HS256, hs(json!({"aud": 1})), 401),
@@ -293,7 +302,7 @@ fn cases() -> Vec<Case> {
                 &format!(
                     r#"{{"exp":{},"exp":1,"iss":"{}","aud":"api","roles":["admin"]}}"#,
                     t + 3600,
-                    tokens::ISSUER
+                    ISSUER
                 ),
             ),
             401,
@@ -306,7 +315,7 @@ fn cases() -> Vec<Case> {
                 &format!(
                     r#"{{"exp":{},"iss":"{}","aud":"api","roles":[],"roles":["admin"]}}"#,
                     t + 3600,
-                    tokens::ISSUER
+                    ISSUER
                 ),
             ),
             401,
@@ -316,11 +325,7 @@ fn cases() -> Vec<Case> {
             HS256,
             hs_raw(
                 r#"{"alg":"HS256"}"#,
-                &format!(
-                    r#"{{"exp":{},"\u0065xp":1,"iss":"{}","aud":"api"}}"#,
-                    t + 3600,
-                    tokens::ISSUER
-                ),
+                &format!(r#"{{"exp":{},"\u0065xp":1,"iss":"{}","aud":"api"}}"#, t + 3600, ISSUER),
             ),
             401,
         ),

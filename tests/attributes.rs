@@ -2,7 +2,7 @@
 //! before every other extractor, so an anonymous request learns nothing about the path,
 //! query or body a handler expects, and a denied request never reaches the handler body.
 
-mod tokens;
+mod harness;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -11,8 +11,8 @@ use axum::body::Body;
 use axum::extract::{FromRef, Path, Query, State};
 use axum_warden::routing::{get, post};
 use axum_warden::{Algorithm, Warden, public, requires_auth, requires_role, requires_scope};
+use harness::{Answer, SUBJECT, call, get_with, issuer, mint, send, warden};
 use serde::Deserialize;
-use tokens::{Answer, call, claims, get_with, mint, send, sign_with_header, warden};
 
 /// How often any handler body below ran.
 static RUNS: AtomicUsize = AtomicUsize::new(0);
@@ -105,11 +105,12 @@ fn post_json(path: &str, token: Option<&str>, body: &'static str) -> http::Reque
 }
 
 fn scoped(scope: &str) -> String {
-    sign_with_header(
-        Algorithm::HS256,
-        serde_json::json!({}),
-        &claims(&[], serde_json::json!({"scope": scope})),
-    )
+    issuer(Algorithm::HS256)
+        .token()
+        .subject(SUBJECT)
+        .roles([])
+        .claim("scope", serde_json::json!(scope))
+        .sign()
 }
 
 fn assert_refused(answer: &Answer, status: u16, challenge: &str) {

@@ -1,17 +1,41 @@
 //! Startup configuration: every mistake is a typed error naming the setting.
 
-mod tokens;
+mod harness;
 
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use axum_warden::testing::TestIssuer;
 use axum_warden::{Algorithm, ConfigError, Warden};
-use tokens::key_file;
 
 fn from(vars: &[(&str, &str)]) -> Result<Warden, ConfigError> {
     let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     Warden::from_vars(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
 }
 
-fn path(name: &str) -> String {
-    key_file(name).to_string_lossy().into_owned()
+/// The test kit's public key of `alg`, as a PEM file (written once per test process).
+fn key_file(alg: Algorithm) -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("warden-config-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for alg in [Algorithm::RS256, Algorithm::ES256, Algorithm::ES384, Algorithm::EdDSA] {
+            let pem = TestIssuer::new(alg).public_key_pem().expect("a public key");
+            std::fs::write(dir.join(format!("{alg:?}.pub")), pem).expect("write the key");
+        }
+        dir
+    });
+    dir.join(format!("{alg:?}.pub"))
+}
+
+fn path(file: impl AsRef<Path>) -> String {
+    file.as_ref().to_string_lossy().into_owned()
+}
+
+/// A file of `tests/keys`: the second RSA key pair, which the test kit does not have, and
+/// the directory's README, which is no key at all.
+fn repository_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys").join(name)
 }
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef";
@@ -19,8 +43,8 @@ const SECRET: &str = "0123456789abcdef0123456789abcdef";
 #[test]
 fn each_key_source_loads() {
     assert!(from(&[("WARDEN_JWT_SECRET", SECRET)]).is_ok());
-    for key in ["rsa.pub", "ec256.pub", "ec384.pub", "ed25519.pub"] {
-        from(&[("WARDEN_JWT_PUBLIC_KEY_FILE", &path(key))]).unwrap_or_else(|e| panic!("{key}: {e}"));
+    for alg in [Algorithm::RS256, Algorithm::ES256, Algorithm::ES384, Algorithm::EdDSA] {
+        from(&[("WARDEN_JWT_PUBLIC_KEY_FILE", &path(key_file(alg)))]).unwrap_or_else(|e| panic!("{alg:?}: {e}"));
     }
 }
 
@@ -76,12 +100,12 @@ fn mistakes_name_the_variable() {
             "cannot read",
         ),
         (
-            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("rsa.key"))],
+            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path(repository_file("rsa2.key")))],
             "WARDEN_JWT_PUBLIC_KEY_FILE",
             "private key",
         ),
         (
-            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path("README.md"))],
+            vec![("WARDEN_JWT_PUBLIC_KEY_FILE", path(repository_file("README.md")))],
             "WARDEN_JWT_PUBLIC_KEY_FILE",
             "not a PEM public key",
         ),
@@ -103,7 +127,7 @@ fn mistakes_name_the_variable() {
         ),
         (
             vec![
-                ("WARDEN_JWT_PUBLIC_KEY_FILE", path("rsa.pub")),
+                ("WARDEN_JWT_PUBLIC_KEY_FILE", path(key_file(Algorithm::RS256))),
                 ("WARDEN_JWT_ALGORITHMS", "HS256".into()),
             ],
             "WARDEN_JWT_ALGORITHMS",
@@ -111,7 +135,7 @@ fn mistakes_name_the_variable() {
         ),
         (
             vec![
-                ("WARDEN_JWT_PUBLIC_KEY_FILE", path("ec256.pub")),
+                ("WARDEN_JWT_PUBLIC_KEY_FILE", path(key_file(Algorithm::ES256))),
                 ("WARDEN_JWT_ALGORITHMS", "ES384".into()),
             ],
             "WARDEN_JWT_ALGORITHMS",
@@ -150,7 +174,7 @@ fn mistakes_name_the_variable() {
             "realm",
         ),
         (
-            vec![("WARDEN_JWKS_FILE", path("rsa.pub"))],
+            vec![("WARDEN_JWKS_FILE", path(key_file(Algorithm::RS256)))],
             "WARDEN_JWKS_FILE",
             "not a JWKS document",
         ),
@@ -175,7 +199,7 @@ fn builder_mistakes_name_the_method() {
     ));
     let err = Warden::builder()
         .hmac_secret(vec![1; 32])
-        .public_key_file(key_file("rsa.pub"))
+        .public_key_file(key_file(Algorithm::RS256))
         .build()
         .expect_err("two");
     assert!(matches!(
@@ -186,7 +210,7 @@ fn builder_mistakes_name_the_method() {
         }
     ));
     let err = Warden::builder()
-        .public_key_file(key_file("ed25519.pub"))
+        .public_key_file(key_file(Algorithm::EdDSA))
         .algorithms([Algorithm::ES256])
         .build()
         .expect_err("mismatch");
@@ -322,70 +346,69 @@ fn remote_settings_are_checked_at_build() {
 
 #[tokio::test]
 async fn jwks_keys_are_selected_by_kid_and_algorithm() {
-    use jsonwebtoken::jwk::{Jwk, JwkSet};
-    use jsonwebtoken::{EncodingKey, Header};
-
-    axum_warden::install_crypto_provider();
-    let rsa = EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa");
-    let ec = EncodingKey::from_ec_pem(&tokens::read_key("ec256.key")).expect("ec");
-    let mut r1 = Jwk::from_encoding_key(&rsa, tokens::jwt_alg(Algorithm::RS256)).expect("jwk");
-    r1.common.key_id = Some("r1".into());
-    let mut e1 = Jwk::from_encoding_key(&ec, tokens::jwt_alg(Algorithm::ES256)).expect("jwk");
-    e1.common.key_id = Some("e1".into());
-    let set = JwkSet { keys: vec![r1, e1] };
+    let jwk = |alg, kid| TestIssuer::new(alg).public_jwk(kid).expect("a public key");
+    let set = serde_json::json!({"keys": [jwk(Algorithm::RS256, "r1"), jwk(Algorithm::ES256, "e1")]});
     let warden = Warden::builder()
-        .jwks_json(serde_json::to_vec(&set).expect("json"))
-        .issuer(tokens::ISSUER)
-        .audience(tokens::AUDIENCE)
+        .jwks_json(set.to_string())
+        .issuer(harness::ISSUER)
+        .audience(harness::AUDIENCE)
         .build()
         .expect("valid set");
 
-    let sign = |alg, kid: Option<&str>, key: &EncodingKey| {
-        let mut header = Header::new(tokens::jwt_alg(alg));
-        header.kid = kid.map(str::to_owned);
-        jsonwebtoken::encode(&header, &tokens::claims(&["admin"], serde_json::json!({})), key).expect("signs")
+    // The test kit signs RS256 and PS256 with its RSA key, ES256 with its P-256 key.
+    let sign = |alg, kid: Option<&str>| {
+        let issuer = harness::issuer(alg);
+        let token = issuer.token().subject(harness::SUBJECT).roles(["admin"]);
+        match kid {
+            Some(kid) => token.key_id(kid),
+            None => token,
+        }
+        .sign()
     };
-    let runs = tokens::Runs::default();
-    let app = tokens::app(warden, &runs);
-    let status = async |token: String| tokens::call(&app, "/admin", &token).await.status;
-    assert_eq!(status(sign(Algorithm::RS256, Some("r1"), &rsa)).await, 200);
-    assert_eq!(status(sign(Algorithm::ES256, Some("e1"), &ec)).await, 200);
+    let runs = harness::Runs::default();
+    let app = harness::app(warden, &runs);
+    let status = async |token: String| harness::call(&app, "/admin", &token).await.status;
+    assert_eq!(status(sign(Algorithm::RS256, Some("r1"))).await, 200);
+    assert_eq!(status(sign(Algorithm::ES256, Some("e1"))).await, 200);
     // The kid names a key of another algorithm.
-    assert_eq!(status(sign(Algorithm::RS256, Some("e1"), &rsa)).await, 401);
-    assert_eq!(status(sign(Algorithm::ES256, Some("nope"), &ec)).await, 401);
+    assert_eq!(status(sign(Algorithm::RS256, Some("e1"))).await, 401);
+    assert_eq!(status(sign(Algorithm::ES256, Some("nope"))).await, 401);
     // Without a kid, the one key of the token's algorithm is used.
-    assert_eq!(status(sign(Algorithm::ES256, None, &ec)).await, 200);
+    assert_eq!(status(sign(Algorithm::ES256, None)).await, 200);
     // PS256 is not bound to the RSA key, whose JWK says RS256.
-    assert_eq!(status(sign(Algorithm::PS256, Some("r1"), &rsa)).await, 401);
+    assert_eq!(status(sign(Algorithm::PS256, Some("r1"))).await, 401);
     assert_eq!(runs.count(), 3);
 }
 
 #[tokio::test]
 async fn an_rsa_jwk_without_alg_serves_every_configured_rsa_algorithm() {
-    use jsonwebtoken::jwk::{Jwk, JwkSet};
-    use jsonwebtoken::{EncodingKey, Header};
-
-    axum_warden::install_crypto_provider();
-    let rsa = EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa");
-    let mut r1 = Jwk::from_encoding_key(&rsa, tokens::jwt_alg(Algorithm::RS256)).expect("jwk");
-    r1.common.key_id = Some("r1".into());
-    r1.common.key_algorithm = None;
-    let set = serde_json::to_vec(&JwkSet { keys: vec![r1] }).expect("json");
+    let mut r1 = TestIssuer::new(Algorithm::RS256)
+        .public_jwk("r1")
+        .expect("a public key");
+    r1.as_object_mut()
+        .expect("an object")
+        .remove("alg")
+        .expect("the JWK names its alg");
+    let set = serde_json::json!({"keys": [r1]}).to_string();
+    // The test kit signs every RSA algorithm with its one RSA key.
     let sign = |alg| {
-        let mut header = Header::new(tokens::jwt_alg(alg));
-        header.kid = Some("r1".into());
-        jsonwebtoken::encode(&header, &tokens::claims(&["admin"], serde_json::json!({})), &rsa).expect("signs")
+        harness::issuer(alg)
+            .token()
+            .subject(harness::SUBJECT)
+            .roles(["admin"])
+            .key_id("r1")
+            .sign()
     };
     let status = async |algorithms: Vec<Algorithm>, alg| {
         let warden = Warden::builder()
             .jwks_json(set.clone())
             .algorithms(algorithms)
-            .issuer(tokens::ISSUER)
-            .audience(tokens::AUDIENCE)
+            .issuer(harness::ISSUER)
+            .audience(harness::AUDIENCE)
             .build()
             .expect("valid set");
-        let app = tokens::app(warden, &tokens::Runs::default());
-        tokens::call(&app, "/admin", &sign(alg)).await.status
+        let app = harness::app(warden, &harness::Runs::default());
+        harness::call(&app, "/admin", &sign(alg)).await.status
     };
     let both = vec![Algorithm::RS256, Algorithm::PS256];
     assert_eq!(status(both.clone(), Algorithm::RS256).await, 200);

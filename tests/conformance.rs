@@ -2,13 +2,14 @@
 //! each driven through a real router.
 //!
 //! A case names the warden that guards the router (which key, which algorithms), how its
-//! token is built, the shape of the request, and the answer DESIGN.md §5 prescribes: the
-//! status and the exact `WWW-Authenticate` challenge (none for 200). Every refusal must also
-//! carry `Cache-Control: no-store` and an RFC 9457 body whose `status` matches (no body for
-//! `HEAD`) and which never echoes the token; the handler must run exactly when the answer is
-//! 200.
+//! token is built, the shape of the request, and the answer the README's "Answers" table
+//! prescribes: the status and the exact `WWW-Authenticate` challenge (none for 200). Every
+//! refusal must also carry `Cache-Control: no-store` and an RFC 9457 body whose `status`
+//! matches (no body for `HEAD`) and which never echoes the token; the handler must run
+//! exactly when the answer is 200.
 //!
-//! Token constructions are data too:
+//! Token constructions are data too. Every key is a key of the crate's own test kit
+//! (`axum_warden::testing::TestIssuer`):
 //!
 //! - `Claims` / `Header` merge a JSON patch into the standard claims / header and sign with
 //!   the warden's own key; `NoClaim` / `NoHeader` drop one member;
@@ -26,7 +27,7 @@
 //! truth: wardens built on their published keys must verify them and refuse them only because
 //! they expired in 2011, and refuse them for their signature once one byte of it is flipped.
 
-mod tokens;
+mod harness;
 
 #[path = "conformance/cases.rs"]
 mod cases;
@@ -39,17 +40,17 @@ use axum::Router;
 use axum::body::Body;
 use axum::routing;
 use axum_warden::__private::Guard;
+use axum_warden::testing::{TestIssuer, sign_hmac};
 use axum_warden::{Algorithm, AuthError, Identity, TokenError, Warden};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use harness::{
+    AUDIENCE, AdminPolicy, Answer, AuditPolicy, AuthPolicy, BothScopesPolicy, EditorsPolicy, ISSUER, OrdersPolicy,
+    PublicPolicy, Runs, send,
+};
 use http::HeaderValue;
 use http::header::AUTHORIZATION;
-use jsonwebtoken::EncodingKey;
 use serde_json::{Value, json};
-use tokens::{
-    AUDIENCE, AdminPolicy, Answer, AuditPolicy, AuthPolicy, BothScopesPolicy, EditorsPolicy, ISSUER, OrdersPolicy,
-    PublicPolicy, Runs, read_key, send, sign_raw,
-};
 
 use Algorithm::{ES256, ES384, EdDSA, HS256, PS256, RS256};
 use Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope};
@@ -67,15 +68,15 @@ use cases::CASES;
 enum W {
     /// HS256 with the test secret.
     Hs,
-    /// RS256 with `rsa.pub`.
+    /// RS256 with the RSA test key.
     Rs,
-    /// PS256 with `rsa.pub`.
+    /// PS256 with the RSA test key.
     Ps,
-    /// ES256 with `ec256.pub`.
+    /// ES256 with the P-256 test key.
     Es,
-    /// ES384 with `ec384.pub`.
+    /// ES384 with the P-384 test key.
     Es384,
-    /// EdDSA with `ed25519.pub`.
+    /// EdDSA with the Ed25519 test key.
     Ed,
     /// A JWKS document: the P-256 test key as kid `ec` (ES256), the Ed25519 one as kid `ed`.
     Jwks,
@@ -103,7 +104,7 @@ impl W {
 
     fn warden(self) -> Warden {
         match self {
-            Hs | Rs | Ps | Es | Es384 | Ed => tokens::warden(self.alg()),
+            Hs | Rs | Ps | Es | Es384 | Ed => harness::warden(self.alg()),
             Jwks => Warden::builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
@@ -169,8 +170,9 @@ enum Tok {
     Raw(Algorithm, &'static [u8], &'static [u8]),
     /// This header, the standard claims and an empty signature.
     Unsigned(&'static str),
-    /// The standard token with `alg` set to this HMAC, keyed with a public key file in some form.
-    Confused(Algorithm, &'static str, Form),
+    /// The standard token with `alg` set to this HMAC, keyed in some form with the public
+    /// test key of the other algorithm.
+    Confused(Algorithm, Algorithm, Form),
     /// A rearrangement of the segments of the warden's valid token (see [`shape`]).
     Shape(&'static str),
     /// This literal string.
@@ -180,7 +182,7 @@ enum Tok {
 /// The bytes of a public key used as an HMAC secret.
 #[derive(Debug, Clone, Copy)]
 enum Form {
-    /// The PEM file, byte for byte.
+    /// The PEM text, byte for byte.
     Pem,
     /// The DER `SubjectPublicKeyInfo`.
     Der,
@@ -218,8 +220,8 @@ impl Chal {
         })
     }
 
-    /// Whether this challenge belongs with `status` (DESIGN.md §5), so that a typo in the
-    /// table fails loudly instead of testing nonsense.
+    /// Whether this challenge belongs with `status` (the README's "Answers" table), so that
+    /// a typo in the table fails loudly instead of testing nonsense.
     fn fits(self, status: u16) -> bool {
         matches!(
             (status, self),
@@ -536,6 +538,11 @@ fn std_claims(now: i64) -> Value {
     })
 }
 
+/// Exactly these bytes, signed by the test kit's key of `alg`.
+fn sign_raw(header: &[u8], payload: &[u8], alg: Algorithm) -> String {
+    TestIssuer::new(alg).sign_raw(header, payload)
+}
+
 fn sign_json(alg: Algorithm, header: &Value, claims: &Value) -> String {
     sign_raw(header.to_string().as_bytes(), claims.to_string().as_bytes(), alg)
 }
@@ -558,7 +565,7 @@ fn without(mut base: Value, member: &str) -> Value {
 }
 
 fn build(tok: Tok, w: W) -> String {
-    let now = tokens::now();
+    let now = harness::now();
     let alg = w.alg();
     match tok {
         Good => w.good(now),
@@ -572,23 +579,20 @@ fn build(tok: Tok, w: W) -> String {
             b64(header.as_bytes()),
             b64(std_claims(now).to_string().as_bytes())
         ),
-        Confused(hmac, file, form) => {
-            axum_warden::install_crypto_provider();
+        Confused(hmac, key, form) => {
             let mut header = w.header();
             header["alg"] = json!(alg_name(hmac));
-            let message = format!(
-                "{}.{}",
-                b64(header.to_string().as_bytes()),
-                b64(std_claims(now).to_string().as_bytes())
-            );
             let secret = match form {
-                Pem => read_key(file),
-                Der => pem_der(file),
-                Bits => spki_key_bits(&pem_der(file)),
+                Pem => public_pem(key).as_bytes().to_vec(),
+                Der => pem_der(key),
+                Bits => spki_key_bits(&pem_der(key)),
             };
-            let key = EncodingKey::from_secret(&secret);
-            let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, tokens::jwt_alg(hmac)).expect("signs");
-            format!("{message}.{signature}")
+            sign_hmac(
+                hmac,
+                &secret,
+                header.to_string().as_bytes(),
+                std_claims(now).to_string().as_bytes(),
+            )
         }
         Shape(template) => shape(template, &w.good(now), &w.other(now)),
         Lit(text) => text.to_owned(),
@@ -727,10 +731,14 @@ fn hex(text: &str) -> Vec<u8> {
         .collect()
 }
 
-/// The DER body of a PEM file.
-fn pem_der(file: &str) -> Vec<u8> {
-    let pem = String::from_utf8(read_key(file)).expect("PEM is ASCII");
-    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+/// The PEM of the test kit's public key of `alg`.
+fn public_pem(alg: Algorithm) -> &'static str {
+    TestIssuer::new(alg).public_key_pem().expect("an asymmetric algorithm")
+}
+
+/// The DER body of the PEM of the test kit's public key of `alg`.
+fn pem_der(alg: Algorithm) -> Vec<u8> {
+    let body: String = public_pem(alg).lines().filter(|l| !l.starts_with("-----")).collect();
     STANDARD.decode(body).expect("PEM base64")
 }
 
@@ -766,9 +774,9 @@ fn spki_key_bits(der: &[u8]) -> Vec<u8> {
 
 /// A JWKS document with the P-256 test key (kid `ec`) and the Ed25519 one (kid `ed`).
 fn test_jwks() -> String {
-    let point = spki_key_bits(&pem_der("ec256.pub"));
+    let point = spki_key_bits(&pem_der(ES256));
     assert_eq!((point.len(), point[0]), (65, 0x04), "an uncompressed P-256 point");
-    let ed = spki_key_bits(&pem_der("ed25519.pub"));
+    let ed = spki_key_bits(&pem_der(EdDSA));
     json!({"keys": [
         {"kty": "EC", "crv": "P-256", "kid": "ec", "x": b64(&point[1..33]), "y": b64(&point[33..])},
         {"kty": "OKP", "crv": "Ed25519", "kid": "ed", "x": b64(&ed)},
@@ -840,19 +848,11 @@ async fn rfc7515_examples_verify_and_are_refused_only_as_expired() {
     let header = r#"{"typ":"JWT","alg":"HS256"}"#;
     let payload = format!(
         r#"{{"iss":"joe","exp":{},"http://example.com/is_root":true}}"#,
-        tokens::now() + 3600
+        harness::now() + 3600
     );
-    let message = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
-    axum_warden::install_crypto_provider();
-    let signature = jsonwebtoken::crypto::sign(
-        message.as_bytes(),
-        &EncodingKey::from_secret(&key),
-        tokens::jwt_alg(HS256),
-    )
-    .expect("signs");
     let identity = A1
         .warden()
-        .verify_token(&format!("{message}.{signature}"))
+        .verify_token(&sign_hmac(HS256, &key, header.as_bytes(), payload.as_bytes()))
         .expect("a fresh token under the A.1 key");
     assert_eq!(identity.issuer(), Some("joe"));
 }

@@ -1,11 +1,11 @@
 //! One `tracing` event per denial, with route, method, reason and subject, never the token.
 
-mod tokens;
+mod harness;
 
 use std::sync::{Arc, Mutex};
 
 use axum_warden::Algorithm;
-use tokens::{Runs, app, call, get_with, mint, send, warden};
+use harness::{Runs, app, call, get_with, mint, send, warden};
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt as _};
 

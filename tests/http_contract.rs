@@ -1,15 +1,15 @@
 //! The HTTP answers of the guard, row by row, for every supported algorithm.
 
-mod tokens;
+mod harness;
 
 use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
 use axum_warden::__private::Guard;
 use axum_warden::{Algorithm, AuthError, Authenticator, Claims, Identity, Warden};
+use harness::{AuthPolicy, Runs, SUBJECT, app, call, get_with, issuer, mint, send, warden};
 use http::request::Parts;
 use serde_json::json;
-use tokens::{AuthPolicy, Runs, app, call, claims, get_with, mint, send, sign_with_header, warden};
 
 const ALGORITHMS: [Algorithm; 8] = [
     Algorithm::HS256,
@@ -27,7 +27,7 @@ const INVALID_REQUEST: &str = r#"Bearer realm="api", error="invalid_request""#;
 const INVALID_TOKEN: &str = r#"Bearer realm="api", error="invalid_token""#;
 const INSUFFICIENT: &str = r#"Bearer realm="api", error="insufficient_scope""#;
 
-fn assert_problem(answer: &tokens::Answer, status: u16) {
+fn assert_problem(answer: &harness::Answer, status: u16) {
     assert_eq!(answer.status, status);
     assert_eq!(answer.headers["cache-control"], "no-store");
     assert_eq!(answer.headers["content-type"], "application/problem+json");
@@ -69,21 +69,15 @@ async fn every_row_for_every_algorithm() {
         let mut tampered = mint(alg, &["admin"]);
         let last = tampered.pop().expect("non-empty");
         tampered.push(if last == 'A' { 'B' } else { 'A' });
+        let issuer = issuer(alg);
+        let admin = || issuer.token().subject(SUBJECT).roles(["admin"]);
         for bad in [
             "not-a-jwt".to_owned(),
             tampered,
-            sign_with_header(
-                alg,
-                json!({}),
-                &claims(&["admin"], json!({"exp": tokens::now() - 3600})),
-            ),
-            sign_with_header(
-                alg,
-                json!({}),
-                &claims(&["admin"], json!({"nbf": tokens::now() + 3600})),
-            ),
-            sign_with_header(alg, json!({}), &claims(&["admin"], json!({"iss": "https://evil.test"}))),
-            sign_with_header(alg, json!({}), &claims(&["admin"], json!({"aud": "other"}))),
+            admin().claim("exp", json!(harness::now() - 3600)).sign(),
+            admin().claim("nbf", json!(harness::now() + 3600)).sign(),
+            admin().issuer("https://evil.test").sign(),
+            admin().audience("other").sign(),
         ] {
             let answer = call(&app, "/admin", &bad).await;
             assert_problem(&answer, 401);
@@ -103,7 +97,15 @@ async fn every_row_for_every_algorithm() {
 async fn scope_rules_name_the_scope_in_the_challenge() {
     let runs = Runs::default();
     let app = app(warden(Algorithm::HS256), &runs);
-    let token = |scope: &str| sign_with_header(Algorithm::HS256, json!({}), &claims(&[], json!({"scope": scope})));
+    let issuer = issuer(Algorithm::HS256);
+    let token = |scope: &str| {
+        issuer
+            .token()
+            .subject(SUBJECT)
+            .roles([])
+            .claim("scope", json!(scope))
+            .sign()
+    };
 
     assert_eq!(call(&app, "/orders", &token("orders:read profile")).await.status, 200);
     let answer = call(&app, "/orders", &token("profile")).await;
@@ -151,7 +153,7 @@ async fn head_requests_get_no_body() {
 
 #[tokio::test]
 async fn public_routes_need_no_warden_and_no_token() {
-    let app: Router = Router::new().route("/open", get(async |_: Guard<tokens::PublicPolicy>| "open"));
+    let app: Router = Router::new().route("/open", get(async |_: Guard<harness::PublicPolicy>| "open"));
     let answer = send(&app, get_with("/open", None)).await;
     assert_eq!(answer.status, 200);
     // A garbage token on a public route is not even read.
@@ -179,12 +181,17 @@ async fn identity_and_claims_extractors_reuse_the_guard() {
         )
         .route("/claims", get(async |Claims(mine): Claims<Mine>| mine.tenant))
         .with_state(warden(Algorithm::HS256));
-    let token = sign_with_header(Algorithm::HS256, json!({}), &claims(&["a"], json!({"tenant": "acme"})));
+    let token = issuer(Algorithm::HS256)
+        .token()
+        .subject(SUBJECT)
+        .roles(["a"])
+        .claim("tenant", json!("acme"))
+        .sign();
     let answer = call(&app, "/who", &token).await;
     assert_eq!(String::from_utf8_lossy(&answer.body), r#"alice acme ["a"]"#);
 
     assert_eq!(send(&app, get_with("/maybe", None)).await.body, b"anonymous");
-    assert_eq!(call(&app, "/maybe", &token).await.body, b"alice");
+    assert_eq!(call(&app, "/maybe", &token).await.body, SUBJECT.as_bytes());
     // A bad token is refused, not treated as anonymous.
     let answer = call(&app, "/maybe", "a.b.c").await;
     assert_eq!((answer.status, answer.challenge()), (401, Some(INVALID_TOKEN)));
@@ -239,10 +246,8 @@ async fn custom_authenticators_get_the_same_answers_including_503() {
 
 #[tokio::test]
 async fn one_hook_replaces_the_renderer() {
-    let warden = Warden::builder()
-        .hmac_secret(tokens::SECRET)
-        .issuer(tokens::ISSUER)
-        .audience(tokens::AUDIENCE)
+    let warden = issuer(Algorithm::HS256)
+        .warden_builder()
         .realm("shop")
         .renderer(|rejection| {
             let mut response = rejection.default_response();
@@ -270,11 +275,13 @@ async fn one_hook_replaces_the_renderer() {
 async fn refusals_say_nothing_about_the_token() {
     let runs = Runs::default();
     let app = app(warden(Algorithm::RS256), &runs);
-    let token = sign_with_header(
-        Algorithm::RS256,
-        json!({"kid": "secret-kid-123"}),
-        &claims(&[], json!({"aud": "x"})),
-    );
+    let token = issuer(Algorithm::RS256)
+        .token()
+        .subject(SUBJECT)
+        .roles([])
+        .key_id("secret-kid-123")
+        .audience("x")
+        .sign();
     let answer = call(&app, "/admin", &token).await;
     assert_eq!(answer.status, 401);
     let body = String::from_utf8_lossy(&answer.body);

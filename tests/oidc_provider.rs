@@ -6,7 +6,7 @@
 //! Needs `scripts/install-test-deps` (npm ci in tests/oidc) to have run: the test fails,
 //! and says so, when the package is missing.
 
-mod tokens;
+mod harness;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -200,12 +200,12 @@ async fn tokens_of_a_real_openid_provider_through_discovery_rotation_and_outage(
         .unknown_kid_refresh_interval(UNKNOWN_KID_INTERVAL)
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden, &tokens::Runs::default());
-    let me = tokens::call(&app, "/me", &first).await;
+    let app = harness::app(warden, &harness::Runs::default());
+    let me = harness::call(&app, "/me", &first).await;
     assert_eq!((me.status, me.body.as_slice()), (200, CLIENT_ID.as_bytes()));
-    assert_eq!(tokens::call(&app, "/orders", &first).await.status, 200);
+    assert_eq!(harness::call(&app, "/orders", &first).await.status, 200);
     assert_eq!(
-        tokens::call(&app, "/admin", &first).await.status,
+        harness::call(&app, "/admin", &first).await.status,
         403,
         "roles are [reader]"
     );
@@ -216,7 +216,7 @@ async fn tokens_of_a_real_openid_provider_through_discovery_rotation_and_outage(
         .build()
         .expect("valid configuration");
     assert_eq!(
-        tokens::call(&tokens::app(elsewhere, &tokens::Runs::default()), "/me", &first)
+        harness::call(&harness::app(elsewhere, &harness::Runs::default()), "/me", &first)
             .await
             .status,
         401
@@ -228,16 +228,16 @@ async fn tokens_of_a_real_openid_provider_through_discovery_rotation_and_outage(
     let rotated = provider.access_token().await;
     assert_eq!(header(&rotated)["kid"], "k2");
     tokio::time::sleep(UNKNOWN_KID_INTERVAL).await;
-    assert_eq!(tokens::call(&app, "/orders", &rotated).await.status, 200);
-    assert_eq!(tokens::call(&app, "/orders", &first).await.status, 200);
+    assert_eq!(harness::call(&app, "/orders", &rotated).await.status, 200);
+    assert_eq!(harness::call(&app, "/orders", &first).await.status, 200);
     let unseen = provider.access_token().await;
 
     // Outage: known keys keep working (this token was never seen, so it is verified, not
     // served from the cache); an unknown kid gets 503, never access.
     provider.stop();
     tokio::time::sleep(UNKNOWN_KID_INTERVAL).await;
-    assert_eq!(tokens::call(&app, "/me", &unseen).await.status, 200);
-    assert_eq!(tokens::call(&app, "/orders", &first).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &unseen).await.status, 200);
+    assert_eq!(harness::call(&app, "/orders", &first).await.status, 200);
     let mut forged_header = header(&rotated);
     forged_header["kid"] = json!("k3");
     let mut parts = rotated.split('.');
@@ -247,7 +247,7 @@ async fn tokens_of_a_real_openid_provider_through_discovery_rotation_and_outage(
         parts.nth(1).expect("payload"),
         parts.next().expect("signature")
     );
-    let answer = tokens::call(&app, "/me", &forged).await;
+    let answer = harness::call(&app, "/me", &forged).await;
     assert_eq!(answer.status, 503, "{:?}", answer.headers);
     assert!(answer.headers.contains_key("retry-after"));
 }

@@ -15,7 +15,7 @@
 #[path = "../examples/openapi.rs"]
 #[allow(dead_code)]
 mod example;
-mod tokens;
+mod harness;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -256,8 +256,8 @@ fn each_operation_says_what_its_attribute_requires() {
 #[tokio::test]
 async fn the_router_answers_as_documented() {
     let doc = document();
-    let app: axum::Router = example_routes().with_state(tokens::warden(Algorithm::HS256)).into();
-    let token = tokens::mint(Algorithm::HS256, &[]);
+    let app: axum::Router = example_routes().with_state(harness::warden(Algorithm::HS256)).into();
+    let token = harness::mint(Algorithm::HS256, &[]);
     let problem = &doc["components"]["schemas"]["Problem"];
     for Expected {
         method,
@@ -281,8 +281,8 @@ async fn the_router_answers_as_documented() {
             request.body(Body::empty()).expect("request")
         };
 
-        let anonymous = tokens::send(&app, request(None)).await;
-        let with_token = tokens::send(&app, request(Some(&format!("Bearer {token}")))).await;
+        let anonymous = harness::send(&app, request(None)).await;
+        let with_token = harness::send(&app, request(Some(&format!("Bearer {token}")))).await;
         let at = format!("{} {uri}", method.to_uppercase());
         if unauthorized {
             assert_eq!(anonymous.status, 401, "{at} without a token");
@@ -387,11 +387,11 @@ mod with_utoipa_axum {
         }
 
         // The guard is the handler's first extractor, so utoipa-axum's router enforces it too.
-        let served: axum::Router = served.with_state(super::tokens::warden(Algorithm::HS256));
+        let served: axum::Router = served.with_state(super::harness::warden(Algorithm::HS256));
         let request = http::Request::delete("/users/1")
             .body(axum::body::Body::empty())
             .expect("request");
-        assert_eq!(super::tokens::send(&served, request).await.status, 401);
+        assert_eq!(super::harness::send(&served, request).await.status, 401);
     }
 }
 

@@ -2,18 +2,19 @@
 //! refresh on unknown `kid`s, the refresh interval, background refresh, timeouts, and
 //! failing closed (503 + Retry-After) when the provider is down.
 
+mod harness;
 mod key_server;
-mod tokens;
 
 use std::time::Duration;
 
 use axum_warden::{Algorithm, AuthError};
+use harness::{AUDIENCE, Answer, SUBJECT, issuer};
 use key_server::{KeyServer, TestKey, closed_url, forged_token, warden_for};
 use tokio::task::JoinSet;
 
 const INTERVAL: Duration = Duration::from_millis(300);
 
-fn assert_unavailable(answer: &tokens::Answer) {
+fn assert_unavailable(answer: &Answer) {
     assert_eq!(answer.status, 503);
     let retry_after: u64 = answer
         .headers
@@ -37,18 +38,18 @@ async fn a_thousand_requests_with_unknown_kids_cause_one_fetch() {
         .unknown_kid_refresh_interval(BURST_INTERVAL)
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden, &tokens::Runs::default());
+    let app = harness::app(warden, &harness::Runs::default());
     let forged: Vec<String> = (0..1000).map(|i| forged_token(&format!("random-{i}"))).collect();
 
     // The first request fetches the key set, once.
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
     assert_eq!(server.fetches(), 1);
 
     tokio::time::sleep(BURST_INTERVAL + Duration::from_millis(100)).await;
     let mut requests = JoinSet::new();
     for token in forged {
         let app = app.clone();
-        requests.spawn(async move { tokens::call(&app, "/me", &token).await.status });
+        requests.spawn(async move { harness::call(&app, "/me", &token).await.status });
     }
     let statuses = requests.join_all().await;
     assert_eq!(server.fetches(), 2, "one fetch for the whole burst");
@@ -60,7 +61,7 @@ async fn a_thousand_requests_with_unknown_kids_cause_one_fetch() {
     // Within the interval, no further fetch however many unknown kids arrive.
     for i in 0..20 {
         assert_eq!(
-            tokens::call(&app, "/me", &forged_token(&format!("again-{i}")))
+            harness::call(&app, "/me", &forged_token(&format!("again-{i}")))
                 .await
                 .status,
             401
@@ -68,13 +69,13 @@ async fn a_thousand_requests_with_unknown_kids_cause_one_fetch() {
     }
     assert_eq!(server.fetches(), 2);
     // Known keys never fetch.
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
     assert_eq!(server.fetches(), 2);
 
     // After the interval, an unknown kid may fetch again: once.
     tokio::time::sleep(BURST_INTERVAL + Duration::from_millis(100)).await;
-    assert_eq!(tokens::call(&app, "/me", &forged_token("later")).await.status, 401);
-    assert_eq!(tokens::call(&app, "/me", &forged_token("later-2")).await.status, 401);
+    assert_eq!(harness::call(&app, "/me", &forged_token("later")).await.status, 401);
+    assert_eq!(harness::call(&app, "/me", &forged_token("later-2")).await.status, 401);
     assert_eq!(server.fetches(), 3);
 }
 
@@ -85,19 +86,22 @@ async fn a_rotated_key_is_fetched_when_a_token_names_it() {
         .unknown_kid_refresh_interval(INTERVAL)
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden, &tokens::Runs::default());
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
+    let app = harness::app(warden, &harness::Runs::default());
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
 
     server.publish(&[(TestKey::Rsa2, "k2"), (TestKey::Rsa1, "k1")]);
     tokio::time::sleep(INTERVAL + Duration::from_millis(100)).await;
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa2.token("k2")).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa2.token("k2")).await.status, 200);
     assert_eq!(server.fetches(), 2);
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
 
     // A published kid bound to its algorithm: the EC key cannot pose as k2, and the RSA
     // key signing under k2's name with another key fails the signature.
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Ec256.token("k2")).await.status, 401);
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k2")).await.status, 401);
+    assert_eq!(
+        harness::call(&app, "/me", &TestKey::Ec256.token("k2")).await.status,
+        401
+    );
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k2")).await.status, 401);
     assert_eq!(server.fetches(), 2, "known kids never fetch");
 }
 
@@ -109,7 +113,7 @@ async fn the_background_task_refreshes_at_max_age() {
         .key_refresh_bounds(Duration::from_secs(1), Duration::from_secs(3600))
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden.clone(), &tokens::Runs::default());
+    let app = harness::app(warden.clone(), &harness::Runs::default());
     warden.ready().await.expect("first fetch");
     assert_eq!(server.fetches(), 1);
 
@@ -123,8 +127,8 @@ async fn the_background_task_refreshes_at_max_age() {
     // the removed one is gone.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let fetches = server.fetches();
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa2.token("k2")).await.status, 200);
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 401);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa2.token("k2")).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 401);
     assert!(
         server.fetches() <= fetches + 1,
         "at most the periodic refresh ran meanwhile"
@@ -140,21 +144,21 @@ async fn a_hanging_key_source_never_blocks_known_keys() {
         .unknown_kid_refresh_interval(Duration::from_millis(100))
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden, &tokens::Runs::default());
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
+    let app = harness::app(warden, &harness::Runs::default());
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
 
     server.hang(true);
     tokio::time::sleep(Duration::from_millis(150)).await;
     // An unknown kid starts a fetch that hangs; it waits at most the timeout, then 503.
     let unknown = {
         let app = app.clone();
-        tokio::spawn(async move { tokens::call(&app, "/me", &TestKey::Rsa2.token("k2")).await })
+        tokio::spawn(async move { harness::call(&app, "/me", &TestKey::Rsa2.token("k2")).await })
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
     // Meanwhile known keys are answered without waiting for it (fresh tokens: no cache).
     for _ in 0..5 {
-        let token = TestKey::Rsa1.sign("k1", &tokens::claims(&[], serde_json::json!({"jti": rand_id()})));
-        let answer = tokio::time::timeout(TIMEOUT, tokens::call(&app, "/me", &token))
+        let token = TestKey::Rsa1.sign("k1", |token| token.roles([]).claim("jti", serde_json::json!(rand_id())));
+        let answer = tokio::time::timeout(TIMEOUT, harness::call(&app, "/me", &token))
             .await
             .expect("a known key is never held up by the hanging fetch");
         assert_eq!(answer.status, 200);
@@ -175,10 +179,10 @@ async fn a_first_fetch_that_hangs_answers_503_within_the_timeout() {
         .key_fetch_timeout(Duration::from_millis(500))
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden.clone(), &tokens::Runs::default());
+    let app = harness::app(warden.clone(), &harness::Runs::default());
     let answer = tokio::time::timeout(
         Duration::from_secs(3),
-        tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")),
+        harness::call(&app, "/me", &TestKey::Rsa1.token("k1")),
     )
     .await
     .expect("bounded by the fetch timeout");
@@ -195,23 +199,23 @@ async fn with_the_provider_down_known_keys_pass_and_unknown_kids_get_503() {
         .token_cache_capacity(0)
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden, &tokens::Runs::default());
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
+    let app = harness::app(warden, &harness::Runs::default());
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
 
     server.stop().await;
     tokio::time::sleep(INTERVAL + Duration::from_millis(100)).await;
     // The unknown kid tries the provider, which is down: 503, never access.
-    assert_unavailable(&tokens::call(&app, "/me", &TestKey::Rsa2.token("k2")).await);
+    assert_unavailable(&harness::call(&app, "/me", &TestKey::Rsa2.token("k2")).await);
     // Within the interval it does not try again, and still answers 503.
-    assert_unavailable(&tokens::call(&app, "/me", &forged_token("k3")).await);
+    assert_unavailable(&harness::call(&app, "/me", &forged_token("k3")).await);
     // The last good key set keeps serving.
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
     assert_eq!(
-        tokens::call(&app, "/admin", &TestKey::Rsa1.token("k1")).await.status,
+        harness::call(&app, "/admin", &TestKey::Rsa1.token("k1")).await.status,
         200
     );
     // A bad signature under a known kid is still a 401, not a 503.
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa2.token("k1")).await.status, 401);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa2.token("k1")).await.status, 401);
 }
 
 #[tokio::test]
@@ -220,13 +224,13 @@ async fn without_any_key_set_every_token_gets_503() {
         .unknown_kid_refresh_interval(INTERVAL)
         .build()
         .expect("build never touches the network");
-    let runs = tokens::Runs::default();
-    let app = tokens::app(warden.clone(), &runs);
-    assert_unavailable(&tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await);
-    assert_unavailable(&tokens::call(&app, "/admin", &TestKey::Rsa1.token("k1")).await);
+    let runs = harness::Runs::default();
+    let app = harness::app(warden.clone(), &runs);
+    assert_unavailable(&harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await);
+    assert_unavailable(&harness::call(&app, "/admin", &TestKey::Rsa1.token("k1")).await);
     assert_eq!(runs.count(), 0);
     // Requests without credentials are still a plain 401.
-    assert_eq!(tokens::send(&app, tokens::get_with("/me", None)).await.status, 401);
+    assert_eq!(harness::send(&app, harness::get_with("/me", None)).await.status, 401);
     // The synchronous check never waits and fails closed too.
     assert!(matches!(
         warden.verify_token(&TestKey::Rsa1.token("k1")),
@@ -245,40 +249,39 @@ async fn a_provider_that_comes_up_late_is_used_once_it_answers() {
         .unknown_kid_refresh_interval(Duration::from_millis(200))
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden, &tokens::Runs::default());
-    assert_unavailable(&tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await);
+    let app = harness::app(warden, &harness::Runs::default());
+    assert_unavailable(&harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await);
     server.hang(false);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 200);
 }
 
 #[tokio::test]
 async fn discovery_finds_the_jwks_and_checks_the_issuer() {
     let server = KeyServer::start(&[(TestKey::Rsa1, "k1")]).await;
     let issuer = server.base.clone();
-    let claims = tokens::claims(&["admin"], serde_json::json!({"iss": issuer}));
     let warden = axum_warden::Warden::builder()
         .oidc_issuer(&issuer)
-        .audience(tokens::AUDIENCE)
+        .audience(AUDIENCE)
         .build()
         .expect("valid configuration");
     warden.ready().await.expect("discovery and JWKS");
     assert_eq!((server.discoveries(), server.fetches()), (1, 1));
-    let app = tokens::app(warden, &tokens::Runs::default());
+    let app = harness::app(warden, &harness::Runs::default());
     assert_eq!(
-        tokens::call(&app, "/me", &TestKey::Rsa1.sign("k1", &claims))
+        harness::call(&app, "/me", &TestKey::Rsa1.sign("k1", |token| token.issuer(&issuer)))
             .await
             .status,
         200
     );
     // The issuer of the discovery is the required `iss`.
-    assert_eq!(tokens::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 401);
+    assert_eq!(harness::call(&app, "/me", &TestKey::Rsa1.token("k1")).await.status, 401);
 
     // A document that names another issuer is refused: no keys, 503.
     server.discovery_issuer("https://evil.example");
     let warden = axum_warden::Warden::builder()
         .oidc_issuer(&issuer)
-        .audience(tokens::AUDIENCE)
+        .audience(AUDIENCE)
         .build()
         .expect("valid configuration");
     let error = warden.ready().await.expect_err("issuer mismatch");
@@ -288,8 +291,8 @@ async fn discovery_finds_the_jwks_and_checks_the_issuer() {
             .contains("\"https://evil.example\", not the configured"),
         "{error}"
     );
-    let app = tokens::app(warden, &tokens::Runs::default());
-    assert_unavailable(&tokens::call(&app, "/me", &TestKey::Rsa1.sign("k1", &claims)).await);
+    let app = harness::app(warden, &harness::Runs::default());
+    assert_unavailable(&harness::call(&app, "/me", &TestKey::Rsa1.sign("k1", |token| token.issuer(&issuer))).await);
 }
 
 fn rand_id() -> String {
@@ -302,40 +305,41 @@ fn rand_id() -> String {
 /// application lists its RSA algorithms, never every RSA algorithm by default.
 #[tokio::test]
 async fn an_rsa_key_without_alg_serves_rs256_or_the_chosen_algorithms() {
-    use jsonwebtoken::{EncodingKey, Header};
-
     let server = KeyServer::start(&[(TestKey::Rsa1, "k1")]).await;
     let mut jwk = TestKey::Rsa1.jwk("k1");
     jwk.as_object_mut().expect("object").remove("alg");
     server.publish_document(serde_json::json!({"keys": [jwk]}));
-    let rsa = EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa key");
+    // The test kit signs every RSA algorithm with its one RSA key, the key of `Rsa1`.
     let sign = |alg| {
-        let mut header = Header::new(tokens::jwt_alg(alg));
-        header.kid = Some("k1".into());
-        jsonwebtoken::encode(&header, &tokens::claims(&["admin"], serde_json::json!({})), &rsa).expect("signs")
+        issuer(alg)
+            .token()
+            .subject(SUBJECT)
+            .roles(["admin"])
+            .key_id("k1")
+            .sign()
     };
-    let by_default = tokens::app(
+    let by_default = harness::app(
         warden_for(&server.jwks_url()).build().expect("valid"),
-        &tokens::Runs::default(),
+        &harness::Runs::default(),
     );
     assert_eq!(
-        tokens::call(&by_default, "/me", &sign(Algorithm::RS256)).await.status,
+        harness::call(&by_default, "/me", &sign(Algorithm::RS256)).await.status,
         200
     );
     assert_eq!(
-        tokens::call(&by_default, "/me", &sign(Algorithm::PS256)).await.status,
+        harness::call(&by_default, "/me", &sign(Algorithm::PS256)).await.status,
         401
     );
     assert_eq!(
-        tokens::call(&by_default, "/me", &sign(Algorithm::RS512)).await.status,
+        harness::call(&by_default, "/me", &sign(Algorithm::RS512)).await.status,
         401
     );
     let chosen = warden_for(&server.jwks_url())
         .algorithms([Algorithm::PS256, Algorithm::RS512])
         .build()
         .expect("valid");
-    let chosen = tokens::app(chosen, &tokens::Runs::default());
-    assert_eq!(tokens::call(&chosen, "/me", &sign(Algorithm::PS256)).await.status, 200);
-    assert_eq!(tokens::call(&chosen, "/me", &sign(Algorithm::RS512)).await.status, 200);
-    assert_eq!(tokens::call(&chosen, "/me", &sign(Algorithm::RS256)).await.status, 401);
+    let chosen = harness::app(chosen, &harness::Runs::default());
+    assert_eq!(harness::call(&chosen, "/me", &sign(Algorithm::PS256)).await.status, 200);
+    assert_eq!(harness::call(&chosen, "/me", &sign(Algorithm::RS512)).await.status, 200);
+    assert_eq!(harness::call(&chosen, "/me", &sign(Algorithm::RS256)).await.status, 401);
 }

@@ -1,13 +1,13 @@
 //! The deny-by-default router: rows for every registration, nesting, merging, layers,
 //! renderers and the snapshot check.
 
-mod tokens;
+mod harness;
 
 use axum::body::Body;
 use axum_warden::__private::Guard;
 use axum_warden::routing::{any, delete, get, post};
 use axum_warden::{Algorithm, Router};
-use tokens::{AdminPolicy, AuditPolicy, AuthPolicy, EditorsPolicy, OrdersPolicy, PublicPolicy, mint, send, warden};
+use harness::{AdminPolicy, AuditPolicy, AuthPolicy, EditorsPolicy, OrdersPolicy, PublicPolicy, mint, send, warden};
 
 fn rows(router: &Router<axum_warden::Warden>) -> Vec<(String, String, String)> {
     router

@@ -2,12 +2,13 @@
 //! verification, expiry at `exp`, invalidation when the key set rotates, and no caching of
 //! failures.
 
+mod harness;
 mod key_server;
-mod tokens;
 
 use std::time::Duration;
 
 use axum_warden::{Algorithm, Warden};
+use harness::{SUBJECT, issuer};
 use key_server::{KeyServer, TestKey, warden_for};
 use serde_json::json;
 
@@ -19,24 +20,24 @@ fn stats(warden: &Warden) -> (u64, u64, u64) {
 #[tokio::test]
 async fn a_reused_token_is_answered_from_the_cache() {
     for alg in [Algorithm::HS256, Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA] {
-        let warden = tokens::warden(alg);
-        let runs = tokens::Runs::default();
-        let app = tokens::app(warden.clone(), &runs);
-        let token = tokens::mint(alg, &["admin"]);
+        let warden = harness::warden(alg);
+        let runs = harness::Runs::default();
+        let app = harness::app(warden.clone(), &runs);
+        let token = harness::mint(alg, &["admin"]);
         assert_eq!(stats(&warden), (0, 0, 0));
 
-        let first = tokens::call(&app, "/me", &token).await;
-        assert_eq!((first.status, first.body.as_slice()), (200, &b"alice"[..]));
+        let first = harness::call(&app, "/me", &token).await;
+        assert_eq!((first.status, first.body.as_slice()), (200, SUBJECT.as_bytes()));
         assert_eq!(stats(&warden), (0, 1, 1), "{alg:?}: the first sight verifies");
 
-        let second = tokens::call(&app, "/me", &token).await;
-        assert_eq!((second.status, second.body.as_slice()), (200, &b"alice"[..]));
+        let second = harness::call(&app, "/me", &token).await;
+        assert_eq!((second.status, second.body.as_slice()), (200, SUBJECT.as_bytes()));
         assert_eq!(stats(&warden), (1, 1, 1), "{alg:?}: the second is a hit");
 
         // The requirement is still checked on a hit.
-        let viewer = tokens::mint(alg, &["viewer"]);
-        assert_eq!(tokens::call(&app, "/admin", &viewer).await.status, 403);
-        assert_eq!(tokens::call(&app, "/admin", &viewer).await.status, 403);
+        let viewer = harness::mint(alg, &["viewer"]);
+        assert_eq!(harness::call(&app, "/admin", &viewer).await.status, 403);
+        assert_eq!(harness::call(&app, "/admin", &viewer).await.status, 403);
         assert_eq!(stats(&warden), (2, 2, 2));
         assert_eq!(runs.count(), 2);
     }
@@ -44,23 +45,17 @@ async fn a_reused_token_is_answered_from_the_cache() {
 
 #[tokio::test]
 async fn failures_are_never_cached() {
-    let warden = tokens::warden(Algorithm::HS256);
-    let app = tokens::app(warden.clone(), &tokens::Runs::default());
-    let good = tokens::mint(Algorithm::HS256, &[]);
+    let warden = harness::warden(Algorithm::HS256);
+    let app = harness::app(warden.clone(), &harness::Runs::default());
+    let good = harness::mint(Algorithm::HS256, &[]);
     let tampered = format!("{}x", &good[..good.len() - 1]);
-    let expired = tokens::sign_with_header(
-        Algorithm::HS256,
-        json!({}),
-        &tokens::claims(&[], json!({"exp": tokens::now() - 3600})),
-    );
-    let wrong_audience = tokens::sign_with_header(
-        Algorithm::HS256,
-        json!({}),
-        &tokens::claims(&[], json!({"aud": "other"})),
-    );
+    let issuer = issuer(Algorithm::HS256);
+    let token = || issuer.token().subject(SUBJECT).roles([]);
+    let expired = token().claim("exp", json!(harness::now() - 3600)).sign();
+    let wrong_audience = token().audience("other").sign();
     for token in [&tampered, &expired, &wrong_audience, &"not.a.token".to_owned()] {
         for _ in 0..3 {
-            assert_eq!(tokens::call(&app, "/me", token).await.status, 401);
+            assert_eq!(harness::call(&app, "/me", token).await.status, 401);
         }
     }
     assert_eq!(stats(&warden), (0, 12, 0));
@@ -68,24 +63,28 @@ async fn failures_are_never_cached() {
 
 #[tokio::test]
 async fn entries_expire_at_exp() {
-    let warden = Warden::builder()
-        .hmac_secret(tokens::SECRET)
-        .issuer(tokens::ISSUER)
-        .audience(tokens::AUDIENCE)
+    let issuer = issuer(Algorithm::HS256);
+    let warden = issuer
+        .warden_builder()
         .leeway(Duration::ZERO)
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden.clone(), &tokens::Runs::default());
-    let exp = tokens::now() + 2;
-    let token = tokens::sign_with_header(Algorithm::HS256, json!({}), &tokens::claims(&[], json!({"exp": exp})));
-    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
-    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    let app = harness::app(warden.clone(), &harness::Runs::default());
+    let exp = harness::now() + 2;
+    let token = issuer
+        .token()
+        .subject(SUBJECT)
+        .roles([])
+        .claim("exp", json!(exp))
+        .sign();
+    assert_eq!(harness::call(&app, "/me", &token).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &token).await.status, 200);
     assert_eq!(stats(&warden), (1, 1, 1));
 
-    while tokens::now() < exp {
+    while harness::now() < exp {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let answer = tokens::call(&app, "/me", &token).await;
+    let answer = harness::call(&app, "/me", &token).await;
     assert_eq!(answer.status, 401);
     assert_eq!(answer.json()["detail"], "The bearer token has expired.");
     let (hits, misses, _) = stats(&warden);
@@ -99,24 +98,24 @@ async fn a_key_rotation_drops_every_cached_token() {
         .unknown_kid_refresh_interval(Duration::from_millis(200))
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden.clone(), &tokens::Runs::default());
+    let app = harness::app(warden.clone(), &harness::Runs::default());
     let old = TestKey::Rsa1.token("k1");
-    assert_eq!(tokens::call(&app, "/me", &old).await.status, 200);
-    assert_eq!(tokens::call(&app, "/me", &old).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &old).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &old).await.status, 200);
     assert_eq!(stats(&warden), (1, 1, 1));
 
     // k1 is retired, k2 takes over; a k2 token makes the warden refresh.
     server.publish(&[(TestKey::Rsa2, "k2")]);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let new = TestKey::Rsa2.token("k2");
-    assert_eq!(tokens::call(&app, "/me", &new).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &new).await.status, 200);
     assert_eq!(server.fetches(), 2);
 
     // The old token is no longer answered from the cache: its key is gone.
-    assert_eq!(tokens::call(&app, "/me", &old).await.status, 401);
+    assert_eq!(harness::call(&app, "/me", &old).await.status, 401);
     let (hits, misses, _) = stats(&warden);
     assert_eq!((hits, misses), (1, 3), "the old token was verified again, and refused");
-    assert_eq!(tokens::call(&app, "/me", &new).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &new).await.status, 200);
     assert_eq!(stats(&warden).0, 2, "the new key's token is cached");
 }
 
@@ -127,49 +126,46 @@ async fn an_unchanged_key_set_keeps_the_cache() {
         .unknown_kid_refresh_interval(Duration::from_millis(200))
         .build()
         .expect("valid configuration");
-    let app = tokens::app(warden.clone(), &tokens::Runs::default());
+    let app = harness::app(warden.clone(), &harness::Runs::default());
     let token = TestKey::Rsa1.token("k1");
-    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &token).await.status, 200);
     tokio::time::sleep(Duration::from_millis(300)).await;
     // A refresh that finds the same keys changes nothing.
     assert_eq!(
-        tokens::call(&app, "/me", &key_server::forged_token("nope"))
+        harness::call(&app, "/me", &key_server::forged_token("nope"))
             .await
             .status,
         401
     );
     assert_eq!(server.fetches(), 2);
-    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &token).await.status, 200);
     assert_eq!(stats(&warden).0, 1, "still a hit");
 }
 
 #[tokio::test]
 async fn the_cache_is_bounded_and_can_be_turned_off() {
-    let bounded = Warden::builder()
-        .hmac_secret(tokens::SECRET)
-        .issuer(tokens::ISSUER)
-        .audience(tokens::AUDIENCE)
+    let issuer = issuer(Algorithm::HS256);
+    let bounded = issuer
+        .warden_builder()
         .token_cache_capacity(3)
         .build()
         .expect("valid configuration");
-    let app = tokens::app(bounded.clone(), &tokens::Runs::default());
+    let app = harness::app(bounded.clone(), &harness::Runs::default());
     for i in 0..20 {
-        let token = tokens::sign_with_header(Algorithm::HS256, json!({}), &tokens::claims(&[], json!({"jti": i})));
-        assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+        let token = issuer.token().subject(SUBJECT).roles([]).claim("jti", json!(i)).sign();
+        assert_eq!(harness::call(&app, "/me", &token).await.status, 200);
     }
     assert!(bounded.cache_stats().entries <= 3, "{:?}", bounded.cache_stats());
 
-    let off = Warden::builder()
-        .hmac_secret(tokens::SECRET)
-        .issuer(tokens::ISSUER)
-        .audience(tokens::AUDIENCE)
+    let off = issuer
+        .warden_builder()
         .token_cache_capacity(0)
         .build()
         .expect("valid configuration");
-    let app = tokens::app(off.clone(), &tokens::Runs::default());
-    let token = tokens::mint(Algorithm::HS256, &[]);
+    let app = harness::app(off.clone(), &harness::Runs::default());
+    let token = harness::mint(Algorithm::HS256, &[]);
     for _ in 0..3 {
-        assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+        assert_eq!(harness::call(&app, "/me", &token).await.status, 200);
     }
     assert_eq!(stats(&off), (0, 0, 0));
 }
@@ -179,10 +175,10 @@ async fn the_cache_is_bounded_and_can_be_turned_off() {
 /// the full check and its own answer.
 #[tokio::test]
 async fn near_copies_of_a_cached_token_are_checked_in_full() {
-    let warden = tokens::warden(Algorithm::HS256);
-    let app = tokens::app(warden.clone(), &tokens::Runs::default());
-    let token = tokens::mint(Algorithm::HS256, &["admin"]);
-    assert_eq!(tokens::call(&app, "/me", &token).await.status, 200);
+    let warden = harness::warden(Algorithm::HS256);
+    let app = harness::app(warden.clone(), &harness::Runs::default());
+    let token = harness::mint(Algorithm::HS256, &["admin"]);
+    assert_eq!(harness::call(&app, "/me", &token).await.status, 200);
     assert_eq!(stats(&warden), (0, 1, 1));
 
     let cases = [
@@ -197,7 +193,7 @@ async fn near_copies_of_a_cached_token_are_checked_in_full() {
         (format!("bEaReR {token}"), 200),
     ];
     for (value, status) in &cases {
-        let answer = tokens::send(&app, tokens::get_with("/me", Some(value))).await;
+        let answer = harness::send(&app, harness::get_with("/me", Some(value))).await;
         assert_eq!(answer.status, *status, "{value:?}");
     }
     let mut raw = format!("Bearer {token}").into_bytes();
@@ -207,7 +203,7 @@ async fn near_copies_of_a_cached_token_are_checked_in_full() {
         .header("authorization", value)
         .body(axum::body::Body::empty())
         .expect("request");
-    assert_eq!(tokens::send(&app, request).await.status, 401);
+    assert_eq!(harness::send(&app, request).await.status, 401);
     let (hits, _, entries) = stats(&warden);
     assert_eq!((hits, entries), (2, 1), "only the two exact copies were hits");
 }

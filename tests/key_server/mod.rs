@@ -1,5 +1,6 @@
 //! An in-process JWKS and OpenID discovery server on loopback, with a fetch counter and
-//! switches to rotate keys, hang, or stop; and tokens signed by the test keys under any `kid`.
+//! switches to rotate keys, hang, or stop; and tokens minted by the test kit, signed by a
+//! test key under any `kid`.
 #![allow(dead_code, unreachable_pub)]
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -10,18 +11,20 @@ use axum::extract::State;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum_warden::testing::TokenBuilder;
 use axum_warden::{Algorithm, Warden, WardenBuilder};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::EncodingKey;
 use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{EncodingKey, Header};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::tokens;
+use crate::harness;
 
-/// A signing key of tests/keys.
+/// A signing key: the test kit's RSA and P-256 keys, and a second RSA key the kit does
+/// not have ([`harness::rsa2_key`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TestKey {
     Rsa1,
@@ -37,32 +40,40 @@ impl TestKey {
         }
     }
 
-    fn encoding(self) -> EncodingKey {
+    fn rsa2() -> EncodingKey {
         axum_warden::install_crypto_provider();
-        match self {
-            Self::Rsa1 => EncodingKey::from_rsa_pem(&tokens::read_key("rsa.key")).expect("rsa key"),
-            Self::Rsa2 => EncodingKey::from_rsa_pem(&tokens::read_key("rsa2.key")).expect("rsa key"),
-            Self::Ec256 => EncodingKey::from_ec_pem(&tokens::read_key("ec256.key")).expect("p-256 key"),
-        }
+        EncodingKey::from_rsa_pem(&harness::rsa2_key()).expect("rsa key")
     }
 
     /// The public JWK of this key under `kid`.
     pub fn jwk(self, kid: &str) -> Value {
-        let mut jwk = Jwk::from_encoding_key(&self.encoding(), tokens::jwt_alg(self.algorithm())).expect("jwk");
-        jwk.common.key_id = Some(kid.to_owned());
-        serde_json::to_value(jwk).expect("json")
+        if self == Self::Rsa2 {
+            let mut jwk = Jwk::from_encoding_key(&Self::rsa2(), harness::jwt_alg(self.algorithm())).expect("jwk");
+            jwk.common.key_id = Some(kid.to_owned());
+            return serde_json::to_value(jwk).expect("json");
+        }
+        harness::issuer(self.algorithm()).public_jwk(kid).expect("a public key")
     }
 
-    /// A token for `claims`, signed by this key with `kid` in its header.
-    pub fn sign(self, kid: &str, claims: &Value) -> String {
-        let mut header = Header::new(tokens::jwt_alg(self.algorithm()));
-        header.kid = Some(kid.to_owned());
-        jsonwebtoken::encode(&header, claims, &self.encoding()).expect("signs")
+    /// A valid token for `/me` and `/admin` (subject [`harness::SUBJECT`], roles `admin`),
+    /// changed by `token`, with `kid` in its header, signed by this key.
+    pub fn sign(self, kid: &str, token: impl for<'a> FnOnce(TokenBuilder<'a>) -> TokenBuilder<'a>) -> String {
+        let issuer = harness::issuer(self.algorithm());
+        let minted = token(issuer.token().subject(harness::SUBJECT).roles(["admin"]).key_id(kid)).sign();
+        if self != Self::Rsa2 {
+            return minted;
+        }
+        // The same header and claims, signed by the key the kit does not have.
+        let (message, _) = minted.rsplit_once('.').expect("three segments");
+        let signature =
+            jsonwebtoken::crypto::sign(message.as_bytes(), &Self::rsa2(), harness::jwt_alg(self.algorithm()))
+                .expect("signs");
+        format!("{message}.{signature}")
     }
 
     /// A valid token for `/me` and `/admin` (roles `admin`), signed under `kid`.
     pub fn token(self, kid: &str) -> String {
-        self.sign(kid, &tokens::claims(&["admin"], json!({})))
+        self.sign(kid, |token| token)
     }
 }
 
@@ -70,11 +81,11 @@ impl TestKey {
 /// probing with made-up key ids sends.
 pub fn forged_token(kid: &str) -> String {
     let header = json!({"alg": "RS256", "typ": "JWT", "kid": kid});
-    let claims = tokens::claims(&["admin"], json!({}));
+    let valid = harness::mint(Algorithm::RS256, &["admin"]);
+    let claims = valid.split('.').nth(1).expect("three segments");
     format!(
-        "{}.{}.{}",
+        "{}.{claims}.{}",
         URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string()),
         URL_SAFE_NO_PAD.encode([7u8; 256])
     )
 }
@@ -84,13 +95,13 @@ pub fn key_set(keys: &[(TestKey, &str)]) -> Value {
     json!({"keys": keys.iter().map(|(key, kid)| key.jwk(kid)).collect::<Vec<_>>()})
 }
 
-/// A builder for a warden that fetches this server's JWKS and checks the test issuer and
-/// audience of [`tokens::claims`].
+/// A builder for a warden that fetches this server's JWKS and checks the issuer and
+/// audience of the suite's tokens.
 pub fn warden_for(url: &str) -> WardenBuilder {
     Warden::builder()
         .jwks_url(url)
-        .issuer(tokens::ISSUER)
-        .audience(tokens::AUDIENCE)
+        .issuer(harness::ISSUER)
+        .audience(harness::AUDIENCE)
 }
 
 struct Shared {

@@ -1,4 +1,7 @@
-//! Tokens minted in tests with real keys, and a router guarded by hand-written policies.
+//! What the behaviour tests share: the issuer and audience of their tokens, a router
+//! guarded by hand-written policies whose handlers count their runs, and a way to send it
+//! a request and read the whole answer. Tokens come from the crate's own test kit,
+//! [`axum_warden::testing::TestIssuer`], configured by [`issuer`].
 #![allow(dead_code, unreachable_pub)]
 
 use std::sync::Arc;
@@ -8,57 +11,35 @@ use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
 use axum_warden::__private::{Guard, HandlerInfo, Match, Open, Protected, Requirement, RouteRule};
+use axum_warden::testing::TestIssuer;
 use axum_warden::{Algorithm, Identity, Warden};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http_body_util::BodyExt as _;
-use jsonwebtoken::EncodingKey;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tower::ServiceExt as _;
 
+/// The `iss` of the suite's tokens and wardens.
 pub const ISSUER: &str = "https://issuer.test";
+/// The `aud` of the suite's tokens and wardens.
 pub const AUDIENCE: &str = "api";
-pub const SECRET: &[u8] = b"test secret that is long enough for HS512 too, 64 bytes long....";
+/// The `sub` of the suite's tokens.
+pub const SUBJECT: &str = "alice";
 
-pub fn key_file(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/keys")
-        .join(name)
+/// The test kit's issuer of `alg` tokens, with the suite's issuer and audience.
+pub fn issuer(alg: Algorithm) -> TestIssuer {
+    TestIssuer::new(alg).with_issuer(ISSUER).with_audience(AUDIENCE)
 }
 
-pub fn read_key(name: &str) -> Vec<u8> {
-    std::fs::read(key_file(name)).expect("test key exists")
-}
-
-/// The private key that signs `alg` tokens in tests.
-pub fn signing_key(alg: Algorithm) -> EncodingKey {
-    match alg {
-        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => EncodingKey::from_secret(SECRET),
-        Algorithm::RS256
-        | Algorithm::RS384
-        | Algorithm::RS512
-        | Algorithm::PS256
-        | Algorithm::PS384
-        | Algorithm::PS512 => EncodingKey::from_rsa_pem(&read_key("rsa.key")).expect("rsa key"),
-        Algorithm::ES256 => EncodingKey::from_ec_pem(&read_key("ec256.key")).expect("p-256 key"),
-        Algorithm::ES384 => EncodingKey::from_ec_pem(&read_key("ec384.key")).expect("p-384 key"),
-        Algorithm::EdDSA => EncodingKey::from_ed_pem(&read_key("ed25519.key")).expect("ed25519 key"),
-    }
-}
-
-/// A warden that verifies `alg` tokens with the matching public key.
+/// A warden that verifies the tokens of [`issuer`]`(alg)`.
 pub fn warden(alg: Algorithm) -> Warden {
-    let builder = Warden::builder().issuer(ISSUER).audience(AUDIENCE).algorithms([alg]);
-    let builder = match alg {
-        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => builder.hmac_secret(SECRET),
-        Algorithm::ES256 => builder.public_key_file(key_file("ec256.pub")),
-        Algorithm::ES384 => builder.public_key_file(key_file("ec384.pub")),
-        Algorithm::EdDSA => builder.public_key_file(key_file("ed25519.pub")),
-        _ => builder.public_key_file(key_file("rsa.pub")),
-    };
-    builder.build().expect("valid test configuration")
+    issuer(alg).warden()
 }
 
+/// A valid `alg` token for [`SUBJECT`] with `roles`.
+pub fn mint(alg: Algorithm, roles: &[&str]) -> String {
+    issuer(alg).token().subject(SUBJECT).roles(roles.iter().copied()).sign()
+}
+
+/// The current Unix time in seconds.
 pub fn now() -> i64 {
     i64::try_from(
         std::time::SystemTime::now()
@@ -67,47 +48,6 @@ pub fn now() -> i64 {
             .as_secs(),
     )
     .expect("fits")
-}
-
-/// Claims of a valid token for `sub` with `roles`, merged with `extra`.
-pub fn claims(roles: &[&str], extra: Value) -> Value {
-    let mut claims = json!({"sub": "alice", "iss": ISSUER, "aud": AUDIENCE, "exp": now() + 3600, "roles": roles});
-    if let (Some(map), Value::Object(extra)) = (claims.as_object_mut(), extra) {
-        for (k, v) in extra {
-            if v.is_null() {
-                map.remove(&k);
-            } else {
-                map.insert(k, v);
-            }
-        }
-    }
-    claims
-}
-
-/// The same algorithm in `jsonwebtoken`'s terms, for signing with it directly.
-pub fn jwt_alg(alg: Algorithm) -> jsonwebtoken::Algorithm {
-    alg.as_str().parse().expect("the same JOSE names")
-}
-
-/// Signs any header and payload bytes with the test key of `alg`.
-pub fn sign_raw(header: &[u8], payload: &[u8], alg: Algorithm) -> String {
-    axum_warden::install_crypto_provider();
-    let message = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(payload));
-    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &signing_key(alg), jwt_alg(alg)).expect("signs");
-    format!("{message}.{signature}")
-}
-
-/// Signs `claims` with a header `{"alg": …, "typ": "JWT"}` merged with `header_extra`.
-pub fn sign_with_header(alg: Algorithm, header_extra: Value, claims: &Value) -> String {
-    let mut header = json!({"alg": format!("{alg:?}"), "typ": "JWT"});
-    if let (Some(map), Value::Object(extra)) = (header.as_object_mut(), header_extra) {
-        map.extend(extra);
-    }
-    sign_raw(header.to_string().as_bytes(), claims.to_string().as_bytes(), alg)
-}
-
-pub fn mint(alg: Algorithm, roles: &[&str]) -> String {
-    sign_with_header(alg, json!({}), &claims(roles, json!({})))
 }
 
 macro_rules! policy {
@@ -169,7 +109,7 @@ policy!(
     }
 );
 
-/// A router whose handlers count how often their body ran.
+/// How often the handlers of an [`app`] ran.
 #[derive(Clone, Default)]
 pub struct Runs(pub Arc<AtomicUsize>);
 
@@ -179,6 +119,8 @@ impl Runs {
     }
 }
 
+/// A router with one route per policy above; its guarded handlers count their runs.
+/// `/me` answers with the subject.
 pub fn app(warden: Warden, runs: &Runs) -> Router {
     let r = runs.clone();
     let body = move || {
@@ -210,6 +152,7 @@ pub fn app(warden: Warden, runs: &Runs) -> Router {
         .with_state(warden)
 }
 
+/// A whole answer.
 pub struct Answer {
     pub status: u16,
     pub headers: http::HeaderMap,
@@ -234,6 +177,7 @@ pub async fn send(app: &Router, request: http::Request<Body>) -> Answer {
     Answer { status, headers, body }
 }
 
+/// A `GET` of `path`, with this `Authorization` value if any.
 pub fn get_with(path: &str, authorization: Option<&str>) -> http::Request<Body> {
     let mut request = http::Request::get(path);
     if let Some(value) = authorization {
@@ -242,6 +186,19 @@ pub fn get_with(path: &str, authorization: Option<&str>) -> http::Request<Body> 
     request.body(Body::empty()).expect("request")
 }
 
+/// A `GET` of `path` with `Authorization: Bearer <token>`.
 pub async fn call(app: &Router, path: &str, token: &str) -> Answer {
     send(app, get_with(path, Some(&format!("Bearer {token}")))).await
+}
+
+/// The same algorithm in `jsonwebtoken`'s terms, for signing with it directly.
+pub fn jwt_alg(alg: Algorithm) -> jsonwebtoken::Algorithm {
+    alg.as_str().parse().expect("the same JOSE names")
+}
+
+/// The private key of a second RSA key pair, for tokens that no test-kit warden knows
+/// (the kit embeds one RSA key): `tests/keys/rsa2.key`.
+pub fn rsa2_key() -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys/rsa2.key");
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
