@@ -9,19 +9,24 @@
 //! exactly when the answer is 200.
 //!
 //! Token constructions are data too. Every key is a key of the crate's own test kit
-//! (`axum_warden::testing::TestIssuer`):
+//! (`axum_warden::testing::TestIssuer`), except the second RSA key of `ForeignRsa`:
 //!
 //! - `Claims` / `Header` merge a JSON patch into the standard claims / header and sign with
 //!   the warden's own key; `NoClaim` / `NoHeader` drop one member;
 //! - `Raw(alg, header, payload)` signs exact bytes with the test key of `alg`;
+//! - `Other(alg)` is the standard token of another algorithm, signed by its own test key;
 //! - `Shape` rearranges the segments of the warden's valid token (`{h}`, `{p}`, `{s}`, …);
-//! - `Unsigned`, `Confused` (HMAC keyed with a public key) and `Lit` (a literal) cover the rest.
+//! - `Unsigned`, `Grafted` (another token's signature), `StdHeader` (a header in the
+//!   standard base64 alphabet), `Confused` (HMAC keyed with a public key), `ForeignRsa`
+//!   (signed by an RSA key the warden does not know) and `Lit` (a literal) cover the rest.
 //!
 //! Inside JSON templates `$now±N` is the current Unix time plus or minus `N` seconds, `$base`
 //! the members of a valid claims set without roles, `$list(N)` an array of `N` role names,
 //! `$words(N)` a string of `N` space-separated scopes, `$nest(N)` `N` nested arrays and
 //! `$pad(N)` a string of `N` characters. Time cases keep five seconds or more from every
-//! boundary (the default leeway is 60 s) so that a slow run cannot flip them.
+//! boundary (the default leeway is 60 s) so that a slow run cannot flip them; a case may
+//! sit closer only on the side that time moves away from (a token already expired beyond
+//! the leeway only gets older).
 //!
 //! The RFC 7515 Appendix A examples (A.1 HS256, A.2 RS256, A.3 ES256) are external ground
 //! truth: wardens built on their published keys must verify them and refuse them only because
@@ -50,13 +55,16 @@ use harness::{
 };
 use http::HeaderValue;
 use http::header::AUTHORIZATION;
+use jsonwebtoken::EncodingKey;
 use serde_json::{Value, json};
 
-use Algorithm::{ES256, ES384, EdDSA, HS256, PS256, RS256};
+use Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
 use Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope};
 use Form::{Bits, Der, Pem};
-use Tok::{Claims, Confused, Good, Header, Lit, NoClaim, NoHeader, Raw, Shape, Unsigned};
-use W::{A1, A2, A3, Ed, Es, Es384, Hs, Jwks, Ps, Rs};
+use Tok::{
+    Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
+};
+use W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, Jwks, Ps, Rs};
 use cases::CASES;
 
 // ---------------------------------------------------------------------------------------------
@@ -68,6 +76,10 @@ use cases::CASES;
 enum W {
     /// HS256 with the test secret.
     Hs,
+    /// HS384 with the test secret.
+    Hs384,
+    /// HS512 with the test secret.
+    Hs512,
     /// RS256 with the RSA test key.
     Rs,
     /// PS256 with the RSA test key.
@@ -78,7 +90,8 @@ enum W {
     Es384,
     /// EdDSA with the Ed25519 test key.
     Ed,
-    /// A JWKS document: the P-256 test key as kid `ec` (ES256), the Ed25519 one as kid `ed`.
+    /// A JWKS document: the P-256 test key as kid `ec` (ES256), the Ed25519 one as kid `ed`,
+    /// neither with `alg`.
     Jwks,
     /// RFC 7515 A.1: HS256 with the published symmetric key; issuer `joe`, no audience.
     A1,
@@ -89,11 +102,13 @@ enum W {
 }
 
 impl W {
-    const ALL: [Self; 10] = [Hs, Rs, Ps, Es, Es384, Ed, Jwks, A1, A2, A3];
+    const ALL: [Self; 12] = [Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, A1, A2, A3];
 
     fn alg(self) -> Algorithm {
         match self {
             Hs | A1 => HS256,
+            Hs384 => HS384,
+            Hs512 => HS512,
             Rs | A2 => RS256,
             Ps => PS256,
             Es | Jwks | A3 => ES256,
@@ -104,7 +119,7 @@ impl W {
 
     fn warden(self) -> Warden {
         match self {
-            Hs | Rs | Ps | Es | Es384 | Ed => harness::warden(self.alg()),
+            Hs | Hs384 | Hs512 | Rs | Ps | Es | Es384 | Ed => harness::warden(self.alg()),
             Jwks => Warden::builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
@@ -168,11 +183,23 @@ enum Tok {
     NoHeader(&'static str),
     /// Exactly these header and payload bytes (`$` templates expanded), signed by the test key of `alg`.
     Raw(Algorithm, &'static [u8], &'static [u8]),
+    /// The standard claims under the standard header of `alg` (`{"alg":…,"typ":"JWT"}`),
+    /// signed by the test key of `alg`: a valid token of another algorithm.
+    Other(Algorithm),
     /// This header, the standard claims and an empty signature.
     Unsigned(&'static str),
+    /// This header and the standard claims, then the signature of the valid token of that
+    /// warden: a real signature, over other bytes.
+    Grafted(&'static str, W),
+    /// This header in the standard, padded base64 alphabet, then the payload and the
+    /// signature of the warden's valid token.
+    StdHeader(&'static str),
     /// The standard token with `alg` set to this HMAC, keyed in some form with the public
     /// test key of the other algorithm.
     Confused(Algorithm, Algorithm, Form),
+    /// The standard token of the warden's algorithm (RSA), signed by a second RSA key that
+    /// the warden does not know (`tests/keys/rsa2.key`).
+    ForeignRsa,
     /// A rearrangement of the segments of the warden's valid token (see [`shape`]).
     Shape(&'static str),
     /// This literal string.
@@ -335,7 +362,8 @@ const fn case(name: &'static str, w: W, tok: Tok, req: Req, status: u16, chal: C
 
 #[tokio::test]
 async fn conformance_matrix() {
-    assert!(CASES.len() >= 150, "{} cases", CASES.len());
+    // The count when the last rows were added: a row may move, not vanish.
+    assert!(CASES.len() >= 433, "{} cases: fewer than before", CASES.len());
     let mut names = std::collections::HashSet::new();
     for case in CASES {
         assert!(names.insert(case.name), "two cases are named {:?}", case.name);
@@ -574,11 +602,26 @@ fn build(tok: Tok, w: W) -> String {
         Header(patch) => sign_json(alg, &patched(w.header(), patch, now), &std_claims(now)),
         NoHeader(member) => sign_json(alg, &without(w.header(), member), &std_claims(now)),
         Raw(alg, header, payload) => sign_raw(&expand(header, now), &expand(payload, now), alg),
+        Other(alg) => sign_json(alg, &json!({"alg": alg_name(alg), "typ": "JWT"}), &std_claims(now)),
         Unsigned(header) => format!(
             "{}.{}.",
             b64(header.as_bytes()),
             b64(std_claims(now).to_string().as_bytes())
         ),
+        Grafted(header, donor) => {
+            let good = donor.good(now);
+            let signature = good.rsplit('.').next().expect("three segments");
+            format!(
+                "{}.{}.{signature}",
+                b64(header.as_bytes()),
+                b64(std_claims(now).to_string().as_bytes())
+            )
+        }
+        StdHeader(header) => {
+            let good = w.good(now);
+            let (_, rest) = good.split_once('.').expect("three segments");
+            format!("{}.{rest}", STANDARD.encode(header))
+        }
         Confused(hmac, key, form) => {
             let mut header = w.header();
             header["alg"] = json!(alg_name(hmac));
@@ -593,6 +636,17 @@ fn build(tok: Tok, w: W) -> String {
                 header.to_string().as_bytes(),
                 std_claims(now).to_string().as_bytes(),
             )
+        }
+        ForeignRsa => {
+            axum_warden::install_crypto_provider();
+            let key = EncodingKey::from_rsa_pem(&harness::rsa2_key()).expect("the second RSA key");
+            let message = format!(
+                "{}.{}",
+                b64(w.header().to_string().as_bytes()),
+                b64(std_claims(now).to_string().as_bytes())
+            );
+            let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, harness::jwt_alg(alg)).expect("signs");
+            format!("{message}.{signature}")
         }
         Shape(template) => shape(template, &w.good(now), &w.other(now)),
         Lit(text) => text.to_owned(),
@@ -674,7 +728,8 @@ fn placeholder_call(bytes: &[u8]) -> Option<(&str, usize, &[u8])> {
 
 /// Rearranges a valid token. `{h}` `{p}` `{s}` are its segments; `{p+}` the payload in the
 /// standard base64 alphabet; `{s!}` the signature with its last byte flipped; `{s/2}` the
-/// first half of the signature; `{o}` the signature of another token of the same key;
+/// first half of the signature; `{s-4}` the signature without its last four characters;
+/// `{o}` the signature of another token of the same key;
 /// `{zN}` `N` zero bytes; `{der0}` the DER ECDSA signature r=0, s=0; `{n256}` / `{n384}`
 /// r=s=n, the order of P-256 / P-384; `{aN}` `N` letters `a`.
 fn shape(template: &str, good: &str, other: &str) -> String {
@@ -705,6 +760,7 @@ fn shape(template: &str, good: &str, other: &str) -> String {
                 b64(&bytes)
             }
             "s/2" => s[..s.len() / 2].to_owned(),
+            "s-4" => s[..s.len() - 4].to_owned(),
             "der0" => b64(&[0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00]),
             "n256" => b64(&hex(&P256_ORDER.repeat(2))),
             "n384" => b64(&hex(&P384_ORDER.repeat(2))),

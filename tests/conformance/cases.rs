@@ -6,8 +6,10 @@
 use super::Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
 use super::Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope};
 use super::Form::{Bits, Der, Pem};
-use super::Tok::{Claims, Confused, Good, Header, Lit, NoClaim, NoHeader, Raw, Shape, Unsigned};
-use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Jwks, Ps, Rs};
+use super::Tok::{
+    Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
+};
+use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, Jwks, Ps, Rs};
 use super::{
     ADMIN, AUDIT, Auth, BEARER, BOTH, Case, EDITORS, M, ME, OPEN, ORDERS, Req, anon, case, get, head, options, two,
 };
@@ -27,6 +29,9 @@ pub(super) const CASES: &[Case] = &[
     case("baseline role missing", Hs, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
     case("baseline public route without credentials", Hs, Lit(""), anon(M::Get, "/open"), 200, Absent),
     case("baseline public route ignores a garbage token", Hs, Lit("garbage"), OPEN, 200, Absent),
+    case("baseline HS384", Hs384, Good, ADMIN, 200, Absent),
+    case("baseline HS512", Hs512, Good, ADMIN, 200, Absent),
+
 
     // --- JOSE header: alg -----------------------------------------------------------------------
     case("alg none, empty signature", Hs, Unsigned(r#"{"alg":"none","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
@@ -62,6 +67,46 @@ pub(super) const CASES: &[Case] = &[
     case("alg ES512 is not supported", Es, Header(r#"{"alg":"ES512"}"#), ADMIN, 401, InvalidToken),
     case("alg ES256 header over an EdDSA signature", Es, Raw(EdDSA, br#"{"alg":"ES256"}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
     case("alg RS256 at the JWKS warden", Jwks, Raw(RS256, br#"{"alg":"RS256","kid":"ec"}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("alg none with the signature of a valid HS256 token", Hs, Grafted(r#"{"alg":"none","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg nOne, empty signature", Hs, Unsigned(r#"{"alg":"nOne","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg NOne, empty signature", Hs, Unsigned(r#"{"alg":"NOne","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg noNe, empty signature", Hs, Unsigned(r#"{"alg":"noNe","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg NoNe, empty signature", Hs, Unsigned(r#"{"alg":"NoNe","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg nONe, empty signature", Hs, Unsigned(r#"{"alg":"nONe","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg NONe, empty signature", Hs, Unsigned(r#"{"alg":"NONe","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg nonE, empty signature", Hs, Unsigned(r#"{"alg":"nonE","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg NonE, empty signature", Hs, Unsigned(r#"{"alg":"NonE","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg NOnE, empty signature", Hs, Unsigned(r#"{"alg":"NOnE","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg noNE, empty signature", Hs, Unsigned(r#"{"alg":"noNE","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg NoNE, empty signature", Hs, Unsigned(r#"{"alg":"NoNE","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg nONE, empty signature", Hs, Unsigned(r#"{"alg":"nONE","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg none with typ JWT at the RS256 warden", Rs, Unsigned(r#"{"alg":"none","typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("alg none with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"none","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg None with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"None","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg nOne with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"nOne","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg NOne with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"NOne","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg noNe with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"noNe","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg NoNe with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"NoNe","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg nONe with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"nONe","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg NONe with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"NONe","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg nonE with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"nonE","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg NonE with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"NonE","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg nOnE with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"nOnE","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg NOnE with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"NOnE","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg noNE with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"noNE","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg NoNE with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"NoNE","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg nONE with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"nONE","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg NONE with an HS256 signature at the RS256 warden", Rs, Grafted(r#"{"alg":"NONE","typ":"JWT"}"#, Hs), ADMIN, 401, InvalidToken),
+    case("alg lower case hs256, no typ", Hs, Raw(HS256, br#"{"alg":"hs256"}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("alg with a trailing space, no typ", Hs, Raw(HS256, br#"{"alg":"HS256 "}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("alg empty, no typ", Hs, Raw(HS256, br#"{"alg":""}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("alg number, no typ", Hs, Raw(HS256, br#"{"alg":256}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("alg null, no typ", Hs, Raw(HS256, br#"{"alg":null}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("alg array, no typ", Hs, Raw(HS256, br#"{"alg":["HS256"]}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("HS384 token at the HS256 warden", Hs, Other(HS384), ADMIN, 401, InvalidToken),
+    case("HS512 token at the HS256 warden", Hs, Other(HS512), ADMIN, 401, InvalidToken),
+    case("ES256 token at the ES384 warden", Es384, Other(ES256), ADMIN, 401, InvalidToken),
+
 
     // --- Key confusion: an HMAC keyed with the verifier's public key ------------------------
     case("HS256 keyed with the RSA public key PEM", Rs, Confused(HS256, RS256, Pem), ADMIN, 401, InvalidToken),
@@ -110,6 +155,8 @@ pub(super) const CASES: &[Case] = &[
     case("JWKS kid of the P-256 key on an EdDSA token", Jwks, Raw(EdDSA, br#"{"alg":"EdDSA","kid":"ec"}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
     case("JWKS kid number", Jwks, Header(r#"{"kid":1}"#), ADMIN, 401, InvalidToken),
     case("JWKS kid array", Jwks, Header(r#"{"kid":["ec"]}"#), ADMIN, 401, InvalidToken),
+    case("kid path to /etc/passwd, single unnamed key", Hs, Header(r#"{"kid":"../../etc/passwd"}"#), ADMIN, 200, Absent),
+
 
     // --- JOSE header: crit, typ, key-carrying members, structure --------------------------------
     case("crit naming exp", Hs, Header(r#"{"crit":["exp"],"exp":1}"#), ADMIN, 401, InvalidToken),
@@ -140,6 +187,13 @@ pub(super) const CASES: &[Case] = &[
     case("header with trailing garbage", Hs, Raw(HS256, br#"{"alg":"HS256"} x"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
     case("header number out of range (fuzz-found)", Hs, Raw(HS256, br#"{"alg":"HS256","typ":2e308}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
     case("header empty", Hs, Raw(HS256, b"", br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("jku header to a JWKS path is ignored", Hs, Header(r#"{"jku":"https://evil.test/jwks"}"#), ADMIN, 200, Absent),
+    case("x5u header to a certificate path is ignored", Hs, Header(r#"{"x5u":"https://evil.test/cert"}"#), ADMIN, 200, Absent),
+    case("x5c header with a short certificate is ignored", Hs, Header(r#"{"x5c":["MIIB"]}"#), ADMIN, 200, Absent),
+    case("jwk header with an attacker's secret cannot supply the key", Rs, Raw(HS256, br#"{"alg":"RS256","jwk":{"k":"YXR0YWNrZXIgc2VjcmV0IGF0dGFja2VyIHNlY3JldCE","kty":"oct"}}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("header with two non-UTF-8 bytes", Hs, Raw(HS256, b"{\"alg\":\"HS256\",\"x\":\"\xff\xfe\"}", br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("header in the standard base64 alphabet, padded", Hs, StdHeader(r#"{"alg":"HS256","x":"??>"}"#), ADMIN, 401, InvalidToken),
+
 
     // --- Signature and base64url tampering ---------------------------------------------------
     case("signature stripped", Hs, Shape("{h}.{p}"), ADMIN, 401, InvalidToken),
@@ -181,8 +235,11 @@ pub(super) const CASES: &[Case] = &[
     case("ES384 r=s=n (the group order)", Es384, Shape("{h}.{p}.{n384}"), ADMIN, 401, InvalidToken),
     case("EdDSA signature byte flipped", Ed, Shape("{h}.{p}.{s!}"), ADMIN, 401, InvalidToken),
     case("EdDSA signature all zero", Ed, Shape("{h}.{p}.{z64}"), ADMIN, 401, InvalidToken),
+    case("signature without its last four characters", Hs, Shape("{h}.{p}.{s-4}"), ADMIN, 401, InvalidToken),
+    case("RS256 signed by an RSA key the warden does not know", Rs, ForeignRsa, ADMIN, 401, InvalidToken),
 
-    // --- Time claims (leeway 60 s; every case keeps 5 s or more from a boundary) -----------------
+
+    // --- Time claims (leeway 60 s; 5 s or more from every boundary that time moves towards) ----
     case("exp 5 s inside the leeway", Hs, Claims(r#"{"exp":$now-55}"#), ADMIN, 200, Absent),
     case("exp 5 s beyond the leeway", Hs, Claims(r#"{"exp":$now-65}"#), ADMIN, 401, InvalidToken),
     case("exp just passed", Hs, Claims(r#"{"exp":$now-5}"#), ADMIN, 200, Absent),
@@ -210,6 +267,12 @@ pub(super) const CASES: &[Case] = &[
     case("iat an hour in the future is not a time check", Hs, Claims(r#"{"iat":$now+3600}"#), ADMIN, 200, Absent),
     case("iat in the past", Hs, Claims(r#"{"iat":$now-10}"#), ADMIN, 200, Absent),
     case("iat fractional", Hs, Claims(r#"{"iat":$now-10.25}"#), ADMIN, 200, Absent),
+    case("exp fractional, an hour ahead", Hs, Claims(r#"{"exp":$now+3600.5}"#), ADMIN, 200, Absent),
+    case("exp 30 s inside the leeway", Hs, Claims(r#"{"exp":$now-30}"#), ADMIN, 200, Absent),
+    // Time only moves this one further beyond the leeway.
+    case("exp 1 s beyond the leeway", Hs, Claims(r#"{"exp":$now-61}"#), ADMIN, 401, InvalidToken),
+    case("nbf 30 s inside the leeway", Hs, Claims(r#"{"nbf":$now+30}"#), ADMIN, 200, Absent),
+
 
     // --- Registered claims of the wrong type ------------------------------------------------
     case("exp missing", Hs, NoClaim("exp"), ADMIN, 401, InvalidToken),
@@ -255,6 +318,10 @@ pub(super) const CASES: &[Case] = &[
     case("sub array", Hs, Claims(r#"{"sub":["alice"]}"#), ME, 401, InvalidToken),
     case("sub object", Hs, Claims(r#"{"sub":{"id":"alice"}}"#), ME, 401, InvalidToken),
     case("sub missing is allowed", Hs, NoClaim("sub"), ME, 200, Absent),
+    case("iss object with another member name", Hs, Claims(r#"{"iss":{"v":"https://issuer.test"}}"#), ADMIN, 401, InvalidToken),
+    case("iss upper case", Hs, Claims(r#"{"iss":"HTTPS://ISSUER.TEST"}"#), ADMIN, 401, InvalidToken),
+    case("sub number on a role route", Hs, Claims(r#"{"sub":42}"#), ADMIN, 401, InvalidToken),
+
 
     // --- JSON oddities in the claims -----------------------------------------------------------
     case("duplicate exp at the top level", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{$base,"roles":["admin"],"exp":1}"#), ADMIN, 401, InvalidToken),
@@ -296,6 +363,15 @@ pub(super) const CASES: &[Case] = &[
     case("claims with a trailing comma", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{$base,"roles":["admin"],}"#), ADMIN, 401, InvalidToken),
     case("claims surrounded by JSON whitespace", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, b"\r\n {$base,\"roles\":[\"admin\"]}\t\n"), ADMIN, 200, Absent),
     case("claims with an escaped NUL in a private member", Hs, Claims(r#"{"x":"a\u0000b"}"#), ADMIN, 200, Absent),
+    case("claims are an array of numbers", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, b"[1,2]"), ADMIN, 401, InvalidToken),
+    case("claims are a string, on a role route", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, br#""admin""#), ADMIN, 401, InvalidToken),
+    case("claims are null, on a role route", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, b"null"), ADMIN, 401, InvalidToken),
+    case("claims of only a non-UTF-8 sub", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, b"{\"sub\":\"\xc3\x28\"}"), ADMIN, 401, InvalidToken),
+    case("duplicate exp first, without sub", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{"exp":$now+3600,"exp":1,"iss":"https://issuer.test","aud":"api","roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("duplicate roles, the empty one first, without sub", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{"exp":$now+3600,"iss":"https://issuer.test","aud":"api","roles":[],"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("duplicate exp through an escape, without sub or roles", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{"exp":$now+3600,"\u0065xp":1,"iss":"https://issuer.test","aud":"api"}"#), ADMIN, 401, InvalidToken),
+    case("nesting 500 levels deep beside exp alone", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{"exp":$now+3600,"n":$nest(500)}"#), ADMIN, 401, InvalidToken),
+
 
     // --- Roles: exact, case-sensitive, an array of strings ------------------------------------
     case("role Admin", Hs, Claims(r#"{"roles":["Admin"]}"#), ADMIN, 403, Insufficient),
@@ -325,6 +401,8 @@ pub(super) const CASES: &[Case] = &[
     case("roles all-of: one missing", Hs, Claims(r#"{"roles":["admin"]}"#), AUDIT, 403, Insufficient),
     case("roles all-of: both, any order", Hs, Claims(r#"{"roles":["auditor","admin"]}"#), AUDIT, 200, Absent),
     case("role named in the scope claim does not count", Hs, Claims(r#"{"roles":[],"scope":"admin"}"#), ADMIN, 403, Insufficient),
+    case("roles with a number inside", Hs, Claims(r#"{"roles":["admin",1]}"#), ADMIN, 401, InvalidToken),
+
 
     // --- Scopes: `scope` space-delimited, `scp` array or string -------------------------------
     case("scope exact", Hs, Claims(r#"{"scope":"orders:read"}"#), ORDERS, 200, Absent),
@@ -353,6 +431,8 @@ pub(super) const CASES: &[Case] = &[
     case("scopes all-of: both", Hs, Claims(r#"{"scope":"orders:write orders:read"}"#), BOTH, 200, Absent),
     case("scopes all-of: one missing", Hs, Claims(r#"{"scope":"orders:read"}"#), BOTH, 403, Scope("orders:read orders:write")),
     case("scope named in the roles claim does not count", Hs, Claims(r#"{"roles":["orders:read"]}"#), ORDERS, 403, Scope("orders:read")),
+    case("scope a number on a role route", Hs, Claims(r#"{"scope":5}"#), ADMIN, 401, InvalidToken),
+
 
     // --- HTTP shapes ---------------------------------------------------------------------------------
     case("scheme lower case", Hs, Good, get("/admin", b"bearer {t}"), 200, Absent),
@@ -398,6 +478,8 @@ pub(super) const CASES: &[Case] = &[
     case("OPTIONS with an expired token", Hs, Claims(r#"{"exp":$now-3600}"#), options("/admin", BEARER), 401, InvalidToken),
     case("OPTIONS without the role", Hs, Claims(r#"{"roles":["viewer"]}"#), options("/admin", BEARER), 403, Insufficient),
     case("public route with two credentials", Hs, Good, two("/open", BEARER, BEARER), 200, Absent),
+    case("token of 9000 characters of padding", Hs, Claims(r#"{"pad":$pad(9000)}"#), ADMIN, 401, InvalidToken),
+
 
     // --- RFC 7515 Appendix A: published examples, expired since 2011 --------------------------
     case("RFC 7515 A.1 HS256 example is expired", A1, Good, ADMIN, 401, InvalidToken),
