@@ -345,42 +345,6 @@ fn remote_settings_are_checked_at_build() {
 }
 
 #[tokio::test]
-async fn jwks_keys_are_selected_by_kid_and_algorithm() {
-    let jwk = |alg, kid| TestIssuer::new(alg).public_jwk(kid).expect("a public key");
-    let set = serde_json::json!({"keys": [jwk(Algorithm::RS256, "r1"), jwk(Algorithm::ES256, "e1")]});
-    let warden = Warden::builder()
-        .jwks_json(set.to_string())
-        .issuer(harness::ISSUER)
-        .audience(harness::AUDIENCE)
-        .build()
-        .expect("valid set");
-
-    // The test kit signs RS256 and PS256 with its RSA key, ES256 with its P-256 key.
-    let sign = |alg, kid: Option<&str>| {
-        let issuer = harness::issuer(alg);
-        let token = issuer.token().subject(harness::SUBJECT).roles(["admin"]);
-        match kid {
-            Some(kid) => token.key_id(kid),
-            None => token,
-        }
-        .sign()
-    };
-    let runs = harness::Runs::default();
-    let app = harness::app(warden, &runs);
-    let status = async |token: String| harness::call(&app, "/admin", &token).await.status;
-    assert_eq!(status(sign(Algorithm::RS256, Some("r1"))).await, 200);
-    assert_eq!(status(sign(Algorithm::ES256, Some("e1"))).await, 200);
-    // The kid names a key of another algorithm.
-    assert_eq!(status(sign(Algorithm::RS256, Some("e1"))).await, 401);
-    assert_eq!(status(sign(Algorithm::ES256, Some("nope"))).await, 401);
-    // Without a kid, the one key of the token's algorithm is used.
-    assert_eq!(status(sign(Algorithm::ES256, None)).await, 200);
-    // PS256 is not bound to the RSA key, whose JWK says RS256.
-    assert_eq!(status(sign(Algorithm::PS256, Some("r1"))).await, 401);
-    assert_eq!(runs.count(), 3);
-}
-
-#[tokio::test]
 async fn an_rsa_jwk_without_alg_serves_every_configured_rsa_algorithm() {
     let mut r1 = TestIssuer::new(Algorithm::RS256)
         .public_jwk("r1")

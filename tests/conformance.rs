@@ -64,7 +64,7 @@ use Form::{Bits, Der, Pem};
 use Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, Jwks, Ps, Rs};
+use W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, Jwks, JwksRsa, Ps, Rs};
 use cases::CASES;
 
 // ---------------------------------------------------------------------------------------------
@@ -93,6 +93,9 @@ enum W {
     /// A JWKS document: the P-256 test key as kid `ec` (ES256), the Ed25519 one as kid `ed`,
     /// neither with `alg`.
     Jwks,
+    /// A JWKS document: the RSA test key as kid `r1` (`alg` RS256), the P-256 one as kid
+    /// `e1` (`alg` ES256); no algorithms configured, so the set's own.
+    JwksRsa,
     /// RFC 7515 A.1: HS256 with the published symmetric key; issuer `joe`, no audience.
     A1,
     /// RFC 7515 A.2: RS256 with the published RSA key; issuer `joe`, no audience.
@@ -102,14 +105,14 @@ enum W {
 }
 
 impl W {
-    const ALL: [Self; 12] = [Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, A1, A2, A3];
+    const ALL: [Self; 13] = [Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3];
 
     fn alg(self) -> Algorithm {
         match self {
             Hs | A1 => HS256,
             Hs384 => HS384,
             Hs512 => HS512,
-            Rs | A2 => RS256,
+            Rs | JwksRsa | A2 => RS256,
             Ps => PS256,
             Es | Jwks | A3 => ES256,
             Es384 => ES384,
@@ -127,6 +130,15 @@ impl W {
                 .jwks_json(test_jwks())
                 .build()
                 .expect("JWKS warden"),
+            JwksRsa => {
+                let jwk = |alg, kid| TestIssuer::new(alg).public_jwk(kid).expect("a public key");
+                Warden::builder()
+                    .issuer(ISSUER)
+                    .audience(AUDIENCE)
+                    .jwks_json(json!({"keys": [jwk(RS256, "r1"), jwk(ES256, "e1")]}).to_string())
+                    .build()
+                    .expect("JWKS warden")
+            }
             A1 => rfc_builder()
                 .hmac_secret(URL_SAFE_NO_PAD.decode(rfc7515::A1_KEY).expect("base64url"))
                 .algorithms([HS256])
@@ -151,8 +163,10 @@ impl W {
     /// The header of this warden's valid tokens.
     fn header(self) -> Value {
         let mut header = json!({"alg": alg_name(self.alg()), "typ": "JWT"});
-        if self == Jwks {
-            header["kid"] = json!("ec");
+        match self {
+            Jwks => header["kid"] = json!("ec"),
+            JwksRsa => header["kid"] = json!("r1"),
+            _ => {}
         }
         header
     }
@@ -363,7 +377,7 @@ const fn case(name: &'static str, w: W, tok: Tok, req: Req, status: u16, chal: C
 #[tokio::test]
 async fn conformance_matrix() {
     // The count when the last rows were added: a row may move, not vanish.
-    assert!(CASES.len() >= 433, "{} cases: fewer than before", CASES.len());
+    assert!(CASES.len() >= 517, "{} cases: fewer than before", CASES.len());
     let mut names = std::collections::HashSet::new();
     for case in CASES {
         assert!(names.insert(case.name), "two cases are named {:?}", case.name);
@@ -729,7 +743,9 @@ fn placeholder_call(bytes: &[u8]) -> Option<(&str, usize, &[u8])> {
 /// Rearranges a valid token. `{h}` `{p}` `{s}` are its segments; `{p+}` the payload in the
 /// standard base64 alphabet; `{s!}` the signature with its last byte flipped; `{s/2}` the
 /// first half of the signature; `{s-4}` the signature without its last four characters;
-/// `{o}` the signature of another token of the same key;
+/// `{s~}` the signature with its last character replaced by `A` (by `B` if it is `A`, which
+/// may change only bits that base64url leaves unused); `{o}` the signature of another token
+/// of the same key;
 /// `{zN}` `N` zero bytes; `{der0}` the DER ECDSA signature r=0, s=0; `{n256}` / `{n384}`
 /// r=s=n, the order of P-256 / P-384; `{aN}` `N` letters `a`.
 fn shape(template: &str, good: &str, other: &str) -> String {
@@ -761,6 +777,10 @@ fn shape(template: &str, good: &str, other: &str) -> String {
             }
             "s/2" => s[..s.len() / 2].to_owned(),
             "s-4" => s[..s.len() - 4].to_owned(),
+            "s~" => {
+                let (kept, last) = s.split_at(s.len() - 1);
+                format!("{kept}{}", if last == "A" { "B" } else { "A" })
+            }
             "der0" => b64(&[0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00]),
             "n256" => b64(&hex(&P256_ORDER.repeat(2))),
             "n384" => b64(&hex(&P384_ORDER.repeat(2))),

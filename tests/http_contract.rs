@@ -1,4 +1,7 @@
-//! The HTTP answers of the guard, row by row, for every supported algorithm.
+//! The HTTP contract of the guard beyond one token and one status (those rows, for every
+//! algorithm, are the conformance matrix): public routes without a warden, the identity
+//! extractors, custom authenticators and their 503, the renderer hook, and refusals that
+//! say nothing about the token.
 
 mod harness;
 
@@ -11,19 +14,7 @@ use harness::{AuthPolicy, Runs, SUBJECT, app, call, get_with, issuer, mint, send
 use http::request::Parts;
 use serde_json::json;
 
-const ALGORITHMS: [Algorithm; 8] = [
-    Algorithm::HS256,
-    Algorithm::HS384,
-    Algorithm::HS512,
-    Algorithm::RS256,
-    Algorithm::PS256,
-    Algorithm::ES256,
-    Algorithm::ES384,
-    Algorithm::EdDSA,
-];
-
 const BARE: &str = r#"Bearer realm="api""#;
-const INVALID_REQUEST: &str = r#"Bearer realm="api", error="invalid_request""#;
 const INVALID_TOKEN: &str = r#"Bearer realm="api", error="invalid_token""#;
 const INSUFFICIENT: &str = r#"Bearer realm="api", error="insufficient_scope""#;
 
@@ -34,121 +25,6 @@ fn assert_problem(answer: &harness::Answer, status: u16) {
     let body = answer.json();
     assert_eq!(body["status"], status);
     assert!(body["title"].is_string());
-}
-
-#[tokio::test]
-async fn every_row_for_every_algorithm() {
-    for alg in ALGORITHMS {
-        let runs = Runs::default();
-        let app = app(warden(alg), &runs);
-
-        // Valid token meeting the requirement.
-        let ok = call(&app, "/admin", &mint(alg, &["admin"])).await;
-        assert_eq!(ok.status, 200, "{alg:?}");
-        assert_eq!(ok.body, b"ran");
-
-        // No credentials, and another scheme.
-        for auth in [None, Some("Basic YWxpY2U6c2VjcmV0")] {
-            let answer = send(&app, get_with("/admin", auth)).await;
-            assert_problem(&answer, 401);
-            assert_eq!(answer.challenge(), Some(BARE), "{alg:?} {auth:?}");
-        }
-
-        // Two credentials.
-        let token = mint(alg, &["admin"]);
-        let request = http::Request::get("/admin")
-            .header("authorization", format!("Bearer {token}"))
-            .header("authorization", format!("Bearer {token}"))
-            .body(Body::empty())
-            .expect("request");
-        let answer = send(&app, request).await;
-        assert_problem(&answer, 400);
-        assert_eq!(answer.challenge(), Some(INVALID_REQUEST), "{alg:?}");
-
-        // Malformed, bad signature, expired, not yet valid, wrong issuer, wrong audience.
-        let mut tampered = mint(alg, &["admin"]);
-        let last = tampered.pop().expect("non-empty");
-        tampered.push(if last == 'A' { 'B' } else { 'A' });
-        let issuer = issuer(alg);
-        let admin = || issuer.token().subject(SUBJECT).roles(["admin"]);
-        for bad in [
-            "not-a-jwt".to_owned(),
-            tampered,
-            admin().claim("exp", json!(harness::now() - 3600)).sign(),
-            admin().claim("nbf", json!(harness::now() + 3600)).sign(),
-            admin().issuer("https://evil.test").sign(),
-            admin().audience("other").sign(),
-        ] {
-            let answer = call(&app, "/admin", &bad).await;
-            assert_problem(&answer, 401);
-            assert_eq!(answer.challenge(), Some(INVALID_TOKEN), "{alg:?} {bad}");
-        }
-
-        // Verified, but without the role.
-        let answer = call(&app, "/admin", &mint(alg, &["editor"])).await;
-        assert_problem(&answer, 403);
-        assert_eq!(answer.challenge(), Some(INSUFFICIENT), "{alg:?}");
-
-        assert_eq!(runs.count(), 1, "{alg:?}: only the allowed request ran its handler");
-    }
-}
-
-#[tokio::test]
-async fn scope_rules_name_the_scope_in_the_challenge() {
-    let runs = Runs::default();
-    let app = app(warden(Algorithm::HS256), &runs);
-    let issuer = issuer(Algorithm::HS256);
-    let token = |scope: &str| {
-        issuer
-            .token()
-            .subject(SUBJECT)
-            .roles([])
-            .claim("scope", json!(scope))
-            .sign()
-    };
-
-    assert_eq!(call(&app, "/orders", &token("orders:read profile")).await.status, 200);
-    let answer = call(&app, "/orders", &token("profile")).await;
-    assert_problem(&answer, 403);
-    assert_eq!(
-        answer.challenge(),
-        Some(r#"Bearer realm="api", error="insufficient_scope", scope="orders:read""#)
-    );
-    let answer = call(&app, "/orders/both", &token("orders:read")).await;
-    assert_eq!(
-        answer.challenge(),
-        Some(r#"Bearer realm="api", error="insufficient_scope", scope="orders:read orders:write""#)
-    );
-    assert_eq!(
-        call(&app, "/orders/both", &token("orders:write orders:read"))
-            .await
-            .status,
-        200
-    );
-}
-
-#[tokio::test]
-async fn any_and_all_roles() {
-    let runs = Runs::default();
-    let app = app(warden(Algorithm::HS256), &runs);
-    let hs = |roles: &[&str]| mint(Algorithm::HS256, roles);
-    assert_eq!(call(&app, "/editors", &hs(&["editor"])).await.status, 200);
-    assert_eq!(call(&app, "/editors", &hs(&["admin"])).await.status, 200);
-    assert_eq!(call(&app, "/editors", &hs(&["Editor"])).await.status, 403);
-    assert_eq!(call(&app, "/audit", &hs(&["admin"])).await.status, 403);
-    assert_eq!(call(&app, "/audit", &hs(&["auditor", "admin"])).await.status, 200);
-    assert_eq!(runs.count(), 3);
-}
-
-#[tokio::test]
-async fn head_requests_get_no_body() {
-    let runs = Runs::default();
-    let app = app(warden(Algorithm::HS256), &runs);
-    let request = http::Request::head("/admin").body(Body::empty()).expect("request");
-    let answer = send(&app, request).await;
-    assert_eq!(answer.status, 401);
-    assert_eq!(answer.challenge(), Some(BARE));
-    assert!(answer.body.is_empty());
 }
 
 #[tokio::test]

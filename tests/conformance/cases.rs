@@ -9,7 +9,7 @@ use super::Form::{Bits, Der, Pem};
 use super::Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, Jwks, Ps, Rs};
+use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, Jwks, JwksRsa, Ps, Rs};
 use super::{
     ADMIN, AUDIT, Auth, BEARER, BOTH, Case, EDITORS, M, ME, OPEN, ORDERS, Req, anon, case, get, head, options, two,
 };
@@ -156,6 +156,13 @@ pub(super) const CASES: &[Case] = &[
     case("JWKS kid number", Jwks, Header(r#"{"kid":1}"#), ADMIN, 401, InvalidToken),
     case("JWKS kid array", Jwks, Header(r#"{"kid":["ec"]}"#), ADMIN, 401, InvalidToken),
     case("kid path to /etc/passwd, single unnamed key", Hs, Header(r#"{"kid":"../../etc/passwd"}"#), ADMIN, 200, Absent),
+    // A key set with an RSA key (RS256) and a P-256 key (ES256), each JWK with its alg.
+    case("JWKS RS256 key by its kid", JwksRsa, Good, ADMIN, 200, Absent),
+    case("JWKS ES256 key by its kid", JwksRsa, Raw(ES256, br#"{"alg":"ES256","kid":"e1","typ":"JWT"}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 200, Absent),
+    case("JWKS kid of the ES256 key on an RS256 token", JwksRsa, Header(r#"{"kid":"e1"}"#), ADMIN, 401, InvalidToken),
+    case("JWKS kid unknown on an ES256 token", JwksRsa, Raw(ES256, br#"{"alg":"ES256","kid":"nope","typ":"JWT"}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("JWKS kid absent, the one ES256 key", JwksRsa, Raw(ES256, br#"{"alg":"ES256","typ":"JWT"}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 200, Absent),
+    case("JWKS PS256 is not bound to an RS256 key", JwksRsa, Raw(PS256, br#"{"alg":"PS256","kid":"r1","typ":"JWT"}"#, br#"{$base,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
 
 
     // --- JOSE header: crit, typ, key-carrying members, structure --------------------------------
@@ -402,6 +409,8 @@ pub(super) const CASES: &[Case] = &[
     case("roles all-of: both, any order", Hs, Claims(r#"{"roles":["auditor","admin"]}"#), AUDIT, 200, Absent),
     case("role named in the scope claim does not count", Hs, Claims(r#"{"roles":[],"scope":"admin"}"#), ADMIN, 403, Insufficient),
     case("roles with a number inside", Hs, Claims(r#"{"roles":["admin",1]}"#), ADMIN, 401, InvalidToken),
+    case("roles any-of: the first name", Hs, Claims(r#"{"roles":["editor"]}"#), EDITORS, 200, Absent),
+    case("roles any-of: the first name in another case", Hs, Claims(r#"{"roles":["Editor"]}"#), EDITORS, 403, Insufficient),
 
 
     // --- Scopes: `scope` space-delimited, `scp` array or string -------------------------------
@@ -432,6 +441,10 @@ pub(super) const CASES: &[Case] = &[
     case("scopes all-of: one missing", Hs, Claims(r#"{"scope":"orders:read"}"#), BOTH, 403, Scope("orders:read orders:write")),
     case("scope named in the roles claim does not count", Hs, Claims(r#"{"roles":["orders:read"]}"#), ORDERS, 403, Scope("orders:read")),
     case("scope a number on a role route", Hs, Claims(r#"{"scope":5}"#), ADMIN, 401, InvalidToken),
+    case("scope ours first, no roles", Hs, Claims(r#"{"roles":[],"scope":"orders:read profile"}"#), ORDERS, 200, Absent),
+    case("scope another, no roles", Hs, Claims(r#"{"roles":[],"scope":"profile"}"#), ORDERS, 403, Scope("orders:read")),
+    case("scopes all-of: one missing, no roles", Hs, Claims(r#"{"roles":[],"scope":"orders:read"}"#), BOTH, 403, Scope("orders:read orders:write")),
+    case("scopes all-of: both, no roles", Hs, Claims(r#"{"roles":[],"scope":"orders:write orders:read"}"#), BOTH, 200, Absent),
 
 
     // --- HTTP shapes ---------------------------------------------------------------------------------
@@ -480,6 +493,84 @@ pub(super) const CASES: &[Case] = &[
     case("public route with two credentials", Hs, Good, two("/open", BEARER, BEARER), 200, Absent),
     case("token of 9000 characters of padding", Hs, Claims(r#"{"pad":$pad(9000)}"#), ADMIN, 401, InvalidToken),
 
+
+    // --- Every algorithm: one row per line of the README's "Answers" table ---------------------
+    // For HS256, the rows not listed here are above: "baseline HS256", "no Authorization
+    // header", "Basic scheme", "two Authorization headers, both valid", "exp an hour ago",
+    // "nbf an hour ahead", "aud another audience" and "baseline role missing"; the
+    // baselines of the others are at the top.
+    case("HS256: not a JWT", Hs, Lit("not-a-jwt"), ADMIN, 401, InvalidToken),
+    case("HS256: last signature character replaced", Hs, Shape("{h}.{p}.{s~}"), ADMIN, 401, InvalidToken),
+    case("HS256: another issuer", Hs, Claims(r#"{"iss":"https://evil.test"}"#), ADMIN, 401, InvalidToken),
+    case("HS384: no Authorization header", Hs384, Good, anon(M::Get, "/admin"), 401, Bare),
+    case("HS384: Basic scheme", Hs384, Good, get("/admin", b"Basic YWxpY2U6c2VjcmV0"), 401, Bare),
+    case("HS384: two Authorization headers", Hs384, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("HS384: not a JWT", Hs384, Lit("not-a-jwt"), ADMIN, 401, InvalidToken),
+    case("HS384: last signature character replaced", Hs384, Shape("{h}.{p}.{s~}"), ADMIN, 401, InvalidToken),
+    case("HS384: expired an hour ago", Hs384, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidToken),
+    case("HS384: valid in an hour", Hs384, Claims(r#"{"nbf":$now+3600}"#), ADMIN, 401, InvalidToken),
+    case("HS384: another issuer", Hs384, Claims(r#"{"iss":"https://evil.test"}"#), ADMIN, 401, InvalidToken),
+    case("HS384: another audience", Hs384, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidToken),
+    case("HS384: role missing", Hs384, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("HS512: no Authorization header", Hs512, Good, anon(M::Get, "/admin"), 401, Bare),
+    case("HS512: Basic scheme", Hs512, Good, get("/admin", b"Basic YWxpY2U6c2VjcmV0"), 401, Bare),
+    case("HS512: two Authorization headers", Hs512, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("HS512: not a JWT", Hs512, Lit("not-a-jwt"), ADMIN, 401, InvalidToken),
+    case("HS512: last signature character replaced", Hs512, Shape("{h}.{p}.{s~}"), ADMIN, 401, InvalidToken),
+    case("HS512: expired an hour ago", Hs512, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidToken),
+    case("HS512: valid in an hour", Hs512, Claims(r#"{"nbf":$now+3600}"#), ADMIN, 401, InvalidToken),
+    case("HS512: another issuer", Hs512, Claims(r#"{"iss":"https://evil.test"}"#), ADMIN, 401, InvalidToken),
+    case("HS512: another audience", Hs512, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidToken),
+    case("HS512: role missing", Hs512, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("RS256: no Authorization header", Rs, Good, anon(M::Get, "/admin"), 401, Bare),
+    case("RS256: Basic scheme", Rs, Good, get("/admin", b"Basic YWxpY2U6c2VjcmV0"), 401, Bare),
+    case("RS256: two Authorization headers", Rs, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("RS256: not a JWT", Rs, Lit("not-a-jwt"), ADMIN, 401, InvalidToken),
+    case("RS256: last signature character replaced", Rs, Shape("{h}.{p}.{s~}"), ADMIN, 401, InvalidToken),
+    case("RS256: expired an hour ago", Rs, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidToken),
+    case("RS256: valid in an hour", Rs, Claims(r#"{"nbf":$now+3600}"#), ADMIN, 401, InvalidToken),
+    case("RS256: another audience", Rs, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidToken),
+    case("RS256: role missing", Rs, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("PS256: no Authorization header", Ps, Good, anon(M::Get, "/admin"), 401, Bare),
+    case("PS256: Basic scheme", Ps, Good, get("/admin", b"Basic YWxpY2U6c2VjcmV0"), 401, Bare),
+    case("PS256: two Authorization headers", Ps, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("PS256: not a JWT", Ps, Lit("not-a-jwt"), ADMIN, 401, InvalidToken),
+    case("PS256: last signature character replaced", Ps, Shape("{h}.{p}.{s~}"), ADMIN, 401, InvalidToken),
+    case("PS256: expired an hour ago", Ps, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidToken),
+    case("PS256: valid in an hour", Ps, Claims(r#"{"nbf":$now+3600}"#), ADMIN, 401, InvalidToken),
+    case("PS256: another issuer", Ps, Claims(r#"{"iss":"https://evil.test"}"#), ADMIN, 401, InvalidToken),
+    case("PS256: another audience", Ps, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidToken),
+    case("PS256: role missing", Ps, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("ES256: no Authorization header", Es, Good, anon(M::Get, "/admin"), 401, Bare),
+    case("ES256: Basic scheme", Es, Good, get("/admin", b"Basic YWxpY2U6c2VjcmV0"), 401, Bare),
+    case("ES256: two Authorization headers", Es, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("ES256: not a JWT", Es, Lit("not-a-jwt"), ADMIN, 401, InvalidToken),
+    case("ES256: last signature character replaced", Es, Shape("{h}.{p}.{s~}"), ADMIN, 401, InvalidToken),
+    case("ES256: expired an hour ago", Es, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidToken),
+    case("ES256: valid in an hour", Es, Claims(r#"{"nbf":$now+3600}"#), ADMIN, 401, InvalidToken),
+    case("ES256: another issuer", Es, Claims(r#"{"iss":"https://evil.test"}"#), ADMIN, 401, InvalidToken),
+    case("ES256: another audience", Es, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidToken),
+    case("ES256: role missing", Es, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("ES384: no Authorization header", Es384, Good, anon(M::Get, "/admin"), 401, Bare),
+    case("ES384: Basic scheme", Es384, Good, get("/admin", b"Basic YWxpY2U6c2VjcmV0"), 401, Bare),
+    case("ES384: two Authorization headers", Es384, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("ES384: not a JWT", Es384, Lit("not-a-jwt"), ADMIN, 401, InvalidToken),
+    case("ES384: last signature character replaced", Es384, Shape("{h}.{p}.{s~}"), ADMIN, 401, InvalidToken),
+    case("ES384: expired an hour ago", Es384, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidToken),
+    case("ES384: valid in an hour", Es384, Claims(r#"{"nbf":$now+3600}"#), ADMIN, 401, InvalidToken),
+    case("ES384: another issuer", Es384, Claims(r#"{"iss":"https://evil.test"}"#), ADMIN, 401, InvalidToken),
+    case("ES384: another audience", Es384, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidToken),
+    case("ES384: role missing", Es384, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("EdDSA: no Authorization header", Ed, Good, anon(M::Get, "/admin"), 401, Bare),
+    case("EdDSA: Basic scheme", Ed, Good, get("/admin", b"Basic YWxpY2U6c2VjcmV0"), 401, Bare),
+    case("EdDSA: two Authorization headers", Ed, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("EdDSA: not a JWT", Ed, Lit("not-a-jwt"), ADMIN, 401, InvalidToken),
+    case("EdDSA: last signature character replaced", Ed, Shape("{h}.{p}.{s~}"), ADMIN, 401, InvalidToken),
+    case("EdDSA: expired an hour ago", Ed, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidToken),
+    case("EdDSA: valid in an hour", Ed, Claims(r#"{"nbf":$now+3600}"#), ADMIN, 401, InvalidToken),
+    case("EdDSA: another issuer", Ed, Claims(r#"{"iss":"https://evil.test"}"#), ADMIN, 401, InvalidToken),
+    case("EdDSA: another audience", Ed, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidToken),
+    case("EdDSA: role missing", Ed, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
 
     // --- RFC 7515 Appendix A: published examples, expired since 2011 --------------------------
     case("RFC 7515 A.1 HS256 example is expired", A1, Good, ADMIN, 401, InvalidToken),
