@@ -215,17 +215,3 @@ fn generated_policies_describe_their_handlers() {
         ]
     );
 }
-
-#[test]
-fn handlers_mount_on_a_plain_axum_router() {
-    let warden = Warden::builder()
-        .hmac_secret(b"a lints secret of at least 32 bytes".to_vec())
-        .build()
-        .expect("valid configuration");
-    let _: axum::Router = axum::Router::new()
-        .route("/health", axum::routing::get(health))
-        .route("/users/{id}", axum::routing::delete(delete_user))
-        .route("/orders", axum::routing::get(orders))
-        .with_state(warden.clone());
-    let _: axum::Router = routes().with_state(warden).into();
-}
