@@ -31,16 +31,16 @@ use crate::verifier::cache::TokenCache;
 ///
 /// | what | default | setting | over the limit |
 /// |---|---|---|---|
-/// | bearer token length (the credential of the `Authorization` header, or the argument of [`Warden::verify_token`]) | 8 KiB ([`DEFAULT_MAX_TOKEN_BYTES`](crate::DEFAULT_MAX_TOKEN_BYTES)) | [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before decoding and before the cache lookup |
+/// | bearer token length (the credential of the `Authorization` header, or the argument of [`Warden::verify_token`]) | 8 KiB ([`DEFAULT_MAX_TOKEN_BYTES`](crate::defaults::DEFAULT_MAX_TOKEN_BYTES)) | [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before decoding and before the cache lookup |
 /// | a bearer `Authorization` header value | the token cap + 1 KiB (scheme and spaces) | with [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before its bytes are scanned |
 /// | entries of the roles claim; scopes of a token (each) | 256 | [`max_claim_entries`](Self::max_claim_entries) | 401 `invalid_token` ([`TooManyRoles`](crate::TokenError::TooManyRoles), [`TooManyScopes`](crate::TokenError::TooManyScopes)) |
 /// | JSON nesting of the header and the claims | 128 levels, the outer object included (`serde_json`'s recursion limit) | fixed | 401 `invalid_token` ([`Malformed`](crate::TokenError::Malformed)) |
 /// | JWKS and discovery documents | 1 MiB, whether announced by `Content-Length` or streamed | fixed | the fetch fails ([`KeyFetchError::Request`](crate::KeyFetchError::Request)); the last good key set stays |
-/// | one key-set fetch, discovery and body included | 5 s ([`DEFAULT_KEY_FETCH_TIMEOUT`](crate::DEFAULT_KEY_FETCH_TIMEOUT)) | [`key_fetch_timeout`](Self::key_fetch_timeout) | the fetch fails; a request waiting for it gets 503 |
-/// | connecting to the key source | 2 s ([`DEFAULT_KEY_CONNECT_TIMEOUT`](crate::DEFAULT_KEY_CONNECT_TIMEOUT)) | [`key_connect_timeout`](Self::key_connect_timeout) | as above |
-/// | fetches triggered by unknown `kid`s | one per 10 s ([`DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL`](crate::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL)) | [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval) | judged on the key set at hand |
-/// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (`quick_cache`'s S3-FIFO policy) |
-/// | clock-skew leeway | 60 s ([`DEFAULT_LEEWAY`](crate::DEFAULT_LEEWAY)), at most 10 minutes | [`leeway`](Self::leeway) | refused at [`build`](Self::build) |
+/// | one key-set fetch, discovery and body included | 5 s ([`DEFAULT_KEY_FETCH_TIMEOUT`](crate::defaults::DEFAULT_KEY_FETCH_TIMEOUT)) | [`key_fetch_timeout`](Self::key_fetch_timeout) | the fetch fails; a request waiting for it gets 503 |
+/// | connecting to the key source | 2 s ([`DEFAULT_KEY_CONNECT_TIMEOUT`](crate::defaults::DEFAULT_KEY_CONNECT_TIMEOUT)) | [`key_connect_timeout`](Self::key_connect_timeout) | as above |
+/// | fetches triggered by unknown `kid`s | one per 10 s ([`DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL`](crate::defaults::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL)) | [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval) | judged on the key set at hand |
+/// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::defaults::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (`quick_cache`'s S3-FIFO policy) |
+/// | clock-skew leeway | 60 s ([`DEFAULT_LEEWAY`](crate::defaults::DEFAULT_LEEWAY)), at most 10 minutes | [`leeway`](Self::leeway) | refused at [`build`](Self::build) |
 ///
 /// Other headers, and the request head as a whole, are bounded by the HTTP server
 /// (hyper's limits on the request head); the guard copies nothing from the

@@ -7,7 +7,7 @@ use crate::defaults::MIN_HMAC_SECRET_LEN;
 use crate::roles::HierarchyError;
 
 /// A configuration mistake, found at startup. Each names the setting at fault: the
-/// environment variable under [`Warden::from_env`], the builder method otherwise.
+/// environment variable under [`Warden::from_env`](crate::Warden::from_env), the builder method otherwise.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {

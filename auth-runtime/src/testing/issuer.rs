@@ -88,8 +88,8 @@ impl TestIssuer {
     }
 
     /// Reads roles from `source` (a provider preset, say): its warden is configured with
-    /// [`WardenBuilder::roles_from`], and [`TokenBuilder::roles`] writes the roles where
-    /// the source's first claim is, so minted tokens and [`audit`] fit the application's
+    /// [`WardenBuilder::roles_from`], and [`TokenBuilder::roles`](super::TokenBuilder::roles) writes the roles where
+    /// the source's first claim is, so minted tokens and [`audit`](super::audit) fit the application's
     /// configuration.
     ///
     /// ```

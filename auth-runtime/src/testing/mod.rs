@@ -2,7 +2,7 @@
 //! answers, and audit every route of a router.
 //!
 //! **Not for production builds.** The issuer signs with key pairs embedded in this crate
-//! and published with it; a [`Warden`] from [`TestIssuer::warden`] trusts anyone who has
+//! and published with it; a [`Warden`](crate::Warden) from [`TestIssuer::warden`] trusts anyone who has
 //! this crate. Enable the feature under `[dev-dependencies]` only:
 //!
 //! ```toml
