@@ -49,8 +49,8 @@ impl Setup {
         axum_warden::install_crypto_provider();
         let (encoding, decoding, builder) = match alg {
             Algorithm::HS256 => (
-                EncodingKey::from_secret(SECRET),
-                DecodingKey::from_secret(SECRET),
+                EncodingKey::from_secret(SECRET).expect("a non-empty secret"),
+                DecodingKey::from_secret(SECRET).expect("a non-empty secret"),
                 Warden::builder().hmac_secret(SECRET),
             ),
             Algorithm::RS256 => (

@@ -67,7 +67,7 @@ fn token(subject: &str, roles: &[&str]) -> Result<String, jsonwebtoken::errors::
     jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &json!({ "sub": subject, "exp": exp, "roles": roles }),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET).expect("a non-empty secret"),
     )
 }
 

@@ -65,7 +65,7 @@ fn token(roles: &[&str]) -> Result<String, jsonwebtoken::errors::Error> {
     jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &json!({ "sub": "demo", "exp": exp, "roles": roles }),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET).expect("a non-empty secret"),
     )
 }
 

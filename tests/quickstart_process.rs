@@ -79,7 +79,7 @@ fn mint(sub: &str, roles: &[&str], scope: &str) -> String {
     jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &claims,
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()).expect("a non-empty secret"),
     )
     .expect("signs")
 }

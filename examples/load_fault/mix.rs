@@ -182,7 +182,7 @@ fn classes(keys: &Keys) -> Fallible<Vec<Class>> {
         let body = URL_SAFE_NO_PAD.encode(claims(sub, &["admin"], "", &json!({})).to_string());
         Ok(format!("{header}.{body}."))
     })?;
-    let confusion = EncodingKey::from_secret(&keys.rsa_public_pem);
+    let confusion = EncodingKey::from_secret(&keys.rsa_public_pem).expect("a non-empty key");
     let header = |values: &[&str]| Credential::Header(values.iter().map(|v| (*v).to_owned()).collect());
     Ok(vec![
         class("GET /health (public)", 6, Health, Credential::None, Status(200)),

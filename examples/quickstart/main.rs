@@ -89,7 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn print_demo_tokens(base: &str) -> Result<(), jsonwebtoken::errors::Error> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let key = jsonwebtoken::EncodingKey::from_secret(DEMO_SECRET);
+    let key = jsonwebtoken::EncodingKey::from_secret(DEMO_SECRET).expect("a non-empty secret");
     let mint = |sub: &str, roles: &[&str], scope: &str| {
         let claims = json!({
             "sub": sub, "iss": DEMO_ISSUER, "aud": DEMO_AUDIENCE,

@@ -149,7 +149,8 @@ pub fn sign_hmac(algorithm: Algorithm, secret: &[u8], header: &[u8], payload: &[
         "sign_hmac signs with HS256, HS384 or HS512, not {algorithm:?}"
     );
     let message = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(payload));
-    let signature = signature(message.as_bytes(), &EncodingKey::from_secret(secret), algorithm);
+    let key = EncodingKey::from_secret(secret).unwrap_or_else(|e| panic!("an HMAC key of {} bytes: {e}", secret.len()));
+    let signature = signature(message.as_bytes(), &key, algorithm);
     format!("{message}.{signature}")
 }
 
@@ -161,9 +162,9 @@ fn encoding_key(algorithm: Algorithm) -> EncodingKey {
             Algorithm::ES256 | Algorithm::ES384 => EncodingKey::from_ec_pem(private),
             Algorithm::EdDSA => EncodingKey::from_ed_pem(private),
             _ => EncodingKey::from_rsa_pem(private),
-        }
-        .unwrap_or_else(|e| panic!("embedded test key: {e}")),
+        },
     }
+    .unwrap_or_else(|e| panic!("embedded test key: {e}"))
 }
 
 fn signature(message: &[u8], key: &EncodingKey, algorithm: Algorithm) -> String {

@@ -281,9 +281,9 @@ impl TokenBuilder<'_> {
                 Algorithm::ES256 | Algorithm::ES384 => EncodingKey::from_ec_pem(private),
                 Algorithm::EdDSA => EncodingKey::from_ed_pem(private),
                 _ => EncodingKey::from_rsa_pem(private),
-            }
-            .unwrap_or_else(|e| panic!("embedded test key: {e}")),
-        };
+            },
+        }
+        .unwrap_or_else(|e| panic!("embedded test key: {e}"));
         jsonwebtoken::encode(&self.header, &self.claims, &key).unwrap_or_else(|e| panic!("signing a test token: {e}"))
     }
 

@@ -198,7 +198,7 @@ pub(crate) fn from_secret(secret: &[u8], algorithms: &[Algorithm]) -> Result<Key
     if secret.len() < MIN_HMAC_SECRET_LEN {
         return Err(KeyError::SecretTooShort { len: secret.len() });
     }
-    let key = DecodingKey::from_secret(secret);
+    let key = DecodingKey::from_secret(secret).map_err(|e| KeyError::Unbindable(e.to_string()))?;
     bind_all(&key, Family::Hmac, &[Algorithm::HS256], algorithms, "an HMAC secret")
 }
 

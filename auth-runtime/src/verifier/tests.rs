@@ -21,7 +21,7 @@ fn builder() -> WardenBuilder {
 fn sign(header: &str, claims: &str) -> String {
     crate::token::keys::install_crypto_provider();
     let message = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(claims));
-    let key = EncodingKey::from_secret(SECRET);
+    let key = EncodingKey::from_secret(SECRET).expect("a non-empty secret");
     let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::HS256).expect("signs");
     format!("{message}.{signature}")
 }
