@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Instructions per request for the budget lines of DESIGN §7, counted with callgrind:
+# Instructions per request for the budget lines of benches/README.md, counted with callgrind:
 # repeatable on a shared machine where wall-clock medians drift between runs.
 #
 #   bash benches/instructions.sh

@@ -1,54 +1,5 @@
-//! Declarative, deny-by-default access control for [axum](https://docs.rs/axum) handlers.
-//!
-//! A handler says what it needs in one attribute; the attribute injects a guard that runs
-//! before every other extractor and answers **401** when identity is missing or invalid
-//! and **403** when a verified identity lacks what the route requires.
-//!
-//! ```
-//! use axum::{Router, routing::get};
-//! use axum_warden::{Identity, Warden, public, requires_auth, requires_role};
-//!
-//! #[public]
-//! async fn health() -> &'static str { "ok" }
-//!
-//! #[requires_auth]
-//! async fn me(user: Identity) -> String { user.subject().to_owned() }
-//!
-//! #[requires_role("admin")]
-//! async fn admin() -> &'static str { "welcome" }
-//!
-//! let warden = Warden::builder()
-//!     .hmac_secret(b"a demo secret of at least 32 bytes!".to_vec())
-//!     .issuer("https://issuer.example")
-//!     .audience("my-api")
-//!     .build()?;
-//! let app: Router = Router::new()
-//!     .route("/health", get(health))
-//!     .route("/me", get(me))
-//!     .route("/admin", get(admin))
-//!     .with_state(warden);
-//! # Ok::<(), axum_warden::ConfigError>(())
-//! ```
-//!
-//! | request on a guarded route | status | `WWW-Authenticate` |
-//! |---|---|---|
-//! | no credentials, or a non-Bearer scheme | 401 | `Bearer realm="…"` |
-//! | more than one credential | 400 | `Bearer realm="…", error="invalid_request"` |
-//! | malformed, unverifiable, expired, wrong `iss`/`aud` … | 401 | `Bearer realm="…", error="invalid_token"` |
-//! | valid identity, requirement not met | 403 | `Bearer realm="…", error="insufficient_scope"` |
-//! | no verification key obtainable | 503 + `Retry-After` | none |
-//!
-//! Every refusal carries `Cache-Control: no-store` and an RFC 9457
-//! `application/problem+json` body (none for `HEAD`).
-//!
-//! # Features
-//! - `aws-lc-rs` (default): signature checks with aws-lc-rs.
-//! - `rust-crypto`: signature checks with the pure-Rust RustCrypto crates. With both on,
-//!   aws-lc-rs is used.
-//! - `test-util`: the test kit ([`testing`]): minted tokens, answer assertions, route
-//!   audits. For `[dev-dependencies]` only: it embeds published test keys.
-//! - `utoipa`: writes each route's access into an OpenAPI document
-//!   ([`RouteTable::apply_openapi`], [`RouteTable::to_openapi`]).
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(inline)]
 pub use axum_warden_macros::{Roles, public, requires_auth, requires_policy, requires_role, requires_scope};
@@ -62,10 +13,12 @@ pub use axum_warden_runtime::{
 };
 
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 #[doc(inline)]
 pub use axum_warden_runtime::testing;
 
 #[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 #[doc(inline)]
 pub use axum_warden_runtime::{
     ACCESS_POLICY_EXTENSION, DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME,

@@ -54,6 +54,8 @@
 //! - one key-set fetch: 5 s in all, 2 s to connect; fetches for unknown `kid`s: one per 10 s;
 //! - verified-token cache: 10 000 tokens.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod algorithm;
 mod config;
 pub mod defaults;
@@ -66,6 +68,7 @@ mod openapi;
 mod requirement;
 mod roles;
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
 mod token;
 mod verifier;
@@ -80,6 +83,7 @@ pub use http::{
 pub use identity::{Identity, IdentityBuilder};
 pub use key_source::KeyFetchError;
 #[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 pub use openapi::{
     ACCESS_POLICY_EXTENSION, DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME,
     SkipReason, SkippedRoute, WardenOpenApi,

@@ -1,8 +1,9 @@
 //! What the fuzz targets share: the keys and wardens under test, token minting, and the
 //! oracle that every accepted token must satisfy.
 //!
-//! The oracle is written from the rules in DESIGN.md §6, not from the runtime's code: an
-//! `Ok` from the runtime for a token the oracle refuses is a finding.
+//! The oracle is written from the token-validation rules ("Token validation" in
+//! ARCHITECTURE.md and in the README), not from the runtime's code: an `Ok` from the
+//! runtime for a token the oracle refuses is a finding.
 
 use std::sync::LazyLock;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -136,7 +137,8 @@ pub fn signed_with_secret(token: &str) -> bool {
 }
 
 /// Panics unless `identity`, which a warden of `profile` returned for `token` while the
-/// clock read between `before` and `after`, obeys every rule of DESIGN.md §6.
+/// clock read between `before` and `after`, obeys every token-validation rule
+/// (ARCHITECTURE.md, "Token validation").
 ///
 /// For RS256 the signature itself is not re-checked (the fuzzer cannot forge one); the
 /// shape and the claims are.

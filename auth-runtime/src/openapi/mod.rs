@@ -377,6 +377,7 @@ fn set_response(responses: &mut Responses, status: &str, component: &str, wanted
 }
 
 /// OpenAPI documents (feature `utoipa`).
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 impl RouteTable {
     /// Writes the access of every route into `doc`, an application's own OpenAPI document
     /// (from `#[derive(utoipa::OpenApi)]`, or `utoipa-axum`'s

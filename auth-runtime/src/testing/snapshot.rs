@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::http::RouteTable;
 
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 impl RouteTable {
     /// Compares the table with the snapshot at `path` (test kit, feature `test-util`): JSON when the file name ends in
     /// `.json`, Markdown otherwise.
