@@ -7,14 +7,17 @@ use std::time::Duration;
 use axum::response::Response;
 
 use super::ConfigError;
-use super::sources::{self, KeyInput, Names, Options};
+#[cfg(feature = "remote-keys")]
+use super::remote;
+use super::remote::Options;
+use super::sources::{self, KeyInput, Names};
 use crate::algorithm::Algorithm;
 use crate::defaults::{
     DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY,
     MAX_LEEWAY,
 };
 use crate::http::{Authenticator, Challenges, Inner, Rejection, Responder, Source, Warden};
-use crate::key_source::{KeySource, Locator, OnRotate};
+use crate::key_source::KeySource;
 use crate::roles::RoleHierarchy;
 use crate::token::claims::Rules;
 use crate::token::keys::{KeySet, install_crypto_provider};
@@ -370,6 +373,7 @@ impl WardenBuilder {
             })?,
         };
         let resolved = self.hierarchy.resolve()?;
+        #[cfg_attr(not(feature = "remote-keys"), allow(unused_mut))]
         let mut rules = Rules {
             issuer: self.issuer,
             audiences: self.audiences,
@@ -387,14 +391,24 @@ impl WardenBuilder {
         let (algorithms, allow_http) = (self.algorithms, self.remote.allow_http);
         let source = match input {
             KeyInput::Custom(auth) => Source::Custom(auth),
+            #[cfg(feature = "remote-keys")]
             KeyInput::JwksUrl(url) => {
-                let locator = sources::jwks_url(&url, allow_http, names)?;
-                Source::Jwt(remote(locator, algorithms, self.remote, rules, cache, names)?)
+                let locator = remote::jwks_url(&url, allow_http, names)?;
+                Source::Jwt(remote::verifier(locator, algorithms, self.remote, rules, cache, names)?)
             }
+            #[cfg(feature = "remote-keys")]
             KeyInput::OidcIssuer(issuer) => {
-                let locator = sources::oidc_issuer(&issuer, allow_http, names)?;
+                let locator = remote::oidc_issuer(&issuer, allow_http, names)?;
                 rules.issuer.get_or_insert_with(|| issuer.trim().to_owned());
-                Source::Jwt(remote(locator, algorithms, self.remote, rules, cache, names)?)
+                Source::Jwt(remote::verifier(locator, algorithms, self.remote, rules, cache, names)?)
+            }
+            #[cfg(not(feature = "remote-keys"))]
+            KeyInput::JwksUrl(_) | KeyInput::OidcIssuer(_) => {
+                let _ = allow_http;
+                return Err(ConfigError::Unsupported {
+                    setting,
+                    reason: "key sets fetched over HTTP need the `remote-keys` feature of axum-warden (on by default)",
+                });
             }
             KeyInput::Secret(secret) => local(sources::secret(&secret, &algorithms, names)?, rules, cache),
             KeyInput::Pem(pem) => local(sources::pem(&pem, &algorithms, names)?, rules, cache),
@@ -432,19 +446,4 @@ fn local(set: KeySet, rules: Rules, cache: Option<TokenCache>) -> Source {
         rules,
         cache,
     ))
-}
-
-/// The verifier of a remote key set.
-fn remote(
-    locator: Locator,
-    algorithms: Vec<Algorithm>,
-    options: Options,
-    rules: Rules,
-    cache: Option<TokenCache>,
-    names: Names,
-) -> Result<Verifier, ConfigError> {
-    // A new key set empties the cache of tokens the old one verified.
-    let on_rotate = cache.clone().map(|cache| Box::new(move || cache.clear()) as OnRotate);
-    let (keys, algorithms) = sources::remote(locator, algorithms, options, on_rotate, names)?;
-    Ok(Verifier::new(keys, algorithms, rules, cache))
 }

@@ -5,6 +5,7 @@
 mod builder;
 pub mod env;
 mod error;
+mod remote;
 mod sources;
 mod vars;
 
@@ -56,5 +57,38 @@ impl Warden {
     /// A [`ConfigError`] naming the variable at fault.
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         vars::read(lookup)?.build()
+    }
+}
+
+#[cfg(all(test, not(feature = "remote-keys")))]
+mod tests {
+    use super::ConfigError;
+    use crate::http::Warden;
+
+    #[test]
+    fn remote_key_sources_are_refused_with_the_feature_that_enables_them() {
+        for (builder, setting) in [
+            (Warden::builder().jwks_url("https://idp.example/jwks"), "jwks_url"),
+            (Warden::builder().oidc_issuer("https://idp.example"), "oidc_issuer"),
+        ] {
+            let err = builder.build().expect_err("no HTTP client in this build");
+            assert!(
+                matches!(err, ConfigError::Unsupported { setting: s, .. } if s == setting),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("`remote-keys` feature"), "{err}");
+        }
+        let err = Warden::from_vars(|name| (name == "WARDEN_JWKS_URL").then(|| "https://idp.example/jwks".into()))
+            .expect_err("refused");
+        assert!(
+            matches!(
+                err,
+                ConfigError::Unsupported {
+                    setting: "WARDEN_JWKS_URL",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

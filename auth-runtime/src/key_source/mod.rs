@@ -6,15 +6,24 @@
 //! [`KeySource::keys_now`] never waits (a remote set that lacks the token's `kid` either
 //! says so or is judged as it is), and [`KeySource::keys_waiting`] may wait for a fetch,
 //! never longer than the fetch timeout.
+//!
+//! Remote key sets need the `remote-keys` feature (on by default): without it, the HTTP
+//! client, its TLS stack and the refresh tasks are not compiled.
 
 mod error;
+#[cfg(feature = "remote-keys")]
 mod fetch;
+#[cfg(feature = "remote-keys")]
 mod remote;
+#[cfg(feature = "remote-keys")]
 mod settings;
 mod source;
 
 pub use error::KeyFetchError;
+#[cfg(feature = "remote-keys")]
 pub(crate) use fetch::{discovery_url, parse_url};
+#[cfg(feature = "remote-keys")]
 pub(crate) use remote::{OnRotate, RemoteKeys};
+#[cfg(feature = "remote-keys")]
 pub(crate) use settings::{Locator, Settings, asymmetric_algorithms};
 pub(crate) use source::{KeySource, Keys, UnknownKid};

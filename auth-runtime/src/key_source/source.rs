@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::error::KeyFetchError;
+#[cfg(feature = "remote-keys")]
 use super::remote::{RemoteKeys, Snapshot};
 use crate::algorithm::Algorithm;
 use crate::error::AuthError;
@@ -14,6 +15,7 @@ pub(crate) enum KeySource {
     /// Loaded once at startup.
     Static(Arc<KeySet>),
     /// Fetched over HTTP and swapped on refresh.
+    #[cfg(feature = "remote-keys")]
     Remote(RemoteKeys),
 }
 
@@ -30,6 +32,7 @@ pub(crate) enum UnknownKid {
 /// The keys to verify one token with, and the generation of the set they belong to.
 pub(crate) enum Keys<'a> {
     Static(&'a KeySet),
+    #[cfg(feature = "remote-keys")]
     Remote(Arc<Snapshot>),
 }
 
@@ -37,6 +40,7 @@ impl Keys<'_> {
     pub(crate) fn set(&self) -> &KeySet {
         match self {
             Self::Static(set) => set,
+            #[cfg(feature = "remote-keys")]
             Self::Remote(snapshot) => &snapshot.keys,
         }
     }
@@ -46,6 +50,7 @@ impl Keys<'_> {
     pub(crate) fn generation(&self) -> u64 {
         match self {
             Self::Static(_) => 0,
+            #[cfg(feature = "remote-keys")]
             Self::Remote(snapshot) => snapshot.generation,
         }
     }
@@ -56,6 +61,7 @@ impl KeySource {
     pub(crate) fn generation(&self) -> u64 {
         match self {
             Self::Static(_) => 0,
+            #[cfg(feature = "remote-keys")]
             Self::Remote(remote) => remote.generation(),
         }
     }
@@ -70,8 +76,11 @@ impl KeySource {
         alg: Algorithm,
         unknown: UnknownKid,
     ) -> Option<Result<Keys<'_>, AuthError>> {
+        #[cfg(not(feature = "remote-keys"))]
+        let _ = (kid, alg, unknown);
         match self {
             Self::Static(set) => Some(Ok(Keys::Static(set))),
+            #[cfg(feature = "remote-keys")]
             Self::Remote(remote) => match remote.snapshot_known(kid, alg) {
                 Some(snapshot) => Some(Ok(Keys::Remote(snapshot))),
                 None => match unknown {
@@ -85,8 +94,11 @@ impl KeySource {
     /// The keys for a token with `kid` and `alg`, refreshing a remote set first when it
     /// lacks `kid` (rate-limited, single flight, bounded by the fetch timeout).
     pub(crate) async fn keys_waiting(&self, kid: Option<&str>, alg: Algorithm) -> Result<Keys<'_>, AuthError> {
+        #[cfg(not(feature = "remote-keys"))]
+        let _ = (kid, alg);
         match self {
             Self::Static(set) => Ok(Keys::Static(set)),
+            #[cfg(feature = "remote-keys")]
             Self::Remote(remote) => remote.snapshot_for(kid, alg).await.map(Keys::Remote),
         }
     }
@@ -94,6 +106,7 @@ impl KeySource {
     /// Fetches a remote key set now (see [`Warden::ready`](crate::Warden::ready)).
     pub(crate) async fn ready(&self) -> Result<(), KeyFetchError> {
         match self {
+            #[cfg(feature = "remote-keys")]
             Self::Remote(remote) => remote.ready().await,
             Self::Static(_) => Ok(()),
         }

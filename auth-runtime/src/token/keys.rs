@@ -137,6 +137,7 @@ impl KeySet {
     }
 
     /// The key ids of the set, for logs.
+    #[cfg(feature = "remote-keys")]
     pub(crate) fn kids(&self) -> impl Iterator<Item = &str> + '_ {
         self.entries.iter().filter_map(|e| e.kid.as_deref())
     }
