@@ -362,3 +362,61 @@ fn routes_subcommand_prints_the_table() {
         .expect("runs");
     assert!(!wrong.status.success());
 }
+
+/// Log lines carry no colour codes when stdout is not a terminal (a pipe here, a log file
+/// or a collector in production), and none when `NO_COLOR` is set.
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_are_plain_text_when_not_at_a_terminal() {
+    for no_color in [false, true] {
+        let mut command = Command::new(example_binary());
+        command
+            .env_clear()
+            .env("QUICKSTART_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "axum_warden=info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        let mut child = command.spawn().expect("starts");
+        let stdout = child.stdout.take().expect("piped");
+        let (lines_tx, lines_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if lines_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let next = || {
+            lines_rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("output before the deadline")
+        };
+        let base = loop {
+            let line = next();
+            if let Some(rest) = line.strip_prefix("listening on ") {
+                break rest.split_whitespace().next().expect("address").to_owned();
+            }
+        };
+        let server = Server { child, base };
+        let status = reqwest::get(format!("{}/me", server.base))
+            .await
+            .expect("request")
+            .status();
+        assert_eq!(status, 401);
+        // The refusal is logged: find its line and look at it.
+        let denied = loop {
+            let line = next();
+            if line.contains("request denied") {
+                break line;
+            }
+        };
+        assert!(
+            !denied.contains('\u{1b}'),
+            "colour codes in a piped log line: {denied:?}"
+        );
+        assert!(denied.contains("missing_credentials"), "{denied}");
+    }
+}
