@@ -15,7 +15,7 @@ use tower::{Layer, Service};
 
 use http::Method;
 
-use super::guard::Guard;
+use super::guard::{Guard, GuardState};
 use super::table::{RouteMethod, RouteRow, RouteTable};
 use crate::requirement::RouteRule;
 
@@ -31,17 +31,20 @@ use crate::requirement::RouteRule;
     note = "add one of `#[public]`, `#[requires_auth]`, `#[requires_role(\"…\")]` or `#[requires_scope(\"…\")]` to the handler",
     note = "to mount a handler without access control on purpose, use `axum::Router` and merge it after converting this router with `.into_axum()`"
 )]
-pub trait GuardedHandler<T> {
+pub trait GuardedHandler<T, S> {
     /// The handler's access policy.
     type RouteRule: RouteRule;
 }
 
 macro_rules! impl_guarded_handler {
     ($($ty:ident),*) => {
-        impl<F, Fut, P, M, $($ty,)*> GuardedHandler<(M, Guard<P>, $($ty,)*)> for F
+        impl<F, Fut, P, M, S, $($ty,)*> GuardedHandler<(M, Guard<P>, $($ty,)*), S> for F
         where
             F: FnOnce(Guard<P>, $($ty,)*) -> Fut,
             P: RouteRule,
+            // Checked here, before axum's `Handler` bound: a router state without a
+            // `Warden` then reads as that, not as a handler that is not one.
+            P::Kind: GuardState<S>,
         {
             type RouteRule = P;
         }
@@ -85,7 +88,7 @@ macro_rules! chained_method {
         #[doc = $doc]
         pub fn $name<H, T>(mut self, handler: H) -> Self
         where
-            H: GuardedHandler<T> + Handler<T, S>,
+            H: GuardedHandler<T, S> + Handler<T, S>,
             T: 'static,
         {
             self.rows.push(RouteRow::new::<H::RouteRule>(RouteMethod::Method(
@@ -166,7 +169,7 @@ pub mod routing {
             #[doc = $doc]
             pub fn $name<H, T, S>(handler: H) -> MethodRouter<S>
             where
-                H: GuardedHandler<T> + Handler<T, S>,
+                H: GuardedHandler<T, S> + Handler<T, S>,
                 T: 'static,
                 S: Clone + Send + Sync + 'static,
             {
@@ -187,7 +190,7 @@ pub mod routing {
     /// Routes every method to an annotated handler; the route table lists it as `ANY`.
     pub fn any<H, T, S>(handler: H) -> MethodRouter<S>
     where
-        H: GuardedHandler<T> + Handler<T, S>,
+        H: GuardedHandler<T, S> + Handler<T, S>,
         T: 'static,
         S: Clone + Send + Sync + 'static,
     {
@@ -306,7 +309,7 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
     /// an annotated handler too; it is listed as `ANY *`.
     pub fn fallback<H, T>(mut self, handler: H) -> Self
     where
-        H: GuardedHandler<T> + Handler<T, S>,
+        H: GuardedHandler<T, S> + Handler<T, S>,
         T: 'static,
     {
         self.table.extend([RouteRow::fallback::<H::RouteRule>()]);

@@ -289,3 +289,19 @@ impl Warden {
         }
     }
 }
+
+/// A router state no application can have (it has no values). Its only purpose is a second `FromRef` impl for
+/// [`Warden`]: with axum's `impl<T: Clone> FromRef<T> for T` alone, rustc infers a
+/// guarded handler's state to be `Warden` itself before it sees the router's state, and
+/// a router whose state lacks a `Warden` reads "expected `MethodRouter<AppState>`, found
+/// `MethodRouter<Warden>`". With two candidates it waits for the router's state and
+/// reports what is missing there.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub enum NotARouterState {}
+
+impl axum::extract::FromRef<NotARouterState> for Warden {
+    fn from_ref(state: &NotARouterState) -> Self {
+        match *state {}
+    }
+}
