@@ -13,7 +13,8 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, Pat, PatType, PatWild, Token, Type};
 
-use crate::args::{self, Access, Mode, Subject};
+use crate::args::mode::Mode;
+use crate::args::{self, Access, Subject};
 use crate::diag::Diag;
 use crate::handler::{HandlerFn, Item, Shape};
 use crate::paths;

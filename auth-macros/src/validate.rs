@@ -7,7 +7,9 @@
 use quote::ToTokens;
 use syn::LitStr;
 
-use crate::args::{self, Access, Args, Mode, Name, PolicyArg, Rule, Subject};
+use crate::args::mode::Mode;
+use crate::args::name::{Name, path_text};
+use crate::args::{self, Access, Args, PolicyArg, Rule, Subject};
 use crate::diag::Diag;
 use crate::handler::{Item, Shape};
 
@@ -301,7 +303,7 @@ fn names_of(subject: Subject, written: Vec<Name>, diag: &mut Diag) -> Option<Vec
         let literal: LitStr = match name {
             Name::Lit(literal) => literal,
             Name::Typed(path) => {
-                let text = args::path_text(&path);
+                let text = path_text(&path);
                 if names
                     .iter()
                     .any(|n| matches!(n, CheckedName::Typed(t) if t.text == text))
