@@ -1,0 +1,84 @@
+//! The other access attributes on the same handler, and the order they must come in.
+//!
+//! Attribute macros expand from the top, so when one runs, the access attributes still on
+//! the item are all below it. The rules: each attribute appears once; `#[public]` stands
+//! alone; a role rule and a scope rule do not combine; `#[requires_auth]` goes above a
+//! role, scope or policy attribute (authenticate first, authorize second), and then leaves
+//! the work to it; `#[requires_policy]` goes below a role or scope attribute, which takes
+//! it over so that the role or scope is checked first, then the policy.
+
+use crate::args::mode::Mode;
+use crate::args::{Access, Subject};
+use crate::diag::Diag;
+use crate::handler::Item;
+
+/// What the attributes below the expanding one ask of it.
+pub(super) struct Siblings<'a> {
+    /// A role, scope or policy attribute below `#[requires_auth]`: it does the work.
+    pub(super) authorizer_below: bool,
+    /// `#[requires_policy]` below a role or scope attribute: taken over by it.
+    pub(super) policy_below: Option<&'a syn::Attribute>,
+}
+
+/// The other access attributes on the item, all below the one being expanded (those
+/// above it have expanded already): what they ask of it, or `None` after an error.
+pub(super) fn check_siblings<'a>(access: Access, item: &'a Item, diag: &mut Diag) -> Option<Siblings<'a>> {
+    use Access::{Public, RequiresAuth, RequiresPolicy, RequiresRole, RequiresScope};
+    let mut ok = true;
+    let mut authorizer_below = false;
+    let mut policy_below = None;
+    for (other, attr) in item.access_attrs() {
+        let message = match (access, other) {
+            (Public, Public) | (RequiresAuth, RequiresAuth) | (RequiresPolicy, RequiresPolicy) => {
+                format!(
+                    "`#[{name}]` appears twice on this handler: remove this one",
+                    name = access.name()
+                )
+            }
+            (RequiresRole, RequiresRole) | (RequiresScope, RequiresScope) => {
+                let subject = if access == RequiresRole {
+                    Subject::Role
+                } else {
+                    Subject::Scope
+                };
+                format!(
+                    "`#[{name}]` appears twice on this handler: list every {noun} in one attribute, \
+                     e.g. {all} to require all of them",
+                    name = access.name(),
+                    noun = subject.noun(),
+                    all = subject.list_example(Mode::All),
+                )
+            }
+            (Public, _) | (_, Public) => format!(
+                "`#[public]` excludes every other access attribute: keep either `#[public]` or `#[{other}]`",
+                other = if access == Public { other.name() } else { access.name() },
+            ),
+            (RequiresAuth, RequiresRole | RequiresScope | RequiresPolicy) => {
+                authorizer_below = true;
+                continue;
+            }
+            (RequiresRole | RequiresScope, RequiresPolicy) => {
+                policy_below = Some(attr);
+                continue;
+            }
+            (RequiresPolicy, RequiresRole | RequiresScope) => format!(
+                "`#[requires_policy]` must be below `#[{name}]`: the {noun} is checked first, then the policy",
+                name = other.name(),
+                noun = if other == RequiresRole { "role" } else { "scope" },
+            ),
+            (RequiresRole | RequiresScope | RequiresPolicy, RequiresAuth) => format!(
+                "`#[requires_auth]` must be above `#[{name}]`: authenticate first, authorize second",
+                name = access.name(),
+            ),
+            (RequiresRole, RequiresScope) | (RequiresScope, RequiresRole) => "`#[requires_role]` and \
+                 `#[requires_scope]` cannot be combined: one route carries one role or scope rule; keep one of them"
+                .to_owned(),
+        };
+        diag.error(attr, message);
+        ok = false;
+    }
+    ok.then_some(Siblings {
+        authorizer_below,
+        policy_below,
+    })
+}
