@@ -47,9 +47,21 @@ impl Access {
         }
     }
 
-    /// Which access attribute `attr` is, matched by the last segment of its path so that
-    /// `#[axum_warden::requires_role(..)]` counts as well.
+    /// Which access attribute `attr` is: its name alone (`#[requires_role(..)]`, as
+    /// imported), or a path through this crate (`#[axum_warden::requires_role(..)]`,
+    /// `axum_warden::prelude::…`, `axum_warden_macros::…`). Another crate's attribute of
+    /// the same name (`#[other::requires_role]`) is not ours and is left alone.
     pub(crate) fn of(attr: &Attribute) -> Option<Self> {
+        let segments: Vec<String> = attr.path().segments.iter().map(|s| s.ident.to_string()).collect();
+        let ours = match segments.as_slice() {
+            [_] => true,
+            [krate, _] => krate == "axum_warden" || krate == "axum_warden_macros",
+            [krate, module, _] => krate == "axum_warden" && module == "prelude",
+            _ => false,
+        };
+        if !ours {
+            return None;
+        }
         let ident = &attr.path().segments.last()?.ident;
         [
             Self::Public,

@@ -218,7 +218,7 @@ fn literal_suffix() {
 }
 
 #[test]
-fn access_is_matched_by_the_last_path_segment() {
+fn access_attributes_among_others_are_found_in_order() {
     let attrs: Vec<Attribute> = syn::parse_quote! {
         #[axum_warden::requires_role("a")]
         #[public]
@@ -233,7 +233,7 @@ fn access_is_matched_by_the_last_path_segment() {
             Some(Access::RequiresRole),
             Some(Access::Public),
             None,
-            Some(Access::RequiresScope),
+            None,
             Some(Access::RequiresAuth),
         ]
     );
@@ -265,4 +265,34 @@ fn deeply_nested_arguments_are_refused_without_recursion() {
         [r#"role names are string literals or declared roles like `Role::Admin`, e.g. #[requires_role("admin")]"#]
     );
     assert!(!parse_err(Access::RequiresPolicy, long).is_empty());
+}
+
+#[test]
+fn only_this_crates_paths_are_access_attributes() {
+    let access = |attr: Attribute| Access::of(&attr);
+    assert_eq!(
+        access(syn::parse_quote!(#[requires_role("admin")])),
+        Some(Access::RequiresRole)
+    );
+    assert_eq!(
+        access(syn::parse_quote!(#[axum_warden::requires_role("admin")])),
+        Some(Access::RequiresRole)
+    );
+    assert_eq!(
+        access(syn::parse_quote!(#[::axum_warden::requires_scope("a")])),
+        Some(Access::RequiresScope)
+    );
+    assert_eq!(
+        access(syn::parse_quote!(#[axum_warden::prelude::public])),
+        Some(Access::Public)
+    );
+    assert_eq!(
+        access(syn::parse_quote!(#[axum_warden_macros::requires_auth])),
+        Some(Access::RequiresAuth)
+    );
+    // Another crate's attributes that happen to share a name are not ours.
+    assert_eq!(access(syn::parse_quote!(#[other::requires_role("admin")])), None);
+    assert_eq!(access(syn::parse_quote!(#[other::axum_warden::public])), None);
+    assert_eq!(access(syn::parse_quote!(#[axum_warden::other::public])), None);
+    assert_eq!(access(syn::parse_quote!(#[doc = "x"])), None);
 }
