@@ -26,7 +26,7 @@ const SECRET: &[u8] = b"benchmark secret, at least thirty-two bytes long";
 
 fn key_path(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/keys")
+        .join("auth-runtime/src/testing")
         .join(name)
 }
 

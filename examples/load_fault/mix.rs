@@ -20,7 +20,8 @@ pub(crate) const ISSUER: &str = "https://issuer.load-fault.test";
 /// The audience the quickstart is configured to accept.
 pub(crate) const AUDIENCE: &str = "quickstart-api";
 
-/// The signing keys of `tests/keys`, read at run time.
+/// The signing keys of the test kit (`auth-runtime/src/testing`) and `tests/keys/rsa2.key`,
+/// read at run time.
 pub(crate) struct Keys {
     /// Published from the start as `k1` (RS256).
     rsa: EncodingKey,
@@ -35,7 +36,10 @@ pub(crate) struct Keys {
 impl Keys {
     pub(crate) fn load() -> Fallible<Self> {
         let read = |name: &str| -> Fallible<Vec<u8>> {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys").join(name);
+            // The test kit's key pairs have one copy, in the runtime's test kit; only the
+            // second RSA pair, which the kit does not have, lives in tests/keys.
+            let dir = if name.starts_with("rsa2") { "tests/keys" } else { "auth-runtime/src/testing" };
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(name);
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
         };
         Ok(Self {

@@ -25,8 +25,8 @@ pub const AUDIENCE: &str = "fuzz-api";
 pub const LEEWAY: u64 = 60;
 /// The runtime's default cap on roles and on scopes.
 pub const MAX_ENTRIES: usize = 256;
-/// The public half of `tests/keys/rsa.key`, which signs the RS256 seed tokens.
-pub const RSA_PUBLIC_PEM: &[u8] = include_bytes!("../../tests/keys/rsa.pub");
+/// The public half of `auth-runtime/src/testing/rsa.key` (the test kit's RSA key), which signs the RS256 seed tokens.
+pub const RSA_PUBLIC_PEM: &[u8] = include_bytes!("../../auth-runtime/src/testing/rsa.pub");
 
 /// How a warden under test is configured, as the oracle sees it.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +61,7 @@ pub const LOOSE: Profile = Profile {
     algorithm: Algorithm::HS256,
 };
 
-/// RS256 (the key of `tests/keys/rsa.pub`) with issuer and audience.
+/// RS256 (the test kit's RSA key) with issuer and audience.
 pub const RSA: Profile = Profile {
     algorithm: Algorithm::RS256,
     ..STRICT
