@@ -38,7 +38,11 @@ impl Keys {
         let read = |name: &str| -> Fallible<Vec<u8>> {
             // The test kit's key pairs have one copy, in the runtime's test kit; only the
             // second RSA pair, which the kit does not have, lives in tests/keys.
-            let dir = if name.starts_with("rsa2") { "tests/keys" } else { "auth-runtime/src/testing" };
+            let dir = if name.starts_with("rsa2") {
+                "tests/keys"
+            } else {
+                "auth-runtime/src/testing"
+            };
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(name);
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
         };
