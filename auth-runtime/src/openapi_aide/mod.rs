@@ -9,6 +9,7 @@
 //! application's to document.
 
 mod components;
+mod extractors;
 mod paths;
 mod report;
 
