@@ -25,6 +25,17 @@ pub use axum_warden_runtime::{
     SkipReason, SkippedRoute, WardenOpenApi,
 };
 
+#[cfg(feature = "aide")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
+#[doc(inline)]
+pub use axum_warden_runtime::{AideError, AideOperation, AideReport, AideSkipReason, AideSkippedRoute, WardenAide};
+
+// Exported by the `utoipa` feature too; from there when both are on.
+#[cfg(all(feature = "aide", not(feature = "utoipa")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
+#[doc(inline)]
+pub use axum_warden_runtime::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME};
+
 // The testing chapter: its code blocks run as doctests, so it cannot fall behind the API.
 #[cfg(all(doctest, feature = "test-util"))]
 #[doc(hidden)]

@@ -11,7 +11,7 @@
 //!
 //! | layer | modules | what they own |
 //! |---|---|---|
-//! | 6 | `openapi`, `testing` | documents and the test kit, from the route table |
+//! | 6 | `openapi`, `openapi_aide`, `testing` | documents (utoipa, aide) and the test kit, from the route table |
 //! | 5 | `config` | [`WardenBuilder`], the environment, [`ConfigError`]: the only place that names settings |
 //! | 4 | `http` | credentials, the [`Guard`], policies, answers, the [`Router`] and [`RouteTable`], the [`Warden`] |
 //! | 3 | `verifier` | one verification over a key source, and the verified-token cache |
@@ -65,6 +65,8 @@ mod identity;
 mod key_source;
 #[cfg(feature = "utoipa")]
 mod openapi;
+#[cfg(feature = "aide")]
+mod openapi_aide;
 mod requirement;
 mod roles;
 #[cfg(feature = "test-util")]
@@ -88,6 +90,13 @@ pub use openapi::{
     ACCESS_POLICY_EXTENSION, DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME,
     SkipReason, SkippedRoute, WardenOpenApi,
 };
+#[cfg(feature = "aide")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
+pub use openapi_aide::{AideError, AideOperation, AideReport, AideSkipReason, AideSkippedRoute, WardenAide};
+// The names the `utoipa` feature exports too, from there when both are on.
+#[cfg(all(feature = "aide", not(feature = "utoipa")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
+pub use openapi_aide::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME};
 pub use requirement::{Match, Requirement};
 pub use roles::{HierarchyError, RoleHierarchy, Roles};
 pub use token::keys::install_crypto_provider;
