@@ -31,7 +31,7 @@ pub(super) fn add(components: &mut Components, scheme: &str, kept: &mut Vec<Stri
     keep_or_insert(
         &mut components.security_schemes,
         scheme,
-        bearer,
+        RefOr::T(bearer),
         "securitySchemes",
         kept,
     );
@@ -144,14 +144,14 @@ fn refusal(description: &str, challenge: &str, example: Value) -> RefOr<Response
         .header(
             "WWW-Authenticate",
             HeaderBuilder::new()
-                .schema(string())
+                .schema(Some(string()))
                 .description(Some(challenge))
                 .build(),
         )
         .header(
             "Cache-Control",
             HeaderBuilder::new()
-                .schema(string())
+                .schema(Some(string()))
                 .description(Some("`no-store`: refusals are never cached."))
                 .build(),
         )
