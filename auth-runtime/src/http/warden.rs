@@ -142,6 +142,15 @@ impl Warden {
         self.inner().responder.realm()
     }
 
+    /// Whether keys are fetched over HTTP (so a refusal can be a 503).
+    #[cfg_attr(not(feature = "utoipa"), allow(dead_code))]
+    pub(crate) fn has_remote_keys(&self) -> bool {
+        match &self.inner().source {
+            Source::Jwt(jwt) => jwt.has_remote_keys(),
+            Source::Custom(_) => false,
+        }
+    }
+
     /// What this warden's refusals answer with.
     pub(crate) fn responder(&self) -> &Arc<Responder> {
         &self.inner().responder

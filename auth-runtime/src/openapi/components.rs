@@ -16,11 +16,19 @@ pub(super) const PROBLEM_SCHEMA: &str = "Problem";
 pub(super) const UNAUTHORIZED: &str = "Unauthorized";
 /// The response component of a `403`.
 pub(super) const FORBIDDEN: &str = "Forbidden";
+/// The response component of a `400` (two credentials).
+pub(super) const BAD_REQUEST: &str = "BadRequest";
+/// The response component of a `404` from a policy that hides what it refuses.
+pub(super) const NOT_FOUND: &str = "NotFound";
+/// The response component of a `503` (no key can be obtained).
+pub(super) const SERVICE_UNAVAILABLE: &str = "ServiceUnavailable";
 const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Adds the components under their names, the security scheme as `scheme`; a component
 /// that exists with other content is kept and named in `kept`.
-pub(super) fn add(components: &mut Components, scheme: &str, kept: &mut Vec<String>) {
+///
+/// `ServiceUnavailable` only when `remote_keys`: a local key source never answers 503.
+pub(super) fn add(components: &mut Components, scheme: &str, remote_keys: bool, kept: &mut Vec<String>) {
     let bearer = SecurityScheme::Http(
         HttpBuilder::new()
             .scheme(HttpAuthScheme::Bearer)
@@ -50,6 +58,17 @@ pub(super) fn add(components: &mut Components, scheme: &str, kept: &mut Vec<Stri
         kept,
     );
     keep_or_insert(&mut components.responses, FORBIDDEN, forbidden(), "responses", kept);
+    keep_or_insert(&mut components.responses, BAD_REQUEST, bad_request(), "responses", kept);
+    keep_or_insert(&mut components.responses, NOT_FOUND, not_found(), "responses", kept);
+    if remote_keys {
+        keep_or_insert(
+            &mut components.responses,
+            SERVICE_UNAVAILABLE,
+            service_unavailable(),
+            "responses",
+            kept,
+        );
+    }
 }
 
 /// Inserts `value` under `name` unless something else is there; a different existing
@@ -78,7 +97,7 @@ fn uri_reference() -> ObjectBuilder {
     string().format(Some(SchemaFormat::Custom("uri-reference".to_owned())))
 }
 
-/// The body `rejection.rs` renders: RFC 9457 problem details.
+/// The body the guard renders: RFC 9457 problem details.
 fn problem_schema() -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(Type::Object)
@@ -118,7 +137,7 @@ fn problem_schema() -> RefOr<Schema> {
         .into()
 }
 
-/// The `401` body of a request without credentials, as `rejection.rs` renders it.
+/// The `401` body of a request without credentials, as the guard renders it.
 fn unauthorized_example() -> Value {
     json!({
         "type": "about:blank",
@@ -128,7 +147,7 @@ fn unauthorized_example() -> Value {
     })
 }
 
-/// The `403` body, as `rejection.rs` renders it.
+/// The `403` body, as the guard renders it.
 fn forbidden_example() -> Value {
     json!({
         "type": "about:blank",
@@ -139,15 +158,19 @@ fn forbidden_example() -> Value {
 }
 
 fn refusal(description: &str, challenge: &str, example: Value) -> RefOr<Response> {
-    ResponseBuilder::new()
-        .description(description)
-        .header(
-            "WWW-Authenticate",
-            HeaderBuilder::new()
-                .schema(Some(string()))
-                .description(Some(challenge))
-                .build(),
-        )
+    let with_challenge = ResponseBuilder::new().description(description).header(
+        "WWW-Authenticate",
+        HeaderBuilder::new()
+            .schema(Some(string()))
+            .description(Some(challenge))
+            .build(),
+    );
+    problem(with_challenge, example)
+}
+
+/// The headers and body every refusal shares: `Cache-Control: no-store` and problem details.
+fn problem(response: ResponseBuilder, example: Value) -> RefOr<Response> {
+    response
         .header(
             "Cache-Control",
             HeaderBuilder::new()
@@ -186,10 +209,67 @@ fn forbidden() -> RefOr<Response> {
     )
 }
 
+fn bad_request() -> RefOr<Response> {
+    refusal(
+        "The request carries more than one credential (two `Authorization` headers, or a list \
+         in one), which RFC 6750 §2 forbids.",
+        "`Bearer realm=\"…\", error=\"invalid_request\"`.",
+        bad_request_example(),
+    )
+}
+
+/// A policy that hides answers exactly as for a route that does not exist: no body and no
+/// header of the guard.
+fn not_found() -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(
+            "The route's policy hides the resource from this caller: the answer of a route that \
+             does not exist, with no body.",
+        )
+        .build()
+        .into()
+}
+
+fn service_unavailable() -> RefOr<Response> {
+    let retry_after = ResponseBuilder::new()
+        .description(
+            "No key to verify the token can be obtained right now (the key source is unreachable \
+             and holds no key for it); never an allow.",
+        )
+        .header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(Some(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1))))
+                .description(Some("Seconds until the key source may be asked again."))
+                .build(),
+        );
+    problem(retry_after, service_unavailable_example())
+}
+
+/// The `400` body, as the guard renders it.
+fn bad_request_example() -> Value {
+    json!({
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "The request carries more than one credential.",
+    })
+}
+
+/// The `503` body, as the guard renders it.
+fn service_unavailable_example() -> Value {
+    json!({
+        "type": "about:blank",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": "Credentials cannot be verified right now; try again later.",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::AuthError;
+    use crate::error::{AuthError, InvalidRequest};
     use crate::http::Rejection;
     use crate::requirement::Requirement;
 
@@ -206,5 +286,11 @@ mod tests {
             requirement: Requirement::Authenticated,
         };
         assert_eq!(body(forbidden), forbidden_example());
+        let two = AuthError::InvalidRequest(InvalidRequest::SeveralCredentials);
+        assert_eq!(body(two), bad_request_example());
+        let unavailable = AuthError::Unavailable {
+            retry_after: std::time::Duration::from_secs(3),
+        };
+        assert_eq!(body(unavailable), service_unavailable_example());
     }
 }

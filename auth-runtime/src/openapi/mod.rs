@@ -1,5 +1,5 @@
 //! OpenAPI from the same declarations: the route table written into a
-//! [utoipa 5](https://docs.rs/utoipa/5) document (feature `utoipa`).
+//! [utoipa 6](https://docs.rs/utoipa/6) document (feature `utoipa`).
 //!
 //! The access rule of each route becomes the operation's `security`, the `401` and `403`
 //! answers the guard gives become responses, and the problem-details body the guard
@@ -20,7 +20,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{Components, Info, OpenApi, Paths, Ref, RefOr, Required};
 
-use self::components::{FORBIDDEN, UNAUTHORIZED};
+use self::components::{BAD_REQUEST, FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE, UNAUTHORIZED};
 use self::paths::{openapi_path, operation, operation_mut, operation_slot, path_parameters, shape};
 pub use self::report::{DocumentOperation, OpenApiError, OpenApiReport, SkipReason, SkippedRoute};
 use crate::http::{RouteMethod, RouteTable};
@@ -107,6 +107,7 @@ const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "
 #[must_use]
 pub struct WardenOpenApi {
     scheme: String,
+    remote_keys: bool,
 }
 
 impl Default for WardenOpenApi {
@@ -120,7 +121,30 @@ impl WardenOpenApi {
     pub fn new() -> Self {
         Self {
             scheme: SECURITY_SCHEME.to_owned(),
+            remote_keys: false,
         }
+    }
+
+    /// Documents the `503` a guarded operation answers when no key can be obtained: set it
+    /// when the warden's keys come from a JWKS URL or OpenID Connect discovery (see
+    /// [`for_warden`](Self::for_warden)). Off by default, as a local key source never
+    /// answers 503.
+    pub fn remote_keys(mut self, remote: bool) -> Self {
+        self.remote_keys = remote;
+        self
+    }
+
+    /// The settings that fit `warden`: the `503` documented when its keys are fetched.
+    ///
+    /// ```
+    /// use axum_warden::{Warden, WardenOpenApi};
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).build()?;
+    /// let _settings = WardenOpenApi::for_warden(&warden); // no 503: the key is local
+    /// # Ok::<(), axum_warden::ConfigError>(())
+    /// ```
+    pub fn for_warden(warden: &crate::Warden) -> Self {
+        Self::new().remote_keys(warden.has_remote_keys())
     }
 
     /// Names the security scheme the operations refer to (`bearerAuth` by default).
@@ -140,6 +164,7 @@ impl WardenOpenApi {
         components::add(
             doc.components.get_or_insert_with(Components::new),
             &self.scheme,
+            self.remote_keys,
             &mut report.kept_components,
         );
 
@@ -312,8 +337,7 @@ impl WardenOpenApi {
                 }
             }
         }
-        // A `#[requires_policy]` may answer 403 (or 404, which the document keeps as the
-        // application wrote it) and is named for readers.
+        // A `#[requires_policy]` may answer 403 or 404 and is named for readers.
         match policy {
             Some(name) => {
                 op.extensions
@@ -334,8 +358,17 @@ impl WardenOpenApi {
             Access::Authenticated => (true, policy.is_some()),
             Access::Roles(..) | Access::Scopes(..) | Access::Other => (true, true),
         };
+        set_response(&mut op.responses, "400", BAD_REQUEST, can_refuse);
         set_response(&mut op.responses, "401", UNAUTHORIZED, can_refuse);
         set_response(&mut op.responses, "403", FORBIDDEN, can_forbid);
+        // A policy may hide what it refuses: a 404, as for a route that does not exist.
+        set_response(&mut op.responses, "404", NOT_FOUND, policy.is_some());
+        set_response(
+            &mut op.responses,
+            "503",
+            SERVICE_UNAVAILABLE,
+            can_refuse && self.remote_keys,
+        );
     }
 }
 

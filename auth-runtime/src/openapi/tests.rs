@@ -182,3 +182,89 @@ fn fresh_documents_number_repeated_handlers() {
     assert_eq!(doc["paths"]["/b"]["get"]["operationId"], "Member_2");
     assert!(doc["paths"].get("/c").is_none(), "{doc}");
 }
+
+struct Owner;
+impl RouteRule for Owner {
+    type Kind = Protected;
+    const REQUIREMENT: Requirement = Requirement::Authenticated;
+    const HANDLER: HandlerInfo = HandlerInfo {
+        name: "Owner",
+        module: module_path!(),
+        file: file!(),
+        line: line!(),
+    };
+    const CUSTOM_POLICY: Option<&'static str> = Some("OwnsArticle");
+}
+
+#[test]
+fn every_answer_the_guard_can_give_is_documented() {
+    let get = || RouteMethod::Method(http::Method::GET);
+    let rows = vec![
+        RouteRow::new::<Anyone>(get()).at("/open"),
+        RouteRow::new::<Member>(get()).at("/me"),
+        RouteRow::new::<Admin>(get()).at("/admin"),
+        RouteRow::new::<Owner>(get()).at("/mine"),
+    ];
+    let statuses = |remote_keys: bool| {
+        let doc = WardenOpenApi::new()
+            .remote_keys(remote_keys)
+            .document(&table(rows.clone()), Info::new("t", "1"));
+        let json = serde_json::to_value(&doc).expect("json");
+        let keys = |path: &str| {
+            let responses = json["paths"][path]["get"]["responses"].as_object().expect("responses");
+            responses
+                .keys()
+                .filter(|k| *k != "default")
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        (keys("/open"), keys("/me"), keys("/admin"), keys("/mine"), json)
+    };
+    let (open, me, admin, mine, json) = statuses(false);
+    assert!(open.is_empty(), "a public route refuses nothing: {open:?}");
+    assert_eq!(me, ["400", "401"]);
+    assert_eq!(admin, ["400", "401", "403"]);
+    assert_eq!(mine, ["400", "401", "403", "404"], "a policy may forbid or hide");
+    let responses = &json["components"]["responses"];
+    assert!(
+        responses.get("ServiceUnavailable").is_none(),
+        "local keys never answer 503"
+    );
+    assert_eq!(
+        responses["BadRequest"]["content"]["application/problem+json"]["example"]["status"],
+        400
+    );
+    assert!(
+        responses["NotFound"].get("content").is_none(),
+        "a hidden resource has no body"
+    );
+
+    let (open, me, admin, _, json) = statuses(true);
+    assert!(open.is_empty(), "{open:?}");
+    assert_eq!(me, ["400", "401", "503"]);
+    assert_eq!(admin, ["400", "401", "403", "503"]);
+    let unavailable = &json["components"]["responses"]["ServiceUnavailable"];
+    assert!(unavailable["headers"].get("Retry-After").is_some(), "{unavailable}");
+    assert!(
+        unavailable["headers"].get("WWW-Authenticate").is_none(),
+        "{unavailable}"
+    );
+    assert_eq!(
+        unavailable["content"]["application/problem+json"]["example"]["status"],
+        503
+    );
+}
+
+#[test]
+fn a_warden_with_fetched_keys_documents_the_503() {
+    let local = crate::Warden::builder()
+        .hmac_secret(vec![7; 32])
+        .build()
+        .expect("valid");
+    assert!(!WardenOpenApi::for_warden(&local).remote_keys);
+    let remote = crate::Warden::builder()
+        .jwks_url("https://idp.example/jwks")
+        .build()
+        .expect("valid");
+    assert!(WardenOpenApi::for_warden(&remote).remote_keys);
+}

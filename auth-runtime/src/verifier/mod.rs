@@ -42,6 +42,15 @@ impl Verifier {
         &self.algorithms
     }
 
+    /// Whether the keys are fetched over HTTP.
+    pub(crate) fn has_remote_keys(&self) -> bool {
+        match self.keys {
+            KeySource::Static(_) => false,
+            #[cfg(feature = "remote-keys")]
+            KeySource::Remote(_) => true,
+        }
+    }
+
     pub(crate) fn rules(&self) -> &Rules {
         &self.rules
     }
