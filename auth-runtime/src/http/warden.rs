@@ -143,7 +143,7 @@ impl Warden {
     }
 
     /// Whether keys are fetched over HTTP (so a refusal can be a 503).
-    #[cfg_attr(not(feature = "utoipa"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "utoipa", feature = "aide")), allow(dead_code))]
     pub(crate) fn has_remote_keys(&self) -> bool {
         match &self.inner().source {
             Source::Jwt(jwt) => jwt.has_remote_keys(),

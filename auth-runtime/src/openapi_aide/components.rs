@@ -18,11 +18,15 @@ pub(super) const UNAUTHORIZED: &str = "Unauthorized";
 pub(super) const FORBIDDEN: &str = "Forbidden";
 /// The response component of the `404` of a route policy that hides.
 pub(super) const NOT_FOUND: &str = "NotFound";
+/// The response component of a `503` (no key can be obtained).
+pub(super) const SERVICE_UNAVAILABLE: &str = "ServiceUnavailable";
 const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Adds the components under their names, the security scheme as `scheme`; a component
 /// that exists with other content is kept and named in `kept`.
-pub(super) fn add(components: &mut Components, scheme: &str, kept: &mut Vec<String>) {
+///
+/// `ServiceUnavailable` only when `remote_keys`: a local key source never answers 503.
+pub(super) fn add(components: &mut Components, scheme: &str, remote_keys: bool, kept: &mut Vec<String>) {
     let bearer = ReferenceOr::Item(SecurityScheme::Http {
         scheme: "bearer".to_owned(),
         bearer_format: Some("JWT".to_owned()),
@@ -52,7 +56,11 @@ pub(super) fn add(components: &mut Components, scheme: &str, kept: &mut Vec<Stri
         (UNAUTHORIZED, unauthorized()),
         (FORBIDDEN, forbidden()),
         (NOT_FOUND, not_found()),
+        (SERVICE_UNAVAILABLE, service_unavailable()),
     ] {
+        if name == SERVICE_UNAVAILABLE && !remote_keys {
+            continue;
+        }
         let response = ReferenceOr::Item(response);
         match components.responses.get(name) {
             None => {
@@ -173,6 +181,27 @@ fn refusal(description: &str, challenge: &str, example: Value) -> Response {
         ..MediaType::default()
     };
     response.content.insert(PROBLEM_JSON.to_owned(), body);
+    response
+}
+
+fn service_unavailable() -> Response {
+    let mut response = refusal(
+        "No key to verify the token can be obtained right now (the key source is unreachable \
+         and holds no key for it); never an allow.",
+        "",
+        json!({
+            "type": "about:blank",
+            "title": "Service Unavailable",
+            "status": 503,
+            "detail": "Credentials cannot be verified right now; try again later.",
+        }),
+    );
+    // A 503 carries no challenge: it says nothing about the credentials.
+    response.headers.shift_remove("WWW-Authenticate");
+    response.headers.insert(
+        "Retry-After".to_owned(),
+        header("Seconds until the key source may be asked again."),
+    );
     response
 }
 

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aide::openapi::{Components, OpenApi, Operation, ReferenceOr, Responses, SecurityRequirement, StatusCode};
 use serde_json::json;
 
-use self::components::{BAD_REQUEST, FORBIDDEN, NOT_FOUND, UNAUTHORIZED};
+use self::components::{BAD_REQUEST, FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE, UNAUTHORIZED};
 use self::paths::{METHODS, has_operation, operation_mut, shape};
 pub use self::report::{AideError, AideOperation, AideReport, AideSkipReason, AideSkippedRoute};
 use crate::http::{RouteMethod, RouteTable};
@@ -132,6 +132,7 @@ const SECURITY: &str = "security";
 #[must_use]
 pub struct WardenAide {
     scheme: String,
+    remote_keys: bool,
 }
 
 impl Default for WardenAide {
@@ -146,7 +147,21 @@ impl WardenAide {
     pub fn new() -> Self {
         Self {
             scheme: SECURITY_SCHEME.to_owned(),
+            remote_keys: false,
         }
+    }
+
+    /// Documents the `503` a guarded operation answers when no key can be obtained: set it
+    /// when the warden's keys are fetched over HTTP (see [`for_warden`](Self::for_warden)).
+    /// Off by default, as a local key source never answers 503.
+    pub fn remote_keys(mut self, remote: bool) -> Self {
+        self.remote_keys = remote;
+        self
+    }
+
+    /// The settings that fit `warden`: the `503` documented when its keys are fetched.
+    pub fn for_warden(warden: &crate::Warden) -> Self {
+        Self::new().remote_keys(warden.has_remote_keys())
     }
 
     /// Names the security scheme the operations refer to (`bearerAuth` by default).
@@ -166,6 +181,7 @@ impl WardenAide {
         components::add(
             doc.components.get_or_insert_with(Components::default),
             &self.scheme,
+            self.remote_keys,
             &mut report.kept_components,
         );
 
@@ -324,6 +340,7 @@ impl WardenAide {
         set_response(responses, 401, UNAUTHORIZED, guarded);
         set_response(responses, 403, FORBIDDEN, can_forbid);
         set_response(responses, 404, NOT_FOUND, policy.is_some());
+        set_response(responses, 503, SERVICE_UNAVAILABLE, guarded && self.remote_keys);
         if *responses == Responses::default() {
             op.responses = None;
         }

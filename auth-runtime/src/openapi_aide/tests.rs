@@ -454,3 +454,36 @@ fn the_components_are_added_once() {
     assert_eq!(problem["required"], json!(["type", "title", "status", "detail"]));
     assert_eq!(problem["properties"]["status"]["maximum"], 599);
 }
+
+#[test]
+fn fetched_keys_add_the_503_to_guarded_operations_only() {
+    let table = table(vec![
+        row::<Anyone>(http::Method::GET, "/open"),
+        row::<Member>(http::Method::GET, "/me"),
+    ]);
+    let mut doc = document(vec![("/open", item(&["get"])), ("/me", item(&["get"]))]);
+    let report = WardenAide::new().remote_keys(true).apply(&table, &mut doc);
+    assert!(report.is_complete(), "{report}");
+    let written = json(&doc);
+    assert!(refusals(&written["paths"]["/open"]["get"]).is_empty());
+    assert_eq!(
+        refusals(&written["paths"]["/me"]["get"]),
+        refs(&[
+            ("400", "BadRequest"),
+            ("401", "Unauthorized"),
+            ("503", "ServiceUnavailable")
+        ])
+    );
+    let unavailable = &written["components"]["responses"]["ServiceUnavailable"];
+    assert!(unavailable["headers"].get("Retry-After").is_some(), "{unavailable}");
+    assert!(
+        unavailable["headers"].get("WWW-Authenticate").is_none(),
+        "{unavailable}"
+    );
+
+    let mut local = document(vec![("/me", item(&["get"]))]);
+    let _ = WardenAide::new().apply(&table, &mut local);
+    let local = json(&local);
+    assert!(local["components"]["responses"].get("ServiceUnavailable").is_none());
+    assert!(local["paths"]["/me"]["get"]["responses"].get("503").is_none());
+}
