@@ -1,58 +1,130 @@
-//! The quickstart's handlers and router, shared with the tests that audit it.
+//! The quickstart's handlers and router, shared with the tests that audit it and with
+//! `examples/openapi.rs`, which documents them.
+//!
+//! With the `utoipa` feature each handler also carries its OpenAPI operation (path,
+//! parameters, body, success answer); the access attribute below it adds the rest
+//! (security and every refusal) through the route table.
 
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum_warden::routing::{get, post};
 use axum_warden::{Identity, Router, Warden, public, requires_auth, requires_role, requires_scope};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 /// Liveness probe.
+#[cfg_attr(feature = "utoipa", utoipa::path(get, path = "/health",
+    responses((status = 200, description = "The service is up.", body = String, content_type = "text/plain"))))]
 #[public]
-async fn health() -> &'static str {
+pub(crate) async fn health() -> &'static str {
     "ok"
 }
 
+/// The caller, as the guard verified it.
+#[derive(Serialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+pub(crate) struct Me {
+    subject: String,
+    roles: Vec<String>,
+}
+
 /// Who the caller is.
+#[cfg_attr(feature = "utoipa", utoipa::path(get, path = "/me",
+    responses((status = 200, description = "The caller's subject and roles.", body = Me))))]
 #[requires_auth]
-async fn me(user: Identity) -> Json<Value> {
-    Json(json!({ "subject": user.subject(), "roles": user.roles() }))
+pub(crate) async fn me(user: Identity) -> Json<Me> {
+    Json(Me {
+        subject: user.subject().to_owned(),
+        roles: user.roles().to_vec(),
+    })
 }
 
 /// Administration.
+#[cfg_attr(feature = "utoipa", utoipa::path(get, path = "/admin",
+    responses((status = 200, description = "A greeting for administrators.", body = String, content_type = "text/plain"))))]
 #[requires_role("admin")]
-async fn admin(user: Identity) -> String {
+pub(crate) async fn admin(user: Identity) -> String {
     format!("welcome, administrator {}\n", user.subject())
 }
 
+/// An article to publish.
 #[derive(Deserialize)]
-struct NewArticle {
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+pub(crate) struct NewArticle {
+    title: String,
+}
+
+/// An article.
+#[derive(Serialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+pub(crate) struct Article {
+    id: i64,
     title: String,
 }
 
 /// Editors and administrators publish articles.
+#[cfg_attr(feature = "utoipa", utoipa::path(post, path = "/articles", request_body = NewArticle,
+    responses(
+        (status = 201, description = "The article was published.", body = Article),
+        (status = 400, description = "The body is not JSON (axum's answer, as text), or the request \
+            carries more than one credential (the guard's, as problem details).",
+            content((String = "text/plain"), (serde_json::Value = "application/problem+json"))),
+        (status = 415, description = "The body is not `application/json`.", body = String, content_type = "text/plain"),
+        (status = 422, description = "The JSON is not a new article.", body = String, content_type = "text/plain"),
+    )))]
 #[requires_role(any("editor", "admin"))]
-async fn create_article(Json(article): Json<NewArticle>) -> (StatusCode, Json<Value>) {
-    (StatusCode::CREATED, Json(json!({ "title": article.title })))
+pub(crate) async fn create_article(Json(article): Json<NewArticle>) -> (StatusCode, Json<Article>) {
+    (
+        StatusCode::CREATED,
+        Json(Article {
+            id: 1,
+            title: article.title,
+        }),
+    )
 }
 
 /// Any signed-in caller reads articles.
+#[cfg_attr(feature = "utoipa", utoipa::path(get, path = "/articles/{id}",
+    params(("id" = i64, Path, description = "The article's id.")),
+    responses(
+        (status = 200, description = "The article.", body = Article),
+        (status = 400, description = "The id is not a number (axum's answer, as text), or the \
+            request carries more than one credential (the guard's, as problem details).",
+            content((String = "text/plain"), (serde_json::Value = "application/problem+json"))),
+    )))]
 #[requires_auth]
-async fn article(Path(id): Path<u64>) -> Json<Value> {
-    Json(json!({ "id": id, "title": format!("article {id}") }))
+pub(crate) async fn article(Path(id): Path<i64>) -> Json<Article> {
+    Json(Article {
+        id,
+        title: format!("article {id}"),
+    })
 }
 
 /// The audit log needs both roles.
+#[cfg_attr(feature = "utoipa", utoipa::path(get, path = "/audit",
+    responses((status = 200, description = "The audit log.", body = String, content_type = "text/plain"))))]
 #[requires_role(all("admin", "auditor"))]
-async fn audit() -> &'static str {
+pub(crate) async fn audit() -> &'static str {
     "audit log: empty\n"
 }
 
+/// An order.
+#[derive(Serialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+pub(crate) struct Order {
+    id: u64,
+    item: String,
+}
+
 /// Orders need the OAuth scope.
+#[cfg_attr(feature = "utoipa", utoipa::path(get, path = "/orders",
+    responses((status = 200, description = "The caller's orders.", body = Vec<Order>))))]
 #[requires_scope("orders:read")]
-async fn orders() -> Json<Value> {
-    Json(json!([{ "id": 1, "item": "tea" }]))
+pub(crate) async fn orders() -> Json<Vec<Order>> {
+    Json(vec![Order {
+        id: 1,
+        item: "tea".to_owned(),
+    }])
 }
 
 /// Every route of the quickstart, without state.
