@@ -142,12 +142,14 @@ impl Warden {
         self.inner().responder.realm()
     }
 
-    /// Whether keys are fetched over HTTP (so a refusal can be a 503).
+    /// Whether the guard may answer 503 because an identity cannot be checked right now:
+    /// keys fetched over HTTP, or a custom [`Authenticator`], which may answer
+    /// [`AuthError::Unavailable`].
     #[cfg_attr(not(any(feature = "utoipa", feature = "aide")), allow(dead_code))]
-    pub(crate) fn has_remote_keys(&self) -> bool {
+    pub(crate) fn may_be_unavailable(&self) -> bool {
         match &self.inner().source {
             Source::Jwt(jwt) => jwt.has_remote_keys(),
-            Source::Custom(_) => false,
+            Source::Custom(_) => true,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The components the access rules refer to: the bearer security scheme, the RFC 9457
-//! problem-details schema, and the `401` / `403` responses the guard gives.
+//! problem-details schema, and a response for each answer the guard gives (`400`, `401`,
+//! `403`, the `404` of a policy that hides, and `503` when keys are fetched).
 
 use std::collections::BTreeMap;
 
@@ -50,25 +51,28 @@ pub(super) fn add(components: &mut Components, scheme: &str, remote_keys: bool, 
         "schemas",
         kept,
     );
-    keep_or_insert(
-        &mut components.responses,
-        UNAUTHORIZED,
-        unauthorized(),
-        "responses",
-        kept,
-    );
-    keep_or_insert(&mut components.responses, FORBIDDEN, forbidden(), "responses", kept);
-    keep_or_insert(&mut components.responses, BAD_REQUEST, bad_request(), "responses", kept);
-    keep_or_insert(&mut components.responses, NOT_FOUND, not_found(), "responses", kept);
-    if remote_keys {
-        keep_or_insert(
-            &mut components.responses,
-            SERVICE_UNAVAILABLE,
-            service_unavailable(),
-            "responses",
-            kept,
-        );
+    let names: &[&str] = if remote_keys {
+        &[BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE]
+    } else {
+        &[BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND]
+    };
+    for &name in names {
+        if let Some(response) = response(name) {
+            keep_or_insert(&mut components.responses, name, response.into(), "responses", kept);
+        }
     }
+}
+
+/// The answer of the guard that the response component `name` describes.
+pub(super) fn response(name: &str) -> Option<Response> {
+    Some(match name {
+        BAD_REQUEST => bad_request(),
+        UNAUTHORIZED => unauthorized(),
+        FORBIDDEN => forbidden(),
+        NOT_FOUND => not_found(),
+        SERVICE_UNAVAILABLE => service_unavailable(),
+        _ => return None,
+    })
 }
 
 /// Inserts `value` under `name` unless something else is there; a different existing
@@ -157,7 +161,7 @@ fn forbidden_example() -> Value {
     })
 }
 
-fn refusal(description: &str, challenge: &str, example: Value) -> RefOr<Response> {
+fn refusal(description: &str, challenge: &str, example: Value) -> Response {
     let with_challenge = ResponseBuilder::new().description(description).header(
         "WWW-Authenticate",
         HeaderBuilder::new()
@@ -169,7 +173,7 @@ fn refusal(description: &str, challenge: &str, example: Value) -> RefOr<Response
 }
 
 /// The headers and body every refusal shares: `Cache-Control: no-store` and problem details.
-fn problem(response: ResponseBuilder, example: Value) -> RefOr<Response> {
+fn problem(response: ResponseBuilder, example: Value) -> Response {
     response
         .header(
             "Cache-Control",
@@ -186,10 +190,9 @@ fn problem(response: ResponseBuilder, example: Value) -> RefOr<Response> {
                 .build(),
         )
         .build()
-        .into()
 }
 
-fn unauthorized() -> RefOr<Response> {
+fn unauthorized() -> Response {
     refusal(
         "No valid bearer token: none was sent, the scheme is not `Bearer`, or the token is \
          malformed, expired, not yet valid, or not verifiable against the configured keys, \
@@ -200,7 +203,7 @@ fn unauthorized() -> RefOr<Response> {
     )
 }
 
-fn forbidden() -> RefOr<Response> {
+fn forbidden() -> Response {
     refusal(
         "The bearer token is valid but does not grant the role or scope this operation requires.",
         "`Bearer realm=\"…\", error=\"insufficient_scope\"`, plus `scope=\"…\"` (the scopes that \
@@ -209,7 +212,7 @@ fn forbidden() -> RefOr<Response> {
     )
 }
 
-fn bad_request() -> RefOr<Response> {
+fn bad_request() -> Response {
     refusal(
         "The request carries more than one credential (two `Authorization` headers, or a list \
          in one), which RFC 6750 §2 forbids.",
@@ -220,17 +223,16 @@ fn bad_request() -> RefOr<Response> {
 
 /// A policy that hides answers exactly as for a route that does not exist: no body and no
 /// header of the guard.
-fn not_found() -> RefOr<Response> {
+fn not_found() -> Response {
     ResponseBuilder::new()
         .description(
             "The route's policy hides the resource from this caller: the answer of a route that \
              does not exist, with no body.",
         )
         .build()
-        .into()
 }
 
-fn service_unavailable() -> RefOr<Response> {
+fn service_unavailable() -> Response {
     let retry_after = ResponseBuilder::new()
         .description(
             "No key to verify the token can be obtained right now (the key source is unreachable \

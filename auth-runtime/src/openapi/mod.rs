@@ -1,10 +1,11 @@
 //! OpenAPI from the same declarations: the route table written into a
 //! [utoipa 6](https://docs.rs/utoipa/6) document (feature `utoipa`).
 //!
-//! The access rule of each route becomes the operation's `security`, the `401` and `403`
-//! answers the guard gives become responses, and the problem-details body the guard
-//! renders becomes a schema component. What the route table cannot know (request and
-//! response bodies, parameters beyond the path) stays the application's to document.
+//! The access rule of each route becomes the operation's `security`, every answer the
+//! guard can give on it (`400`, `401`, `403`, a policy's `404`, and `503` when keys are
+//! fetched) becomes a response, and the problem-details body the guard renders becomes a
+//! schema component. What the route table cannot know (request and response bodies,
+//! parameters beyond the path) stays the application's to document.
 
 mod components;
 mod paths;
@@ -34,7 +35,7 @@ pub const SECURITY_SCHEME: &str = "bearerAuth";
 pub const REQUIRED_ROLES_EXTENSION: &str = "x-required-roles";
 
 /// The operation extension that names the `#[requires_policy]` policy of a route; such an
-/// operation also documents `403`.
+/// operation also documents `403` and `404` (a policy may forbid or hide).
 pub const ACCESS_POLICY_EXTENSION: &str = "x-access-policy";
 
 /// Methods in the order of the OpenAPI Path Item Object.
@@ -43,15 +44,20 @@ const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "
 /// Writes a [`RouteTable`] into an OpenAPI document (feature `utoipa`).
 ///
 /// [`RouteTable::apply_openapi`] and [`RouteTable::to_openapi`] use the default settings;
-/// this builder changes the name of the security scheme.
+/// this builder names the security scheme and says whether keys are fetched
+/// ([`remote_keys`](Self::remote_keys), [`for_warden`](Self::for_warden)).
 ///
 /// What [`apply`](Self::apply) writes:
 ///
 /// - `components.securitySchemes.bearerAuth`: `{"type": "http", "scheme": "bearer",
 ///   "bearerFormat": "JWT"}`;
-/// - `components.schemas.Problem`: the RFC 9457 body of the guard's refusals, and
-///   `components.responses.Unauthorized` / `Forbidden`: `application/problem+json` with
-///   that schema, an example, and the `WWW-Authenticate` and `Cache-Control` headers.
+/// - `components.schemas.Problem`: the RFC 9457 body of the guard's refusals;
+/// - `components.responses`, one per answer of the guard: `BadRequest` (`400`, two
+///   credentials), `Unauthorized` (`401`), `Forbidden` (`403`) and, with
+///   [`remote_keys`](Self::remote_keys), `ServiceUnavailable` (`503`): each
+///   `application/problem+json` with that schema and an example, `Cache-Control`, and
+///   `WWW-Authenticate` where the guard sends one (not on `503`, which has `Retry-After`);
+///   and `NotFound` (`404` without a body, exactly as for a path that does not exist).
 ///   A component that already exists under one of these names is kept as it is (an OAuth2
 ///   scheme of your identity provider, say) and listed in
 ///   [`OpenApiReport::kept_components`];
@@ -60,15 +66,21 @@ const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "
 /// | access | `security` | responses added |
 /// |---|---|---|
 /// | `#[public]` | `[]` (explicitly none) | none |
-/// | `#[requires_auth]` | `[{"bearerAuth": []}]` | `401` |
-/// | `#[requires_role(any/all(…))]` | `[{"bearerAuth": []}]` and `x-required-roles: {"match", "roles"}` | `401`, `403` |
-/// | `#[requires_scope(all(…))]` | `[{"bearerAuth": ["a", "b"]}]` (one requirement, every scope) | `401`, `403` |
-/// | `#[requires_scope(any(…))]` | `[{"bearerAuth": ["a"]}, {"bearerAuth": ["b"]}]` (one per scope) | `401`, `403` |
-/// | with `#[requires_policy(P)]` | as above, and `x-access-policy: "P"` | `401`, `403` |
+/// | `#[requires_auth]` | `[{"bearerAuth": []}]` | `400`, `401` |
+/// | `#[requires_role(any/all(…))]` | `[{"bearerAuth": []}]` and `x-required-roles: {"match", "roles"}` | `400`, `401`, `403` |
+/// | `#[requires_scope(all(…))]` | `[{"bearerAuth": ["a", "b"]}]` (one requirement, every scope) | `400`, `401`, `403` |
+/// | `#[requires_scope(any(…))]` | `[{"bearerAuth": ["a"]}, {"bearerAuth": ["b"]}]` (one per scope) | `400`, `401`, `403` |
+/// | with `#[requires_policy(P)]` | as above, and `x-access-policy: "P"` | also `403`, and `404` ([`Decision::Hide`](crate::Decision::Hide)) |
+///
+/// and `503` on every guarded operation with [`remote_keys`](Self::remote_keys).
 ///
 /// `security` and [`REQUIRED_ROLES_EXTENSION`] are replaced, since the route table is what
-/// the guard enforces; a `401` or `403` the operation already documents is kept. Applying
-/// twice gives the same document.
+/// the guard enforces. Where the operation already documents one of these statuses (a
+/// handler's own `400` for a body it cannot parse, say), that response is kept and the
+/// guard's answer is written into it: its description as a further paragraph, its body
+/// under `application/problem+json` and its headers, each unless the response already has
+/// one of that name. A status documented as a reference to a response component of the
+/// application's own is left as it is. Applying twice gives the same document.
 ///
 /// How routes meet operations:
 ///
@@ -84,8 +96,7 @@ const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "
 ///   invented; an operation without a route in [`OpenApiReport::untracked`], untouched.
 ///
 /// The document describes the built-in answers: a renderer installed with
-/// [`WardenBuilder::renderer`](crate::WardenBuilder::renderer) is not reflected, nor are
-/// the `400` for several credentials and the `503` when no key can be obtained.
+/// [`WardenBuilder::renderer`](crate::WardenBuilder::renderer) is not reflected.
 ///
 /// ```
 /// use axum_warden::routing::get;
@@ -125,26 +136,46 @@ impl WardenOpenApi {
         }
     }
 
-    /// Documents the `503` a guarded operation answers when no key can be obtained: set it
-    /// when the warden's keys come from a JWKS URL or OpenID Connect discovery (see
-    /// [`for_warden`](Self::for_warden)). Off by default, as a local key source never
-    /// answers 503.
+    /// Documents the `503` (with `Retry-After`) a guarded operation answers when no key
+    /// can be obtained: set it when the warden's keys come from a JWKS URL or OpenID
+    /// Connect discovery, or let [`for_warden`](Self::for_warden) decide. Off by default,
+    /// as a local key source never answers 503.
+    ///
+    /// ```
+    /// use axum_warden::routing::get;
+    /// use axum_warden::{Router, Warden, WardenOpenApi, requires_auth};
+    /// use utoipa::openapi::Info;
+    ///
+    /// #[requires_auth]
+    /// async fn me() {}
+    ///
+    /// let table = Router::<Warden>::new().route("/me", get(me)).route_table();
+    /// let doc = WardenOpenApi::new().remote_keys(true).document(&table, Info::new("api", "1"));
+    /// let json = serde_json::to_value(&doc)?;
+    /// assert_eq!(json["paths"]["/me"]["get"]["responses"]["503"]["$ref"], "#/components/responses/ServiceUnavailable");
+    /// assert!(json["components"]["responses"]["ServiceUnavailable"]["headers"]["Retry-After"].is_object());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn remote_keys(mut self, remote: bool) -> Self {
         self.remote_keys = remote;
         self
     }
 
-    /// The settings that fit `warden`: the `503` documented when its keys are fetched.
+    /// The settings that fit `warden`: the `503` documented when its keys are fetched
+    /// over HTTP, or when a custom [`Authenticator`](crate::Authenticator) checks identities
+    /// (it may answer [`AuthError::Unavailable`](crate::AuthError::Unavailable)).
     ///
     /// ```
     /// use axum_warden::{Warden, WardenOpenApi};
     ///
-    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).build()?;
-    /// let _settings = WardenOpenApi::for_warden(&warden); // no 503: the key is local
+    /// let local = Warden::builder().hmac_secret(vec![7; 32]).build()?;
+    /// assert_eq!(WardenOpenApi::for_warden(&local), WardenOpenApi::new()); // no 503
+    /// let fetched = Warden::builder().jwks_url("https://idp.example/jwks").build()?;
+    /// assert_eq!(WardenOpenApi::for_warden(&fetched), WardenOpenApi::new().remote_keys(true));
     /// # Ok::<(), axum_warden::ConfigError>(())
     /// ```
     pub fn for_warden(warden: &crate::Warden) -> Self {
-        Self::new().remote_keys(warden.has_remote_keys())
+        Self::new().remote_keys(warden.may_be_unavailable())
     }
 
     /// Names the security scheme the operations refer to (`bearerAuth` by default).
@@ -398,14 +429,55 @@ impl Access {
     }
 }
 
-/// Adds a reference to a response component, or removes one this module added before
-/// when the rule no longer produces that status.
+/// Adds a reference to the response component of the guard's answer with `status`, or
+/// removes one this module added before when the rule no longer produces that status.
+///
+/// An operation that already documents `status` inline (the handler's own answer with the
+/// same status, or the application's account of the guard's) keeps it, and the guard's
+/// answer is written into it: its description as a further paragraph, and its headers and
+/// body where the operation names none for that header or media type. A reference to
+/// another response component is left as it is: that component may serve operations the
+/// guard does not refuse.
 fn set_response(responses: &mut Responses, status: &str, component: &str, wanted: bool) {
     let reference = RefOr::Ref(Ref::from_response_name(component));
-    if wanted {
-        responses.responses.entry(status.to_owned()).or_insert(reference);
-    } else if responses.responses.get(status) == Some(&reference) {
-        responses.responses.remove(status);
+    if !wanted {
+        if responses.responses.get(status) == Some(&reference) {
+            responses.responses.remove(status);
+        }
+        return;
+    }
+    match responses.responses.get_mut(status) {
+        None => {
+            responses.responses.insert(status.to_owned(), reference);
+        }
+        Some(RefOr::T(documented)) => {
+            if let Some(guard) = components::response(component) {
+                merge_response(documented, guard);
+            }
+        }
+        Some(RefOr::Ref(_)) => {}
+    }
+}
+
+/// Writes the guard's answer into a response the operation documents with the same status.
+/// Applying it twice changes nothing.
+fn merge_response(documented: &mut Response, guard: Response) {
+    if !documented.description.contains(&guard.description) {
+        if documented.description.trim().is_empty() {
+            documented.description = guard.description;
+        } else {
+            documented.description = format!(
+                "{}\n\nOr the access guard's answer: {}",
+                documented.description.trim_end(),
+                guard.description
+            );
+        }
+    }
+    for (name, header) in guard.headers {
+        documented.headers.entry(name).or_insert(header);
+    }
+    for (media_type, content) in guard.content {
+        documented.content.entry(media_type).or_insert(content);
     }
 }
 

@@ -150,7 +150,11 @@ fn existing_components_and_responses_are_kept() {
         RouteRow::new::<Member>(RouteMethod::Method(http::Method::GET)).at("/x"),
     ]);
     let mine = Response::new("my own 401");
-    let op = OperationBuilder::new().response("401", mine.clone()).build();
+    let elsewhere = RefOr::Ref(Ref::from_response_name("MyBadRequest"));
+    let op = OperationBuilder::new()
+        .response("401", mine.clone())
+        .response("400", elsewhere.clone())
+        .build();
     let mut doc = OpenApi::new(
         Info::new("t", "1"),
         PathsBuilder::new().path("/x", PathItem::new(HttpMethod::Get, op)),
@@ -162,9 +166,77 @@ fn existing_components_and_responses_are_kept() {
     let report = table.apply_openapi(&mut doc);
     assert_eq!(report.kept_components(), ["#/components/schemas/Problem"]);
     let json = serde_json::to_value(&doc).expect("json");
+    let responses = &json["paths"]["/x"]["get"]["responses"];
+    // The operation's own 401 is kept, and the guard's answer is written into it.
+    let own = &responses["401"];
+    let description = own["description"].as_str().expect("description");
+    assert!(
+        description.starts_with("my own 401\n\nOr the access guard's answer: No valid bearer token"),
+        "{own}"
+    );
     assert_eq!(
-        json["paths"]["/x"]["get"]["responses"]["401"]["description"],
-        "my own 401"
+        own["content"]["application/problem+json"]["schema"]["$ref"],
+        "#/components/schemas/Problem"
+    );
+    assert!(
+        own["headers"]["WWW-Authenticate"].is_object() && own["headers"]["Cache-Control"].is_object(),
+        "{own}"
+    );
+    // A reference to a component of the application's own is left alone.
+    assert_eq!(responses["400"]["$ref"], "#/components/responses/MyBadRequest");
+
+    let once = json.clone();
+    let _ = table.apply_openapi(&mut doc);
+    assert_eq!(
+        serde_json::to_value(&doc).expect("json"),
+        once,
+        "merging twice changes nothing"
+    );
+}
+
+#[test]
+fn the_handlers_own_answer_with_the_guards_status_gets_the_guards_body() {
+    let table = table(vec![
+        RouteRow::new::<Admin>(RouteMethod::Method(http::Method::POST)).at("/items"),
+    ]);
+    let unparsable = Response::builder()
+        .description("The body is not JSON.")
+        .content(
+            "text/plain",
+            utoipa::openapi::ContentBuilder::new()
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build(),
+        )
+        .build();
+    let hidden = Response::new("");
+    let op = OperationBuilder::new()
+        .response("400", unparsable)
+        .response("403", hidden)
+        .build();
+    let mut doc = OpenApi::new(
+        Info::new("t", "1"),
+        PathsBuilder::new().path("/items", PathItem::new(HttpMethod::Post, op)),
+    );
+    let _ = table.apply_openapi(&mut doc);
+    let json = serde_json::to_value(&doc).expect("json");
+    let responses = &json["paths"]["/items"]["post"]["responses"];
+    let bad = &responses["400"];
+    let media_types: Vec<&String> = bad["content"].as_object().expect("content").keys().collect();
+    assert_eq!(
+        media_types,
+        ["application/problem+json", "text/plain"],
+        "both bodies: {bad}"
+    );
+    assert!(
+        bad["description"].as_str().is_some_and(|d| d.starts_with(
+            "The body is not JSON.\n\nOr the access guard's answer: The request carries more than one credential"
+        )),
+        "{bad}"
+    );
+    // An empty description takes the guard's.
+    assert_eq!(
+        responses["403"]["description"],
+        json["components"]["responses"]["Forbidden"]["description"]
     );
 }
 
@@ -267,4 +339,16 @@ fn a_warden_with_fetched_keys_documents_the_503() {
         .build()
         .expect("valid");
     assert!(WardenOpenApi::for_warden(&remote).remote_keys);
+
+    // A custom authenticator may answer `AuthError::Unavailable`: documented as for fetched keys.
+    struct Sessions;
+    impl crate::Authenticator for Sessions {
+        async fn authenticate(&self, _: &http::request::Parts) -> Result<crate::Identity, crate::AuthError> {
+            Err(crate::AuthError::Unavailable {
+                retry_after: std::time::Duration::from_secs(1),
+            })
+        }
+    }
+    let custom = crate::Warden::builder().authenticator(Sessions).build().expect("valid");
+    assert!(WardenOpenApi::for_warden(&custom).remote_keys);
 }

@@ -161,7 +161,7 @@ impl WardenAide {
 
     /// The settings that fit `warden`: the `503` documented when its keys are fetched.
     pub fn for_warden(warden: &crate::Warden) -> Self {
-        Self::new().remote_keys(warden.has_remote_keys())
+        Self::new().remote_keys(warden.may_be_unavailable())
     }
 
     /// Names the security scheme the operations refer to (`bearerAuth` by default).
