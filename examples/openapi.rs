@@ -1,15 +1,18 @@
-//! The OpenAPI 3.1 document of the quickstart's routes, derived from the same access
-//! attributes the guard enforces: each operation's `security`, the `401`/`403` answers,
-//! the bearer JWT scheme and the RFC 9457 problem-details schema.
+//! The OpenAPI 3.1 document of the quickstart: the operations its handlers document with
+//! `#[utoipa::path]` (parameters, bodies, their own answers), and what axum-warden derives
+//! from the same access attributes the guard enforces (each operation's `security`, every
+//! refusal of the guard, the bearer JWT scheme and the RFC 9457 problem-details schema).
 //!
 //! ```text
 //! cargo run --example openapi --features utoipa                  # print the document
 //! cargo run --example openapi --features utoipa -- openapi.json  # write it to a file
+//! cargo run --example openapi --features utoipa -- --remote-keys # with the 503 of fetched keys
 //! ```
 //!
-//! The handlers describe their own operations with `#[utoipa::path]` (parameters, request
-//! bodies, success answers); `RouteTable::apply_openapi` adds what the access attributes
-//! decide (security, every refusal) and reports any route the document lacks.
+//! The quickstart's demo key is local, so its guard never answers 503; run it with
+//! `WARDEN_JWKS_URL` or `WARDEN_OIDC_ISSUER_URL` and `--remote-keys` documents that answer
+//! too. An application that holds its `Warden` writes `WardenOpenApi::for_warden(&warden)`.
+//!
 //! `tests/openapi.rs` validates this document and keeps a snapshot of it, and
 //! `scripts/schemathesis` tests the running quickstart against it.
 
@@ -17,50 +20,61 @@
 #[path = "quickstart/routes.rs"]
 pub(crate) mod routes;
 
+use axum_warden::{OpenApiError, WardenOpenApi};
 use utoipa::OpenApi as _;
-use utoipa::openapi::{InfoBuilder, OpenApi};
+use utoipa::openapi::OpenApi;
 
-/// The operations the handlers describe.
+/// The operations the quickstart's handlers document; the access comes from the route table.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    routes::health,
-    routes::me,
-    routes::admin,
-    routes::create_article,
-    routes::article,
-    routes::audit,
-    routes::orders
-))]
-struct Operations;
+#[openapi(
+    info(
+        title = "axum-warden quickstart",
+        version = "0.1.0",
+        description = "The routes of `cargo run --example quickstart`. Access, security and \
+                       refusals are derived by axum-warden from the handlers' access attributes.",
+    ),
+    paths(
+        routes::health,
+        routes::me,
+        routes::admin,
+        routes::create_article,
+        routes::article,
+        routes::audit,
+        routes::orders,
+    )
+)]
+struct QuickstartApi;
 
-/// The document this example prints.
-pub(crate) fn document() -> OpenApi {
-    let mut doc = Operations::openapi();
-    doc.info = InfoBuilder::new()
-        .title("axum-warden quickstart")
-        .version("0.1.0")
-        .description(Some(
-            "The routes of `cargo run --example quickstart`. Access, security and refusals are \
-             derived by axum-warden from the handlers' access attributes.",
-        ))
-        .build();
-    let report = routes::routes().route_table().apply_openapi(&mut doc);
-    assert!(report.is_complete(), "the handlers document every route:\n{report}");
-    doc
+/// The document this example prints: `remote_keys` adds the `503` of a fetched key set.
+///
+/// A route of the quickstart without a `#[utoipa::path]` is an error, never invented.
+pub(crate) fn document(remote_keys: bool) -> Result<OpenApi, OpenApiError> {
+    let mut doc = QuickstartApi::openapi();
+    let report = WardenOpenApi::new()
+        .remote_keys(remote_keys)
+        .apply(&routes::routes().route_table(), &mut doc);
+    report.ensure_complete()?;
+    Ok(doc)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let doc = document();
-    let mut json = doc.to_pretty_json()?;
+    let mut remote_keys = false;
+    let mut output = None;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--remote-keys" => remote_keys = true,
+            path if !path.starts_with('-') && output.is_none() => output = Some(arg),
+            _ => return Err("usage: openapi [--remote-keys] [OUTPUT.json]".into()),
+        }
+    }
+    let mut json = document(remote_keys)?.to_pretty_json()?;
     json.push('\n');
-    match args.as_slice() {
-        [] => print!("{json}"),
-        [path] if !path.starts_with('-') => {
-            std::fs::write(path, json)?;
+    match output {
+        None => print!("{json}"),
+        Some(path) => {
+            std::fs::write(&path, json)?;
             eprintln!("wrote {path}");
         }
-        _ => return Err("usage: openapi [OUTPUT.json]".into()),
     }
     Ok(())
 }

@@ -27,8 +27,15 @@ use serde_json::{Value, json};
 
 const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/openapi/quickstart.json");
 
+/// The document `cargo run --example openapi --features utoipa` prints.
 fn rendered() -> String {
-    let mut json = example::document().to_pretty_json().expect("serializes");
+    render(false)
+}
+
+/// The document of the example, with the `503` of fetched keys when `remote_keys`.
+fn render(remote_keys: bool) -> String {
+    let doc = example::document(remote_keys).expect("every quickstart route has its #[utoipa::path]");
+    let mut json = doc.to_pretty_json().expect("serializes");
     json.push('\n');
     json
 }
@@ -131,6 +138,8 @@ struct Expected {
     path: &'static str,
     security: Value,
     roles: Option<Value>,
+    /// The status of the handler's own success.
+    success: &'static str,
     unauthorized: bool,
     forbidden: bool,
 }
@@ -142,6 +151,7 @@ impl Expected {
             path,
             security,
             roles: None,
+            success: "200",
             unauthorized: false,
             forbidden: false,
         }
@@ -155,6 +165,11 @@ impl Expected {
 
     fn roles(mut self, mode: &str, roles: &[&str]) -> Self {
         self.roles = Some(json!({ "match": mode, "roles": roles }));
+        self
+    }
+
+    fn success(mut self, status: &'static str) -> Self {
+        self.success = status;
         self
     }
 }
@@ -171,12 +186,36 @@ fn expected() -> Vec<Expected> {
             .roles("any", &["admin"]),
         Expected::new("post", "/articles", bearer())
             .refuses(true, true)
-            .roles("any", &["editor", "admin"]),
+            .roles("any", &["editor", "admin"])
+            .success("201"),
         Expected::new("get", "/audit", bearer())
             .refuses(true, true)
             .roles("all", &["admin", "auditor"]),
         Expected::new("get", "/orders", json!([{ "bearerAuth": ["orders:read"] }])).refuses(true, true),
     ]
+}
+
+/// The guard's answer `status` is documented on `responses`: as a reference to
+/// `component`, or written into the handler's own answer with that status.
+fn documents_guard_answer(doc: &Value, responses: &Value, status: &str, component: &str) -> bool {
+    let Some(response) = responses.get(status) else {
+        return false;
+    };
+    let reference = format!("#/components/responses/{component}");
+    if response.get("$ref").is_some() {
+        return response["$ref"] == reference.as_str();
+    }
+    let guard = &doc["components"]["responses"][component];
+    let description = guard["description"].as_str().expect("a description");
+    response["description"]
+        .as_str()
+        .is_some_and(|d| d.contains(description))
+        && response["content"]["application/problem+json"] == guard["content"]["application/problem+json"]
+        && guard["headers"]
+            .as_object()
+            .expect("headers")
+            .keys()
+            .all(|name| response["headers"].get(name).is_some())
 }
 
 #[test]
@@ -195,6 +234,7 @@ fn each_operation_says_what_its_attribute_requires() {
         path,
         security,
         roles,
+        success,
         unauthorized,
         forbidden,
     } in expected
@@ -204,21 +244,60 @@ fn each_operation_says_what_its_attribute_requires() {
         assert_eq!(op["security"], security, "security of {at}");
         assert_eq!(op.get("x-required-roles"), roles.as_ref(), "x-required-roles of {at}");
         let responses = &op["responses"];
-        assert_eq!(
-            responses.get("401").map(|r| &r["$ref"]),
-            unauthorized
-                .then(|| json!("#/components/responses/Unauthorized"))
-                .as_ref(),
-            "401 of {at}"
+        assert!(
+            responses.get(success).is_some(),
+            "{at} documents its {success}: {responses}"
         );
-        assert_eq!(
-            responses.get("403").map(|r| &r["$ref"]),
-            forbidden.then(|| json!("#/components/responses/Forbidden")).as_ref(),
-            "403 of {at}"
-        );
+        assert!(responses.get("default").is_none(), "{at} has no undocumented answer");
+        // Two credentials are refused wherever credentials are read.
+        for (status, component, wanted) in [
+            ("400", "BadRequest", unauthorized),
+            ("401", "Unauthorized", unauthorized),
+            ("403", "Forbidden", forbidden),
+        ] {
+            assert_eq!(
+                documents_guard_answer(&doc, responses, status, component),
+                wanted,
+                "{status} of {at}: {responses}"
+            );
+        }
+        for status in ["404", "503"] {
+            assert!(
+                responses.get(status).is_none(),
+                "no policy, local keys: no {status} on {at}"
+            );
+        }
     }
-    assert_eq!(doc["paths"]["/articles/{id}"]["get"]["parameters"][0]["name"], "id");
-    assert_eq!(doc["paths"]["/articles/{id}"]["get"]["parameters"][0]["in"], "path");
+
+    // The handlers' own parameters, bodies and answers, from their #[utoipa::path].
+    let article = &doc["paths"]["/articles/{id}"]["get"];
+    assert_eq!(
+        article["parameters"],
+        json!([{
+            "name": "id", "in": "path", "required": true, "description": "The article's id.",
+            "schema": { "type": "integer", "format": "int64" }, "example": 7
+        }])
+    );
+    assert_eq!(
+        article["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Article"
+    );
+    let publish = &doc["paths"]["/articles"]["post"];
+    assert_eq!(
+        publish["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/NewArticle"
+    );
+    assert_eq!(publish["requestBody"]["required"], true);
+    // The handler's 400 (a body that is not JSON) and the guard's (two credentials) share
+    // the status: one response with both bodies.
+    let bad = &publish["responses"]["400"]["content"];
+    assert!(
+        bad.get("text/plain").is_some() && bad.get("application/problem+json").is_some(),
+        "{bad}"
+    );
+    for name in ["Article", "NewArticle", "Me", "Order"] {
+        assert_eq!(doc["components"]["schemas"][name]["type"], "object", "{name}");
+    }
 
     let components = &doc["components"];
     assert_eq!(
@@ -230,7 +309,7 @@ fn each_operation_says_what_its_attribute_requires() {
             "description": "A JWT access token in `Authorization: Bearer …` (RFC 6750)."
         })
     );
-    for name in ["Unauthorized", "Forbidden"] {
+    for name in ["BadRequest", "Unauthorized", "Forbidden"] {
         let response = &components["responses"][name];
         assert_eq!(
             response["content"]["application/problem+json"]["schema"]["$ref"], "#/components/schemas/Problem",
@@ -245,14 +324,62 @@ fn each_operation_says_what_its_attribute_requires() {
             "{name}"
         );
     }
+    assert!(
+        components["responses"].get("ServiceUnavailable").is_none(),
+        "the demo key is local"
+    );
     let problem = &components["schemas"]["Problem"];
     assert_eq!(problem["type"], "object");
     assert_eq!(problem["required"], json!(["type", "title", "status", "detail"]));
 }
 
+/// Every route has its `#[utoipa::path]` and every documented operation is routed: the
+/// document and the router describe the same API.
+#[test]
+fn the_document_and_the_router_have_the_same_operations() {
+    let mut doc = example::document(false).expect("complete");
+    let report = example::routes::routes().route_table().apply_openapi(&mut doc);
+    assert!(
+        report.is_complete() && report.untracked().is_empty() && report.skipped().is_empty(),
+        "{report}"
+    );
+}
+
+/// With keys fetched over HTTP, every guarded operation also documents the 503, with
+/// `Retry-After`; the document stays valid.
+#[test]
+fn fetched_keys_add_the_503() {
+    let rendered = render(true);
+    let doc: Value = serde_json::from_str(&rendered).expect("json");
+    for Expected {
+        method,
+        path,
+        unauthorized,
+        ..
+    } in expected()
+    {
+        let responses = &doc["paths"][path][method]["responses"];
+        assert_eq!(
+            responses.get("503").map(|r| &r["$ref"]),
+            unauthorized
+                .then(|| json!("#/components/responses/ServiceUnavailable"))
+                .as_ref(),
+            "503 of {} {path}",
+            method.to_uppercase()
+        );
+    }
+    let unavailable = &doc["components"]["responses"]["ServiceUnavailable"];
+    assert_eq!(unavailable["headers"]["Retry-After"]["schema"]["type"], "integer");
+    assert!(unavailable["headers"]["Cache-Control"].is_object(), "{unavailable}");
+    if let Err(output) = validate("openapi-quickstart-remote-keys.json", &rendered) {
+        panic!("openapi-spec-validator rejects the document with the 503:\n{output}");
+    }
+}
+
 /// The document and the router agree: every operation documented with a 401 answers an
-/// anonymous request with 401, every one documented with a 403 answers a token without
-/// roles or scopes with 403, and the bodies fit the `Problem` schema.
+/// anonymous request with 401 and two credentials with 400, every one documented with a
+/// 403 answers a token without roles or scopes with 403, and the bodies fit the `Problem`
+/// schema.
 #[tokio::test]
 async fn the_router_answers_as_documented() {
     let doc = document();
@@ -268,22 +395,35 @@ async fn the_router_answers_as_documented() {
     } in expected()
     {
         let documented = &doc["paths"][path][method]["responses"];
+        assert_eq!(documented.get("400").is_some(), unauthorized);
         assert_eq!(documented.get("401").is_some(), unauthorized);
         assert_eq!(documented.get("403").is_some(), forbidden);
         let uri = path.replace("{id}", "7");
-        let request = |authorization: Option<&str>| {
+        let request = |authorization: &[&str]| {
             let mut request = http::Request::builder()
                 .method(method.to_uppercase().as_str())
                 .uri(&uri);
-            if let Some(value) = authorization {
-                request = request.header("authorization", value);
+            for value in authorization {
+                request = request.header("authorization", *value);
             }
             request.body(Body::empty()).expect("request")
         };
 
-        let anonymous = harness::send(&app, request(None)).await;
-        let with_token = harness::send(&app, request(Some(&format!("Bearer {token}")))).await;
+        let bearer = format!("Bearer {token}");
+        let anonymous = harness::send(&app, request(&[])).await;
+        let with_token = harness::send(&app, request(&[&bearer])).await;
+        let twice = harness::send(&app, request(&[&bearer, &bearer])).await;
         let at = format!("{} {uri}", method.to_uppercase());
+        if unauthorized {
+            assert_eq!(twice.status, 400, "{at} with two credentials");
+            assert!(
+                twice
+                    .challenge()
+                    .is_some_and(|c| c.contains(r#"error="invalid_request""#)),
+                "{at}"
+            );
+            assert_fits(problem, &twice.json(), &at);
+        }
         if unauthorized {
             assert_eq!(anonymous.status, 401, "{at} without a token");
             assert!(anonymous.challenge().is_some_and(|c| c.starts_with("Bearer ")), "{at}");
@@ -412,8 +552,8 @@ mod policy_routes {
     #[requires_policy(OwnsThing)]
     async fn delete_thing() {}
 
-    /// A policy-only route can answer 403 (and 404): the document names the policy and
-    /// lists 403, and the result still validates.
+    /// A policy-only route can answer 403 and 404 (`Decision::Hide`): the document names
+    /// the policy and lists both beside 400 and 401, and the result still validates.
     #[test]
     fn policies_are_documented() {
         let table = axum_warden::Router::<axum_warden::Warden>::new()
@@ -424,10 +564,10 @@ mod policy_routes {
         let value: serde_json::Value = serde_json::from_str(&json).expect("json");
         let op = &value["paths"]["/things/{id}"]["delete"];
         assert_eq!(op[axum_warden::ACCESS_POLICY_EXTENSION], json!("OwnsThing"));
-        assert!(
-            op["responses"].get("401").is_some() && op["responses"].get("403").is_some(),
-            "{op}"
-        );
+        let responses = op["responses"].as_object().expect("responses");
+        let statuses: Vec<&str> = responses.keys().map(String::as_str).collect();
+        assert_eq!(statuses, ["400", "401", "403", "404", "default"], "{op}");
+        assert_eq!(op["responses"]["404"]["$ref"], "#/components/responses/NotFound");
         super::validate("policy", &json).expect("valid OpenAPI 3.1");
     }
 }
