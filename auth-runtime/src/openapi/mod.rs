@@ -143,7 +143,8 @@ impl WardenOpenApi {
     ///
     /// ```
     /// use axum_warden::routing::get;
-    /// use axum_warden::{Router, Warden, WardenOpenApi, requires_auth};
+    /// use axum_warden::{Router, Warden, requires_auth};
+    /// use axum_warden_runtime::WardenOpenApi;
     /// use utoipa::openapi::Info;
     ///
     /// #[requires_auth]
@@ -166,13 +167,13 @@ impl WardenOpenApi {
     /// (it may answer [`AuthError::Unavailable`](crate::AuthError::Unavailable)).
     ///
     /// ```
-    /// use axum_warden::{Warden, WardenOpenApi};
+    /// use axum_warden_runtime::{Warden, WardenOpenApi};
     ///
     /// let local = Warden::builder().hmac_secret(vec![7; 32]).build()?;
     /// assert_eq!(WardenOpenApi::for_warden(&local), WardenOpenApi::new()); // no 503
     /// let fetched = Warden::builder().jwks_url("https://idp.example/jwks").build()?;
     /// assert_eq!(WardenOpenApi::for_warden(&fetched), WardenOpenApi::new().remote_keys(true));
-    /// # Ok::<(), axum_warden::ConfigError>(())
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
     /// ```
     pub fn for_warden(warden: &crate::Warden) -> Self {
         Self::new().remote_keys(warden.may_be_unavailable())

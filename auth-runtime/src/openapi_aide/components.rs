@@ -1,6 +1,6 @@
 //! The components the access rules refer to: the bearer security scheme, the RFC 9457
 //! problem-details schema, and the `400`, `401`, `403` and `404` responses the guard and
-//! the route policies give.
+//! the route policies give, and the `503` when keys are fetched.
 
 use aide::openapi::{
     Components, Header, HeaderStyle, MediaType, ParameterSchemaOrContent, ReferenceOr, Response, SchemaObject,
@@ -51,16 +51,15 @@ pub(super) fn add(components: &mut Components, scheme: &str, remote_keys: bool, 
         }
         Some(existing) => keep("schemas", PROBLEM_SCHEMA, *existing != problem),
     }
-    for (name, response) in [
-        (BAD_REQUEST, bad_request()),
-        (UNAUTHORIZED, unauthorized()),
-        (FORBIDDEN, forbidden()),
-        (NOT_FOUND, not_found()),
-        (SERVICE_UNAVAILABLE, service_unavailable()),
-    ] {
-        if name == SERVICE_UNAVAILABLE && !remote_keys {
+    let names: &[&str] = if remote_keys {
+        &[BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE]
+    } else {
+        &[BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND]
+    };
+    for &name in names {
+        let Some(response) = response(name) else {
             continue;
-        }
+        };
         let response = ReferenceOr::Item(response);
         match components.responses.get(name) {
             None => {
@@ -69,6 +68,18 @@ pub(super) fn add(components: &mut Components, scheme: &str, remote_keys: bool, 
             Some(existing) => keep("responses", name, *existing != response),
         }
     }
+}
+
+/// The answer of the guard that the response component `name` describes.
+pub(super) fn response(name: &str) -> Option<Response> {
+    Some(match name {
+        BAD_REQUEST => bad_request(),
+        UNAUTHORIZED => unauthorized(),
+        FORBIDDEN => forbidden(),
+        NOT_FOUND => not_found(),
+        SERVICE_UNAVAILABLE => service_unavailable(),
+        _ => return None,
+    })
 }
 
 /// A JSON Schema object from a JSON object literal.
@@ -147,13 +158,27 @@ pub(super) fn forbidden_example() -> Value {
     })
 }
 
+/// The `503` body, as `responder.rs` renders it.
+pub(super) fn service_unavailable_example() -> Value {
+    json!({
+        "type": "about:blank",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": "Credentials cannot be verified right now; try again later.",
+    })
+}
+
 fn header(description: &str) -> ReferenceOr<Header> {
+    typed_header(description, json!({ "type": "string" }))
+}
+
+fn typed_header(description: &str, value: Value) -> ReferenceOr<Header> {
     ReferenceOr::Item(Header {
         description: Some(description.to_owned()),
         style: HeaderStyle::Simple,
         required: false,
         deprecated: None,
-        format: ParameterSchemaOrContent::Schema(schema(json!({ "type": "string" }))),
+        format: ParameterSchemaOrContent::Schema(schema(value)),
         example: None,
         examples: Default::default(),
         extensions: Default::default(),
@@ -169,6 +194,11 @@ fn refusal(description: &str, challenge: &str, example: Value) -> Response {
     response
         .headers
         .insert("WWW-Authenticate".to_owned(), header(challenge));
+    problem(response, example)
+}
+
+/// What every refusal with a body shares: `Cache-Control: no-store` and problem details.
+fn problem(mut response: Response, example: Value) -> Response {
     response.headers.insert(
         "Cache-Control".to_owned(),
         header("`no-store`: refusals are never cached."),
@@ -181,27 +211,6 @@ fn refusal(description: &str, challenge: &str, example: Value) -> Response {
         ..MediaType::default()
     };
     response.content.insert(PROBLEM_JSON.to_owned(), body);
-    response
-}
-
-fn service_unavailable() -> Response {
-    let mut response = refusal(
-        "No key to verify the token can be obtained right now (the key source is unreachable \
-         and holds no key for it); never an allow.",
-        "",
-        json!({
-            "type": "about:blank",
-            "title": "Service Unavailable",
-            "status": 503,
-            "detail": "Credentials cannot be verified right now; try again later.",
-        }),
-    );
-    // A 503 carries no challenge: it says nothing about the credentials.
-    response.headers.shift_remove("WWW-Authenticate");
-    response.headers.insert(
-        "Retry-After".to_owned(),
-        header("Seconds until the key source may be asked again."),
-    );
     response
 }
 
@@ -233,6 +242,24 @@ fn forbidden() -> Response {
          would grant access) for scope rules.",
         forbidden_example(),
     )
+}
+
+/// No key to verify the token: no challenge (the credentials may be fine), `Retry-After`.
+fn service_unavailable() -> Response {
+    let mut response = Response {
+        description: "No key to verify the token can be obtained right now (the key source is \
+                      unreachable and holds no key for it); never an allow."
+            .to_owned(),
+        ..Response::default()
+    };
+    response.headers.insert(
+        "Retry-After".to_owned(),
+        typed_header(
+            "Seconds until the key source may be asked again.",
+            json!({ "type": "integer", "minimum": 1 }),
+        ),
+    );
+    problem(response, service_unavailable_example())
 }
 
 /// What `PolicyRejection::Hidden` sends: the answer to a path that does not exist, with no
@@ -277,6 +304,10 @@ mod tests {
             requirement: Requirement::Authenticated,
         };
         assert_eq!(problem(forbidden), forbidden_example());
+        let unavailable = AuthError::Unavailable {
+            retry_after: std::time::Duration::from_secs(3),
+        };
+        assert_eq!(problem(unavailable), service_unavailable_example());
     }
 
     /// The documented 404 has no headers and no content, as the hidden answer has none.

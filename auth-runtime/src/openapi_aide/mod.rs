@@ -3,7 +3,8 @@
 //! feature writes it into a utoipa one.
 //!
 //! The access rule of each route becomes the operation's `security`, the refusals the
-//! guard and the route policies give (`400`, `401`, `403`, `404`) become responses, and
+//! guard and the route policies give (`400`, `401`, `403`, `404`, and `503` when keys are
+//! fetched) become responses, and
 //! the problem-details body the guard renders becomes a schema component. What the route
 //! table cannot know (request and response bodies, parameters) stays aide's and the
 //! application's to document.
@@ -15,7 +16,9 @@ mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aide::openapi::{Components, OpenApi, Operation, ReferenceOr, Responses, SecurityRequirement, StatusCode};
+use aide::openapi::{
+    Components, OpenApi, Operation, ReferenceOr, Response, Responses, SecurityRequirement, StatusCode,
+};
 use serde_json::json;
 
 use self::components::{BAD_REQUEST, FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE, UNAUTHORIZED};
@@ -48,8 +51,9 @@ const SECURITY: &str = "security";
 /// Writes a [`RouteTable`] into an [aide](https://docs.rs/aide/0.15) OpenAPI document
 /// (feature `aide`).
 ///
-/// [`RouteTable::apply_aide`] uses the default settings; this builder changes the name of
-/// the security scheme.
+/// [`RouteTable::apply_aide`] uses the default settings; this builder names the security
+/// scheme and says whether keys are fetched ([`remote_keys`](Self::remote_keys),
+/// [`for_warden`](Self::for_warden)).
 ///
 /// What [`apply`](Self::apply) writes:
 ///
@@ -74,12 +78,20 @@ const SECURITY: &str = "security";
 /// | `#[requires_scope(any(…))]` | `[{"bearerAuth": ["a"]}, {"bearerAuth": ["b"]}]` (one per scope) | `400`, `401`, `403` |
 /// | with `#[requires_policy(P)]` | as above, and `x-access-policy: "P"` | `400`, `401`, `403`, `404` |
 ///
+/// and `503` on every guarded operation with [`remote_keys`](Self::remote_keys)
+/// (`components.responses.ServiceUnavailable`: problem details, `Cache-Control` and
+/// `Retry-After`, no challenge).
+///
 /// Each response is a reference to its component (`{"$ref":
 /// "#/components/responses/Unauthorized"}`). `security` and the two extensions are
-/// replaced, since the route table is what the guard enforces; a response the operation
-/// already documents under one of these statuses is kept, and a reference this function
-/// added before is removed when the rule no longer gives that status. Applying twice gives
-/// the same document.
+/// replaced, since the route table is what the guard enforces. Where the operation already
+/// documents one of these statuses (a handler's own `400` for a body it cannot parse,
+/// say), that response is kept and the guard's answer is written into it: its description
+/// as a further paragraph, its body under `application/problem+json` and its headers, each
+/// unless the response already has one of that name; a status documented as a reference to
+/// a response component of the application's own is left as it is. A reference this
+/// function added before is removed when the rule no longer gives that status. Applying
+/// twice gives the same document.
 ///
 /// aide 0.15 does not serialize an empty [`Operation::security`], so the `[]` of a public
 /// operation, which overrides a document-wide `security`, is written as a `security`
@@ -104,8 +116,7 @@ const SECURITY: &str = "security";
 ///   [skipped](AideSkipReason::PathItemReference).
 ///
 /// The document describes the built-in answers: a renderer installed with
-/// [`WardenBuilder::renderer`](crate::WardenBuilder::renderer) is not reflected, nor is
-/// the `503` when no key can be obtained.
+/// [`WardenBuilder::renderer`](crate::WardenBuilder::renderer) is not reflected.
 ///
 /// ```
 /// use aide::openapi::{OpenApi, Operation, PathItem, Paths, ReferenceOr};
@@ -151,15 +162,48 @@ impl WardenAide {
         }
     }
 
-    /// Documents the `503` a guarded operation answers when no key can be obtained: set it
-    /// when the warden's keys are fetched over HTTP (see [`for_warden`](Self::for_warden)).
-    /// Off by default, as a local key source never answers 503.
+    /// Documents the `503` (with `Retry-After`) a guarded operation answers when no key
+    /// can be obtained: set it when the warden's keys come from a JWKS URL or OpenID
+    /// Connect discovery, or let [`for_warden`](Self::for_warden) decide. Off by default,
+    /// as a local key source never answers 503.
+    ///
+    /// ```
+    /// use aide::openapi::{OpenApi, Operation, PathItem, Paths, ReferenceOr};
+    /// use axum_warden::routing::get;
+    /// use axum_warden::{Router, Warden, requires_auth};
+    /// use axum_warden_runtime::WardenAide;
+    ///
+    /// #[requires_auth]
+    /// async fn me() {}
+    ///
+    /// let table = Router::<Warden>::new().route("/me", get(me)).route_table();
+    /// let me = PathItem { get: Some(Operation::default()), ..PathItem::default() };
+    /// let mut doc = OpenApi::default();
+    /// doc.paths = Some(Paths { paths: [("/me".to_owned(), ReferenceOr::Item(me))].into_iter().collect(), ..Paths::default() });
+    /// WardenAide::new().remote_keys(true).apply(&table, &mut doc).ensure_complete()?;
+    /// let json = serde_json::to_value(&doc)?;
+    /// assert_eq!(json["paths"]["/me"]["get"]["responses"]["503"]["$ref"], "#/components/responses/ServiceUnavailable");
+    /// assert!(json["components"]["responses"]["ServiceUnavailable"]["headers"]["Retry-After"].is_object());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn remote_keys(mut self, remote: bool) -> Self {
         self.remote_keys = remote;
         self
     }
 
-    /// The settings that fit `warden`: the `503` documented when its keys are fetched.
+    /// The settings that fit `warden`: the `503` documented when its keys are fetched
+    /// over HTTP, or when a custom [`Authenticator`](crate::Authenticator) checks identities
+    /// (it may answer [`AuthError::Unavailable`](crate::AuthError::Unavailable)).
+    ///
+    /// ```
+    /// use axum_warden_runtime::{Warden, WardenAide};
+    ///
+    /// let local = Warden::builder().hmac_secret(vec![7; 32]).build()?;
+    /// assert_eq!(WardenAide::for_warden(&local), WardenAide::new()); // no 503
+    /// let fetched = Warden::builder().jwks_url("https://idp.example/jwks").build()?;
+    /// assert_eq!(WardenAide::for_warden(&fetched), WardenAide::new().remote_keys(true));
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
     pub fn for_warden(warden: &crate::Warden) -> Self {
         Self::new().remote_keys(warden.may_be_unavailable())
     }
@@ -374,14 +418,50 @@ impl Access {
 }
 
 /// Adds a reference to a response component, or removes one added before when the rule
-/// no longer gives that status. A response the document has of its own is kept.
+/// no longer gives that status. A response the operation documents inline with that status
+/// is kept, and the guard's answer is written into it; a reference to another component is
+/// left as it is.
 fn set_response(responses: &mut Responses, status: u16, component: &str, wanted: bool) {
     let reference = ReferenceOr::ref_(&format!("#/components/responses/{component}"));
     let status = StatusCode::Code(status);
-    if wanted {
-        responses.responses.entry(status).or_insert(reference);
-    } else if responses.responses.get(&status) == Some(&reference) {
-        responses.responses.shift_remove(&status);
+    if !wanted {
+        if responses.responses.get(&status) == Some(&reference) {
+            responses.responses.shift_remove(&status);
+        }
+        return;
+    }
+    match responses.responses.get_mut(&status) {
+        None => {
+            responses.responses.insert(status, reference);
+        }
+        Some(ReferenceOr::Item(documented)) => {
+            if let Some(guard) = components::response(component) {
+                merge_response(documented, guard);
+            }
+        }
+        Some(ReferenceOr::Reference { .. }) => {}
+    }
+}
+
+/// Writes the guard's answer into a response the operation documents with the same status.
+/// Applying it twice changes nothing.
+fn merge_response(documented: &mut Response, guard: Response) {
+    if !documented.description.contains(&guard.description) {
+        if documented.description.trim().is_empty() {
+            documented.description = guard.description;
+        } else {
+            documented.description = format!(
+                "{}\n\nOr the access guard's answer: {}",
+                documented.description.trim_end(),
+                guard.description
+            );
+        }
+    }
+    for (name, header) in guard.headers {
+        documented.headers.entry(name).or_insert(header);
+    }
+    for (media_type, content) in guard.content {
+        documented.content.entry(media_type).or_insert(content);
     }
 }
 

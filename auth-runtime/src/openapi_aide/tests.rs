@@ -410,7 +410,19 @@ fn existing_components_and_responses_are_kept() {
     );
     let json = json(&doc);
     let op = &json["paths"]["/x"]["get"];
-    assert_eq!(op["responses"]["401"]["description"], "my own 401");
+    // The operation's own 401 is kept, and the guard's answer is written into it.
+    let own = &op["responses"]["401"];
+    assert!(
+        own["description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("my own 401\n\nOr the access guard's answer: No valid bearer token")),
+        "{own}"
+    );
+    assert_eq!(
+        own["content"]["application/problem+json"]["schema"]["$ref"],
+        "#/components/schemas/Problem"
+    );
+    assert!(own["headers"]["WWW-Authenticate"].is_object(), "{own}");
     assert_eq!(op["responses"]["400"]["$ref"], "#/components/responses/BadRequest");
     assert_eq!(op["security"], json!([{ "oidc": [] }]));
     assert_eq!(json["components"]["securitySchemes"]["oidc"], oidc);
@@ -486,4 +498,91 @@ fn fetched_keys_add_the_503_to_guarded_operations_only() {
     let local = json(&local);
     assert!(local["components"]["responses"].get("ServiceUnavailable").is_none());
     assert!(local["paths"]["/me"]["get"]["responses"].get("503").is_none());
+}
+
+#[test]
+fn the_handlers_own_answer_with_the_guards_status_gets_the_guards_body() {
+    let table = table(vec![row::<Admin>(http::Method::POST, "/items")]);
+    let mut doc = document(vec![("/items", item(&["post"]))]);
+    let mut unparsable = Response {
+        description: "The body is not JSON.".to_owned(),
+        ..Response::default()
+    };
+    unparsable
+        .content
+        .insert("text/plain".to_owned(), aide::openapi::MediaType::default());
+    let elsewhere = ReferenceOr::ref_("#/components/responses/MyForbidden");
+    if let Some(ReferenceOr::Item(x)) = doc.paths.as_mut().and_then(|p| p.paths.get_mut("/items"))
+        && let Some(op) = x.post.as_mut()
+    {
+        let responses = op.responses.get_or_insert_with(Responses::default);
+        responses
+            .responses
+            .insert(StatusCode::Code(400), ReferenceOr::Item(unparsable));
+        responses.responses.insert(StatusCode::Code(403), elsewhere);
+    }
+    let _ = table.apply_aide(&mut doc);
+    let once = json(&doc);
+    let responses = &once["paths"]["/items"]["post"]["responses"];
+    let bad = &responses["400"];
+    let media_types: Vec<&String> = bad["content"].as_object().expect("content").keys().collect();
+    assert_eq!(
+        media_types,
+        ["application/problem+json", "text/plain"],
+        "both bodies: {bad}"
+    );
+    assert!(
+        bad["description"].as_str().is_some_and(|d| d.starts_with(
+            "The body is not JSON.\n\nOr the access guard's answer: The request carries more than one credential"
+        )),
+        "{bad}"
+    );
+    assert_eq!(responses["403"]["$ref"], "#/components/responses/MyForbidden");
+    let _ = table.apply_aide(&mut doc);
+    assert_eq!(json(&doc), once, "merging twice changes nothing");
+}
+
+/// A policy route documents its 404 beside the 503; `for_warden` turns the 503 on for keys
+/// fetched over HTTP and for a custom authenticator, which may answer 503.
+#[test]
+fn for_warden_documents_the_503_where_the_guard_may_answer_it() {
+    let table = table(vec![row::<AdminOwner>(http::Method::GET, "/mine")]);
+    let mut doc = document(vec![("/mine", item(&["get"]))]);
+    let _ = WardenAide::new().remote_keys(true).apply(&table, &mut doc);
+    let json = json(&doc);
+    assert_eq!(
+        refusals(&json["paths"]["/mine"]["get"]),
+        refs(&[
+            ("400", "BadRequest"),
+            ("401", "Unauthorized"),
+            ("403", "Forbidden"),
+            ("404", "NotFound"),
+            ("503", "ServiceUnavailable")
+        ])
+    );
+    let unavailable = &json["components"]["responses"]["ServiceUnavailable"];
+    assert_eq!(unavailable["headers"]["Retry-After"]["schema"]["type"], "integer");
+    assert_eq!(
+        unavailable["content"]["application/problem+json"]["example"]["status"],
+        503
+    );
+
+    let local = crate::Warden::builder()
+        .hmac_secret(vec![7; 32])
+        .build()
+        .expect("valid");
+    assert!(!WardenAide::for_warden(&local).remote_keys);
+    let remote = crate::Warden::builder()
+        .jwks_url("https://idp.example/jwks")
+        .build()
+        .expect("valid");
+    assert!(WardenAide::for_warden(&remote).remote_keys);
+    struct Sessions;
+    impl crate::Authenticator for Sessions {
+        async fn authenticate(&self, _: &http::request::Parts) -> Result<crate::Identity, crate::AuthError> {
+            Err(crate::AuthError::MissingCredentials)
+        }
+    }
+    let custom = crate::Warden::builder().authenticator(Sessions).build().expect("valid");
+    assert!(WardenAide::for_warden(&custom).remote_keys);
 }
