@@ -18,6 +18,8 @@ pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyCheck
 pub use responder::Rejection;
 pub(crate) use responder::{Challenges, Responder};
 pub use router::{GuardedHandler, MethodRouter, Router, routing};
+#[cfg(any(feature = "utoipa", feature = "aide"))]
+pub(crate) use table::{DOCUMENT_METHODS, path_shape};
 pub use table::{RouteMethod, RouteRow, RouteTable};
 pub use warden::{Authenticator, Warden};
 pub(crate) use warden::{DynAuthenticator, Inner, Source};

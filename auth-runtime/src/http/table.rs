@@ -362,3 +362,30 @@ impl RouteTable {
 fn escape_cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
+
+/// The methods of an OpenAPI Path Item Object, in its order and upper case as the route
+/// table spells them: what both OpenAPI writers match routes against.
+#[cfg(any(feature = "utoipa", feature = "aide"))]
+pub(crate) const DOCUMENT_METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
+
+/// A path with its parameter names blanked, so that `/a/{id}`, `/a/{key}` and `/a/{*id}`
+/// compare equal: how both OpenAPI writers find a route's documented path.
+#[cfg(any(feature = "utoipa", feature = "aide"))]
+pub(crate) fn path_shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..=open]);
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push('}');
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -22,7 +22,7 @@ use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{Components, Info, OpenApi, Paths, Ref, RefOr, Required};
 
 use self::components::{BAD_REQUEST, FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE, UNAUTHORIZED};
-use self::paths::{openapi_path, operation, operation_mut, operation_slot, path_parameters, shape};
+use self::paths::{METHODS, openapi_path, operation, operation_mut, operation_slot, path_parameters, shape};
 pub use self::report::{DocumentOperation, OpenApiError, OpenApiReport, SkipReason, SkippedRoute};
 use crate::http::{RouteMethod, RouteTable};
 use crate::requirement::{Match, Requirement};
@@ -37,9 +37,6 @@ pub const REQUIRED_ROLES_EXTENSION: &str = "x-required-roles";
 /// The operation extension that names the `#[requires_policy]` policy of a route; such an
 /// operation also documents `403` and `404` (a policy may forbid or hide).
 pub const ACCESS_POLICY_EXTENSION: &str = "x-access-policy";
-
-/// Methods in the order of the OpenAPI Path Item Object.
-const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
 
 /// Writes a [`RouteTable`] into an OpenAPI document (feature `utoipa`).
 ///

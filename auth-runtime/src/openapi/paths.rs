@@ -4,6 +4,8 @@
 
 use utoipa::openapi::path::{Operation, PathItem};
 
+pub(super) use crate::http::{DOCUMENT_METHODS as METHODS, path_shape as shape};
+
 /// The axum path as an OpenAPI path: `{*rest}` becomes `{rest}`.
 pub(super) fn openapi_path(path: &str) -> String {
     path.replace("{*", "{")
@@ -15,27 +17,6 @@ pub(super) fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
         .filter(|name| !name.is_empty())
-}
-
-/// A path with its parameter names blanked, so that `/a/{id}`, `/a/{key}` and `/a/{*id}`
-/// compare equal.
-pub(super) fn shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..=open]);
-        match rest[open..].find('}') {
-            Some(close) => {
-                out.push('}');
-                rest = &rest[open + close + 1..];
-            }
-            None => {
-                rest = &rest[open + 1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 pub(super) fn operation_slot<'a>(item: &'a mut PathItem, method: &str) -> Option<&'a mut Option<Operation>> {

@@ -3,31 +3,7 @@
 
 use aide::openapi::{Operation, PathItem};
 
-/// Methods in the order of the OpenAPI Path Item Object, upper case as the route table
-/// spells them.
-pub(super) const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
-
-/// A path with its parameter names blanked, so that `/a/{id}`, `/a/{key}` and `/a/{*id}`
-/// compare equal (aide keeps axum's `{*rest}` as it is; a hand-written document says
-/// `{rest}`).
-pub(super) fn shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..=open]);
-        match rest[open..].find('}') {
-            Some(close) => {
-                out.push('}');
-                rest = &rest[open + close + 1..];
-            }
-            None => {
-                rest = &rest[open + 1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
+pub(super) use crate::http::{DOCUMENT_METHODS as METHODS, path_shape as shape};
 
 /// The operation of `method` (upper case), if the path item has one.
 pub(super) fn operation_mut<'a>(item: &'a mut PathItem, method: &str) -> Option<&'a mut Operation> {
