@@ -31,6 +31,7 @@ mod signature;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use self::access_docs::code;
 use self::access_docs::with_access_docs;
 use self::policy_type::policy_type;
 use self::signature::{insert_guard, insert_policy_check};

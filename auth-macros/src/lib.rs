@@ -89,5 +89,9 @@ pub fn requires_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 #[doc = include_str!("../doc/derive_roles.md")]
 #[proc_macro_derive(Roles, attributes(role))]
 pub fn derive_roles(input: TokenStream) -> TokenStream {
-    roles::derive(input.into()).into()
+    // Where the derive is written, to name the enum's hidden claim macro uniquely in the
+    // crate (see `roles::emit`).
+    let at = proc_macro::Span::call_site();
+    let place = format!("{}:{}:{}", at.file(), at.line(), at.column());
+    roles::derive(input.into(), &place).into()
 }

@@ -33,7 +33,9 @@ struct Variant {
     includes: Vec<Ident>,
 }
 
-pub(crate) fn derive(input: TokenStream) -> TokenStream {
+/// `place` says where the derive is written (file, line, column); it only has to differ
+/// between two role enums of one crate.
+pub(crate) fn derive(input: TokenStream, place: &str) -> TokenStream {
     let input: DeriveInput = match syn::parse2(input) {
         Ok(input) => input,
         Err(error) => return error.into_compile_error(),
@@ -44,7 +46,7 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
         check(variants, &mut diag);
     }
     match (diag.finish(), variants) {
-        (Ok(()), Some(variants)) => emit(&input, &variants),
+        (Ok(()), Some(variants)) => emit(&input, &variants, place),
         (Err(errors), _) => errors.into_compile_error(),
         (Ok(()), None) => {
             syn::Error::new(Span::call_site(), "internal error in `#[derive(Roles)]`").into_compile_error()
@@ -239,8 +241,9 @@ fn find_cycle(variants: &[Variant]) -> Option<(&Ident, Vec<String>)> {
     })
 }
 
-fn emit(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
+fn emit(input: &DeriveInput, variants: &[Variant], place: &str) -> TokenStream {
     let ident = &input.ident;
+    let claims = claim_macro(input, variants, place);
     let roles = paths::roles();
     let names = variants.iter().map(|v| &v.name);
     let includes = variants.iter().map(|v| {
@@ -266,6 +269,69 @@ fn emit(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
                     #(#arms,)*
                 }
             }
+        }
+
+        #claims
+    }
+}
+
+/// The hidden macro that turns a variant into its claim string as a Markdown code span
+/// (`Role!(Admin)` → `` "`admin`" ``), for the `# Access` section that
+/// `#[requires_role(Role::Admin)]` writes into the handler's docs.
+///
+/// It is imported under the enum's name, in the macro namespace, so every path that
+/// reaches the enum reaches it too. A `pub` enum may be named from other crates: its
+/// macro is `#[macro_export]`ed, which puts it at the crate root, so its name carries a
+/// hash of the enum's place and declaration to stay unique in the crate. A macro that
+/// expands to a `#[macro_export]` macro cannot be named by an absolute path in its own
+/// crate; the plain `use` below is not absolute, and the route to the enum is whatever
+/// the handler's crate wrote.
+fn claim_macro(input: &DeriveInput, variants: &[Variant], place: &str) -> TokenStream {
+    use syn::ext::IdentExt;
+    let ident = &input.ident;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let declared = variants.iter().map(|v| v.name.as_str());
+    for piece in [place, &ident.to_string()].into_iter().chain(declared) {
+        for byte in piece.bytes().chain([0]) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let name = quote::format_ident!("__axum_warden_role_claims_{}_{:016x}", ident.unraw(), hash);
+    let arms = variants.iter().map(|v| {
+        let claim = crate::expand::code(&v.name);
+        // `Role::r#Type` and `Role::Type` name one variant.
+        let unraw = Ident::new(&v.ident.unraw().to_string(), v.ident.span());
+        let raw = &v.ident;
+        quote!((#raw) => { #claim }; (#unraw) => { #claim };)
+    });
+    if matches!(input.vis, syn::Visibility::Public(_)) {
+        quote! {
+            #[doc(hidden)]
+            #[macro_export]
+            #[allow(non_local_definitions)]
+            macro_rules! #name {
+                #(#arms)*
+                // A variant the enum lacks is already an error where the attribute names
+                // it (`no variant named ..`); this arm keeps it to that one error.
+                ($($other:tt)*) => { "" };
+            }
+            #[doc(hidden)]
+            #[allow(unused_imports)]
+            pub use #name as #ident;
+        }
+    } else {
+        quote! {
+            #[doc(hidden)]
+            #[allow(unused_macros)]
+            macro_rules! #name {
+                #(#arms)*
+                // A variant the enum lacks is already an error where the attribute names
+                // it (`no variant named ..`); this arm keeps it to that one error.
+                ($($other:tt)*) => { "" };
+            }
+            #[doc(hidden)]
+            #[allow(unused_imports)]
+            pub(crate) use #name as #ident;
         }
     }
 }
@@ -317,13 +383,16 @@ mod tests {
 
     #[test]
     fn emits_names_includes_and_a_match() {
-        let out = derive(quote! {
-            enum Role {
-                #[role("admin", includes(Editor))]
-                Admin,
-                Editor,
-            }
-        })
+        let out = derive(
+            quote! {
+                enum Role {
+                    #[role("admin", includes(Editor))]
+                    Admin,
+                    Editor,
+                }
+            },
+            "src/roles.rs:3:10",
+        )
         .to_string();
         assert!(
             out.contains(r#"const NAMES : & 'static [& 'static str] = & ["admin" , "editor"]"#),
@@ -331,6 +400,36 @@ mod tests {
         );
         assert!(out.contains(r#"& [& ["editor"] , & []]"#), "{out}");
         assert!(out.contains(r#"Self :: Admin => "admin""#), "{out}");
+        // A private enum's claim macro is crate-visible, under the enum's name.
+        assert!(out.contains(r#"(Admin) => { "`admin`" }"#), "{out}");
+        assert!(out.contains("pub (crate) use __axum_warden_role_claims_Role_"), "{out}");
+        assert!(!out.contains("macro_export"), "{out}");
+    }
+
+    #[test]
+    fn public_enums_export_a_claim_macro_unique_to_their_place() {
+        let public = |place| {
+            derive(
+                quote! {
+                    pub enum Role { Admin, r#Type }
+                },
+                place,
+            )
+            .to_string()
+        };
+        let name = |out: &str| {
+            let at = out.find("__axum_warden_role_claims_Role_").expect("a claim macro");
+            out[at..].split_whitespace().next().unwrap_or_default().to_owned()
+        };
+        let here = public("src/a.rs:1:1");
+        assert!(here.contains("# [macro_export]"), "{here}");
+        assert!(here.contains(&format!("pub use {} as Role", name(&here))), "{here}");
+        assert!(
+            here.contains(r#"(r#Type) => { "`type`" } ; (Type) => { "`type`" }"#),
+            "{here}"
+        );
+        assert_eq!(name(&here), name(&public("src/a.rs:1:1")));
+        assert_ne!(name(&here), name(&public("src/b.rs:1:1")));
     }
 
     #[test]

@@ -19,7 +19,7 @@ mod siblings;
 mod tests;
 
 use self::names::names_of;
-pub(crate) use self::names::{CheckedName, name_problem};
+pub(crate) use self::names::{CheckedName, TypedRole, name_problem};
 use self::shape::check_shape;
 use self::siblings::check_siblings;
 

@@ -6,13 +6,29 @@
 //! handler, with an empty line before it when the handler has doc text; every other
 //! attribute keeps its place. Names are Markdown code spans, fenced so that a backtick in
 //! a name does not end them.
+//!
+//! The section names roles by their claim strings, the vocabulary of the route table and
+//! of the tokens. A declared role (`Role::Admin`) has its string in the enum, which this
+//! attribute cannot read: `#[derive(Roles)]` puts a hidden `macro_rules!` beside the enum,
+//! under the enum's own name in the macro namespace, that turns a variant into its code
+//! span, and the section's line becomes `concat!(.., Role!(Admin), ..)` when rustdoc
+//! builds the docs. The macro is reached through whatever path reaches the enum, so
+//! `use crate::roles::Role;` imports both.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Attribute, Token};
 
 use crate::args::Subject;
 use crate::args::mode::Mode;
-use crate::validate::{CheckedName, PolicyUse, Requirement};
+use crate::validate::{CheckedName, PolicyUse, Requirement, TypedRole};
+
+/// A piece of a doc line: text, or the claim string of a declared role as a code span.
+pub(super) enum Part<'a> {
+    Text(String),
+    Claim(&'a TypedRole),
+}
 
 /// The attributes with the `# Access` section placed after the last doc attribute (or
 /// first, for an undocumented fn); every attribute keeps its place.
@@ -30,55 +46,130 @@ pub(super) fn with_access_docs(
     if has_text {
         lines.push(String::new());
     }
-    lines.extend([
-        " # Access".to_owned(),
-        String::new(),
-        format!(" {}", access_section(requirement)),
-    ]);
-    if let Some(policy) = policy {
-        lines.extend([
-            String::new(),
-            format!(
-                " Then the policy {} decides: it may answer 403, or 404 to hide the resource.",
-                code(&policy.arg.text())
-            ),
-        ]);
+    lines.extend([" # Access".to_owned(), String::new()]);
+    let mut docs: Vec<Attribute> = lines.into_iter().map(|line| doc(text_expr(&line))).collect();
+    let mut line = vec![Part::Text(" ".to_owned())];
+    line.extend(access_section(requirement));
+    if line.iter().all(|part| matches!(part, Part::Text(_))) {
+        docs.push(doc(text_expr(&plain_text(&line))));
+    } else {
+        // Only rustdoc reads the claim strings: a build that is not for docs (and so every
+        // compile error a user sees) never names the claim macro, which a role type
+        // without `#[derive(Roles)]` lacks; that mistake keeps its one error, the trait's.
+        let claims = claims_expr(&line);
+        let written = plain_text(&line);
+        docs.push(syn::parse_quote!(#[cfg_attr(doc, doc = #claims)]));
+        docs.push(syn::parse_quote!(#[cfg_attr(not(doc), doc = #written)]));
     }
-    let docs = lines.into_iter().map(|line| Attribute {
+    if let Some(policy) = policy {
+        docs.push(doc(text_expr("")));
+        docs.push(doc(text_expr(&format!(
+            " Then the policy {} decides: it may answer 403, or 404 to hide the resource.",
+            code(&policy.arg.text())
+        ))));
+    }
+    let mut attrs = attrs;
+    attrs.splice(at..at, docs);
+    attrs
+}
+
+/// `#[doc = value]`.
+fn doc(value: syn::Expr) -> Attribute {
+    Attribute {
         pound_token: Token![#](Span::call_site()),
         style: syn::AttrStyle::Outer,
         bracket_token: syn::token::Bracket::default(),
         meta: syn::Meta::NameValue(syn::MetaNameValue {
             path: syn::Ident::new("doc", Span::call_site()).into(),
             eq_token: Token![=](Span::call_site()),
-            value: syn::Expr::Lit(syn::ExprLit {
-                attrs: Vec::new(),
-                lit: syn::LitStr::new(&line, Span::call_site()).into(),
-            }),
+            value,
         }),
-    });
-    let mut attrs = attrs;
-    attrs.splice(at..at, docs);
-    attrs
+    }
 }
 
-/// The text of the `# Access` section.
-pub(super) fn access_section(requirement: &Requirement) -> String {
+fn text_expr(text: &str) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::LitStr::new(text, Span::call_site()).into(),
+    })
+}
+
+/// The line as `concat!`, declared roles' claim strings taken from their enums.
+fn claims_expr(parts: &[Part<'_>]) -> TokenStream {
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut text = String::new();
+    for part in parts {
+        match part {
+            Part::Text(more) => text.push_str(more),
+            Part::Claim(typed) => {
+                if !text.is_empty() {
+                    pieces.push(quote!(#text));
+                    text.clear();
+                }
+                pieces.push(claim_macro_call(typed));
+            }
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(quote!(#text));
+    }
+    quote!(::core::concat!(#(#pieces),*))
+}
+
+/// `Role::Admin` → `Role!(Admin)`: the macro `#[derive(Roles)]` declares beside `Role`.
+/// Spanned on the path, so a role type without the derive is reported where it is named.
+fn claim_macro_call(typed: &TypedRole) -> TokenStream {
+    let path = &typed.path;
+    let span = path.span();
+    let mut enum_path = path.clone();
+    match enum_path.segments.pop() {
+        Some(variant) if !enum_path.segments.is_empty() => {
+            let variant = variant.into_value().ident;
+            // `pop` leaves the trailing `::`; a path must not end with one.
+            enum_path.segments.pop_punct();
+            quote_spanned!(span=> #enum_path!(#variant))
+        }
+        // A one-segment path is refused before expansion; show it as written.
+        _ => {
+            let text = code(&typed.text);
+            quote!(#text)
+        }
+    }
+}
+
+/// The line's text, declared roles shown as written (for tests and plain lines).
+pub(super) fn plain_text(parts: &[Part<'_>]) -> String {
+    parts
+        .iter()
+        .map(|part| match part {
+            Part::Text(text) => text.clone(),
+            Part::Claim(typed) => code(&typed.text),
+        })
+        .collect()
+}
+
+/// The parts of the `# Access` line.
+pub(super) fn access_section(requirement: &Requirement) -> Vec<Part<'_>> {
     const NO_CREDENTIALS: &str = "Answers 401 without valid credentials";
     const INSUFFICIENT: &str = "403 with `error=\"insufficient_scope\"`";
     match requirement {
-        Requirement::Public => "Public: no authentication.".to_owned(),
-        Requirement::Authenticated => format!("Requires a verified identity. {NO_CREDENTIALS}."),
+        Requirement::Public => vec![Part::Text("Public: no authentication.".to_owned())],
+        Requirement::Authenticated => vec![Part::Text(format!("Requires a verified identity. {NO_CREDENTIALS}."))],
         Requirement::Names { subject, mode, names } => {
-            let list = names
-                .iter()
-                .map(|name| match name {
-                    CheckedName::Str(name) => code(name),
-                    CheckedName::Typed(typed) => code(&typed.text),
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            match (subject, names.as_slice(), mode) {
+            let mut name_parts: Vec<Part<'_>> = Vec::with_capacity(names.len() * 2);
+            for (i, name) in names.iter().enumerate() {
+                let part = match name {
+                    CheckedName::Str(name) => Part::Text(code(name)),
+                    CheckedName::Typed(typed) => Part::Claim(typed),
+                };
+                if i > 0 {
+                    name_parts.push(Part::Text(", ".to_owned()));
+                }
+                name_parts.push(part);
+            }
+            // `{list}` in the sentences below marks where these parts go.
+            let list = LIST;
+            let sentence = match (subject, names.as_slice(), mode) {
                 (Subject::Role, [_], _) => {
                     format!("Requires role {list}. {NO_CREDENTIALS} and 403 when the caller lacks the role.")
                 }
@@ -100,13 +191,21 @@ pub(super) fn access_section(requirement: &Requirement) -> String {
                     "Requires all of the OAuth scopes {list}. {NO_CREDENTIALS} and {INSUFFICIENT} when the \
                      caller lacks any of them."
                 ),
-            }
+            };
+            let (before, after) = sentence.split_once(LIST).unwrap_or((sentence.as_str(), ""));
+            let mut parts = vec![Part::Text(before.to_owned())];
+            parts.extend(name_parts);
+            parts.push(Part::Text(after.to_owned()));
+            parts
         }
     }
 }
 
+/// Where the list of names goes in a sentence; no name or sentence contains it.
+const LIST: &str = "\u{0}";
+
 /// `name` as a Markdown code span, whatever backticks it contains.
-pub(super) fn code(name: &str) -> String {
+pub(crate) fn code(name: &str) -> String {
     let mut longest = 0;
     let mut run = 0;
     for c in name.chars() {

@@ -3,7 +3,7 @@
 
 use quote::quote;
 
-use super::access_docs::{access_section, code};
+use super::access_docs::{access_section, code, plain_text};
 use super::*;
 use crate::args::Subject;
 use crate::args::mode::Mode;
@@ -276,31 +276,31 @@ fn access_sections() {
             .collect(),
     };
     assert_eq!(
-        access_section(&names(Subject::Role, Mode::Any, &["editor", "admin"])),
+        plain_text(&access_section(&names(Subject::Role, Mode::Any, &["editor", "admin"]))),
         "Requires any of the roles `editor`, `admin`. Answers 401 without valid credentials and 403 when \
          the caller holds none of them."
     );
     assert_eq!(
-        access_section(&names(Subject::Role, Mode::All, &["a", "b"])),
+        plain_text(&access_section(&names(Subject::Role, Mode::All, &["a", "b"]))),
         "Requires all of the roles `a`, `b`. Answers 401 without valid credentials and 403 when the caller \
          lacks any of them."
     );
     assert_eq!(
-        access_section(&names(Subject::Role, Mode::All, &["a"])),
+        plain_text(&access_section(&names(Subject::Role, Mode::All, &["a"]))),
         "Requires role `a`. Answers 401 without valid credentials and 403 when the caller lacks the role."
     );
     assert_eq!(
-        access_section(&names(Subject::Scope, Mode::Any, &["orders:read"])),
+        plain_text(&access_section(&names(Subject::Scope, Mode::Any, &["orders:read"]))),
         "Requires the OAuth scope `orders:read`. Answers 401 without valid credentials and 403 with \
          `error=\"insufficient_scope\"` when the caller lacks the scope."
     );
     assert_eq!(
-        access_section(&names(Subject::Scope, Mode::Any, &["a", "b"])),
+        plain_text(&access_section(&names(Subject::Scope, Mode::Any, &["a", "b"]))),
         "Requires any of the OAuth scopes `a`, `b`. Answers 401 without valid credentials and 403 with \
          `error=\"insufficient_scope\"` when the caller holds none of them."
     );
     assert_eq!(
-        access_section(&names(Subject::Scope, Mode::All, &["a", "b"])),
+        plain_text(&access_section(&names(Subject::Scope, Mode::All, &["a", "b"]))),
         "Requires all of the OAuth scopes `a`, `b`. Answers 401 without valid credentials and 403 with \
          `error=\"insufficient_scope\"` when the caller lacks any of them."
     );
@@ -311,4 +311,28 @@ fn code_spans_survive_backticks() {
     assert_eq!(code("admin"), "`admin`");
     assert_eq!(code("a`b"), "``a`b``");
     assert_eq!(code("`a``"), "``` `a`` ```");
+}
+
+#[test]
+fn declared_roles_are_named_by_their_claim_strings_in_the_docs() {
+    let actual = expand_str(
+        Access::RequiresRole,
+        quote!(any(Role::Accountant, "auditor", crate::roles::Staff::r#Type)),
+        quote!(
+            async fn ledger() {}
+        ),
+    );
+    let written = " Requires any of the roles `Role::Accountant`, `auditor`, `crate::roles::Staff::r#Type`. \
+                   Answers 401 without valid credentials and 403 when the caller holds none of them.";
+    let line = quote! {
+        #[cfg_attr(doc, doc = ::core::concat!(
+            " Requires any of the roles ",
+            Role!(Accountant),
+            ", `auditor`, ",
+            crate::roles::Staff!(r#Type),
+            ". Answers 401 without valid credentials and 403 when the caller holds none of them."
+        ))]
+        #[cfg_attr(not(doc), doc = #written)]
+    };
+    assert!(actual.contains(&line.to_string()), "{actual}");
 }

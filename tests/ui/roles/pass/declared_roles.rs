@@ -31,6 +31,21 @@ async fn edit() {}
 #[requires_role(all(Role::Billing, Role::Viewer))]
 pub async fn invoices() {}
 
+// A raw variant, named raw or plain: one role, `type`, in the docs as in the table.
+#[requires_role(Role::r#Type)]
+async fn typed_raw() {}
+
+#[requires_role(Role::Type)]
+async fn typed_plain() {}
+
+mod handlers {
+    // The enum reached through an import in another module, as applications do.
+    use super::roles::Staff;
+
+    #[axum_warden::requires_role(Staff::Support)]
+    pub async fn support() {}
+}
+
 fn main() {
     assert_eq!(Role::Type.name(), "type");
     assert_eq!(<Role as Roles>::NAMES.len(), 6);
@@ -43,6 +58,8 @@ fn main() {
         .route("/admin", axum_warden::routing::get(admin))
         .route("/edit", axum_warden::routing::put(edit))
         .route("/invoices", axum_warden::routing::get(invoices))
+        .route("/type", axum_warden::routing::get(typed_raw).post(typed_plain))
+        .route("/support", axum_warden::routing::get(handlers::support))
         .with_state(warden)
         .into();
 }
