@@ -54,5 +54,5 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use axum_warden_runtime::__private::*;
-    pub use axum_warden_runtime::{AccessPolicy, Guard, Match, Requirement, Roles};
+    pub use axum_warden_runtime::{AccessPolicy, Guard, Match, Requirement, Roles, StepUp};
 }

@@ -50,8 +50,8 @@ use axum_warden::{Algorithm, AuthError, Identity, TokenError, Warden};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use harness::{
-    AUDIENCE, AdminPolicy, Answer, AuditPolicy, AuthPolicy, BothScopesPolicy, EditorsPolicy, ISSUER, OrdersPolicy,
-    PublicPolicy, Runs, send,
+    AUDIENCE, AdminMfaRecentPolicy, AdminPolicy, Answer, AuditPolicy, AuthPolicy, BothScopesPolicy, EditWritePolicy,
+    EditorsPolicy, ISSUER, MfaPolicy, OrdersPolicy, PublicPolicy, RecentPolicy, Runs, send,
 };
 use http::HeaderValue;
 use http::header::AUTHORIZATION;
@@ -59,7 +59,7 @@ use jsonwebtoken::EncodingKey;
 use serde_json::{Value, json};
 
 use Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
-use Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope};
+use Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope, StepUpAcr, StepUpAge, StepUpBoth};
 use Form::{Bits, Der, Pem};
 use Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
@@ -246,6 +246,14 @@ enum Chal {
     Insufficient,
     /// `error="insufficient_scope", scope="…"` (403 on a scope rule).
     Scope(&'static str),
+    /// RFC 9470 §3, first example: `error="insufficient_user_authentication"`, its
+    /// description, `acr_values="…"` (401, the class fell short).
+    StepUpAcr(&'static str),
+    /// RFC 9470 §3, second example: the description and `max_age="…"` (401, the
+    /// authentication is too old).
+    StepUpAge(u64),
+    /// Both parts short: the first example's description, `acr_values` and `max_age`.
+    StepUpBoth(&'static str, u64),
 }
 
 impl Chal {
@@ -258,6 +266,15 @@ impl Chal {
             InvalidToken => format!(r#"{realm}, error="invalid_token""#),
             Insufficient => format!(r#"{realm}, error="insufficient_scope""#),
             Scope(scopes) => format!(r#"{realm}, error="insufficient_scope", scope="{scopes}""#),
+            StepUpAcr(acr) => format!(
+                r#"{realm}, error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="{acr}""#
+            ),
+            StepUpAge(max_age) => format!(
+                r#"{realm}, error="insufficient_user_authentication", error_description="More recent authentication is required", max_age="{max_age}""#
+            ),
+            StepUpBoth(acr, max_age) => format!(
+                r#"{realm}, error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="{acr}", max_age="{max_age}""#
+            ),
         })
     }
 
@@ -266,7 +283,10 @@ impl Chal {
     fn fits(self, status: u16) -> bool {
         matches!(
             (status, self),
-            (200, Absent) | (400, InvalidRequest) | (401, Bare | InvalidToken) | (403, Insufficient | Scope(_))
+            (200, Absent)
+                | (400, InvalidRequest)
+                | (401, Bare | InvalidToken | StepUpAcr(_) | StepUpAge(_) | StepUpBoth(..))
+                | (403, Insufficient | Scope(_))
         )
     }
 }
@@ -349,6 +369,14 @@ const ORDERS: Req = get("/orders", BEARER);
 const BOTH: Req = get("/orders/both", BEARER);
 /// Public.
 const OPEN: Req = get("/open", BEARER);
+/// Requires role `editor` and scope `articles:write`.
+const EDIT: Req = get("/articles/edit", BEARER);
+/// Requires `acr` `mfa` or stronger (`pwd < mfa < hwk`).
+const MFA: Req = get("/step-up/mfa", BEARER);
+/// Requires an authentication at most 300 s old.
+const RECENT: Req = get("/step-up/recent", BEARER);
+/// Requires role `admin`, `acr` `mfa` or stronger, and an authentication at most 300 s old.
+const ADMIN_MFA: Req = get("/step-up/admin", BEARER);
 
 struct Case {
     name: &'static str,
@@ -493,6 +521,7 @@ fn app(warden: Warden, runs: &Runs) -> Router {
         }
     };
     let (open, me, editors, audit, orders, both) = (hit(), hit(), hit(), hit(), hit(), hit());
+    let (edit, mfa, recent, admin_mfa) = (hit(), hit(), hit(), hit());
     let admin = hit();
     let admin = async move |_: Guard<AdminPolicy>| admin();
     Router::new()
@@ -511,6 +540,19 @@ fn app(warden: Warden, runs: &Runs) -> Router {
         .route(
             "/orders/both",
             routing::get(async move |_: Guard<BothScopesPolicy>| both()),
+        )
+        .route(
+            "/articles/edit",
+            routing::get(async move |_: Guard<EditWritePolicy>| edit()),
+        )
+        .route("/step-up/mfa", routing::get(async move |_: Guard<MfaPolicy>| mfa()))
+        .route(
+            "/step-up/recent",
+            routing::get(async move |_: Guard<RecentPolicy>| recent()),
+        )
+        .route(
+            "/step-up/admin",
+            routing::get(async move |_: Guard<AdminMfaRecentPolicy>| admin_mfa()),
         )
         .with_state(warden)
 }

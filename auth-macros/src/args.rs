@@ -2,9 +2,10 @@
 //!
 //! ```text
 //! #[public]            no arguments
-//! #[requires_auth]     no arguments
-//! #[requires_role(rule)]  #[requires_scope(rule)]
+//! #[requires_auth]  #[requires_auth(options)]
+//! #[requires_role(rule)]  #[requires_scope(rule)]  (either: rule, options)
 //! #[requires_policy(Type)]
+//! options := acr = "class" | max_age = seconds, comma-separated (see [`step_up`])
 //! rule  := name | any(names) | all(names)
 //! names := name ("," name)* ","?
 //! name  := string literal | Type::Variant (roles only: a role declared with #[derive(Roles)])
@@ -35,6 +36,8 @@ use self::piece::{Call, Piece, classify, split};
 pub(crate) use self::policy::{PolicyArg, policy};
 pub(crate) use self::rule::Rule;
 use self::rule::rule;
+pub(crate) use self::step_up::StepUpArgs;
+use self::step_up::{OPTIONS_USAGE, take_options};
 use self::suggestion::suggestions;
 use crate::diag::Diag;
 
@@ -56,6 +59,8 @@ mod piece;
 mod policy;
 #[path = "args/rule.rs"]
 mod rule;
+#[path = "args/step_up.rs"]
+pub(crate) mod step_up;
 #[path = "args/suggestion.rs"]
 mod suggestion;
 #[path = "args/token_limit.rs"]
@@ -70,27 +75,39 @@ mod tests;
 pub(crate) enum Args {
     /// `#[public]`
     Public,
-    /// `#[requires_auth]`
-    Authenticated,
-    /// `#[requires_role(..)]` or `#[requires_scope(..)]`
-    Rule(Subject, Rule),
+    /// `#[requires_auth]`, with its step-up options
+    Authenticated(StepUpArgs),
+    /// `#[requires_role(..)]` or `#[requires_scope(..)]`, with their step-up options
+    Rule(Subject, Rule, StepUpArgs),
     /// `#[requires_policy(..)]`
     Policy(PolicyArg),
 }
 
 /// Parses the arguments of `access`. `None` means at least one error went to `diag`.
 pub(crate) fn parse(access: Access, args: TokenStream, diag: &mut Diag) -> Option<Args> {
+    if access == Access::RequiresPolicy {
+        return policy(args, diag).map(Args::Policy);
+    }
+    let (args, options) = take_options(args, diag);
+    let options = options?;
     match access.subject() {
-        None if access == Access::RequiresPolicy => policy(args, diag).map(Args::Policy),
+        None if access == Access::Public && !options.is_empty() => {
+            diag.error(
+                &options.written,
+                "`#[public]` takes no step-up options: a public route authenticates no one; \
+                 to require a strong or recent authentication write #[requires_auth(acr = \"mfa\")]",
+            );
+            None
+        }
         None if args.is_empty() => Some(match access {
             Access::Public => Args::Public,
-            _ => Args::Authenticated,
+            _ => Args::Authenticated(options),
         }),
         None => {
             diag.error(&args, no_arguments_message(access, &args));
             None
         }
-        Some(subject) => rule(subject, args, diag).map(|rule| Args::Rule(subject, rule)),
+        Some(subject) => rule(subject, args, diag).map(|rule| Args::Rule(subject, rule, options)),
     }
 }
 
@@ -110,9 +127,11 @@ fn no_arguments_message(access: Access, args: &TokenStream) -> String {
         _ => None,
     };
     match (access, role_rule) {
-        (Access::RequiresAuth, Some(rule)) => {
-            format!("`#[requires_auth]` takes no arguments: to require a role write #[requires_role({rule})]")
-        }
+        (Access::RequiresAuth, Some(rule)) => format!(
+            "`#[requires_auth]` takes no rule: to require a role write #[requires_role({rule})]; \
+             its options are {OPTIONS_USAGE}"
+        ),
+        (Access::RequiresAuth, None) => format!("`#[requires_auth]` takes only the options {OPTIONS_USAGE}"),
         _ => format!("`#[{name}]` takes no arguments: write #[{name}]", name = access.name()),
     }
 }

@@ -22,7 +22,7 @@ use crate::args::{self, Access};
 use crate::diag::Diag;
 use crate::handler::{HandlerFn, Item, Shape};
 use crate::paths;
-use crate::validate::{self, Plan, PolicyUse, Requirement};
+use crate::validate::{self, Plan, PolicyUse, Requirement, StepUp};
 
 mod access_docs;
 mod policy_type;
@@ -51,8 +51,10 @@ pub(crate) fn expand(access: Access, args: TokenStream, item: TokenStream) -> To
     let plan = validate::validate(access, args, &parsed, &mut diag);
     let errors = match (diag.finish(), plan) {
         (Ok(()), Some(Plan::PassThrough)) => return parsed.into_token_stream(),
-        (Ok(()), Some(Plan::Guard(requirement, policy))) => match parsed.shape {
-            Shape::Fn(function) => return guarded(parsed.attrs, *function, &requirement, policy.as_deref()),
+        (Ok(()), Some(Plan::Guard(requirement, policy, step_up))) => match parsed.shape {
+            Shape::Fn(function) => {
+                return guarded(parsed.attrs, *function, &requirement, policy.as_deref(), &step_up);
+            }
             Shape::Other(_) => internal_error(access),
         },
         (Ok(()), None) => internal_error(access),
@@ -83,6 +85,7 @@ fn stand_in(parsed: &Item) -> Option<TokenStream> {
         (**function).clone(),
         &Requirement::Public,
         None,
+        &StepUp::default(),
     );
     tokens.extend(quote! {
         const _: () = {
@@ -114,6 +117,7 @@ fn guarded(
     function: HandlerFn,
     requirement: &Requirement,
     custom: Option<&PolicyUse>,
+    step_up: &StepUp,
 ) -> TokenStream {
     let HandlerFn { vis, mut sig, body } = function;
     // `format_ident!` drops the `r#` of raw identifiers.
@@ -127,8 +131,13 @@ fn guarded(
         }
         None => TokenStream::new(),
     };
-    let attrs = with_access_docs(attrs, requirement, custom);
-    let policy_type = policy_type(&vis, &policy, &sig.ident, requirement, custom);
+    // A role attribute took over the `#[requires_scope]` below it: one guard checks both.
+    let scope_taken_over = match requirement {
+        Requirement::RolesAndScopes { .. } => scope_items(&mut attrs),
+        _ => TokenStream::new(),
+    };
+    let attrs = with_access_docs(attrs, requirement, custom, step_up);
+    let policy_type = policy_type(&vis, &policy, &sig.ident, requirement, custom, step_up);
 
     quote! {
         #(#attrs)*
@@ -137,12 +146,32 @@ fn guarded(
         #policy_type
 
         #taken_over
+
+        #scope_taken_over
     }
 }
 
 /// What `#[requires_policy]` adds beside the handler: a check that the type is a policy
 /// and, when a role or scope attribute took the `#[requires_policy]` below it over, a use
 /// of that attribute's path (the attribute itself is dropped from `attrs`).
+/// Drops the `#[requires_scope]` a role attribute took over, keeping its import used.
+fn scope_items(attrs: &mut Vec<Attribute>) -> TokenStream {
+    let paths: Vec<syn::Path> = attrs
+        .iter()
+        .filter(|attr| Access::of(attr) == Some(Access::RequiresScope))
+        .map(|attr| attr.path().clone())
+        .collect();
+    attrs.retain(|attr| Access::of(attr) != Some(Access::RequiresScope));
+    quote! {
+        const _: () = {
+            #(
+                #[allow(unused_imports)]
+                use #paths as _;
+            )*
+        };
+    }
+}
+
 fn policy_items(attrs: &mut Vec<Attribute>, custom: &PolicyUse) -> TokenStream {
     let mut tokens = TokenStream::new();
     if let Some(consumed) = &custom.consumed {

@@ -29,6 +29,12 @@ pub(crate) fn requirement() -> TokenStream {
     quote!(#private::Requirement)
 }
 
+/// The step-up requirement of a route (RFC 9470).
+pub(crate) fn step_up() -> TokenStream {
+    let private = private();
+    quote!(#private::StepUp)
+}
+
 /// The any/all enum of role and scope lists.
 pub(crate) fn match_mode() -> TokenStream {
     let private = private();

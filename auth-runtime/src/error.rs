@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::requirement::Requirement;
+use crate::requirement::{Requirement, StepUp};
 
 /// Why the guard refused a request.
 ///
@@ -14,6 +14,7 @@ use crate::requirement::Requirement;
 /// | [`InvalidRequest`](Self::InvalidRequest) | 400 | `invalid_request` |
 /// | [`InvalidToken`](Self::InvalidToken) | 401 | `invalid_token` |
 /// | [`RequirementNotMet`](Self::RequirementNotMet) | 403 | `insufficient_scope` (with `scope="…"` for scope rules) |
+/// | [`InsufficientAuthentication`](Self::InsufficientAuthentication) | 401 | `insufficient_user_authentication` (with `acr_values="…"` and/or `max_age="…"`) |
 /// | [`Forbidden`](Self::Forbidden) | 403 | `insufficient_scope` |
 /// | [`Unavailable`](Self::Unavailable) | 503 | no challenge, `Retry-After` |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,6 +35,17 @@ pub enum AuthError {
     RequirementNotMet {
         /// What the route requires.
         requirement: Requirement,
+    },
+    /// The identity was verified and meets the route's roles and scopes, but not the way
+    /// it authenticated (RFC 9470 step-up): its `acr` is weaker than the route's or
+    /// missing, or its `auth_time` is older than the route's `max_age` or missing.
+    /// Answered 401 `insufficient_user_authentication`, so the client can authenticate
+    /// again as the challenge asks.
+    #[error("the authentication does not meet the route's step-up requirement `{unmet}`")]
+    InsufficientAuthentication {
+        /// The parts of the route's requirement that were not met: `acr` when the class
+        /// fell short, `max_age` when the authentication is too old.
+        unmet: StepUp,
     },
     /// The route's policy (`#[requires_policy]`) refused the verified identity.
     #[error("the policy `{policy}` forbids this request")]
@@ -58,6 +70,7 @@ impl AuthError {
             Self::InvalidRequest(_) => "several_credentials",
             Self::InvalidToken(reason) => reason.code(),
             Self::RequirementNotMet { .. } => "insufficient_scope",
+            Self::InsufficientAuthentication { .. } => "insufficient_user_authentication",
             Self::Forbidden { .. } => "policy_forbidden",
             Self::Unavailable { .. } => "keys_unavailable",
         }

@@ -99,6 +99,37 @@ impl Identity {
     pub fn expires_at(&self) -> Option<u64> {
         self.0.expires_at
     }
+
+    /// The authentication context class reference (`acr` claim), when it is a string:
+    /// how the caller authenticated, for step-up rules (RFC 9470).
+    ///
+    /// ```
+    /// use axum_warden_runtime::Identity;
+    ///
+    /// let mut claims = serde_json::Map::new();
+    /// claims.insert("acr".into(), "mfa".into());
+    /// claims.insert("auth_time".into(), 1_700_000_000.into());
+    /// let identity = Identity::builder("alice").claims(claims).build();
+    /// assert_eq!(identity.acr(), Some("mfa"));
+    /// assert_eq!(identity.auth_time(), Some(1_700_000_000));
+    /// ```
+    #[must_use]
+    pub fn acr(&self) -> Option<&str> {
+        self.0.claims.get("acr").and_then(Value::as_str)
+    }
+
+    /// When the caller authenticated (`auth_time` claim, seconds since the epoch), when it
+    /// is a non-negative number; a fraction is dropped.
+    #[must_use]
+    pub fn auth_time(&self) -> Option<u64> {
+        let value = self.0.claims.get("auth_time")?;
+        value.as_u64().or_else(|| {
+            let seconds = value.as_f64()?;
+            // Finite and non-negative here; the cast saturates for absurd values.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            (seconds.is_finite() && seconds >= 0.0).then_some(seconds as u64)
+        })
+    }
 }
 
 impl Identity {

@@ -97,7 +97,7 @@ pub use openapi_aide::{AideError, AideOperation, AideReport, AideSkipReason, Aid
 #[cfg(all(feature = "aide", not(feature = "utoipa")))]
 #[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
 pub use openapi_aide::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME};
-pub use requirement::{Match, Requirement};
+pub use requirement::{Match, Requirement, StepUp};
 pub use roles::{HierarchyError, RoleHierarchy, Roles};
 pub use token::keys::install_crypto_provider;
 pub use token::role_source::RoleSource;

@@ -76,6 +76,20 @@ pub enum Requirement {
         /// The scope names, exact and case-sensitive.
         names: &'static [&'static str],
     },
+    /// A verified identity holding the roles *and* granted the scopes
+    /// (`#[requires_role]` above `#[requires_scope]` on one handler). The roles are
+    /// checked first: a caller without them is refused without the `scope` parameter,
+    /// since no scope would let it in.
+    RolesAndScopes {
+        /// Whether one role suffices or every role is needed.
+        role_mode: Match,
+        /// The role names.
+        roles: &'static [&'static str],
+        /// Whether one scope suffices or every scope is needed.
+        scope_mode: Match,
+        /// The scope names.
+        scopes: &'static [&'static str],
+    },
 }
 
 impl Requirement {
@@ -90,6 +104,81 @@ impl Requirement {
             Self::Public | Self::Authenticated => true,
             Self::Roles { mode, names } => mode.holds(names, identity.roles()),
             Self::Scopes { mode, names } => mode.holds(names, identity.scopes()),
+            Self::RolesAndScopes { .. } => self.unmet_part(identity).is_none(),
+        }
+    }
+
+    /// The part of this requirement `identity` does not meet, as a requirement of its own:
+    /// `None` when it is met. For [`RolesAndScopes`](Self::RolesAndScopes) that is the role
+    /// part when the roles fail (whatever the scopes), else the scope part, so the 403
+    /// names the scopes only when obtaining them would let the caller in.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{Identity, Match, Requirement};
+    ///
+    /// const BOTH: Requirement = Requirement::RolesAndScopes {
+    ///     role_mode: Match::Any,
+    ///     roles: &["editor"],
+    ///     scope_mode: Match::Any,
+    ///     scopes: &["articles:write"],
+    /// };
+    /// let editor = Identity::builder("ed").roles(["editor"]).build();
+    /// assert_eq!(
+    ///     BOTH.unmet_part(&editor),
+    ///     Some(Requirement::Scopes { mode: Match::Any, names: &["articles:write"] })
+    /// );
+    /// let client = Identity::builder("app").scopes(["articles:write"]).build();
+    /// assert_eq!(
+    ///     BOTH.unmet_part(&client),
+    ///     Some(Requirement::Roles { mode: Match::Any, names: &["editor"] })
+    /// );
+    /// ```
+    #[must_use]
+    pub fn unmet_part(&self, identity: &Identity) -> Option<Self> {
+        match *self {
+            Self::RolesAndScopes {
+                role_mode,
+                roles,
+                scope_mode,
+                scopes,
+            } => {
+                let role_part = Self::Roles {
+                    mode: role_mode,
+                    names: roles,
+                };
+                let scope_part = Self::Scopes {
+                    mode: scope_mode,
+                    names: scopes,
+                };
+                if !role_part.is_met_by(identity) {
+                    Some(role_part)
+                } else if !scope_part.is_met_by(identity) {
+                    Some(scope_part)
+                } else {
+                    None
+                }
+            }
+            _ => (!self.is_met_by(identity)).then_some(*self),
+        }
+    }
+
+    /// The role part: `(mode, names)` of a role rule, alone or beside scopes.
+    #[must_use]
+    pub const fn role_names(&self) -> Option<(Match, &'static [&'static str])> {
+        match *self {
+            Self::Roles { mode, names } => Some((mode, names)),
+            Self::RolesAndScopes { role_mode, roles, .. } => Some((role_mode, roles)),
+            _ => None,
+        }
+    }
+
+    /// The scope part: `(mode, names)` of a scope rule, alone or beside roles.
+    #[must_use]
+    pub const fn scope_names(&self) -> Option<(Match, &'static [&'static str])> {
+        match *self {
+            Self::Scopes { mode, names } => Some((mode, names)),
+            Self::RolesAndScopes { scope_mode, scopes, .. } => Some((scope_mode, scopes)),
+            _ => None,
         }
     }
 
@@ -99,7 +188,10 @@ impl Requirement {
         !matches!(self, Self::Public)
     }
 
-    /// The scopes a client must obtain, for the `scope` parameter of a 403 challenge.
+    /// The scopes a client must obtain, for the `scope` parameter of a 403 challenge:
+    /// those of a scope rule. A refusal of [`RolesAndScopes`](Self::RolesAndScopes)
+    /// carries the part that failed ([`unmet_part`](Self::unmet_part)), so the parameter
+    /// appears exactly when the scopes are what is missing.
     #[must_use]
     pub const fn challenge_scopes(&self) -> Option<&'static [&'static str]> {
         match *self {
@@ -111,7 +203,8 @@ impl Requirement {
 
 impl fmt::Display for Requirement {
     /// The readable access column of the route table: `public`, `authenticated`,
-    /// `role: admin`, `any role: editor, admin`, `all roles: a, b`, `scope: orders:read`.
+    /// `role: admin`, `any role: editor, admin`, `all roles: a, b`, `scope: orders:read`,
+    /// and both parts joined by `; ` (`role: editor; scope: articles:write`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let list = |f: &mut fmt::Formatter<'_>, what: &str, mode: Match, names: &[&str]| match (names, mode) {
             ([one], _) => write!(f, "{what}: {one}"),
@@ -123,6 +216,67 @@ impl fmt::Display for Requirement {
             Self::Authenticated => f.write_str("authenticated"),
             Self::Roles { mode, names } => list(f, "role", mode, names),
             Self::Scopes { mode, names } => list(f, "scope", mode, names),
+            Self::RolesAndScopes {
+                role_mode,
+                roles,
+                scope_mode,
+                scopes,
+            } => {
+                list(f, "role", role_mode, roles)?;
+                f.write_str("; ")?;
+                list(f, "scope", scope_mode, scopes)
+            }
+        }
+    }
+}
+
+/// What a route requires of the way the caller authenticated (RFC 9470 step-up): an
+/// authentication context class (`acr`) and/or a maximum age of the authentication
+/// (`auth_time`), from `#[requires_auth(acr = "mfa")]`, `#[requires_role("admin",
+/// max_age = 300)]` and the like.
+///
+/// A token without `acr` (or `auth_time`) does not meet a requirement that names it.
+/// Which `acr` values satisfy which is the warden's
+/// ([`WardenBuilder::acr_order`](crate::WardenBuilder::acr_order)): without an order,
+/// only the named value does.
+///
+/// ```
+/// use axum_warden_runtime::StepUp;
+///
+/// const MFA_RECENT: StepUp = StepUp { acr: Some("mfa"), max_age: Some(300) };
+/// assert_eq!(MFA_RECENT.to_string(), "acr mfa, max_age 300 s");
+/// assert!(StepUp::NONE.is_none());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct StepUp {
+    /// The weakest authentication context class the route accepts.
+    pub acr: Option<&'static str>,
+    /// The longest time since the caller authenticated, in seconds.
+    pub max_age: Option<u64>,
+}
+
+impl StepUp {
+    /// No step-up requirement.
+    pub const NONE: Self = Self {
+        acr: None,
+        max_age: None,
+    };
+
+    /// Whether this asks nothing.
+    #[must_use]
+    pub const fn is_none(&self) -> bool {
+        self.acr.is_none() && self.max_age.is_none()
+    }
+}
+
+impl fmt::Display for StepUp {
+    /// `acr mfa`, `max_age 300 s`, both joined by `, `, or `none`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.acr, self.max_age) {
+            (None, None) => f.write_str("none"),
+            (Some(acr), None) => write!(f, "acr {acr}"),
+            (None, Some(age)) => write!(f, "max_age {age} s"),
+            (Some(acr), Some(age)) => write!(f, "acr {acr}, max_age {age} s"),
         }
     }
 }
@@ -221,6 +375,8 @@ pub trait RouteRule: Send + Sync + 'static {
     type Kind: AccessKind;
     /// What the route requires.
     const REQUIREMENT: Requirement;
+    /// What the route requires of the way the caller authenticated (RFC 9470).
+    const STEP_UP: StepUp = StepUp::NONE;
     /// Where the handler was declared.
     const HANDLER: HandlerInfo;
     /// The [`AccessPolicy`](crate::AccessPolicy) of `#[requires_policy]` that runs after

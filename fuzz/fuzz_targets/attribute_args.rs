@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
             (Some(args), Err(e)) => panic!("{access:?} returned {args:?} and reported {e}"),
             (None, Ok(())) => panic!("{access:?} returned nothing and reported nothing for {text:?}"),
         }
-        if let Some(Args::Rule(_, rule)) = &parsed {
+        if let Some(Args::Rule(_, rule, _)) = &parsed {
             assert!(!rule.names.is_empty(), "{access:?}: a rule without names from {text:?}");
         }
         if let Err(errors) = reported {

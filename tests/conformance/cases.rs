@@ -4,14 +4,15 @@
 //! `tests/conformance.rs`.
 
 use super::Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
-use super::Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope};
+use super::Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope, StepUpAcr, StepUpAge, StepUpBoth};
 use super::Form::{Bits, Der, Pem};
 use super::Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
 use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, Jwks, JwksRsa, Ps, Rs};
 use super::{
-    ADMIN, AUDIT, Auth, BEARER, BOTH, Case, EDITORS, M, ME, OPEN, ORDERS, Req, anon, case, get, head, options, two,
+    ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, Case, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, RECENT, Req, anon,
+    case, get, head, options, two,
 };
 
 #[rustfmt::skip]
@@ -412,6 +413,43 @@ pub(super) const CASES: &[Case] = &[
     case("roles any-of: the first name", Hs, Claims(r#"{"roles":["editor"]}"#), EDITORS, 200, Absent),
     case("roles any-of: the first name in another case", Hs, Claims(r#"{"roles":["Editor"]}"#), EDITORS, 403, Insufficient),
 
+
+    // --- A role rule and a scope rule on one route: roles first, then scopes ------------------
+    case("roles and scopes: both held", Hs, Claims(r#"{"roles":["editor"],"scope":"articles:write"}"#), EDIT, 200, Absent),
+    case("roles and scopes: both held, ES256", Es, Claims(r#"{"roles":["editor"],"scope":"articles:read articles:write"}"#), EDIT, 200, Absent),
+    case("roles and scopes: scope missing names the scope", Hs, Claims(r#"{"roles":["editor"],"scope":"articles:read"}"#), EDIT, 403, Scope("articles:write")),
+    case("roles and scopes: role missing names no scope", Hs, Claims(r#"{"roles":["viewer"],"scope":"articles:write"}"#), EDIT, 403, Insufficient),
+    case("roles and scopes: both missing names no scope", Hs, Claims(r#"{"roles":[]}"#), EDIT, 403, Insufficient),
+    case("roles and scopes: a role in the scope claim does not count", Hs, Claims(r#"{"roles":[],"scope":"editor articles:write"}"#), EDIT, 403, Insufficient),
+    case("roles and scopes: HEAD, scope missing", Hs, Claims(r#"{"roles":["editor"]}"#), head("/articles/edit", BEARER), 403, Scope("articles:write")),
+    case("roles and scopes: no credentials", Hs, Lit(""), anon(M::Get, "/articles/edit"), 401, Bare),
+
+    // --- Step-up (RFC 9470): acr ranked pwd < mfa < hwk, max_age 300 s -------------------------
+    case("step-up acr: the class asked for", Hs, Claims(r#"{"acr":"mfa"}"#), MFA, 200, Absent),
+    case("step-up acr: a stronger class", Hs, Claims(r#"{"acr":"hwk"}"#), MFA, 200, Absent),
+    case("step-up acr: a weaker class", Hs, Claims(r#"{"acr":"pwd"}"#), MFA, 401, StepUpAcr("mfa")),
+    case("step-up acr: a class outside the order", Hs, Claims(r#"{"acr":"sms"}"#), MFA, 401, StepUpAcr("mfa")),
+    case("step-up acr: missing", Hs, Good, MFA, 401, StepUpAcr("mfa")),
+    case("step-up acr: a number", Hs, Claims(r#"{"acr":2}"#), MFA, 401, StepUpAcr("mfa")),
+    case("step-up acr: an array", Hs, Claims(r#"{"acr":["mfa"]}"#), MFA, 401, StepUpAcr("mfa")),
+    case("step-up acr: case differs", Hs, Claims(r#"{"acr":"MFA"}"#), MFA, 401, StepUpAcr("mfa")),
+    case("step-up acr: HEAD, weaker class", Hs, Claims(r#"{"acr":"pwd"}"#), head("/step-up/mfa", BEARER), 401, StepUpAcr("mfa")),
+    case("step-up acr: RS256", Rs, Claims(r#"{"acr":"hwk"}"#), MFA, 200, Absent),
+    case("step-up max_age: authenticated 10 s ago", Hs, Claims(r#"{"auth_time":$now-10}"#), RECENT, 200, Absent),
+    case("step-up max_age: authenticated 290 s ago", Hs, Claims(r#"{"auth_time":$now-290}"#), RECENT, 200, Absent),
+    case("step-up max_age: authenticated 310 s ago", Hs, Claims(r#"{"auth_time":$now-310}"#), RECENT, 401, StepUpAge(300)),
+    case("step-up max_age: authenticated a day ago", Hs, Claims(r#"{"auth_time":$now-86400}"#), RECENT, 401, StepUpAge(300)),
+    case("step-up max_age: auth_time missing", Hs, Good, RECENT, 401, StepUpAge(300)),
+    case("step-up max_age: auth_time a string", Hs, Claims(r#"{"auth_time":"$now-10"}"#), RECENT, 401, StepUpAge(300)),
+    case("step-up max_age: auth_time negative", Hs, Claims(r#"{"auth_time":-5}"#), RECENT, 401, StepUpAge(300)),
+    case("step-up max_age: auth_time with a fraction", Hs, Claims(r#"{"auth_time":$now-10.5}"#), RECENT, 200, Absent),
+    case("step-up both: met", Hs, Claims(r#"{"acr":"mfa","auth_time":$now-10}"#), ADMIN_MFA, 200, Absent),
+    case("step-up both: class met, too old", Hs, Claims(r#"{"acr":"hwk","auth_time":$now-400}"#), ADMIN_MFA, 401, StepUpAge(300)),
+    case("step-up both: recent, class weaker", Hs, Claims(r#"{"acr":"pwd","auth_time":$now-10}"#), ADMIN_MFA, 401, StepUpAcr("mfa")),
+    case("step-up both: neither", Hs, Good, ADMIN_MFA, 401, StepUpBoth("mfa", 300)),
+    case("step-up after roles: role missing answers 403 first", Hs, Claims(r#"{"roles":["editor"]}"#), ADMIN_MFA, 403, Insufficient),
+    case("step-up: no credentials", Hs, Lit(""), anon(M::Get, "/step-up/mfa"), 401, Bare),
+    case("step-up: invalid token", Hs, Lit("garbage"), MFA, 401, InvalidToken),
 
     // --- Scopes: `scope` space-delimited, `scp` array or string -------------------------------
     case("scope exact", Hs, Claims(r#"{"scope":"orders:read"}"#), ORDERS, 200, Absent),

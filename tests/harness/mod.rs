@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
-use axum_warden::__private::{Guard, HandlerInfo, Match, Open, Protected, Requirement, RouteRule};
+use axum_warden::__private::{Guard, HandlerInfo, Match, Open, Protected, Requirement, RouteRule, StepUp};
 use axum_warden::testing::TestIssuer;
 use axum_warden::{Algorithm, Identity, Warden};
 use http_body_util::BodyExt as _;
@@ -29,9 +29,16 @@ pub fn issuer(alg: Algorithm) -> TestIssuer {
     TestIssuer::new(alg).with_issuer(ISSUER).with_audience(AUDIENCE)
 }
 
-/// A warden that verifies the tokens of [`issuer`]`(alg)`.
+/// The authentication context classes of the suite's wardens, weakest first.
+pub const ACR_ORDER: [&str; 3] = ["pwd", "mfa", "hwk"];
+
+/// A warden that verifies the tokens of [`issuer`]`(alg)`, ranking [`ACR_ORDER`].
 pub fn warden(alg: Algorithm) -> Warden {
-    issuer(alg).warden()
+    issuer(alg)
+        .warden_builder()
+        .acr_order(ACR_ORDER)
+        .build()
+        .expect("the test issuer's warden")
 }
 
 /// A valid `alg` token for [`SUBJECT`] with `roles`.
@@ -52,10 +59,14 @@ pub fn now() -> i64 {
 
 macro_rules! policy {
     ($name:ident, $kind:ty, $req:expr) => {
+        policy!($name, $kind, $req, StepUp::NONE);
+    };
+    ($name:ident, $kind:ty, $req:expr, $step_up:expr) => {
         pub struct $name;
         impl RouteRule for $name {
             type Kind = $kind;
             const REQUIREMENT: Requirement = $req;
+            const STEP_UP: StepUp = $step_up;
             const HANDLER: HandlerInfo = HandlerInfo {
                 name: stringify!($name),
                 module: module_path!(),
@@ -109,6 +120,47 @@ policy!(
     }
 );
 
+policy!(
+    EditWritePolicy,
+    Protected,
+    Requirement::RolesAndScopes {
+        role_mode: Match::Any,
+        roles: &["editor"],
+        scope_mode: Match::Any,
+        scopes: &["articles:write"]
+    }
+);
+policy!(
+    MfaPolicy,
+    Protected,
+    Requirement::Authenticated,
+    StepUp {
+        acr: Some("mfa"),
+        max_age: None
+    }
+);
+policy!(
+    RecentPolicy,
+    Protected,
+    Requirement::Authenticated,
+    StepUp {
+        acr: None,
+        max_age: Some(300)
+    }
+);
+policy!(
+    AdminMfaRecentPolicy,
+    Protected,
+    Requirement::Roles {
+        mode: Match::Any,
+        names: &["admin"]
+    },
+    StepUp {
+        acr: Some("mfa"),
+        max_age: Some(300)
+    }
+);
+
 /// How often the handlers of an [`app`] ran.
 #[derive(Clone, Default)]
 pub struct Runs(pub Arc<AtomicUsize>);
@@ -135,6 +187,7 @@ pub fn app(warden: Warden, runs: &Runs) -> Router {
         body.clone(),
         body.clone(),
     );
+    let (b7, b8, b9, b10) = (body.clone(), body.clone(), body.clone(), body.clone());
     Router::new()
         .route("/open", get(async |_: Guard<PublicPolicy>| "open"))
         .route(
@@ -149,6 +202,10 @@ pub fn app(warden: Warden, runs: &Runs) -> Router {
         .route("/audit", get(async move |_: Guard<AuditPolicy>| b4()))
         .route("/orders", get(async move |_: Guard<OrdersPolicy>| b5()))
         .route("/orders/both", get(async move |_: Guard<BothScopesPolicy>| b6()))
+        .route("/articles/edit", get(async move |_: Guard<EditWritePolicy>| b7()))
+        .route("/step-up/mfa", get(async move |_: Guard<MfaPolicy>| b8()))
+        .route("/step-up/recent", get(async move |_: Guard<RecentPolicy>| b9()))
+        .route("/step-up/admin", get(async move |_: Guard<AdminMfaRecentPolicy>| b10()))
         .with_state(warden)
 }
 

@@ -31,7 +31,7 @@ fn parse_err(access: Access, args: TokenStream) -> Vec<String> {
 
 fn rule_of(args: Args) -> (Subject, Mode, Vec<String>) {
     match args {
-        Args::Rule(subject, rule) => (subject, rule.mode, rule.names.iter().map(Name::text).collect()),
+        Args::Rule(subject, rule, _) => (subject, rule.mode, rule.names.iter().map(Name::text).collect()),
         other => panic!("expected a rule, got {other:?}"),
     }
 }
@@ -39,7 +39,68 @@ fn rule_of(args: Args) -> (Subject, Mode, Vec<String>) {
 #[test]
 fn bare_attributes_take_nothing() {
     assert!(matches!(parse_ok(Access::Public, quote!()), Args::Public));
-    assert!(matches!(parse_ok(Access::RequiresAuth, quote!()), Args::Authenticated));
+    assert!(matches!(
+        parse_ok(Access::RequiresAuth, quote!()),
+        Args::Authenticated(_)
+    ));
+}
+
+#[test]
+fn step_up_options() {
+    let Args::Rule(_, rule, options) = parse_ok(Access::RequiresRole, quote!("admin", acr = "mfa", max_age = 300))
+    else {
+        panic!("a rule");
+    };
+    assert_eq!(rule.names.len(), 1);
+    assert_eq!(
+        format!("{options:?}"),
+        r#"StepUpArgs { acr: Some("mfa"), max_age: Some(300) }"#
+    );
+    let Args::Authenticated(options) = parse_ok(Access::RequiresAuth, quote!(max_age = 60)) else {
+        panic!("authenticated");
+    };
+    assert_eq!(format!("{options:?}"), "StepUpArgs { acr: None, max_age: Some(60) }");
+    for (args, message) in [
+        (
+            quote!("a", max_age = 0),
+            "`max_age` is a positive whole number of seconds, not `0`",
+        ),
+        (
+            quote!("a", max_age = -5),
+            "`max_age` is a positive whole number of seconds, not `- 5`",
+        ),
+        (
+            quote!("a", max_age = "300"),
+            "`max_age` is a positive whole number of seconds, not `\"300\"`",
+        ),
+        (
+            quote!("a", max_age = 1.5),
+            "`max_age` is a positive whole number of seconds, not `1.5`",
+        ),
+        (
+            quote!("a", max_age = 30u8),
+            "`max_age` is a positive whole number of seconds, not `30u8`",
+        ),
+        (
+            quote!("a", acr = mfa),
+            "`acr` takes one authentication context class as a string",
+        ),
+        (quote!("a", acr = "x", acr = "y"), "`acr` is given twice: keep one"),
+        (quote!("a", level = 2), "unknown option `level`"),
+    ] {
+        let errors = parse_err(Access::RequiresScope, args.clone());
+        assert!(
+            errors.len() == 1 && errors[0].starts_with(message),
+            "{args}: {errors:?}"
+        );
+    }
+    assert_eq!(
+        parse_err(Access::Public, quote!(acr = "mfa")),
+        [
+            "`#[public]` takes no step-up options: a public route authenticates no one; to require a strong or \
+             recent authentication write #[requires_auth(acr = \"mfa\")]"
+        ]
+    );
 }
 
 #[test]
@@ -50,15 +111,22 @@ fn bare_attributes_refuse_arguments() {
     );
     assert_eq!(
         parse_err(Access::RequiresAuth, quote!(a = 1)),
-        ["`#[requires_auth]` takes no arguments: write #[requires_auth]"]
+        [
+            "unknown option `a`: expected `acr = \"mfa\"` (the weakest authentication context class the route \
+             accepts) or `max_age = 300` (the longest time since the caller authenticated, in seconds)"
+        ]
     );
     assert_eq!(
         parse_err(Access::RequiresAuth, quote!(all("admin", auditor))),
-        [r#"`#[requires_auth]` takes no arguments: to require a role write #[requires_role(all("admin", "auditor"))]"#]
+        [
+            r#"`#[requires_auth]` takes no rule: to require a role write #[requires_role(all("admin", "auditor"))]; its options are `acr = "mfa"` (the weakest authentication context class the route accepts) or `max_age = 300` (the longest time since the caller authenticated, in seconds)"#
+        ]
     );
     assert_eq!(
         parse_err(Access::RequiresAuth, quote!("admin")),
-        [r#"`#[requires_auth]` takes no arguments: to require a role write #[requires_role("admin")]"#]
+        [
+            r#"`#[requires_auth]` takes no rule: to require a role write #[requires_role("admin")]; its options are `acr = "mfa"` (the weakest authentication context class the route accepts) or `max_age = 300` (the longest time since the caller authenticated, in seconds)"#
+        ]
     );
 }
 

@@ -22,7 +22,7 @@ use syn::{Attribute, Token};
 
 use crate::args::Subject;
 use crate::args::mode::Mode;
-use crate::validate::{CheckedName, PolicyUse, Requirement, TypedRole};
+use crate::validate::{CheckedName, PolicyUse, Requirement, StepUp, TypedRole};
 
 /// A piece of a doc line: text, or the claim string of a declared role as a code span.
 pub(super) enum Part<'a> {
@@ -36,6 +36,7 @@ pub(super) fn with_access_docs(
     attrs: Vec<Attribute>,
     requirement: &Requirement,
     policy: Option<&PolicyUse>,
+    step_up: &StepUp,
 ) -> Vec<Attribute> {
     let is_doc = |attr: &Attribute| attr.path().is_ident("doc");
     let has_text = attrs
@@ -60,6 +61,10 @@ pub(super) fn with_access_docs(
         let written = plain_text(&line);
         docs.push(syn::parse_quote!(#[cfg_attr(doc, doc = #claims)]));
         docs.push(syn::parse_quote!(#[cfg_attr(not(doc), doc = #written)]));
+    }
+    if !step_up.is_none() {
+        docs.push(doc(text_expr("")));
+        docs.push(doc(text_expr(&format!(" {}", step_up_section(step_up)))));
     }
     if let Some(policy) = policy {
         docs.push(doc(text_expr("")));
@@ -155,6 +160,26 @@ pub(super) fn access_section(requirement: &Requirement) -> Vec<Part<'_>> {
     match requirement {
         Requirement::Public => vec![Part::Text("Public: no authentication.".to_owned())],
         Requirement::Authenticated => vec![Part::Text(format!("Requires a verified identity. {NO_CREDENTIALS}."))],
+        Requirement::RolesAndScopes {
+            roles: (role_mode, roles),
+            scopes: (scope_mode, scopes),
+        } => {
+            let mut parts = vec![Part::Text(format!(
+                "Requires {}",
+                phrase(Subject::Role, *role_mode, roles.len())
+            ))];
+            parts.extend(list_parts(roles));
+            parts.push(Part::Text(format!(
+                " and {}",
+                phrase(Subject::Scope, *scope_mode, scopes.len())
+            )));
+            parts.extend(list_parts(scopes));
+            parts.push(Part::Text(format!(
+                ". {NO_CREDENTIALS}, 403 when the caller lacks the roles, and {INSUFFICIENT} when it has \
+                 them but lacks the scopes."
+            )));
+            parts
+        }
         Requirement::Names { subject, mode, names } => {
             let mut name_parts: Vec<Part<'_>> = Vec::with_capacity(names.len() * 2);
             for (i, name) in names.iter().enumerate() {
@@ -198,6 +223,47 @@ pub(super) fn access_section(requirement: &Requirement) -> Vec<Part<'_>> {
             parts.push(Part::Text(after.to_owned()));
             parts
         }
+    }
+}
+
+/// The step-up paragraph: what the authentication must be, and the 401 otherwise.
+pub(super) fn step_up_section(step_up: &StepUp) -> String {
+    let what = match (&step_up.acr, step_up.max_age) {
+        (Some(acr), None) => format!("with {} or a stronger class", code(acr)),
+        (None, Some(age)) => format!("at most {age} seconds ago"),
+        (Some(acr), Some(age)) => format!("with {} or a stronger class, at most {age} seconds ago", code(acr)),
+        (None, None) => String::new(),
+    };
+    format!(
+        "Step-up (RFC 9470): the caller must have authenticated {what}; otherwise 401 with \
+         `error=\"insufficient_user_authentication\"`."
+    )
+}
+
+/// `names` as code spans joined by `, `.
+fn list_parts(names: &[CheckedName]) -> Vec<Part<'_>> {
+    let mut parts = Vec::with_capacity(names.len() * 2);
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            parts.push(Part::Text(", ".to_owned()));
+        }
+        parts.push(match name {
+            CheckedName::Str(name) => Part::Text(code(name)),
+            CheckedName::Typed(typed) => Part::Claim(typed),
+        });
+    }
+    parts
+}
+
+/// `role`, `any of the roles`, `the OAuth scope`, … before the list of `count` names.
+fn phrase(subject: Subject, mode: Mode, count: usize) -> &'static str {
+    match (subject, count, mode) {
+        (Subject::Role, 1, _) => "role ",
+        (Subject::Role, _, Mode::Any) => "any of the roles ",
+        (Subject::Role, _, Mode::All) => "all of the roles ",
+        (Subject::Scope, 1, _) => "the OAuth scope ",
+        (Subject::Scope, _, Mode::Any) => "any of the OAuth scopes ",
+        (Subject::Scope, _, Mode::All) => "all of the OAuth scopes ",
     }
 }
 

@@ -16,7 +16,7 @@ use syn::{Ident, Visibility};
 use crate::args::Subject;
 use crate::args::mode::Mode;
 use crate::paths;
-use crate::validate::{CheckedName, PolicyUse, Requirement};
+use crate::validate::{CheckedName, PolicyUse, Requirement, StepUp};
 
 /// The struct `policy` and its `RouteRule` implementation, for the handler named `handler`
 /// with visibility `vis`.
@@ -26,6 +26,7 @@ pub(super) fn policy_type(
     handler: &Ident,
     requirement: &Requirement,
     custom: Option<&PolicyUse>,
+    step_up: &StepUp,
 ) -> TokenStream {
     let name = handler.unraw().to_string();
     // Same visibility as the fn, so a public handler does not expose a private type; spans
@@ -34,8 +35,20 @@ pub(super) fn policy_type(
     let policy_trait = paths::route_rule();
     let kind = match requirement {
         Requirement::Public => paths::open(),
-        Requirement::Authenticated | Requirement::Names { .. } => paths::protected(),
+        Requirement::Authenticated | Requirement::Names { .. } | Requirement::RolesAndScopes { .. } => {
+            paths::protected()
+        }
     };
+    let step_up_item = (!step_up.is_none()).then(|| {
+        let ty = paths::step_up();
+        let option = |value: Option<TokenStream>| match value {
+            Some(value) => quote!(::core::option::Option::Some(#value)),
+            None => quote!(::core::option::Option::None),
+        };
+        let acr = option(step_up.acr.as_ref().map(|acr| quote!(#acr)));
+        let max_age = option(step_up.max_age.map(|seconds| quote!(#seconds)));
+        quote!(const STEP_UP: #ty = #ty { acr: #acr, max_age: #max_age };)
+    });
     let custom_policy_item = custom.map(|custom| {
         let text = custom.arg.text();
         let custom_policy = quote!(::core::option::Option::Some(#text));
@@ -62,6 +75,7 @@ pub(super) fn policy_type(
                 file: ::core::file!(),
                 line: #line,
             };
+            #step_up_item
             #custom_policy_item
         }
     }
@@ -78,27 +92,48 @@ fn requirement_tokens(requirement: &Requirement) -> TokenStream {
                 Subject::Role => quote!(Roles),
                 Subject::Scope => quote!(Scopes),
             };
-            let match_mode = paths::match_mode();
-            let mode = match mode {
-                Mode::Any => quote!(Any),
-                Mode::All => quote!(All),
-            };
-            let role_names = paths::role_names();
-            let names = names.iter().map(|name| match name {
-                CheckedName::Str(name) => quote!(#name),
-                CheckedName::Typed(typed) => {
-                    // `Role::Admin` → `role_names(&Role::Admin)[Role::Admin as usize]`: a
-                    // misspelt variant is one error on its own token (both mentions share
-                    // the span), and a type that does not derive `Roles` gets the trait's
-                    // message.
-                    let path = &typed.path;
-                    let span = path.span();
-                    quote_spanned!(span=> #role_names(&#path)[#path as usize])
-                }
-            });
-            quote!(#ty::#variant { mode: #match_mode::#mode, names: &[#(#names),*] })
+            let mode = mode_tokens(*mode);
+            let names = names_tokens(names);
+            quote!(#ty::#variant { mode: #mode, names: #names })
+        }
+        Requirement::RolesAndScopes {
+            roles: (role_mode, roles),
+            scopes: (scope_mode, scopes),
+        } => {
+            let role_mode = mode_tokens(*role_mode);
+            let roles = names_tokens(roles);
+            let scope_mode = mode_tokens(*scope_mode);
+            let scopes = names_tokens(scopes);
+            quote!(#ty::RolesAndScopes { role_mode: #role_mode, roles: #roles, scope_mode: #scope_mode, scopes: #scopes })
         }
     }
+}
+
+/// `Match::Any` or `Match::All` of the runtime.
+fn mode_tokens(mode: Mode) -> TokenStream {
+    let match_mode = paths::match_mode();
+    match mode {
+        Mode::Any => quote!(#match_mode::Any),
+        Mode::All => quote!(#match_mode::All),
+    }
+}
+
+/// The names as a constant `&[&str]`.
+fn names_tokens(names: &[CheckedName]) -> TokenStream {
+    let role_names = paths::role_names();
+    let names = names.iter().map(|name| match name {
+        CheckedName::Str(name) => quote!(#name),
+        CheckedName::Typed(typed) => {
+            // `Role::Admin` → `role_names(&Role::Admin)[Role::Admin as usize]`: a
+            // misspelt variant is one error on its own token (both mentions share
+            // the span), and a type that does not derive `Roles` gets the trait's
+            // message.
+            let path = &typed.path;
+            let span = path.span();
+            quote_spanned!(span=> #role_names(&#path)[#path as usize])
+        }
+    });
+    quote!(&[#(#names),*])
 }
 
 /// `tokens` with every span set to `span`.

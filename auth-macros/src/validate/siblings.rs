@@ -2,10 +2,11 @@
 //!
 //! Attribute macros expand from the top, so when one runs, the access attributes still on
 //! the item are all below it. The rules: each attribute appears once; `#[public]` stands
-//! alone; a role rule and a scope rule do not combine; `#[requires_auth]` goes above a
-//! role, scope or policy attribute (authenticate first, authorize second), and then leaves
-//! the work to it; `#[requires_policy]` goes below a role or scope attribute, which takes
-//! it over so that the role or scope is checked first, then the policy.
+//! alone; the order from the top is `#[requires_auth]`, `#[requires_role]`,
+//! `#[requires_scope]`, `#[requires_policy]`, the order the checks run in (authenticate
+//! first, then roles, then scopes, then the application's policy). `#[requires_auth]`
+//! above the others leaves the work to them; the highest of the rest takes over the ones
+//! below it, so one guard checks the whole stack.
 
 use crate::args::mode::Mode;
 use crate::args::{Access, Subject};
@@ -18,6 +19,8 @@ pub(super) struct Siblings<'a> {
     pub(super) authorizer_below: bool,
     /// `#[requires_policy]` below a role or scope attribute: taken over by it.
     pub(super) policy_below: Option<&'a syn::Attribute>,
+    /// `#[requires_scope]` below a role attribute: taken over by it.
+    pub(super) scope_below: Option<&'a syn::Attribute>,
 }
 
 /// The other access attributes on the item, all below the one being expanded (those
@@ -27,6 +30,7 @@ pub(super) fn check_siblings<'a>(access: Access, item: &'a Item, diag: &mut Diag
     let mut ok = true;
     let mut authorizer_below = false;
     let mut policy_below = None;
+    let mut scope_below = None;
     for (other, attr) in item.access_attrs() {
         let message = match (access, other) {
             (Public, Public) | (RequiresAuth, RequiresAuth) | (RequiresPolicy, RequiresPolicy) => {
@@ -35,7 +39,12 @@ pub(super) fn check_siblings<'a>(access: Access, item: &'a Item, diag: &mut Diag
                     name = access.name()
                 )
             }
-            (RequiresRole, RequiresRole) | (RequiresScope, RequiresScope) => {
+            (RequiresRole, RequiresScope) if scope_below.is_none() => {
+                scope_below = Some(attr);
+                continue;
+            }
+            (RequiresRole, RequiresRole) | (RequiresScope, RequiresScope) | (RequiresRole, RequiresScope) => {
+                let access = other;
                 let subject = if access == RequiresRole {
                     Subject::Role
                 } else {
@@ -70,8 +79,8 @@ pub(super) fn check_siblings<'a>(access: Access, item: &'a Item, diag: &mut Diag
                 "`#[requires_auth]` must be above `#[{name}]`: authenticate first, authorize second",
                 name = access.name(),
             ),
-            (RequiresRole, RequiresScope) | (RequiresScope, RequiresRole) => "`#[requires_role]` and \
-                 `#[requires_scope]` cannot be combined: one route carries one role or scope rule; keep one of them"
+            (RequiresScope, RequiresRole) => "`#[requires_role]` must be above `#[requires_scope]`: roles are \
+                 checked first, then scopes; write #[requires_role(..)] on the line above #[requires_scope(..)]"
                 .to_owned(),
         };
         diag.error(attr, message);
@@ -80,5 +89,6 @@ pub(super) fn check_siblings<'a>(access: Access, item: &'a Item, diag: &mut Diag
     ok.then_some(Siblings {
         authorizer_below,
         policy_below,
+        scope_below,
     })
 }

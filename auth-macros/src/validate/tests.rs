@@ -27,7 +27,37 @@ fn names(subject: Subject, mode: Mode, names: &[&str]) -> Plan {
             names: names.iter().map(|&n| CheckedName::Str(n.to_owned())).collect(),
         },
         None,
+        StepUp::default(),
     )
+}
+
+#[test]
+fn roles_and_scopes_with_step_up() {
+    let item = quote!(
+        #[requires_scope(all("a:read", "a:write"), max_age = 300)]
+        async fn h() {}
+    );
+    let plan = run(Access::RequiresRole, quote!("editor"), item).expect("a plan");
+    let str_names = |names: &[&str]| {
+        names
+            .iter()
+            .map(|&n| CheckedName::Str(n.to_owned()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        plan,
+        Plan::Guard(
+            Requirement::RolesAndScopes {
+                roles: (Mode::Any, str_names(&["editor"])),
+                scopes: (Mode::All, str_names(&["a:read", "a:write"])),
+            },
+            None,
+            StepUp {
+                acr: None,
+                max_age: Some(300)
+            },
+        )
+    );
 }
 
 #[test]
@@ -37,11 +67,11 @@ fn plans() {
     );
     assert_eq!(
         run(Access::Public, quote!(), item.clone()),
-        Ok(Plan::Guard(Requirement::Public, None))
+        Ok(Plan::Guard(Requirement::Public, None, StepUp::default()))
     );
     assert_eq!(
         run(Access::RequiresAuth, quote!(), item.clone()),
-        Ok(Plan::Guard(Requirement::Authenticated, None))
+        Ok(Plan::Guard(Requirement::Authenticated, None, StepUp::default()))
     );
     assert_eq!(
         run(Access::RequiresRole, quote!(all("a", "b")), item.clone()),
@@ -163,8 +193,30 @@ fn siblings() {
     assert_eq!(
         err(Access::RequiresScope, quote!("a"), quote!(#[requires_role("b")])),
         [
-            "`#[requires_role]` and `#[requires_scope]` cannot be combined: one route carries one role or \
-             scope rule; keep one of them"
+            "`#[requires_role]` must be above `#[requires_scope]`: roles are checked first, then scopes; write \
+             #[requires_role(..)] on the line above #[requires_scope(..)]"
+        ]
+    );
+    assert_eq!(
+        err(
+            Access::RequiresRole,
+            quote!("a", acr = "mfa"),
+            quote!(#[requires_scope("s", max_age = 5)])
+        ),
+        ["step-up options are given on both `#[requires_role]` and `#[requires_scope]`: keep them on one"]
+    );
+    assert_eq!(
+        err(Access::RequiresAuth, quote!(acr = "mfa"), quote!(#[requires_role("a")])),
+        [
+            "step-up options go on the attribute that checks the route, below: e.g. #[requires_role(\"admin\", \
+             acr = \"mfa\")]; or remove this #[requires_auth], which adds nothing above it"
+        ]
+    );
+    assert_eq!(
+        err(Access::RequiresAuth, quote!(acr = "m f a"), quote!()),
+        [
+            "acr \"m f a\" contains a space: an authentication context class is printable ASCII without spaces, \
+             `\"` or `\\`"
         ]
     );
     assert_eq!(

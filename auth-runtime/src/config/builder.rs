@@ -64,6 +64,7 @@ pub struct WardenBuilder {
     hierarchy: RoleHierarchy,
     pub(super) scopes_claim: Option<String>,
     pub(super) realm: Option<(String, &'static str)>,
+    pub(super) acr_order: Option<(Vec<String>, &'static str)>,
     max_token_bytes: Option<usize>,
     max_claim_entries: Option<usize>,
     renderer: Option<Renderer>,
@@ -296,6 +297,34 @@ impl WardenBuilder {
         self
     }
 
+    /// Ranks authentication context classes (`acr` values) from weakest to strongest, so
+    /// that a stronger class satisfies a route that asks for a weaker one (RFC 9470
+    /// step-up). Without an order a route's `acr` is met only by that exact class; a class
+    /// outside the order is met only by itself.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, Warden};
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).acr_order(["pwd", "mfa", "hwk"]).build()?;
+    /// assert_eq!(warden.acr_order(), ["pwd", "mfa", "hwk"]);
+    ///
+    /// let twice = Warden::builder().hmac_secret(vec![7; 32]).acr_order(["mfa", "mfa"]).build();
+    /// assert!(matches!(twice, Err(ConfigError::InvalidValue { setting: "acr_order", .. })));
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    ///
+    /// Checked at [`build`](Self::build): each class non-empty, listed once, and without
+    /// spaces, `"` or `\` (the classes travel space-separated in a quoted challenge
+    /// parameter).
+    pub fn acr_order<I, S>(mut self, classes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.acr_order = Some((classes.into_iter().map(Into::into).collect(), "acr_order"));
+        self
+    }
+
     /// Cap on a bearer token's length, checked before decoding (default 8 KiB).
     ///
     /// The bearer credential of the `Authorization` header is measured against the same
@@ -422,13 +451,39 @@ impl WardenBuilder {
                 local(set, rules, cache)
             }
         };
+        let acr_order = match self.acr_order {
+            Some((classes, setting)) => check_acr_order(classes, setting)?,
+            None => Vec::new(),
+        };
         Ok(Warden::from_inner(Inner {
             source,
             responder: Responder::new(challenges, self.renderer),
             hierarchy: self.hierarchy,
             resolved,
+            acr_order,
         }))
     }
+}
+
+/// The classes of [`WardenBuilder::acr_order`], checked.
+fn check_acr_order(classes: Vec<String>, setting: &'static str) -> Result<Vec<String>, ConfigError> {
+    for (i, class) in classes.iter().enumerate() {
+        let problem = if class.is_empty() {
+            Some("an authentication context class is empty".to_owned())
+        } else if !class.chars().all(crate::http::is_nqchar) {
+            Some(format!(
+                "{class:?} has a space, a '\"', a '\\' or a character outside printable ASCII"
+            ))
+        } else if classes[..i].contains(class) {
+            Some(format!("{class:?} is listed twice"))
+        } else {
+            None
+        };
+        if let Some(reason) = problem {
+            return Err(ConfigError::InvalidValue { setting, reason });
+        }
+    }
+    Ok(classes)
 }
 
 /// The verifier of a key set loaded at startup: it accepts the algorithms its keys are

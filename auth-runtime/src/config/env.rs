@@ -26,12 +26,15 @@ pub const ROLES_CLAIM: &str = "WARDEN_ROLES_CLAIM";
 pub const SCOPES_CLAIM: &str = "WARDEN_SCOPES_CLAIM";
 /// Realm of the `WWW-Authenticate` challenge.
 pub const REALM: &str = "WARDEN_REALM";
+/// Authentication context classes from weakest to strongest, comma-separated
+/// (`pwd,mfa,hwk`), for step-up rules.
+pub const ACR_ORDER: &str = "WARDEN_ACR_ORDER";
 
 /// The key-source variables, of which exactly one must be set.
 pub const KEY_SOURCES: [&str; 5] = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWKS_URL, OIDC_ISSUER_URL];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 12] = [
+pub const ALL: [&str; 13] = [
     JWT_SECRET,
     JWT_PUBLIC_KEY_FILE,
     JWKS_FILE,
@@ -44,4 +47,5 @@ pub const ALL: [&str; 12] = [
     ROLES_CLAIM,
     SCOPES_CLAIM,
     REALM,
+    ACR_ORDER,
 ];

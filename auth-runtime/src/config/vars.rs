@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::ConfigError;
 use super::builder::WardenBuilder;
 use super::env::{
-    AUDIENCE, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE, JWT_SECRET, LEEWAY_SECONDS,
+    ACR_ORDER, AUDIENCE, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE, JWT_SECRET, LEEWAY_SECONDS,
     OIDC_ISSUER_URL, REALM, ROLES_CLAIM, SCOPES_CLAIM,
 };
 use super::sources::KeyInput;
@@ -65,6 +65,10 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<WardenBuil
     b.scopes_claim = get(SCOPES_CLAIM)?;
     if let Some(realm) = get(REALM)? {
         b.realm = Some((realm, REALM));
+    }
+    if let Some(list) = get(ACR_ORDER)? {
+        let classes = list_items(&list, ACR_ORDER, "authentication context class")?;
+        b.acr_order = Some((classes.into_iter().map(str::to_owned).collect(), ACR_ORDER));
     }
     Ok(b)
 }

@@ -26,6 +26,8 @@ pub struct Challenge {
     error: Option<String>,
     error_description: Option<String>,
     scope: Option<String>,
+    acr_values: Option<String>,
+    max_age: Option<u64>,
 }
 
 impl Challenge {
@@ -51,17 +53,35 @@ impl Challenge {
 
     /// Sets the `scope` parameter: the scopes that would grant access.
     pub fn scope<'a>(mut self, scopes: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut joined = String::new();
-        for scope in scopes {
-            let scope: String = scope.chars().filter(|&c| is_nqchar(c)).collect();
-            if !scope.is_empty() {
-                if !joined.is_empty() {
-                    joined.push(' ');
-                }
-                joined.push_str(&scope);
-            }
-        }
-        self.scope = Some(joined);
+        self.scope = Some(space_separated(scopes));
+        self
+    }
+
+    /// Sets the `acr_values` parameter (RFC 9470 §3): the authentication context classes
+    /// the client should ask the authorization server for, in order of preference.
+    ///
+    /// ```
+    /// use axum_warden_runtime::Challenge;
+    ///
+    /// let value = Challenge::new("api")
+    ///     .error("insufficient_user_authentication")
+    ///     .acr_values(["mfa"])
+    ///     .max_age(300)
+    ///     .to_string();
+    /// assert_eq!(
+    ///     value,
+    ///     r#"Bearer realm="api", error="insufficient_user_authentication", acr_values="mfa", max_age="300""#
+    /// );
+    /// ```
+    pub fn acr_values<'a>(mut self, values: impl IntoIterator<Item = &'a str>) -> Self {
+        self.acr_values = Some(space_separated(values));
+        self
+    }
+
+    /// Sets the `max_age` parameter (RFC 9470 §3): the longest time, in seconds, since the
+    /// caller authenticated that the resource accepts.
+    pub fn max_age(mut self, seconds: u64) -> Self {
+        self.max_age = Some(seconds);
         self
     }
 
@@ -92,8 +112,30 @@ impl std::fmt::Display for Challenge {
         if let Some(scope) = &self.scope {
             param("scope", scope, |c| c == ' ' || is_nqchar(c));
         }
+        if let Some(values) = &self.acr_values {
+            param("acr_values", values, |c| c == ' ' || is_nqchar(c));
+        }
+        if let Some(seconds) = self.max_age {
+            param("max_age", &seconds.to_string(), |c| c.is_ascii_digit());
+        }
         f.write_str(&out)
     }
+}
+
+/// `values` joined by single spaces, each without the characters a space-separated list
+/// in a quoted parameter cannot carry (a scope-token's charset), empty ones dropped.
+fn space_separated<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
+    let mut joined = String::new();
+    for value in values {
+        let value: String = value.chars().filter(|&c| is_nqchar(c)).collect();
+        if !value.is_empty() {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(&value);
+        }
+    }
+    joined
 }
 
 /// `%x20-21 / %x23-5B / %x5D-7E` (RFC 6750 §3 for `error`, `error_description`, realm).
@@ -139,15 +181,25 @@ mod tests {
 
     proptest! {
         #[test]
-        fn any_description_yields_a_parseable_challenge(desc in any::<String>(), scopes in proptest::collection::vec(any::<String>(), 0..4)) {
+        fn any_description_yields_a_parseable_challenge(
+            desc in any::<String>(),
+            scopes in proptest::collection::vec(any::<String>(), 0..4),
+            acr in proptest::collection::vec(any::<String>(), 0..3),
+            max_age in any::<u64>(),
+        ) {
             let challenge = Challenge::new("api")
                 .error("invalid_token")
                 .error_description(&desc)
-                .scope(scopes.iter().map(String::as_str));
+                .scope(scopes.iter().map(String::as_str))
+                .acr_values(acr.iter().map(String::as_str))
+                .max_age(max_age);
             let value = challenge.to_header_value();
             let text = value.to_str().expect("visible ASCII");
             let params = parse(text).expect("parses");
-            prop_assert_eq!(params.len(), 4);
+            prop_assert_eq!(params.len(), 6);
+            prop_assert!(params[4].1.chars().all(|c| c == ' ' || is_nqchar(c)));
+            prop_assert!(!params[4].1.starts_with(' ') && !params[4].1.contains("  "));
+            prop_assert_eq!(&params[5], &("max_age".to_owned(), max_age.to_string()));
             prop_assert_eq!(&params[0], &("realm".to_owned(), "api".to_owned()));
             prop_assert_eq!(&params[1].1, "invalid_token");
             prop_assert!(params[2].1.chars().all(is_description_char));

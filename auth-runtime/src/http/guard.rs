@@ -22,7 +22,7 @@ use super::responder::Rejection;
 use super::warden::Warden;
 use crate::error::{AuthError, TokenError};
 use crate::identity::Identity;
-use crate::requirement::{AccessKind, HandlerInfo, Open, Protected, Requirement, RouteRule};
+use crate::requirement::{AccessKind, HandlerInfo, Open, Protected, Requirement, RouteRule, StepUp};
 
 /// Enforces the policy `P` before any other extractor of the handler runs.
 ///
@@ -62,7 +62,7 @@ where
             );
         }
         Admit {
-            step: <P::Kind as GuardState<S>>::enforce(parts, state, &P::REQUIREMENT, &P::HANDLER),
+            step: <P::Kind as GuardState<S>>::enforce(parts, state, &P::REQUIREMENT, &P::STEP_UP, &P::HANDLER),
             policy: PhantomData,
         }
     }
@@ -103,6 +103,7 @@ pub trait GuardState<S>: Sized {
         parts: &mut Parts,
         state: &S,
         requirement: &'static Requirement,
+        step_up: &'static StepUp,
         handler: &'static HandlerInfo,
     ) -> impl Future<Output = Result<(), Rejection>> + Send + Unpin;
 }
@@ -112,6 +113,7 @@ impl<S: Send + Sync> GuardState<S> for Open {
         _: &mut Parts,
         _: &S,
         _: &'static Requirement,
+        _: &'static StepUp,
         _: &'static HandlerInfo,
     ) -> impl Future<Output = Result<(), Rejection>> + Send + Unpin {
         ready(Ok(()))
@@ -126,9 +128,10 @@ where
         parts: &mut Parts,
         state: &S,
         requirement: &'static Requirement,
+        step_up: &'static StepUp,
         handler: &'static HandlerInfo,
     ) -> impl Future<Output = Result<(), Rejection>> + Send + Unpin {
-        Warden::from_ref(state).enforce(parts, requirement, handler)
+        Warden::from_ref(state).enforce(parts, requirement, step_up, handler)
     }
 }
 
@@ -153,11 +156,15 @@ impl<T> Future for Step<'_, T> {
 
 impl Warden {
     /// Authenticates (reusing an identity an earlier guard stored), checks the requirement,
-    /// and records the decision.
+    /// then the step-up requirement, and records the decision.
+    ///
+    /// Roles and scopes come before step-up: a caller that lacks them gets its 403 at
+    /// once, rather than a 401 that sends it to authenticate again only to be refused.
     fn enforce<'a>(
         self,
         parts: &'a mut Parts,
         requirement: &'static Requirement,
+        step_up: &'static StepUp,
         handler: &'static HandlerInfo,
     ) -> Step<'a, Result<(), Rejection>> {
         self.with_identity(parts, move |warden, parts, outcome| {
@@ -167,8 +174,14 @@ impl Warden {
             };
             if !requirement.is_met_by(&identity) {
                 let error = AuthError::RequirementNotMet {
-                    requirement: *requirement,
+                    requirement: requirement.unmet_part(&identity).unwrap_or(*requirement),
                 };
+                return Err(warden.deny(parts, error, Some(&identity), Some(handler.name)));
+            }
+            if !step_up.is_none()
+                && let Some(unmet) = warden.step_up_unmet(&identity, step_up)
+            {
+                let error = AuthError::InsufficientAuthentication { unmet };
                 return Err(warden.deny(parts, error, Some(&identity), Some(handler.name)));
             }
             tracing::debug!(

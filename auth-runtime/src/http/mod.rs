@@ -11,6 +11,7 @@ mod table;
 mod warden;
 
 pub use challenge::Challenge;
+pub(crate) use challenge::is_nqchar;
 #[cfg(test)]
 pub(crate) use credentials::MAX_HEADER_OVERHEAD;
 pub use guard::{Claims, Guard, GuardState};

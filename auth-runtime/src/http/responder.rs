@@ -15,7 +15,7 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use super::challenge::{Challenge, is_description_char};
 use crate::defaults::DEFAULT_REALM;
 use crate::error::{AuthError, InvalidRequest, TokenError};
-use crate::requirement::Requirement;
+use crate::requirement::{Requirement, StepUp};
 
 /// How an application renders refusals instead of the built-in answer.
 pub(crate) type Renderer = Arc<dyn Fn(&Rejection) -> Response + Send + Sync>;
@@ -117,6 +117,7 @@ impl Challenges {
                     .to_header_value(),
                 None => self.insufficient_scope.clone(),
             },
+            AuthError::InsufficientAuthentication { unmet } => step_up_challenge(&self.realm, *unmet).to_header_value(),
             AuthError::Forbidden { .. } => self.insufficient_scope.clone(),
             AuthError::Unavailable { .. } => return None,
         })
@@ -137,13 +138,36 @@ impl Challenges {
                 &self.insufficient_scope
             }
             AuthError::Forbidden { .. } => &self.insufficient_scope,
-            AuthError::RequirementNotMet { .. } | AuthError::Unavailable { .. } => return None,
+            AuthError::RequirementNotMet { .. }
+            | AuthError::InsufficientAuthentication { .. }
+            | AuthError::Unavailable { .. } => return None,
         };
         let body = problem_body(error);
         self.blocks
             .iter()
             .find_map(|(b, c, headers)| ((std::ptr::eq(*b, body) || *b == body) && c == challenge).then_some(headers))
     }
+}
+
+/// The challenge of a step-up refusal, as RFC 9470 §3 shows it: the description of the
+/// first example when the class fell short, of the second when only the age did, and the
+/// parameters of every part that was not met.
+fn step_up_challenge(realm: &str, unmet: StepUp) -> Challenge {
+    let description = if unmet.acr.is_some() {
+        "A different authentication level is required"
+    } else {
+        "More recent authentication is required"
+    };
+    let mut challenge = Challenge::new(realm)
+        .error("insufficient_user_authentication")
+        .error_description(description);
+    if let Some(acr) = unmet.acr {
+        challenge = challenge.acr_values([acr]);
+    }
+    if let Some(seconds) = unmet.max_age {
+        challenge = challenge.max_age(seconds);
+    }
+    challenge
 }
 
 /// The headers of a refusal: the challenge (none for 503), `no-store`, the problem
@@ -217,7 +241,9 @@ impl Rejection {
     #[must_use]
     pub fn status(&self) -> StatusCode {
         match self.error {
-            AuthError::MissingCredentials | AuthError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            AuthError::MissingCredentials
+            | AuthError::InvalidToken(_)
+            | AuthError::InsufficientAuthentication { .. } => StatusCode::UNAUTHORIZED,
             AuthError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             AuthError::RequirementNotMet { .. } | AuthError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AuthError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -294,6 +320,12 @@ fn problem_body(error: &AuthError) -> &'static str {
         }
         AuthError::RequirementNotMet { .. } => {
             r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"The bearer token does not grant access to this resource."}"#
+        }
+        AuthError::InsufficientAuthentication { unmet } if unmet.acr.is_some() => {
+            r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"A different authentication level is required."}"#
+        }
+        AuthError::InsufficientAuthentication { .. } => {
+            r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"More recent authentication is required."}"#
         }
         AuthError::Forbidden { .. } => {
             r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"The caller may not access this resource."}"#

@@ -7,7 +7,7 @@ use http::Method;
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use crate::requirement::{HandlerInfo, Requirement, RouteRule};
+use crate::requirement::{HandlerInfo, Requirement, RouteRule, StepUp};
 
 /// The method a route answers: one HTTP method, or every method (`any(…)` and fallbacks).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -44,6 +44,7 @@ pub struct RouteRow {
     fallback: bool,
     handler: &'static HandlerInfo,
     requirement: Requirement,
+    step_up: StepUp,
     policy: Option<&'static str>,
     /// With a role hierarchy attached: for each required role, the roles that grant it.
     satisfied_by: Option<Vec<(&'static str, Vec<String>)>>,
@@ -57,6 +58,7 @@ impl RouteRow {
             fallback: false,
             handler: &P::HANDLER,
             requirement: P::REQUIREMENT,
+            step_up: P::STEP_UP,
             policy: P::CUSTOM_POLICY,
             satisfied_by: None,
         }
@@ -146,12 +148,23 @@ impl RouteRow {
         self.satisfied_by.as_deref()
     }
 
-    /// The access column: the requirement, then the policy.
+    /// What the route requires of the way the caller authenticated (RFC 9470 step-up);
+    /// [`StepUp::NONE`] for most routes.
+    #[must_use]
+    pub fn step_up(&self) -> &StepUp {
+        &self.step_up
+    }
+
+    /// The access column: the requirement, the step-up requirement, then the policy.
     fn access_text(&self) -> String {
-        match self.policy {
-            Some(policy) => format!("{}; policy: {policy}", self.requirement),
-            None => self.requirement.to_string(),
+        let mut text = self.requirement.to_string();
+        if !self.step_up.is_none() {
+            let _ = write!(text, "; step-up: {}", self.step_up);
         }
+        if let Some(policy) = self.policy {
+            let _ = write!(text, "; policy: {policy}");
+        }
+        text
     }
 }
 
@@ -163,18 +176,88 @@ impl Serialize for RouteRow {
         row.serialize_field("handler", self.handler.name)?;
         row.serialize_field(
             "access",
-            &Access(&self.requirement, self.satisfied_by.as_deref(), self.policy),
+            &Access {
+                requirement: &self.requirement,
+                satisfied_by: self.satisfied_by.as_deref(),
+                policy: self.policy,
+                step_up: &self.step_up,
+            },
         )?;
         row.end()
     }
 }
 
 /// The `access` object of the JSON schema.
-struct Access<'a>(
-    &'a Requirement,
-    Option<&'a [(&'static str, Vec<String>)]>,
-    Option<&'static str>,
-);
+struct Access<'a> {
+    requirement: &'a Requirement,
+    satisfied_by: Option<&'a [(&'static str, Vec<String>)]>,
+    policy: Option<&'static str>,
+    step_up: &'a StepUp,
+}
+
+/// The `{"kind", "match", "roles"|"scopes"}` object of a single role or scope rule.
+struct Rule<'a>(&'a Requirement);
+
+impl Serialize for Rule<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        rule_entries::<S>(&mut map, self.0)?;
+        map.end()
+    }
+}
+
+/// The members of `requirement` in an `access` object: `kind`, then `match` and the names
+/// of a role or scope rule, or `rules` (the role rule, then the scope rule) of both.
+fn rule_entries<S: Serializer>(map: &mut S::SerializeMap, requirement: &Requirement) -> Result<(), S::Error> {
+    match *requirement {
+        Requirement::Public => map.serialize_entry("kind", "public")?,
+        Requirement::Authenticated => map.serialize_entry("kind", "authenticated")?,
+        Requirement::Roles { mode, names } => {
+            map.serialize_entry("kind", "roles")?;
+            map.serialize_entry("match", mode.as_str())?;
+            map.serialize_entry("roles", names)?;
+        }
+        Requirement::Scopes { mode, names } => {
+            map.serialize_entry("kind", "scopes")?;
+            map.serialize_entry("match", mode.as_str())?;
+            map.serialize_entry("scopes", names)?;
+        }
+        Requirement::RolesAndScopes {
+            role_mode,
+            roles,
+            scope_mode,
+            scopes,
+        } => {
+            map.serialize_entry("kind", "roles_and_scopes")?;
+            let roles = Requirement::Roles {
+                mode: role_mode,
+                names: roles,
+            };
+            let scopes = Requirement::Scopes {
+                mode: scope_mode,
+                names: scopes,
+            };
+            map.serialize_entry("rules", &[Rule(&roles), Rule(&scopes)])?;
+        }
+    }
+    Ok(())
+}
+
+/// `{"acr": …, "max_age": …}`, each member only when the route sets it.
+struct StepUpObject<'a>(&'a StepUp);
+
+impl Serialize for StepUpObject<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(acr) = self.0.acr {
+            map.serialize_entry("acr", acr)?;
+        }
+        if let Some(max_age) = self.0.max_age {
+            map.serialize_entry("max_age", &max_age)?;
+        }
+        map.end()
+    }
+}
 
 /// `{"editor": ["editor", "admin"], …}` in requirement order.
 struct SatisfiedBy<'a>(&'a [(&'static str, Vec<String>)]);
@@ -192,25 +275,15 @@ impl Serialize for SatisfiedBy<'_> {
 impl Serialize for Access<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        match *self.0 {
-            Requirement::Public => map.serialize_entry("kind", "public")?,
-            Requirement::Authenticated => map.serialize_entry("kind", "authenticated")?,
-            Requirement::Roles { mode, names } => {
-                map.serialize_entry("kind", "roles")?;
-                map.serialize_entry("match", mode.as_str())?;
-                map.serialize_entry("roles", names)?;
-            }
-            Requirement::Scopes { mode, names } => {
-                map.serialize_entry("kind", "scopes")?;
-                map.serialize_entry("match", mode.as_str())?;
-                map.serialize_entry("scopes", names)?;
-            }
-        }
-        if let Some(satisfied_by) = self.1 {
+        rule_entries::<S>(&mut map, self.requirement)?;
+        if let Some(satisfied_by) = self.satisfied_by {
             map.serialize_entry("satisfied_by", &SatisfiedBy(satisfied_by))?;
         }
-        if let Some(policy) = self.2 {
+        if let Some(policy) = self.policy {
             map.serialize_entry("policy", policy)?;
+        }
+        if !self.step_up.is_none() {
+            map.serialize_entry("step_up", &StepUpObject(self.step_up))?;
         }
         map.end()
     }
@@ -282,8 +355,8 @@ impl RouteTable {
     #[must_use]
     pub fn with_role_hierarchy(mut self, hierarchy: &crate::RoleHierarchy) -> Self {
         for row in &mut self.rows {
-            row.satisfied_by = match row.requirement {
-                Requirement::Roles { names, .. } => Some(
+            row.satisfied_by = match row.requirement.role_names() {
+                Some((_, names)) => Some(
                     names
                         .iter()
                         .map(|name| {
@@ -345,11 +418,16 @@ impl RouteTable {
     /// `{"kind": "roles", "match": "any"|"all", "roles": […]}` or
     /// `{"kind": "scopes", "match": "any"|"all", "scopes": […]}`. Field order is fixed.
     ///
-    /// Two members of `access` appear only when they apply, after the others and in this
-    /// order: `satisfied_by`, in a table made
+    /// A role rule and a scope rule on one handler are
+    /// `{"kind": "roles_and_scopes", "rules": [<roles object>, <scopes object>]}`, each
+    /// inner object in the shape of the single rule.
+    ///
+    /// Three members of `access` appear only when they apply, after the others and in
+    /// this order: `satisfied_by`, in a table made
     /// [`with_role_hierarchy`](Self::with_role_hierarchy), an object from each role of the
-    /// rule to the roles that grant it; and `policy`, the name of a `#[requires_policy]`
-    /// type.
+    /// rule to the roles that grant it; `policy`, the name of a `#[requires_policy]` type;
+    /// and `step_up`, `{"acr": "mfa", "max_age": 300}` with the members the route sets
+    /// (RFC 9470).
     #[must_use]
     pub fn to_json(&self) -> String {
         let mut out = serde_json::to_string_pretty(&self.rows).unwrap_or_else(|_| "[]".to_owned());

@@ -14,6 +14,7 @@ use super::responder::Responder;
 use crate::error::AuthError;
 use crate::identity::Identity;
 use crate::key_source::{KeyFetchError, UnknownKid};
+use crate::requirement::StepUp;
 use crate::roles::{Resolved, RoleHierarchy};
 use crate::verifier::Verifier;
 use crate::verifier::cache::CacheStats;
@@ -56,6 +57,9 @@ pub(crate) struct Inner {
     /// `hierarchy` resolved, for identities a custom authenticator makes (the JWT path
     /// applies it while verifying, so cached identities carry it already).
     pub(crate) resolved: Option<Arc<Resolved>>,
+    /// Authentication context classes from weakest to strongest
+    /// ([`WardenBuilder::acr_order`](crate::WardenBuilder::acr_order)).
+    pub(crate) acr_order: Vec<String>,
 }
 
 /// Where identities come from.
@@ -127,6 +131,42 @@ impl Warden {
 
     fn inner(&self) -> &Inner {
         self.0.inner()
+    }
+
+    /// The parts of `step_up` that `identity` does not meet, or `None`.
+    ///
+    /// `acr` is met by the named class, or by one the configured order ranks at or above
+    /// it; `max_age` by an `auth_time` at most that many seconds ago. A missing claim meets
+    /// nothing: a token that does not say how or when its caller authenticated cannot
+    /// prove a strong or recent authentication.
+    pub(crate) fn step_up_unmet(&self, identity: &Identity, step_up: &StepUp) -> Option<StepUp> {
+        let acr = step_up
+            .acr
+            .filter(|wanted| !identity.acr().is_some_and(|held| self.acr_satisfies(held, wanted)));
+        let max_age = step_up.max_age.filter(|&max_age| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |since| since.as_secs());
+            identity.auth_time().is_none_or(|at| now.saturating_sub(at) > max_age)
+        });
+        let unmet = StepUp { acr, max_age };
+        (!unmet.is_none()).then_some(unmet)
+    }
+
+    /// Whether the class `held` satisfies a route that asks for `wanted`.
+    fn acr_satisfies(&self, held: &str, wanted: &str) -> bool {
+        if held == wanted {
+            return true;
+        }
+        let order = &self.inner().acr_order;
+        let rank = |class: &str| order.iter().position(|c| c == class);
+        matches!((rank(held), rank(wanted)), (Some(held), Some(wanted)) if held >= wanted)
+    }
+
+    /// The authentication context classes this warden ranks, weakest first.
+    #[must_use]
+    pub fn acr_order(&self) -> &[String] {
+        &self.inner().acr_order
     }
 
     /// The role hierarchy this warden applies (empty unless configured), for
