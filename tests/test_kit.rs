@@ -227,3 +227,63 @@ async fn the_audit_leaves_policies_their_decision_and_probes_fallbacks_off_the_r
     let fallback = get(&app, "/__warden_audit_unrouted", None).await;
     assert_eq!(fallback.status(), StatusCode::UNAUTHORIZED);
 }
+
+mod step_up {
+    use axum_warden::{requires_auth, requires_role, requires_scope};
+
+    #[requires_role("editor")]
+    #[requires_scope("articles:write", acr = "mfa")]
+    pub async fn edit() -> &'static str {
+        "edited"
+    }
+
+    #[requires_auth(max_age = 300)]
+    pub async fn keys() -> &'static str {
+        "keys"
+    }
+}
+
+fn step_up_router(warden: Warden) -> Router {
+    Router::new()
+        .route("/articles/edit", axum_warden::routing::put(step_up::edit))
+        .route("/keys", axum_warden::routing::get(step_up::keys))
+        .with_state(warden)
+}
+
+/// On a route with a role rule, a scope rule and a step-up rule the audit probes each part
+/// on its own: roles without scopes, scopes without roles, and a token that does not say how
+/// or when its caller authenticated.
+#[tokio::test]
+async fn the_audit_probes_roles_scopes_and_step_up_apart() {
+    let issuer = TestIssuer::new(Algorithm::HS256);
+    let report = audit(&step_up_router(issuer.warden()), &issuer).await;
+    report.assert_clean();
+    // /articles/edit: no token, expired, role lacking, scope lacking, stale, meeting;
+    // /keys: no token, expired, stale, meeting.
+    assert_eq!(report.requests, 10, "{report}");
+
+    // A layer that turns the step-up 401 into a 200 is caught on both routes, and only by
+    // the step-up probe.
+    let tampered =
+        step_up_router(issuer.warden()).layer(axum::middleware::map_response(|mut response: Response| async move {
+            let step_up = response.headers().get("www-authenticate").is_some_and(|challenge| {
+                challenge
+                    .to_str()
+                    .is_ok_and(|c| c.contains("insufficient_user_authentication"))
+            });
+            if step_up {
+                *response.status_mut() = StatusCode::OK;
+            }
+            response
+        }));
+    let report = audit(&tampered, &issuer).await;
+    let found: Vec<(&str, Probe)> = report.findings.iter().map(|f| (f.path.as_str(), f.probe)).collect();
+    assert_eq!(
+        found,
+        [
+            ("/articles/edit", Probe::StaleAuthentication),
+            ("/keys", Probe::StaleAuthentication)
+        ],
+        "{report}"
+    );
+}

@@ -88,7 +88,7 @@ pub use key_source::KeyFetchError;
 #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 pub use openapi::{
     ACCESS_POLICY_EXTENSION, DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME,
-    SkipReason, SkippedRoute, WardenOpenApi,
+    STEP_UP_EXTENSION, SkipReason, SkippedRoute, WardenOpenApi,
 };
 #[cfg(feature = "aide")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
@@ -96,7 +96,7 @@ pub use openapi_aide::{AideError, AideOperation, AideReport, AideSkipReason, Aid
 // The names the `utoipa` feature exports too, from there when both are on.
 #[cfg(all(feature = "aide", not(feature = "utoipa")))]
 #[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
-pub use openapi_aide::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME};
+pub use openapi_aide::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME, STEP_UP_EXTENSION};
 pub use requirement::{Match, Requirement, StepUp};
 pub use roles::{HierarchyError, RoleHierarchy, Roles};
 pub use token::keys::install_crypto_provider;

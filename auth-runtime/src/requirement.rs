@@ -267,6 +267,20 @@ impl StepUp {
     pub const fn is_none(&self) -> bool {
         self.acr.is_none() && self.max_age.is_none()
     }
+
+    /// `{"acr": …, "max_age": …}` with the members set: the route table's `step_up` and
+    /// the OpenAPI documents' `x-step-up`.
+    #[cfg(any(feature = "utoipa", feature = "aide"))]
+    pub(crate) fn json_value(&self) -> serde_json::Value {
+        let mut value = serde_json::Map::new();
+        if let Some(acr) = self.acr {
+            value.insert("acr".to_owned(), acr.into());
+        }
+        if let Some(max_age) = self.max_age {
+            value.insert("max_age".to_owned(), max_age.into());
+        }
+        value.into()
+    }
 }
 
 impl fmt::Display for StepUp {

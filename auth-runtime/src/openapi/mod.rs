@@ -25,7 +25,7 @@ use self::components::{BAD_REQUEST, FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE, U
 use self::paths::{METHODS, openapi_path, operation, operation_mut, operation_slot, path_parameters, shape};
 pub use self::report::{DocumentOperation, OpenApiError, OpenApiReport, SkipReason, SkippedRoute};
 use crate::http::{RouteMethod, RouteTable};
-use crate::requirement::{Match, Requirement};
+use crate::requirement::{Match, Requirement, StepUp};
 
 /// The name of the bearer security scheme [`WardenOpenApi`] adds unless told another.
 pub const SECURITY_SCHEME: &str = "bearerAuth";
@@ -33,6 +33,11 @@ pub const SECURITY_SCHEME: &str = "bearerAuth";
 /// The operation extension that names the roles of a role rule:
 /// `{"match": "any"|"all", "roles": […]}`.
 pub const REQUIRED_ROLES_EXTENSION: &str = "x-required-roles";
+
+/// The operation extension that states a step-up rule (RFC 9470):
+/// `{"acr": "mfa", "max_age": 300}` with the members the route sets; such an operation's
+/// `401` also covers `error="insufficient_user_authentication"`.
+pub const STEP_UP_EXTENSION: &str = "x-step-up";
 
 /// The operation extension that names the `#[requires_policy]` policy of a route; such an
 /// operation also documents `403` and `404` (a policy may forbid or hide).
@@ -234,7 +239,7 @@ impl WardenOpenApi {
                 };
                 for m in [Some(method), also_head.then_some("HEAD")].into_iter().flatten() {
                     if let Some(op) = operation_mut(item, m) {
-                        self.secure(op, row.requirement(), row.policy());
+                        self.secure(op, row.requirement(), row.policy(), row.step_up());
                         covered.insert((path.clone(), m));
                         found |= m == method;
                     }
@@ -255,7 +260,7 @@ impl WardenOpenApi {
                         continue;
                     }
                     if let Some(op) = operation_mut(item, method) {
-                        self.secure(op, row.requirement(), row.policy());
+                        self.secure(op, row.requirement(), row.policy(), row.step_up());
                         covered.insert((path.clone(), method));
                         found = true;
                     }
@@ -341,17 +346,19 @@ impl WardenOpenApi {
     }
 
     /// Writes one access rule into one operation.
-    fn secure(&self, op: &mut Operation, requirement: &Requirement, policy: Option<&'static str>) {
+    fn secure(&self, op: &mut Operation, requirement: &Requirement, policy: Option<&'static str>, step_up: &StepUp) {
         let access = Access::of(requirement);
         let bearer = |scopes: &[&str]| SecurityRequirement::new(self.scheme.as_str(), scopes.iter().copied());
         op.security = Some(match access {
             Access::Public => Vec::new(),
             Access::Authenticated | Access::Roles(..) | Access::Other => vec![bearer(&[])],
-            Access::Scopes(Match::All, names) => vec![bearer(names)],
-            Access::Scopes(Match::Any, names) => names.iter().map(|name| bearer(&[name])).collect(),
+            Access::Scopes(Match::All, names) | Access::Both(_, _, Match::All, names) => vec![bearer(names)],
+            Access::Scopes(Match::Any, names) | Access::Both(_, _, Match::Any, names) => {
+                names.iter().map(|name| bearer(&[name])).collect()
+            }
         });
         match access {
-            Access::Roles(mode, names) => {
+            Access::Roles(mode, names) | Access::Both(mode, names, ..) => {
                 let value = json!({ "match": mode.as_str(), "roles": names });
                 op.extensions
                     .get_or_insert_with(Extensions::default)
@@ -382,10 +389,22 @@ impl WardenOpenApi {
                 }
             }
         }
+        if step_up.is_none() {
+            if let Some(extensions) = &mut op.extensions {
+                extensions.remove(STEP_UP_EXTENSION);
+                if extensions.is_empty() {
+                    op.extensions = None;
+                }
+            }
+        } else {
+            op.extensions
+                .get_or_insert_with(Extensions::default)
+                .insert(STEP_UP_EXTENSION.to_owned(), step_up.json_value());
+        }
         let (can_refuse, can_forbid) = match access {
             Access::Public => (false, false),
             Access::Authenticated => (true, policy.is_some()),
-            Access::Roles(..) | Access::Scopes(..) | Access::Other => (true, true),
+            Access::Roles(..) | Access::Scopes(..) | Access::Both(..) | Access::Other => (true, true),
         };
         set_response(&mut op.responses, "400", BAD_REQUEST, can_refuse);
         set_response(&mut op.responses, "401", UNAUTHORIZED, can_refuse);
@@ -408,6 +427,8 @@ enum Access {
     Authenticated,
     Roles(Match, &'static [&'static str]),
     Scopes(Match, &'static [&'static str]),
+    /// A role rule and a scope rule: the roles' mode and names, then the scopes'.
+    Both(Match, &'static [&'static str], Match, &'static [&'static str]),
     /// A kind of requirement this module does not know (a custom policy, say): documented
     /// as needing an identity and possibly refusing one, as every guarded rule does.
     Other,
@@ -420,6 +441,12 @@ impl Access {
             Requirement::Authenticated => Self::Authenticated,
             Requirement::Roles { mode, names } => Self::Roles(mode, names),
             Requirement::Scopes { mode, names } => Self::Scopes(mode, names),
+            Requirement::RolesAndScopes {
+                role_mode,
+                roles,
+                scope_mode,
+                scopes,
+            } => Self::Both(role_mode, roles, scope_mode, scopes),
             // Unreachable today; keeps compiling when `Requirement` gains a variant.
             #[allow(unreachable_patterns)]
             _ => Self::Other,

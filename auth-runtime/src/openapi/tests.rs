@@ -352,3 +352,61 @@ fn a_warden_with_fetched_keys_documents_the_503() {
     let custom = crate::Warden::builder().authenticator(Sessions).build().expect("valid");
     assert!(WardenOpenApi::for_warden(&custom).remote_keys);
 }
+
+#[test]
+fn roles_with_scopes_and_step_up_are_documented() {
+    use crate::requirement::StepUp;
+    struct EditPolicy;
+    impl crate::__private::RouteRule for EditPolicy {
+        type Kind = crate::__private::Protected;
+        const REQUIREMENT: Requirement = Requirement::RolesAndScopes {
+            role_mode: Match::Any,
+            roles: &["editor"],
+            scope_mode: Match::All,
+            scopes: &["articles:read", "articles:write"],
+        };
+        const STEP_UP: StepUp = StepUp {
+            acr: Some("mfa"),
+            max_age: Some(300),
+        };
+        const HANDLER: crate::__private::HandlerInfo = crate::__private::HandlerInfo {
+            name: "edit",
+            module: "app",
+            file: "app.rs",
+            line: 1,
+        };
+    }
+    async fn edit(_: crate::Guard<EditPolicy>) {}
+    let table = crate::Router::<crate::Warden>::new()
+        .route("/articles/{id}", crate::routing::put(edit))
+        .route_table();
+    let doc: serde_json::Value =
+        serde_json::to_value(table.to_openapi(utoipa::openapi::Info::new("t", "1"))).expect("json");
+    let op = &doc["paths"]["/articles/{id}"]["put"];
+    assert_eq!(
+        op["security"],
+        json!([{ "bearerAuth": ["articles:read", "articles:write"] }]),
+        "{op}"
+    );
+    assert_eq!(
+        op["x-required-roles"],
+        json!({ "match": "any", "roles": ["editor"] }),
+        "{op}"
+    );
+    assert_eq!(op["x-step-up"], json!({ "acr": "mfa", "max_age": 300 }), "{op}");
+    for status in ["400", "401", "403"] {
+        assert!(op["responses"].get(status).is_some(), "{status}: {op}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&table.to_json()).expect("json");
+    assert_eq!(
+        json[0]["access"],
+        json!({
+            "kind": "roles_and_scopes",
+            "rules": [
+                { "kind": "roles", "match": "any", "roles": ["editor"] },
+                { "kind": "scopes", "match": "all", "scopes": ["articles:read", "articles:write"] }
+            ],
+            "step_up": { "acr": "mfa", "max_age": 300 }
+        })
+    );
+}

@@ -25,9 +25,9 @@ use self::components::{BAD_REQUEST, FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE, U
 use self::paths::{METHODS, has_operation, operation_mut, shape};
 pub use self::report::{AideError, AideOperation, AideReport, AideSkipReason, AideSkippedRoute};
 use crate::http::{RouteMethod, RouteTable};
-use crate::requirement::{Match, Requirement};
+use crate::requirement::{Match, Requirement, StepUp};
 
-// The three names below are the `utoipa` feature's too; the crate root exports them from
+// The four names below are the `utoipa` feature's too; the crate root exports them from
 // there when both features are on.
 
 /// The name of the bearer security scheme [`WardenAide`] adds unless told another.
@@ -38,6 +38,12 @@ pub const SECURITY_SCHEME: &str = "bearerAuth";
 /// `{"match": "any"|"all", "roles": […]}`.
 #[cfg_attr(feature = "utoipa", allow(unreachable_pub))]
 pub const REQUIRED_ROLES_EXTENSION: &str = "x-required-roles";
+
+/// The operation extension that states a step-up rule (RFC 9470):
+/// `{"acr": "mfa", "max_age": 300}` with the members the route sets; such an operation's
+/// `401` also covers `error="insufficient_user_authentication"`.
+#[cfg_attr(feature = "utoipa", allow(unreachable_pub))]
+pub const STEP_UP_EXTENSION: &str = "x-step-up";
 
 /// The operation extension that names the `#[requires_policy]` policy of a route; such an
 /// operation also documents `403` and `404`.
@@ -268,7 +274,7 @@ impl WardenAide {
                     Some(ReferenceOr::Item(item)) => {
                         for m in [Some(method), also_head.then_some("HEAD")].into_iter().flatten() {
                             if let Some(op) = operation_mut(item, m) {
-                                self.secure(op, row.requirement(), row.policy());
+                                self.secure(op, row.requirement(), row.policy(), row.step_up());
                                 covered.insert((path.clone(), m));
                                 found |= m == method;
                             }
@@ -298,7 +304,7 @@ impl WardenAide {
                                 continue;
                             }
                             if let Some(op) = operation_mut(item, method) {
-                                self.secure(op, row.requirement(), row.policy());
+                                self.secure(op, row.requirement(), row.policy(), row.step_up());
                                 covered.insert((path.clone(), method));
                                 found = true;
                             }
@@ -335,7 +341,7 @@ impl WardenAide {
     }
 
     /// Writes one access rule into one operation.
-    fn secure(&self, op: &mut Operation, requirement: &Requirement, policy: Option<&'static str>) {
+    fn secure(&self, op: &mut Operation, requirement: &Requirement, policy: Option<&'static str>, step_up: &StepUp) {
         let access = Access::of(requirement);
         let bearer = |scopes: &[&str]| -> SecurityRequirement {
             [(self.scheme.clone(), scopes.iter().map(|s| (*s).to_owned()).collect())]
@@ -345,8 +351,10 @@ impl WardenAide {
         op.security = match access {
             Access::Public => Vec::new(),
             Access::Authenticated | Access::Roles(..) | Access::Other => vec![bearer(&[])],
-            Access::Scopes(Match::All, names) => vec![bearer(names)],
-            Access::Scopes(Match::Any, names) => names.iter().map(|name| bearer(&[name])).collect(),
+            Access::Scopes(Match::All, names) | Access::Both(_, _, Match::All, names) => vec![bearer(names)],
+            Access::Scopes(Match::Any, names) | Access::Both(_, _, Match::Any, names) => {
+                names.iter().map(|name| bearer(&[name])).collect()
+            }
         };
         // aide skips an empty `security` list; the extension map writes it in its place.
         if op.security.is_empty() {
@@ -355,7 +363,7 @@ impl WardenAide {
             op.extensions.shift_remove(SECURITY);
         }
         match access {
-            Access::Roles(mode, names) => {
+            Access::Roles(mode, names) | Access::Both(mode, names, ..) => {
                 let value = json!({ "match": mode.as_str(), "roles": names });
                 op.extensions.insert(REQUIRED_ROLES_EXTENSION.to_owned(), value);
             }
@@ -371,13 +379,18 @@ impl WardenAide {
                 op.extensions.shift_remove(ACCESS_POLICY_EXTENSION);
             }
         }
+        if step_up.is_none() {
+            op.extensions.shift_remove(STEP_UP_EXTENSION);
+        } else {
+            op.extensions.insert(STEP_UP_EXTENSION.to_owned(), step_up.json_value());
+        }
 
         // Every guarded operation reads credentials (400, 401); a verified identity can be
         // refused by a role or scope rule and by a policy (403), and a policy may hide (404).
         let guarded = !matches!(access, Access::Public) || policy.is_some();
         let can_forbid = match access {
             Access::Public | Access::Authenticated => policy.is_some(),
-            Access::Roles(..) | Access::Scopes(..) | Access::Other => true,
+            Access::Roles(..) | Access::Scopes(..) | Access::Both(..) | Access::Other => true,
         };
         let responses = op.responses.get_or_insert_with(Responses::default);
         set_response(responses, 400, BAD_REQUEST, guarded);
@@ -398,6 +411,8 @@ enum Access {
     Authenticated,
     Roles(Match, &'static [&'static str]),
     Scopes(Match, &'static [&'static str]),
+    /// A role rule and a scope rule: the roles' mode and names, then the scopes'.
+    Both(Match, &'static [&'static str], Match, &'static [&'static str]),
     /// A kind of requirement this module does not know: documented as needing an identity
     /// and possibly refusing one, as every guarded rule does.
     Other,
@@ -410,6 +425,12 @@ impl Access {
             Requirement::Authenticated => Self::Authenticated,
             Requirement::Roles { mode, names } => Self::Roles(mode, names),
             Requirement::Scopes { mode, names } => Self::Scopes(mode, names),
+            Requirement::RolesAndScopes {
+                role_mode,
+                roles,
+                scope_mode,
+                scopes,
+            } => Self::Both(role_mode, roles, scope_mode, scopes),
             // Unreachable today; keeps compiling when `Requirement` gains a variant.
             #[allow(unreachable_patterns)]
             _ => Self::Other,

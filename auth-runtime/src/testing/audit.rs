@@ -9,7 +9,7 @@ use tower::ServiceExt as _;
 use super::TestIssuer;
 use crate::http::Router;
 use crate::http::{RouteMethod, RouteRow};
-use crate::requirement::{Match, Requirement};
+use crate::requirement::{Match, Requirement, StepUp};
 
 /// One of the four requests the audit sends to each route.
 ///
@@ -33,6 +33,7 @@ use crate::requirement::{Match, Requirement};
 /// # });
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Probe {
     /// No `Authorization` header: guarded routes must answer 401 with a bare challenge.
     NoToken,
@@ -40,6 +41,16 @@ pub enum Probe {
     Expired,
     /// A valid token lacking the role or scope: 403 with `error="insufficient_scope"`.
     Lacking,
+    /// On a route with a role rule and a scope rule: a token with the scopes but not the
+    /// roles, 403 with `error="insufficient_scope"` and no `scope` parameter.
+    LackingRole,
+    /// On a route with a role rule and a scope rule: a token with the roles but not the
+    /// scopes, 403 with `error="insufficient_scope", scope="…"`.
+    LackingScope,
+    /// On a route with a step-up rule: a token meeting the roles and scopes that says
+    /// nothing of how or when its caller authenticated, 401 with
+    /// `error="insufficient_user_authentication"`.
+    StaleAuthentication,
     /// A valid token meeting the requirement: neither 401 nor 403.
     Meeting,
 }
@@ -50,6 +61,9 @@ impl Probe {
             Self::NoToken => "no token",
             Self::Expired => "expired token",
             Self::Lacking => "token lacking the requirement",
+            Self::LackingRole => "token with the scopes but not the roles",
+            Self::LackingScope => "token with the roles but not the scopes",
+            Self::StaleAuthentication => "token without acr and auth_time",
             Self::Meeting => "token meeting the requirement",
         }
     }
@@ -244,8 +258,16 @@ pub async fn audit(router: &Router, issuer: &TestIssuer) -> AuditReport {
     let app = router.clone().into_axum();
     let mut report = AuditReport::default();
     for row in router.route_table().rows() {
-        for probe in [Probe::NoToken, Probe::Expired, Probe::Lacking, Probe::Meeting] {
-            let Some(authorization) = token_for(row.requirement(), probe, issuer) else {
+        for probe in [
+            Probe::NoToken,
+            Probe::Expired,
+            Probe::Lacking,
+            Probe::LackingRole,
+            Probe::LackingScope,
+            Probe::StaleAuthentication,
+            Probe::Meeting,
+        ] {
+            let Some(authorization) = token_for(row, probe, issuer) else {
                 continue;
             };
             let method = match row.method() {
@@ -290,48 +312,60 @@ pub async fn audit(router: &Router, issuer: &TestIssuer) -> AuditReport {
 }
 
 /// The `Authorization` value for a probe: `Some(None)` sends no header, `None` skips the
-/// probe (a route that only needs a verified identity has no "lacking" token).
-fn token_for(requirement: &Requirement, probe: Probe, issuer: &TestIssuer) -> Option<Option<String>> {
-    let (roles, scopes): (&[&str], &[&str]) = match *requirement {
-        Requirement::Roles { names, .. } => (names, &[]),
-        Requirement::Scopes { names, .. } => (&[], names),
-        _ => (&[], &[]),
+/// probe (a route that only needs a verified identity has no "lacking" token, and only a
+/// route with both rules has the two one-sided ones).
+fn token_for(row: &RouteRow, probe: Probe, issuer: &TestIssuer) -> Option<Option<String>> {
+    let requirement = row.requirement();
+    let step_up = row.step_up();
+    let roles: &[&str] = requirement.role_names().map_or(&[], |(_, names)| names);
+    let scopes: &[&str] = requirement.scope_names().map_or(&[], |(_, names)| names);
+    let both = matches!(requirement, Requirement::RolesAndScopes { .. });
+    // `any`: none of the names; `all`: every name but the last.
+    let short = |(mode, names): (Match, &'static [&'static str])| -> &'static [&'static str] {
+        match mode {
+            Match::Any => &[],
+            Match::All => &names[..names.len().saturating_sub(1)],
+        }
+    };
+    // A token that meets the step-up rule: the class asked for, authenticated just now.
+    fn authenticated<'a>(token: super::TokenBuilder<'a>, step_up: &StepUp) -> super::TokenBuilder<'a> {
+        let token = match step_up.acr {
+            Some(acr) => token.acr(acr),
+            None => token,
+        };
+        match step_up.max_age {
+            Some(_) => token.authenticated_ago(std::time::Duration::ZERO),
+            None => token,
+        }
+    }
+    let token = |roles: &[&str], scopes: &[&str]| {
+        issuer
+            .token()
+            .roles(roles.iter().copied())
+            .scopes(scopes.iter().copied())
     };
     Some(match probe {
         Probe::NoToken => None,
-        Probe::Expired => Some(
-            issuer
-                .token()
-                .roles(roles.iter().copied())
-                .scopes(scopes.iter().copied())
-                .expired()
-                .bearer(),
-        ),
-        Probe::Lacking => {
-            let (mode, names) = match *requirement {
-                Requirement::Roles { mode, names } | Requirement::Scopes { mode, names } => (mode, names),
+        Probe::Expired => Some(authenticated(token(roles, scopes), step_up).expired().bearer()),
+        Probe::Lacking if !both => {
+            let held = match *requirement {
+                Requirement::Roles { mode, names } => token(short((mode, names)), &[]),
+                Requirement::Scopes { mode, names } => token(&[], short((mode, names))),
                 _ => return None,
             };
-            // `any`: none of the names; `all`: every name but the last.
-            let held: &[&str] = match mode {
-                Match::Any => &[],
-                Match::All => &names[..names.len().saturating_sub(1)],
-            };
-            let token = issuer.token();
-            let token = if roles.is_empty() {
-                token.scopes(held.iter().copied())
-            } else {
-                token.roles(held.iter().copied())
-            };
-            Some(token.bearer())
+            Some(authenticated(held, step_up).bearer())
         }
-        Probe::Meeting => Some(
-            issuer
-                .token()
-                .roles(roles.iter().copied())
-                .scopes(scopes.iter().copied())
-                .bearer(),
-        ),
+        Probe::LackingRole if both => {
+            let held = short(requirement.role_names()?);
+            Some(authenticated(token(held, scopes), step_up).bearer())
+        }
+        Probe::LackingScope if both => {
+            let held = short(requirement.scope_names()?);
+            Some(authenticated(token(roles, held), step_up).bearer())
+        }
+        Probe::StaleAuthentication if !step_up.is_none() => Some(token(roles, scopes).bearer()),
+        Probe::Meeting => Some(authenticated(token(roles, scopes), step_up).bearer()),
+        _ => return None,
     })
 }
 
@@ -366,6 +400,17 @@ fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Op
             .then_some("401 with error=\"invalid_token\""),
         Probe::Lacking => (!(status == StatusCode::FORBIDDEN && bearer(Some("insufficient_scope"))))
             .then_some("403 with error=\"insufficient_scope\""),
+        Probe::LackingRole => (!(status == StatusCode::FORBIDDEN
+            && bearer(Some("insufficient_scope"))
+            && !challenge.is_some_and(|c| c.contains(", scope=\""))))
+        .then_some("403 with error=\"insufficient_scope\" and no scope parameter (no scope would let it in)"),
+        Probe::LackingScope => (!(status == StatusCode::FORBIDDEN
+            && bearer(Some("insufficient_scope"))
+            && challenge.is_some_and(|c| c.contains(", scope=\""))))
+        .then_some("403 with error=\"insufficient_scope\" and the scope parameter"),
+        Probe::StaleAuthentication => (!(status == StatusCode::UNAUTHORIZED
+            && bearer(Some("insufficient_user_authentication"))))
+        .then_some("401 with error=\"insufficient_user_authentication\""),
         Probe::Meeting => None,
     }
 }

@@ -215,6 +215,29 @@ impl TokenBuilder<'_> {
         self.claim("nbf", json!(unix_now() + delay.as_secs()))
     }
 
+    /// Sets the authentication context class (`acr`), for routes with a step-up rule
+    /// (RFC 9470).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use axum_warden::{Algorithm, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::HS256);
+    /// let token = issuer.token().acr("mfa").authenticated_ago(Duration::from_secs(30)).sign();
+    /// let identity = issuer.warden().verify_token(&token)?;
+    /// assert_eq!(identity.acr(), Some("mfa"));
+    /// assert!(identity.auth_time().is_some());
+    /// # Ok::<(), axum_warden::AuthError>(())
+    /// ```
+    pub fn acr(self, class: &str) -> Self {
+        self.claim("acr", json!(class))
+    }
+
+    /// Sets `auth_time` to `ago` before now: when the caller authenticated, for routes
+    /// with a `max_age` step-up rule (RFC 9470).
+    pub fn authenticated_ago(self, ago: Duration) -> Self {
+        self.claim("auth_time", json!(unix_now().saturating_sub(ago.as_secs())))
+    }
+
     /// Sets any claim.
     ///
     /// ```

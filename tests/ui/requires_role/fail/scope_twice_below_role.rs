@@ -1,0 +1,12 @@
+use axum_warden::{requires_role, requires_scope};
+
+#[requires_role("editor")]
+#[requires_scope("articles:write")]
+#[requires_scope("articles:read")]
+async fn edit() -> &'static str {
+    "edited"
+}
+
+fn main() {
+    let _: axum::Router<axum_warden::Warden> = axum::Router::new().route("/", axum::routing::get(edit));
+}

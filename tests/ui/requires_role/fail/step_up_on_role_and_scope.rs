@@ -1,0 +1,11 @@
+use axum_warden::{requires_role, requires_scope};
+
+#[requires_role("editor", acr = "mfa")]
+#[requires_scope("articles:write", max_age = 300)]
+async fn edit() -> &'static str {
+    "edited"
+}
+
+fn main() {
+    let _: axum::Router<axum_warden::Warden> = axum::Router::new().route("/", axum::routing::get(edit));
+}
