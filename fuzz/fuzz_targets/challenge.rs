@@ -1,8 +1,11 @@
-//! Arbitrary strings into `Challenge::new(..).error(..).error_description(..).scope(..)`.
+//! Arbitrary strings into `Challenge::new(..).error(..).error_description(..).scope(..)
+//! .acr_values(..).max_age(..)`.
 //!
 //! Input: a flags byte (bit 0: set `error`, bit 1: set `error_description`, bit 2: set
-//! `scope`), then fields separated by 0xFF (a byte no UTF-8 string contains): realm,
-//! error, description, then every remaining field is one scope. Fields are decoded lossily.
+//! `scope`, bit 3: set `acr_values`, bit 4: set `max_age` to the input's length times a
+//! large odd number), then fields separated by 0xFF (a byte no UTF-8 string contains):
+//! realm, error, description, then every remaining field is one scope (and one
+//! authentication context class). Fields are decoded lossily.
 //!
 //! Properties: never a panic; the header value is visible ASCII (and space) only; a strict
 //! RFC 6750 §3 parser reads back exactly the parameters given, in order, each one the
@@ -41,6 +44,20 @@ fuzz_target!(|data: &[u8]| {
             .filter(|s| !s.is_empty())
             .collect();
         expected.push(("scope", tokens.join(" ")));
+    }
+    if flags & 8 != 0 {
+        challenge = challenge.acr_values(scopes.iter().copied());
+        let classes: Vec<String> = scopes
+            .iter()
+            .map(|s| keep(s, is_nqchar))
+            .filter(|s| !s.is_empty())
+            .collect();
+        expected.push(("acr_values", classes.join(" ")));
+    }
+    if flags & 16 != 0 {
+        let seconds = (data.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        challenge = challenge.max_age(seconds);
+        expected.push(("max_age", seconds.to_string()));
     }
 
     let value = challenge.to_header_value();

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::components::{PROBLEM_SCHEMA, UNAUTHORIZED};
 use super::*;
 use crate::http::RouteRow;
-use crate::requirement::{HandlerInfo, Open, Protected, RouteRule};
+use crate::requirement::{HandlerInfo, Open, Protected, RouteRule, StepUp};
 
 macro_rules! rule {
     ($name:ident, $kind:ty, $req:expr) => {
@@ -585,4 +585,51 @@ fn for_warden_documents_the_503_where_the_guard_may_answer_it() {
     }
     let custom = crate::Warden::builder().authenticator(Sessions).build().expect("valid");
     assert!(WardenAide::for_warden(&custom).remote_keys);
+}
+
+#[test]
+fn roles_with_scopes_and_step_up_are_documented() {
+    struct EditStepUp;
+    impl RouteRule for EditStepUp {
+        type Kind = Protected;
+        const REQUIREMENT: Requirement = Requirement::RolesAndScopes {
+            role_mode: Match::All,
+            roles: &["editor", "reviewer"],
+            scope_mode: Match::Any,
+            scopes: &["articles:write", "articles:admin"],
+        };
+        const STEP_UP: StepUp = StepUp {
+            acr: None,
+            max_age: Some(60),
+        };
+        const HANDLER: HandlerInfo = HandlerInfo {
+            name: "edit",
+            module: "app",
+            file: "app.rs",
+            line: 1,
+        };
+    }
+    let stepped = table(vec![row::<EditStepUp>(http::Method::PUT, "/articles/{id}")]);
+    let mut doc = document(vec![("/articles/{id}", item(&["put"]))]);
+    let report = stepped.apply_aide(&mut doc);
+    assert!(report.is_complete(), "{report}");
+    let op = &json(&doc)["paths"]["/articles/{id}"]["put"];
+    assert_eq!(
+        op["security"],
+        serde_json::json!([{ "bearerAuth": ["articles:write"] }, { "bearerAuth": ["articles:admin"] }]),
+        "{op}"
+    );
+    assert_eq!(
+        op["x-required-roles"],
+        serde_json::json!({ "match": "all", "roles": ["editor", "reviewer"] })
+    );
+    assert_eq!(op["x-step-up"], serde_json::json!({ "max_age": 60 }));
+    assert_eq!(
+        refusals(op),
+        refs(&[("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden")])
+    );
+    // Applying again to a route that lost its step-up rule removes the extension.
+    let plain = table(vec![row::<Member>(http::Method::PUT, "/articles/{id}")]);
+    let _ = plain.apply_aide(&mut doc);
+    assert!(json(&doc)["paths"]["/articles/{id}"]["put"].get("x-step-up").is_none());
 }

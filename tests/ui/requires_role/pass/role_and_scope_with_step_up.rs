@@ -41,7 +41,7 @@ fn main() {
         .with_state(warden);
     let markdown = router.route_table().to_markdown();
     assert!(
-        markdown.contains("| POST | /articles/{id} | role: editor; scope: all scopes: articles:read, articles:write"),
+        markdown.contains("| POST | /articles/{id} | role: editor; all scopes: articles:read, articles:write"),
         "{markdown}"
     );
     assert!(markdown.contains("step-up: acr mfa; policy: Anyone"), "{markdown}");
