@@ -233,12 +233,12 @@ mod step_up {
 
     #[requires_role("editor")]
     #[requires_scope("articles:write", acr = "mfa")]
-    pub async fn edit() -> &'static str {
+    pub(crate) async fn edit() -> &'static str {
         "edited"
     }
 
     #[requires_auth(max_age = 300)]
-    pub async fn keys() -> &'static str {
+    pub(crate) async fn keys() -> &'static str {
         "keys"
     }
 }
