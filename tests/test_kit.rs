@@ -287,3 +287,60 @@ async fn the_audit_probes_roles_scopes_and_step_up_apart() {
         "{report}"
     );
 }
+
+mod role_and_policy {
+    use axum_warden::{requires_policy, requires_role};
+
+    #[requires_role("admin")]
+    #[requires_policy(super::OwnAccount)]
+    pub(crate) async fn close_account() -> &'static str {
+        "closed"
+    }
+}
+
+/// On a route with a role and a policy, a token without the role must be refused by the
+/// role check; a policy that refuses it too would hide a role check that lets it through.
+/// A layer that swaps every token for an admin's one stands in for such a broken check.
+#[tokio::test]
+async fn the_audit_probes_the_role_and_the_policy_of_a_route_apart() {
+    let issuer = TestIssuer::new(Algorithm::HS256);
+    let routes = || Router::new().route("/account", axum_warden::routing::delete(role_and_policy::close_account));
+    audit(&routes().with_state(issuer.warden()), &issuer)
+        .await
+        .assert_clean();
+
+    let admin = HeaderValue::from_str(&issuer.token().subject("intruder").roles(["admin"]).bearer()).expect("a header");
+    let broken = routes()
+        .with_state(issuer.warden())
+        .layer(axum::middleware::map_request(
+            move |mut request: axum::extract::Request| {
+                let admin = admin.clone();
+                async move {
+                    if request.headers().contains_key("authorization") {
+                        request.headers_mut().insert("authorization", admin);
+                    }
+                    request
+                }
+            },
+        ));
+    let report = audit(&broken, &issuer).await;
+    let found: Vec<(&str, Probe, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.probe, f.expected))
+        .collect();
+    // Expired and lacking tokens reach the policy as the admin; OwnAccount refuses the
+    // subject `intruder` (403), which the audit no longer takes for the role's answer.
+    assert_eq!(
+        found,
+        [
+            ("/account", Probe::Expired, "401 with error=\"invalid_token\""),
+            (
+                "/account",
+                Probe::Lacking,
+                "a refusal by the route's rule, before the policy runs (the policy answered instead)"
+            ),
+        ],
+        "{report}"
+    );
+}

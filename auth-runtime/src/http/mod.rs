@@ -16,6 +16,8 @@ pub(crate) use challenge::is_nqchar;
 pub(crate) use credentials::MAX_HEADER_OVERHEAD;
 pub use guard::{Claims, Guard, GuardState};
 pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyCheck, PolicyRejection};
+#[cfg(feature = "test-util")]
+pub(crate) use responder::RefusedBy;
 pub use responder::Rejection;
 pub(crate) use responder::{Challenges, Responder};
 pub use router::{GuardedHandler, MethodRouter, Router, routing};

@@ -119,6 +119,15 @@ impl<S> FromRef<S> for NoState {
 /// parameter, right after the [`Guard`](crate::Guard). Not constructed by hand.
 pub struct PolicyCheck<T>(PhantomData<fn() -> T>);
 
+impl<T> PolicyCheck<T> {
+    /// A check that ran nothing, for calling a handler directly in a unit test
+    /// ([`testing::unchecked_policy`](crate::testing::unchecked_policy)).
+    #[cfg(feature = "test-util")]
+    pub(crate) fn unchecked() -> Self {
+        Self(PhantomData)
+    }
+}
+
 impl<T> std::fmt::Debug for PolicyCheck<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("PolicyCheck").field(&type_name::<T>()).finish()
@@ -139,7 +148,15 @@ impl IntoResponse for PolicyRejection {
     fn into_response(self) -> Response {
         match self {
             Self::Denied(rejection) => rejection.into_response(),
-            Self::Hidden => StatusCode::NOT_FOUND.into_response(),
+            Self::Hidden => {
+                #[cfg_attr(not(feature = "test-util"), allow(unused_mut))]
+                let mut response = StatusCode::NOT_FOUND.into_response();
+                #[cfg(feature = "test-util")]
+                response
+                    .extensions_mut()
+                    .insert(super::responder::RefusedBy("policy_hidden"));
+                response
+            }
         }
     }
 }

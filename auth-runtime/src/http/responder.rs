@@ -284,8 +284,29 @@ impl Rejection {
     }
 }
 
+/// Which check refused a request ([`AuthError::code`], or `policy_hidden`), kept in the
+/// response's extensions for the route audit of the test kit, which tells a refusal by a
+/// route's role or scope rule from one by its policy: both may be 403 with the same
+/// challenge. Only with the test kit compiled in, so that no other build pays for it.
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RefusedBy(pub(crate) &'static str);
+
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
+        #[cfg(feature = "test-util")]
+        let refused_by = RefusedBy(self.error.code());
+        #[cfg_attr(not(feature = "test-util"), allow(unused_mut))]
+        let mut response = self.respond();
+        #[cfg(feature = "test-util")]
+        response.extensions_mut().insert(refused_by);
+        response
+    }
+}
+
+impl Rejection {
+    /// The answer: the application's renderer's, or the default one.
+    fn respond(self) -> Response {
         match self.responder.as_ref().and_then(|r| r.renderer.as_ref()) {
             Some(render) => {
                 // A refusal depends on the credentials, so no cache may keep it, whatever

@@ -8,7 +8,7 @@ use tower::ServiceExt as _;
 
 use super::TestIssuer;
 use crate::http::Router;
-use crate::http::{RouteMethod, RouteRow};
+use crate::http::{RefusedBy, RouteMethod, RouteRow};
 use crate::requirement::{Match, Requirement, StepUp};
 
 /// One of the four requests the audit sends to each route.
@@ -382,12 +382,28 @@ fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Op
         })
     };
     let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
-    if probe == Probe::Meeting && row.policy().is_some() {
-        // An `AccessPolicy` may refuse the meeting token for reasons of its own (403, or
-        // 404 to hide); what the guard owes it is not to refuse authentication, and the
-        // route not to fail.
-        return (status == StatusCode::UNAUTHORIZED || status.is_server_error())
-            .then_some("neither 401 nor 5xx (the policy decides the rest)");
+    // Which check refused, when one of the crate's did: a 403 of the role or scope rule
+    // and one of the policy look alike on the wire.
+    let refused_by = response.extensions().get::<RefusedBy>().map(|refused| refused.0);
+    let by_policy = matches!(refused_by, Some("policy_forbidden" | "policy_hidden"));
+    if row.policy().is_some() {
+        if probe == Probe::Meeting {
+            // An `AccessPolicy` may refuse the meeting token for reasons of its own (403,
+            // or 404 to hide); what the guard owes it is to let the token reach the
+            // policy, and the route not to fail.
+            let by_guard = refused_by.is_some() && !by_policy;
+            return (by_guard || status == StatusCode::UNAUTHORIZED || status.is_server_error())
+                .then_some("the token reaches the policy: no refusal by the guard, neither 401 nor 5xx");
+        }
+        let rule_probe = matches!(
+            probe,
+            Probe::Lacking | Probe::LackingRole | Probe::LackingScope | Probe::StaleAuthentication
+        );
+        if by_policy && rule_probe {
+            // The policy answered a token the route's rule should have refused: the rule
+            // let it through, and the policy's 403 hid that.
+            return Some("a refusal by the route's rule, before the policy runs (the policy answered instead)");
+        }
     }
     if !row.requirement().needs_identity() || probe == Probe::Meeting {
         return denied.then_some("neither 401 nor 403");

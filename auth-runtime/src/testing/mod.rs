@@ -44,7 +44,7 @@ mod token;
 
 pub use assertions::{assert_allowed, assert_forbidden, assert_invalid_token, assert_unauthorized};
 pub use audit::{AuditReport, Finding, Probe, audit};
-pub use direct::unchecked_guard;
+pub use direct::{unchecked_guard, unchecked_policy};
 pub use issuer::{TEST_AUDIENCE, TEST_ISSUER, TEST_SUBJECT, TestIssuer};
 pub use raw::sign_hmac;
 pub use snapshot::{SnapshotError, UPDATE_SNAPSHOTS_ENV};
