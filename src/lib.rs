@@ -2,14 +2,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(inline)]
-pub use axum_warden_macros::{Roles, public, requires_auth, requires_policy, requires_role, requires_scope};
+pub use axum_warden_macros::{Roles, granted, public, requires_auth, requires_policy, requires_role, requires_scope};
 #[doc(inline)]
 pub use axum_warden_runtime::{
     AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError, Decision,
-    Denied, Guard, HierarchyError, Identity, IdentityBuilder, InvalidRequest, KeyFetchError, Match, MethodRouter,
-    NoState, PolicyRejection, Rejection, Requirement, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow,
-    RouteTable, Router, TokenError, UnknownAlgorithm, Warden, WardenBuilder, defaults, env, install_crypto_provider,
-    routing,
+    Denied, Granted, Guard, HierarchyError, Identity, IdentityBuilder, Includes, InvalidRequest, KeyFetchError, Match,
+    MethodRouter, NoState, PolicyRejection, Rejection, Requirement, RoleHierarchy, RoleSource, Roles, RouteMethod,
+    RouteRow, RouteTable, Router, StepUp, TokenError, UnknownAlgorithm, Warden, WardenBuilder, defaults, env,
+    install_crypto_provider, routing,
 };
 
 #[cfg(feature = "test-util")]
@@ -22,7 +22,7 @@ pub use axum_warden_runtime::testing;
 #[doc(inline)]
 pub use axum_warden_runtime::{
     ACCESS_POLICY_EXTENSION, DocumentOperation, OpenApiError, OpenApiReport, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME,
-    SkipReason, SkippedRoute, WardenOpenApi,
+    STEP_UP_EXTENSION, SkipReason, SkippedRoute, WardenOpenApi,
 };
 
 #[cfg(feature = "aide")]
@@ -34,7 +34,7 @@ pub use axum_warden_runtime::{AideError, AideOperation, AideReport, AideSkipReas
 #[cfg(all(feature = "aide", not(feature = "utoipa")))]
 #[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
 #[doc(inline)]
-pub use axum_warden_runtime::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME};
+pub use axum_warden_runtime::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME, STEP_UP_EXTENSION};
 
 // The testing chapter: its code blocks run as doctests, so it cannot fall behind the API.
 #[cfg(all(doctest, feature = "test-util"))]

@@ -26,6 +26,7 @@ use crate::validate::{self, Plan, PolicyUse, Requirement, StepUp};
 
 mod access_docs;
 mod policy_type;
+mod proofs;
 mod signature;
 
 #[cfg(test)]
@@ -34,6 +35,8 @@ mod tests;
 pub(crate) use self::access_docs::code;
 use self::access_docs::with_access_docs;
 use self::policy_type::policy_type;
+pub(crate) use self::proofs::granted_type;
+use self::proofs::{body_with_proofs, grants_impls, take_proofs};
 use self::signature::{insert_guard, insert_policy_check};
 
 /// Expands `#[access(args)] item`.
@@ -53,7 +56,14 @@ pub(crate) fn expand(access: Access, args: TokenStream, item: TokenStream) -> To
         (Ok(()), Some(Plan::PassThrough)) => return parsed.into_token_stream(),
         (Ok(()), Some(Plan::Guard(requirement, policy, step_up))) => match parsed.shape {
             Shape::Fn(function) => {
-                return guarded(parsed.attrs, *function, &requirement, policy.as_deref(), &step_up);
+                return guarded(
+                    parsed.attrs,
+                    *function,
+                    &requirement,
+                    policy.as_deref(),
+                    &step_up,
+                    false,
+                );
             }
             Shape::Other(_) => internal_error(access),
         },
@@ -86,6 +96,7 @@ fn stand_in(parsed: &Item) -> Option<TokenStream> {
         &Requirement::Public,
         None,
         &StepUp::default(),
+        true,
     );
     tokens.extend(quote! {
         const _: () = {
@@ -118,11 +129,19 @@ fn guarded(
     requirement: &Requirement,
     custom: Option<&PolicyUse>,
     step_up: &StepUp,
+    stand_in: bool,
 ) -> TokenStream {
     let HandlerFn { vis, mut sig, body } = function;
     // `format_ident!` drops the `r#` of raw identifiers.
     let policy = format_ident!("__warden_policy_{}", sig.ident, span = Span::call_site());
-    insert_guard(&mut sig, &policy);
+    let proofs = take_proofs(&mut sig);
+    insert_guard(&mut sig, &policy, !proofs.is_empty());
+    let body = body_with_proofs(body, &proofs, stand_in);
+    let grants = if stand_in {
+        TokenStream::new()
+    } else {
+        grants_impls(&policy, requirement)
+    };
     // The policy extractor runs second: after the identity and the role or scope rule.
     let taken_over = match custom {
         Some(custom) => {
@@ -144,6 +163,8 @@ fn guarded(
         #vis #sig #body
 
         #policy_type
+
+        #grants
 
         #taken_over
 

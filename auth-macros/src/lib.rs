@@ -84,6 +84,18 @@ pub fn requires_policy(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(Access::RequiresPolicy, args.into(), item.into()).into()
 }
 
+/// The type of a proof that the guard checked a declared role: `granted!(Role::Editor)`
+/// is `Granted<Role, { Role::Editor as usize }>`.
+///
+/// A handler takes one as a parameter to receive it from its guard (the attribute
+/// removes the parameter from the signature); a service function takes one to be callable
+/// only where the role was checked. See `Granted` in the runtime for the rules and an
+/// example.
+#[proc_macro]
+pub fn granted(input: TokenStream) -> TokenStream {
+    expand::granted_type(input.into()).into()
+}
+
 /// Declares an application's roles once, as a fieldless enum.
 ///
 #[doc = include_str!("../doc/derive_roles.md")]

@@ -29,6 +29,30 @@ pub(crate) fn requirement() -> TokenStream {
     quote!(#private::Requirement)
 }
 
+/// The proof type of `granted!`.
+pub(crate) fn granted() -> TokenStream {
+    let private = private();
+    quote!(#private::Granted)
+}
+
+/// What a policy type implements for each role its rule guarantees.
+pub(crate) fn grants() -> TokenStream {
+    let private = private();
+    quote!(#private::Grants)
+}
+
+/// Makes a proof from a guard.
+pub(crate) fn grant() -> TokenStream {
+    let private = private();
+    quote!(#private::grant)
+}
+
+/// What `#[derive(Roles)]` implements for each pair of including and included roles.
+pub(crate) fn includes() -> TokenStream {
+    let private = private();
+    quote!(#private::Includes)
+}
+
 /// The step-up requirement of a route (RFC 9470).
 pub(crate) fn step_up() -> TokenStream {
     let private = private();

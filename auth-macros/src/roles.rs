@@ -244,6 +244,7 @@ fn find_cycle(variants: &[Variant]) -> Option<(&Ident, Vec<String>)> {
 fn emit(input: &DeriveInput, variants: &[Variant], place: &str) -> TokenStream {
     let ident = &input.ident;
     let claims = claim_macro(input, variants, place);
+    let hierarchy_impls = includes_impls(input, variants);
     let roles = paths::roles();
     let names = variants.iter().map(|v| &v.name);
     let includes = variants.iter().map(|v| {
@@ -272,7 +273,35 @@ fn emit(input: &DeriveInput, variants: &[Variant], place: &str) -> TokenStream {
         }
 
         #claims
+
+        #hierarchy_impls
     }
+}
+
+/// `impl Includes<A, B> for Role {}` for every role `A` and every role `B` it includes,
+/// transitively, itself among them: the hierarchy as traits, for `Granted::narrow`.
+fn includes_impls(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
+    let ident = &input.ident;
+    let includes = paths::includes();
+    let index = |name: &Ident| variants.iter().position(|v| v.ident == *name);
+    let mut impls = TokenStream::new();
+    for (from, _) in variants.iter().enumerate() {
+        let mut reached = vec![false; variants.len()];
+        let mut stack = vec![from];
+        while let Some(at) = stack.pop() {
+            if std::mem::replace(&mut reached[at], true) {
+                continue;
+            }
+            stack.extend(variants[at].includes.iter().filter_map(index));
+        }
+        for (to, _) in reached.iter().enumerate().filter(|(_, reached)| **reached) {
+            impls.extend(quote! {
+                #[automatically_derived]
+                impl #includes<#from, #to> for #ident {}
+            });
+        }
+    }
+    impls
 }
 
 /// The hidden macro that turns a variant into its claim string as a Markdown code span

@@ -98,7 +98,7 @@ pub use openapi_aide::{AideError, AideOperation, AideReport, AideSkipReason, Aid
 #[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
 pub use openapi_aide::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME, STEP_UP_EXTENSION};
 pub use requirement::{Match, Requirement, StepUp};
-pub use roles::{HierarchyError, RoleHierarchy, Roles};
+pub use roles::{Granted, HierarchyError, Includes, RoleHierarchy, Roles};
 pub use token::keys::install_crypto_provider;
 pub use token::role_source::RoleSource;
 pub use verifier::cache::CacheStats;
@@ -107,7 +107,7 @@ pub use verifier::cache::CacheStats;
 /// public API: names and shapes change without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::http::{GuardState, GuardedHandler, PolicyCheck};
+    pub use crate::http::{Grants, GuardState, GuardedHandler, PolicyCheck, grant};
     pub use crate::requirement::{AccessKind, HandlerInfo, Open, Protected, RouteRule};
-    pub use crate::roles::role_names;
+    pub use crate::roles::{Granted, Includes, role_names};
 }

@@ -82,6 +82,111 @@ pub const fn role_names<R: Roles>(_: &R) -> &'static [&'static str] {
     R::NAMES
 }
 
+/// A zero-sized proof that the guard of the running handler checked that the caller holds
+/// role `I` of the role enum `R` (`I` is the variant's index: `{ Role::Editor as usize }`).
+/// Write the type as `granted!(Role::Editor)`.
+///
+/// A service function that must only run for editors takes one, and the compiler sees to
+/// it that every caller was guarded by a rule that guarantees the role:
+///
+/// ```
+/// use axum_warden::{Roles, granted, requires_role};
+///
+/// #[derive(Clone, Copy, Roles)]
+/// enum Role {
+///     #[role(includes(Editor))]
+///     Admin,
+///     Editor,
+/// }
+///
+/// /// Only for editors: the proof is the parameter.
+/// fn publish(_: granted!(Role::Editor), slug: &str) -> String {
+///     format!("published {slug}")
+/// }
+///
+/// #[requires_role(Role::Editor)]
+/// async fn publish_article(editor: granted!(Role::Editor)) -> String {
+///     publish(editor, "hello")
+/// }
+///
+/// // An admin includes an editor: its proof narrows to the editor's.
+/// #[requires_role(Role::Admin)]
+/// async fn publish_as_admin(admin: granted!(Role::Admin)) -> String {
+///     publish(admin.narrow(), "hello")
+/// }
+/// ```
+///
+/// A handler asks for a proof by taking a parameter of type `granted!(Role::X)`; the
+/// attribute removes it from the signature (it is no extractor) and makes it from the
+/// guard's rule, which must require `Role::X` itself (`Role::X` alone, or within
+/// `all(..)`): `any(..)` guarantees no single role. Anything else does not compile:
+///
+/// ```compile_fail
+/// use axum_warden::{Roles, granted, requires_role};
+/// #[derive(Clone, Copy, Roles)]
+/// enum Role { Editor, Viewer }
+/// fn publish(_: granted!(Role::Editor)) {}
+///
+/// #[requires_role(Role::Viewer)]
+/// async fn sneaky(viewer: granted!(Role::Viewer)) {
+///     publish(viewer.narrow()); // a viewer does not include an editor
+/// }
+/// ```
+///
+/// It costs nothing at run time: no field, no check, no allocation. It has no public
+/// constructor; the test kit's [`unchecked_guard`](crate::testing::unchecked_guard)
+/// makes the handler's one when a unit test calls it directly.
+pub struct Granted<R: Roles, const I: usize>(std::marker::PhantomData<fn() -> R>);
+
+impl<R: Roles, const I: usize> Granted<R, I> {
+    /// Made by the guard's rule (`__private::grant`), never by hand.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn __new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+
+    /// The claim string of the proven role.
+    #[must_use]
+    pub fn role(&self) -> &'static str {
+        R::NAMES[I]
+    }
+
+    /// The proof of a role this one includes by the enum's `#[role(includes(..))]`,
+    /// transitively, or of itself.
+    #[must_use]
+    pub const fn narrow<const J: usize>(self) -> Granted<R, J>
+    where
+        R: Includes<I, J>,
+    {
+        Granted(std::marker::PhantomData)
+    }
+}
+
+impl<R: Roles, const I: usize> Clone for Granted<R, I> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R: Roles, const I: usize> Copy for Granted<R, I> {}
+
+impl<R: Roles, const I: usize> std::fmt::Debug for Granted<R, I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Granted").field(&self.role()).finish()
+    }
+}
+
+/// The role hierarchy of a role enum as a trait: `Role: Includes<A, B>` when the variant
+/// at index `A` includes the one at `B` (transitively, and every role itself). Implemented
+/// by `#[derive(Roles)]`; what [`Granted::narrow`] asks of it.
+#[diagnostic::on_unimplemented(
+    message = "this role of `{Self}` does not include the role the proof is narrowed to",
+    label = "a proof narrows only to a role its own includes",
+    note = "declare the inclusion with #[role(includes(..))] on the stronger role, or guard the handler with the role the function asks for"
+)]
+pub trait Includes<const FROM: usize, const TO: usize>: Roles {}
+
 /// Which roles include which: `admin` ⊇ `editor` ⊇ `viewer`, declared once.
 ///
 /// A warden configured with a hierarchy adds every included role to each verified

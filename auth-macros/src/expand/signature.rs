@@ -13,10 +13,21 @@ use syn::{FnArg, Ident, Pat, PatType, PatWild, Signature, Token, Type, TypePath}
 
 use crate::paths;
 
-/// Inserts `_: Guard<policy>` as the first parameter.
-pub(super) fn insert_guard(sig: &mut Signature, policy: &Ident) {
+/// Inserts `_: Guard<policy>` as the first parameter; `__warden_guard: Guard<policy>`
+/// when the body makes role proofs from it.
+pub(super) fn insert_guard(sig: &mut Signature, policy: &Ident, named: bool) {
     let guard = paths::guard();
-    sig.inputs.insert(0, wild(quote!(#guard<#policy>)));
+    let mut param = wild(quote!(#guard<#policy>));
+    if named && let FnArg::Typed(typed) = &mut param {
+        *typed.pat = Pat::Ident(syn::PatIdent {
+            attrs: Vec::new(),
+            by_ref: None,
+            mutability: None,
+            ident: Ident::new(super::proofs::GUARD, Span::call_site()),
+            subpat: None,
+        });
+    }
+    sig.inputs.insert(0, param);
 }
 
 /// Inserts `_: PolicyCheck<ty>` as the second parameter, its type spanned at the policy

@@ -68,6 +68,27 @@ where
     }
 }
 
+/// That the rule of the policy `P` guarantees role `I` of the role enum `R`: implemented
+/// by the access attributes for each declared role a rule requires on its own or within
+/// `all(..)`. What a `granted!(..)` parameter asks of its handler's guard.
+#[diagnostic::on_unimplemented(
+    message = "the access rule of this handler does not guarantee the role this proof names",
+    label = "no proof of this role here",
+    note = "a handler gets `granted!(Role::X)` when #[requires_role(Role::X)] or #[requires_role(all(.., Role::X, ..))] guards it; for a role that X includes, take the proof of X and call `.narrow()`"
+)]
+pub trait Grants<R: crate::roles::Roles, const I: usize>: RouteRule {}
+
+/// The proof a `granted!(..)` parameter stands for, made from the handler's guard.
+#[doc(hidden)]
+#[must_use]
+pub const fn grant<P, R, const I: usize>(_: &Guard<P>) -> crate::roles::Granted<R, I>
+where
+    P: Grants<R, I>,
+    R: crate::roles::Roles,
+{
+    crate::roles::Granted::__new()
+}
+
 /// The guard's future: the outcome of its [`Step`], as a `Guard<P>`.
 struct Admit<F, P> {
     step: F,

@@ -14,7 +14,7 @@ pub use challenge::Challenge;
 pub(crate) use challenge::is_nqchar;
 #[cfg(test)]
 pub(crate) use credentials::MAX_HEADER_OVERHEAD;
-pub use guard::{Claims, Guard, GuardState};
+pub use guard::{Claims, Grants, Guard, GuardState, grant};
 pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyCheck, PolicyRejection};
 #[cfg(feature = "test-util")]
 pub(crate) use responder::RefusedBy;
