@@ -7,9 +7,9 @@ pub use axum_warden_macros::{Roles, public, requires_auth, requires_policy, requ
 pub use axum_warden_runtime::{
     AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError, Decision,
     Denied, Guard, HierarchyError, Identity, IdentityBuilder, InvalidRequest, KeyFetchError, Match, MethodRouter,
-    NoState, PolicyRejection, Rejection, Requirement, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow,
-    RouteTable, Router, TokenError, UnknownAlgorithm, Warden, WardenBuilder, defaults, env, install_crypto_provider,
-    routing,
+    NoState, PolicyRejection, ProtectedResource, Rejection, Requirement, ResourceMetadata, RoleHierarchy, RoleSource,
+    Roles, RouteMethod, RouteRow, RouteTable, Router, TokenError, UnknownAlgorithm, Warden, WardenBuilder, defaults,
+    env, install_crypto_provider, routing,
 };
 
 #[cfg(feature = "test-util")]

@@ -26,12 +26,16 @@ pub const ROLES_CLAIM: &str = "WARDEN_ROLES_CLAIM";
 pub const SCOPES_CLAIM: &str = "WARDEN_SCOPES_CLAIM";
 /// Realm of the `WWW-Authenticate` challenge.
 pub const REALM: &str = "WARDEN_REALM";
+/// The resource identifier of the protected resource (RFC 9728), an `https` URL; every
+/// 401 challenge then names its metadata. See
+/// [`WardenBuilder::protected_resource`](crate::WardenBuilder::protected_resource).
+pub const RESOURCE: &str = "WARDEN_RESOURCE";
 
 /// The key-source variables, of which exactly one must be set.
 pub const KEY_SOURCES: [&str; 5] = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWKS_URL, OIDC_ISSUER_URL];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 12] = [
+pub const ALL: [&str; 13] = [
     JWT_SECRET,
     JWT_PUBLIC_KEY_FILE,
     JWKS_FILE,
@@ -44,4 +48,5 @@ pub const ALL: [&str; 12] = [
     ROLES_CLAIM,
     SCOPES_CLAIM,
     REALM,
+    RESOURCE,
 ];

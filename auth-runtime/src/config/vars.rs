@@ -7,7 +7,7 @@ use super::ConfigError;
 use super::builder::WardenBuilder;
 use super::env::{
     AUDIENCE, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE, JWT_SECRET, LEEWAY_SECONDS,
-    OIDC_ISSUER_URL, REALM, ROLES_CLAIM, SCOPES_CLAIM,
+    OIDC_ISSUER_URL, REALM, RESOURCE, ROLES_CLAIM, SCOPES_CLAIM,
 };
 use super::sources::KeyInput;
 use crate::algorithm::Algorithm;
@@ -65,6 +65,9 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<WardenBuil
     b.scopes_claim = get(SCOPES_CLAIM)?;
     if let Some(realm) = get(REALM)? {
         b.realm = Some((realm, REALM));
+    }
+    if let Some(identifier) = get(RESOURCE)? {
+        b.resource = Some((identifier, RESOURCE));
     }
     Ok(b)
 }

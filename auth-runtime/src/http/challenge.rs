@@ -9,6 +9,8 @@ use http::HeaderValue;
 ///
 /// Every parameter is a quoted string restricted to the characters RFC 6750 allows in it;
 /// anything else is dropped, so no input can break the header or smuggle a parameter.
+/// Parameters are written in one order whatever the order of the calls: `realm`, `error`,
+/// `error_description`, `scope`, `resource_metadata`.
 ///
 /// ```
 /// use axum_warden_runtime::Challenge;
@@ -18,6 +20,13 @@ use http::HeaderValue;
 ///
 /// let hostile = Challenge::new("api").error_description("x\", error=\"none\r\n").to_string();
 /// assert_eq!(hostile, r#"Bearer realm="api", error_description="x, error=none""#);
+///
+/// let metadata = "https://api.example.com/.well-known/oauth-protected-resource";
+/// let value = Challenge::new("api").error("invalid_token").resource_metadata(metadata).to_string();
+/// assert_eq!(
+///     value,
+///     r#"Bearer realm="api", error="invalid_token", resource_metadata="https://api.example.com/.well-known/oauth-protected-resource""#
+/// );
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
@@ -26,6 +35,7 @@ pub struct Challenge {
     error: Option<String>,
     error_description: Option<String>,
     scope: Option<String>,
+    resource_metadata: Option<String>,
 }
 
 impl Challenge {
@@ -65,6 +75,15 @@ impl Challenge {
         self
     }
 
+    /// Sets the `resource_metadata` parameter (RFC 9728 §5.1): the URL of the protected
+    /// resource's metadata, where a client finds the authorization servers to ask for a
+    /// token. Spaces, quotes, backslashes and characters outside visible ASCII are
+    /// dropped, as no URL carries them.
+    pub fn resource_metadata(mut self, url: &str) -> Self {
+        self.resource_metadata = Some(url.to_owned());
+        self
+    }
+
     /// The header value. Never fails: every character outside the allowed sets was dropped.
     #[must_use]
     pub fn to_header_value(&self) -> HeaderValue {
@@ -91,6 +110,9 @@ impl std::fmt::Display for Challenge {
         }
         if let Some(scope) = &self.scope {
             param("scope", scope, |c| c == ' ' || is_nqchar(c));
+        }
+        if let Some(url) = &self.resource_metadata {
+            param("resource_metadata", url, is_nqchar);
         }
         f.write_str(&out)
     }
@@ -137,22 +159,37 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_hostile_metadata_url_cannot_add_a_parameter() {
+        let value = Challenge::new("api")
+            .resource_metadata("https://a.example/\", error=\"none\"\r\n x")
+            .to_string();
+        assert_eq!(
+            value,
+            r#"Bearer realm="api", resource_metadata="https://a.example/,error=nonex""#
+        );
+        assert_eq!(parse(&value).map(|params| params.len()), Some(2));
+    }
+
     proptest! {
         #[test]
-        fn any_description_yields_a_parseable_challenge(desc in any::<String>(), scopes in proptest::collection::vec(any::<String>(), 0..4)) {
+        fn any_description_yields_a_parseable_challenge(desc in any::<String>(), scopes in proptest::collection::vec(any::<String>(), 0..4), url in any::<String>()) {
             let challenge = Challenge::new("api")
                 .error("invalid_token")
                 .error_description(&desc)
-                .scope(scopes.iter().map(String::as_str));
+                .scope(scopes.iter().map(String::as_str))
+                .resource_metadata(&url);
             let value = challenge.to_header_value();
             let text = value.to_str().expect("visible ASCII");
             let params = parse(text).expect("parses");
-            prop_assert_eq!(params.len(), 4);
+            prop_assert_eq!(params.len(), 5);
             prop_assert_eq!(&params[0], &("realm".to_owned(), "api".to_owned()));
             prop_assert_eq!(&params[1].1, "invalid_token");
             prop_assert!(params[2].1.chars().all(is_description_char));
             prop_assert!(params[3].1.chars().all(|c| c == ' ' || is_nqchar(c)));
             prop_assert!(!params[3].1.starts_with(' ') && !params[3].1.ends_with(' ') && !params[3].1.contains("  "));
+            prop_assert_eq!(&params[4].0, "resource_metadata");
+            prop_assert!(params[4].1.chars().all(is_nqchar));
         }
     }
 }
