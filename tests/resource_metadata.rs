@@ -153,6 +153,35 @@ async fn a_resource_without_a_path_has_its_metadata_at_the_well_known_path_itsel
     }
 }
 
+/// Unusual identifiers that are valid URLs mount without a panic and are served at the
+/// path the challenge names, whose `resource` is the identifier byte for byte.
+#[tokio::test]
+async fn unusual_identifiers_are_served_where_the_challenge_points() {
+    for resource in [
+        "https://api.example.com/v1/",
+        "https://api.example.com/a//b",
+        "https://api.example.com/a;v=1/(x)/~me",
+        "https://api.example.com/%3Av1/%2A",
+        "https://API.example.com:8443/V1",
+    ] {
+        let warden = warden(resource);
+        let url = warden
+            .protected_resource()
+            .expect("configured")
+            .metadata_url()
+            .to_owned();
+        let app = serve(warden, |_| Router::new().route("/me", get(me)));
+        let refused = send(&app, request(http::Method::GET, "/me")).await;
+        assert_eq!(
+            refused.challenge(),
+            Some(format!(r#"Bearer realm="api", resource_metadata="{url}""#).as_str())
+        );
+        let answer = send(&app, request(http::Method::GET, path_of(&url))).await;
+        assert_eq!(answer.status, 200, "{resource}");
+        assert_eq!(answer.json()["resource"], resource);
+    }
+}
+
 #[test]
 fn the_metadata_route_is_a_public_row_of_the_route_table() {
     let warden = warden(RESOURCE);

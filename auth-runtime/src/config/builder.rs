@@ -309,8 +309,9 @@ impl WardenBuilder {
     ///
     /// [`build`](Self::build) refuses an identifier that is not an `https` URL (`http` is
     /// accepted for loopback hosts, for tests), or that has a query, a fragment, user
-    /// information, or a character a URL cannot carry (a space, a quote, a non-ASCII
-    /// letter: percent-encode it). The identifier is kept exactly as given: the metadata's
+    /// information, a character a URL cannot carry (a space, a quote, a non-ASCII
+    /// letter: percent-encode it), or a path segment starting with `:` or `*` (which axum
+    /// cannot route). The identifier is kept exactly as given: the metadata's
     /// `resource` must equal the URL clients use, byte for byte.
     ///
     /// ```

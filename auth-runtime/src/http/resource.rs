@@ -291,6 +291,12 @@ fn split(identifier: &str) -> Result<(&str, &str, &str), String> {
     if host.is_empty() {
         return Err(format!("{identifier:?} has no host"));
     }
+    // axum 0.8 refuses (panics on) such route segments, which its 0.7 read as captures.
+    if path.split('/').any(|segment| segment.starts_with([':', '*'])) {
+        return Err(format!(
+            "{identifier:?} has a path segment starting with ':' or '*', which axum cannot route (percent-encode it: %3A, %2A)"
+        ));
+    }
     if scheme.eq_ignore_ascii_case("https") || (scheme.eq_ignore_ascii_case("http") && is_loopback(&host)) {
         Ok((scheme, authority, path))
     } else if scheme.eq_ignore_ascii_case("http") {
@@ -387,6 +393,8 @@ mod tests {
             ("https://api.example.com/{id}", "which a URL cannot carry"),
             ("https://api.example.com/%zz", "percent-encoding"),
             ("https://api.example.com/%41%2", "percent-encoding"),
+            ("https://api.example.com/:v1", "axum cannot route"),
+            ("https://api.example.com/v1/*", "axum cannot route"),
             (" https://api.example.com", "which a URL cannot carry"),
             ("", "not an absolute URL"),
         ] {
