@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{FromRef, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum_warden::routing::{get, post};
-use axum_warden::{Algorithm, Warden, public, requires_auth, requires_role, requires_scope};
-use harness::{Answer, SUBJECT, call, get_with, issuer, mint, send, warden};
+use axum_warden::{Algorithm, public, requires_auth, requires_role, requires_scope};
+use harness::{Answer, AppState, SUBJECT, call, get_with, issuer, mint, send, warden};
 use serde::Deserialize;
 
 /// How often any handler body below ran.
@@ -65,13 +65,6 @@ async fn orders() -> &'static str {
 async fn edit_orders() -> &'static str {
     ran();
     "edit"
-}
-
-/// An application's own state, holding the warden.
-#[derive(Clone, FromRef)]
-struct AppState {
-    warden: Warden,
-    greeting: &'static str,
 }
 
 #[requires_auth]

@@ -383,3 +383,114 @@ async fn an_rsa_jwk_without_alg_serves_every_configured_rsa_algorithm() {
     assert_eq!(status(vec![], Algorithm::RS256).await, 200);
     assert_eq!(status(vec![], Algorithm::PS256).await, 401);
 }
+
+/// The errors for a resource identifier given to the builder and in `WARDEN_RESOURCE`.
+fn resource_errors(identifier: &str) -> [(ConfigError, &'static str); 2] {
+    let built = Warden::builder()
+        .hmac_secret(SECRET)
+        .protected_resource(identifier)
+        .build()
+        .expect_err(identifier);
+    let from_env = from(&[("WARDEN_JWT_SECRET", SECRET), ("WARDEN_RESOURCE", identifier)]).expect_err(identifier);
+    [(built, "protected_resource"), (from_env, "WARDEN_RESOURCE")]
+}
+
+/// RFC 9728 §1.2: a resource identifier is an `https` URL without a fragment (and, as this
+/// crate requires, without a query); each mistake names the setting, from the builder and
+/// from the environment alike.
+#[test]
+fn bad_resource_identifiers_name_the_setting() {
+    let cases = [
+        ("http://api.example.com", "plain http"),
+        ("ftp://api.example.com", "is not https"),
+        ("api.example.com/v1", "not an absolute URL"),
+        ("https://api.example.com/v1#top", "fragment"),
+        ("https://api.example.com/v1?tenant=a", "query"),
+        ("https://alice:secret@api.example.com", "user information"),
+        ("https://:443/v1", "host"),
+        ("https://api.example.com/a b", "cannot carry"),
+        ("https://api.example.com/é", "cannot carry"),
+        ("https://api.example.com/v1 ", "cannot carry"),
+        ("https://api.example.com/100%", "percent-encoding"),
+    ];
+    for (identifier, fragment) in cases {
+        for (err, name) in resource_errors(identifier) {
+            assert!(
+                matches!(&err, ConfigError::InvalidValue { setting, reason } if *setting == name && reason.contains(fragment)),
+                "{identifier:?}: {err}"
+            );
+            assert!(err.to_string().starts_with(&format!("{name}: ")), "{err}");
+        }
+    }
+    let err = from(&[("WARDEN_JWT_SECRET", SECRET), ("WARDEN_RESOURCE", " ")]).expect_err("blank");
+    assert!(
+        matches!(
+            err,
+            ConfigError::InvalidValue {
+                setting: "WARDEN_RESOURCE",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+/// A resource identifier that would break the `WWW-Authenticate` header (a quote that
+/// closes the parameter, a line break that starts a header) is refused at startup, so no
+/// challenge ever carries it.
+#[test]
+fn resource_identifiers_that_would_break_the_challenge_are_refused() {
+    for identifier in [
+        "https://api.example.com/\", error=\"none",
+        "https://api.example.com/\r\nSet-Cookie: a=b",
+        "https://api.example.com/\\",
+        "https://api.example.com/\u{0}",
+        "https://api.example.com/\u{7f}",
+    ] {
+        for (err, name) in resource_errors(identifier) {
+            assert!(
+                matches!(&err, ConfigError::InvalidValue { setting, reason } if *setting == name && reason.contains("cannot carry")),
+                "{identifier:?}: {err}"
+            );
+        }
+    }
+}
+
+/// The identifier is kept byte for byte, the metadata URL is derived from it (RFC 9728
+/// §3.1), and `WARDEN_RESOURCE` configures the same as the builder. `http` is accepted for
+/// loopback hosts only.
+#[test]
+fn resource_identifiers_configure_the_metadata_url() {
+    for (identifier, url) in [
+        (
+            "https://api.example.com",
+            "https://api.example.com/.well-known/oauth-protected-resource",
+        ),
+        (
+            "https://api.example.com/v1",
+            "https://api.example.com/.well-known/oauth-protected-resource/v1",
+        ),
+        (
+            "http://localhost:3000/mcp",
+            "http://localhost:3000/.well-known/oauth-protected-resource/mcp",
+        ),
+        (
+            "http://127.0.0.1:3000",
+            "http://127.0.0.1:3000/.well-known/oauth-protected-resource",
+        ),
+    ] {
+        let built = Warden::builder()
+            .hmac_secret(SECRET)
+            .protected_resource(identifier)
+            .build()
+            .expect(identifier);
+        let from_env = from(&[("WARDEN_JWT_SECRET", SECRET), ("WARDEN_RESOURCE", identifier)]).expect(identifier);
+        for warden in [built, from_env] {
+            let resource = warden.protected_resource().expect("configured");
+            assert_eq!(resource.identifier(), identifier);
+            assert_eq!(resource.metadata_url(), url);
+        }
+    }
+    let plain = Warden::builder().hmac_secret(SECRET).build().expect("valid");
+    assert!(plain.protected_resource().is_none());
+}

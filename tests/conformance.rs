@@ -28,6 +28,10 @@
 //! sit closer only on the side that time moves away from (a token already expired beyond
 //! the leeway only gets older).
 //!
+//! The warden `HsMeta` declares a protected resource (RFC 9728), so its 401 challenges carry
+//! `resource_metadata` (`BareMeta`, `InvalidTokenMeta`) while its 400 and 403 ones do not;
+//! every other warden declares none, and no challenge of theirs carries the parameter.
+//!
 //! The RFC 7515 Appendix A examples (A.1 HS256, A.2 RS256, A.3 ES256) are external ground
 //! truth: wardens built on their published keys must verify them and refuse them only because
 //! they expired in 2011, and refuse them for their signature once one byte of it is flipped.
@@ -59,12 +63,15 @@ use jsonwebtoken::EncodingKey;
 use serde_json::{Value, json};
 
 use Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
-use Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope, StepUpAcr, StepUpAge, StepUpBoth};
+use Chal::{
+    Absent, Bare, BareMeta, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, Scope, StepUpAcr,
+    StepUpAcrMeta, StepUpAge, StepUpBoth,
+};
 use Form::{Bits, Der, Pem};
 use Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, Jwks, JwksRsa, Ps, Rs};
+use W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Ps, Rs};
 use cases::CASES;
 
 // ---------------------------------------------------------------------------------------------
@@ -102,14 +109,24 @@ enum W {
     A2,
     /// RFC 7515 A.3: ES256 with the published P-256 key; issuer `joe`, no audience.
     A3,
+    /// HS256 with the test secret, guarding the protected resource [`RESOURCE`] (RFC 9728):
+    /// its 401 challenges name [`METADATA_URL`].
+    HsMeta,
 }
 
+/// The resource identifier of `HsMeta`.
+const RESOURCE: &str = "https://api.example.com/v1";
+/// Where the metadata of [`RESOURCE`] lives (RFC 9728 §3.1), as its challenges name it.
+const METADATA_URL: &str = "https://api.example.com/.well-known/oauth-protected-resource/v1";
+
 impl W {
-    const ALL: [Self; 13] = [Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3];
+    const ALL: [Self; 14] = [
+        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta,
+    ];
 
     fn alg(self) -> Algorithm {
         match self {
-            Hs | A1 => HS256,
+            Hs | HsMeta | A1 => HS256,
             Hs384 => HS384,
             Hs512 => HS512,
             Rs | JwksRsa | A2 => RS256,
@@ -123,6 +140,12 @@ impl W {
     fn warden(self) -> Warden {
         match self {
             Hs | Hs384 | Hs512 | Rs | Ps | Es | Es384 | Ed => harness::warden(self.alg()),
+            HsMeta => harness::issuer(HS256)
+                .warden_builder()
+                .acr_order(harness::ACR_ORDER)
+                .protected_resource(RESOURCE)
+                .build()
+                .expect("a warden with a protected resource"),
             Jwks => Warden::builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
@@ -242,6 +265,12 @@ enum Chal {
     InvalidRequest,
     /// `error="invalid_token"` (401).
     InvalidToken,
+    /// `Bearer realm="api", resource_metadata="…"`: [`Bare`] at a warden with a protected
+    /// resource.
+    BareMeta,
+    /// `error="invalid_token", resource_metadata="…"`: [`InvalidToken`] at a warden with a
+    /// protected resource.
+    InvalidTokenMeta,
     /// `error="insufficient_scope"` without `scope` (403 on a role rule).
     Insufficient,
     /// `error="insufficient_scope", scope="…"` (403 on a scope rule).
@@ -254,6 +283,8 @@ enum Chal {
     StepUpAge(u64),
     /// Both parts short: the first example's description, `acr_values` and `max_age`.
     StepUpBoth(&'static str, u64),
+    /// [`StepUpAcr`] at a warden with a protected resource: `resource_metadata` last.
+    StepUpAcrMeta(&'static str),
 }
 
 impl Chal {
@@ -264,6 +295,8 @@ impl Chal {
             Bare => realm.to_owned(),
             InvalidRequest => format!(r#"{realm}, error="invalid_request""#),
             InvalidToken => format!(r#"{realm}, error="invalid_token""#),
+            BareMeta => format!(r#"{realm}, resource_metadata="{METADATA_URL}""#),
+            InvalidTokenMeta => format!(r#"{realm}, error="invalid_token", resource_metadata="{METADATA_URL}""#),
             Insufficient => format!(r#"{realm}, error="insufficient_scope""#),
             Scope(scopes) => format!(r#"{realm}, error="insufficient_scope", scope="{scopes}""#),
             StepUpAcr(acr) => format!(
@@ -275,6 +308,9 @@ impl Chal {
             StepUpBoth(acr, max_age) => format!(
                 r#"{realm}, error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="{acr}", max_age="{max_age}""#
             ),
+            StepUpAcrMeta(acr) => format!(
+                r#"{realm}, error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="{acr}", resource_metadata="{METADATA_URL}""#
+            ),
         })
     }
 
@@ -285,7 +321,16 @@ impl Chal {
             (status, self),
             (200, Absent)
                 | (400, InvalidRequest)
-                | (401, Bare | InvalidToken | StepUpAcr(_) | StepUpAge(_) | StepUpBoth(..))
+                | (
+                    401,
+                    Bare | InvalidToken
+                        | BareMeta
+                        | InvalidTokenMeta
+                        | StepUpAcr(_)
+                        | StepUpAge(_)
+                        | StepUpBoth(..)
+                        | StepUpAcrMeta(_)
+                )
                 | (403, Insufficient | Scope(_))
         )
     }
@@ -405,7 +450,7 @@ const fn case(name: &'static str, w: W, tok: Tok, req: Req, status: u16, chal: C
 #[tokio::test]
 async fn conformance_matrix() {
     // The count when the last rows were added: a row may move, not vanish.
-    assert!(CASES.len() >= 517, "{} cases: fewer than before", CASES.len());
+    assert!(CASES.len() >= 542, "{} cases: fewer than before", CASES.len());
     let mut names = std::collections::HashSet::new();
     for case in CASES {
         assert!(names.insert(case.name), "two cases are named {:?}", case.name);

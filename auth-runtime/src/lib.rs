@@ -80,7 +80,8 @@ pub use config::{ConfigError, WardenBuilder, env};
 pub use error::{AuthError, InvalidRequest, TokenError};
 pub use http::{
     AccessPolicy, Authenticator, Authorize, Challenge, Claims, Decision, Denied, Guard, MethodRouter, NoState,
-    PolicyRejection, Rejection, RouteMethod, RouteRow, RouteTable, Router, Warden, routing,
+    PolicyRejection, ProtectedResource, Rejection, ResourceMetadata, RouteMethod, RouteRow, RouteTable, Router, Warden,
+    routing,
 };
 pub use identity::{Identity, IdentityBuilder};
 pub use key_source::KeyFetchError;

@@ -1,11 +1,12 @@
 //! Arbitrary strings into `Challenge::new(..).error(..).error_description(..).scope(..)
-//! .acr_values(..).max_age(..)`.
+//! .acr_values(..).max_age(..).resource_metadata(..)`.
 //!
 //! Input: a flags byte (bit 0: set `error`, bit 1: set `error_description`, bit 2: set
 //! `scope`, bit 3: set `acr_values`, bit 4: set `max_age` to the input's length times a
-//! large odd number), then fields separated by 0xFF (a byte no UTF-8 string contains):
-//! realm, error, description, then every remaining field is one scope (and one
-//! authentication context class). Fields are decoded lossily.
+//! large odd number, bit 5: set `resource_metadata` to the description field), then fields
+//! separated by 0xFF (a byte no UTF-8 string contains): realm, error, description, then
+//! every remaining field is one scope (and one authentication context class). Fields are
+//! decoded lossily.
 //!
 //! Properties: never a panic; the header value is visible ASCII (and space) only; a strict
 //! RFC 6750 §3 parser reads back exactly the parameters given, in order, each one the
@@ -58,6 +59,10 @@ fuzz_target!(|data: &[u8]| {
         let seconds = (data.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         challenge = challenge.max_age(seconds);
         expected.push(("max_age", seconds.to_string()));
+    }
+    if flags & 32 != 0 {
+        challenge = challenge.resource_metadata(field(2));
+        expected.push(("resource_metadata", keep(field(2), is_nqchar)));
     }
 
     let value = challenge.to_header_value();

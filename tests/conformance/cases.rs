@@ -4,12 +4,15 @@
 //! `tests/conformance.rs`.
 
 use super::Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
-use super::Chal::{Absent, Bare, Insufficient, InvalidRequest, InvalidToken, Scope, StepUpAcr, StepUpAge, StepUpBoth};
+use super::Chal::{
+    Absent, Bare, BareMeta, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, Scope, StepUpAcr,
+    StepUpAcrMeta, StepUpAge, StepUpBoth,
+};
 use super::Form::{Bits, Der, Pem};
 use super::Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, Jwks, JwksRsa, Ps, Rs};
+use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Ps, Rs};
 use super::{
     ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, Case, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, RECENT, Req, anon,
     case, get, head, options, two,
@@ -609,6 +612,36 @@ pub(super) const CASES: &[Case] = &[
     case("EdDSA: another issuer", Ed, Claims(r#"{"iss":"https://evil.test"}"#), ADMIN, 401, InvalidToken),
     case("EdDSA: another audience", Ed, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidToken),
     case("EdDSA: role missing", Ed, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+
+    // --- RFC 9728: a protected resource names its metadata in every 401, and only there ---------
+    case("resource: valid token", HsMeta, Good, ADMIN, 200, Absent),
+    case("resource: public route without credentials", HsMeta, Lit(""), anon(M::Get, "/open"), 200, Absent),
+    case("resource: no Authorization header", HsMeta, Good, anon(M::Get, "/admin"), 401, BareMeta),
+    case("resource: HEAD without credentials", HsMeta, Good, anon(M::Head, "/admin"), 401, BareMeta),
+    case("resource: OPTIONS without credentials", HsMeta, Good, anon(M::Options, "/admin"), 401, BareMeta),
+    case("resource: empty Authorization value", HsMeta, Good, get("/admin", b""), 401, BareMeta),
+    case("resource: Basic scheme", HsMeta, Good, get("/admin", b"Basic YWxpY2U6c2VjcmV0"), 401, BareMeta),
+    case("resource: token without a scheme", HsMeta, Good, get("/admin", b"{t}"), 401, BareMeta),
+    case("resource: token in the query string only", HsMeta, Good, anon(M::Get, "/admin?access_token={t}"), 401, BareMeta),
+    case("resource: not a JWT", HsMeta, Lit("not-a-jwt"), ADMIN, 401, InvalidTokenMeta),
+    case("resource: two segments", HsMeta, Shape("{h}.{p}"), ADMIN, 401, InvalidTokenMeta),
+    case("resource: signature byte flipped", HsMeta, Shape("{h}.{p}.{s!}"), ADMIN, 401, InvalidTokenMeta),
+    case("resource: alg none", HsMeta, Unsigned(r#"{"alg":"none","typ":"JWT"}"#), ADMIN, 401, InvalidTokenMeta),
+    case("resource: expired an hour ago", HsMeta, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidTokenMeta),
+    case("resource: valid in an hour", HsMeta, Claims(r#"{"nbf":$now+3600}"#), ADMIN, 401, InvalidTokenMeta),
+    case("resource: another issuer", HsMeta, Claims(r#"{"iss":"https://evil.test"}"#), ADMIN, 401, InvalidTokenMeta),
+    case("resource: another audience", HsMeta, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidTokenMeta),
+    case("resource: token over the size cap", HsMeta, Shape("{a9000}"), ADMIN, 401, InvalidTokenMeta),
+    case("resource: HEAD with a tampered token", HsMeta, Shape("{h}.{p}.{s!}"), head("/admin", BEARER), 401, InvalidTokenMeta),
+    case("resource: two Authorization headers stay 400 without it", HsMeta, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("resource: two credentials in one value stay 400 without it", HsMeta, Good, get("/admin", b"Bearer {t}, Basic YWxpY2U6c2VjcmV0"), 400, InvalidRequest),
+    case("resource: role missing stays 403 without it", HsMeta, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("resource: scope missing stays 403 without it", HsMeta, Good, ORDERS, 403, Scope("orders:read")),
+    case("resource: one of two scopes stays 403 without it", HsMeta, Claims(r#"{"scope":"orders:read"}"#), BOTH, 403, Scope("orders:read orders:write")),
+    case("resource: scope granted", HsMeta, Claims(r#"{"scope":"orders:read"}"#), ORDERS, 200, Absent),
+    case("resource: a step-up 401 names it too", HsMeta, Claims(r#"{"acr":"pwd"}"#), MFA, 401, StepUpAcrMeta("mfa")),
+    case("resource: step-up met", HsMeta, Claims(r#"{"acr":"mfa"}"#), MFA, 200, Absent),
+    case("resource: roles and scopes, scope missing stays 403 without it", HsMeta, Claims(r#"{"roles":["editor"]}"#), EDIT, 403, Scope("articles:write")),
 
     // --- RFC 7515 Appendix A: published examples, expired since 2011 --------------------------
     case("RFC 7515 A.1 HS256 example is expired", A1, Good, ADMIN, 401, InvalidToken),

@@ -209,6 +209,14 @@ pub fn app(warden: Warden, runs: &Runs) -> Router {
         .with_state(warden)
 }
 
+/// An application's own state holding the warden, which the guards reach through `FromRef`,
+/// beside a value of the application's own.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct AppState {
+    pub warden: Warden,
+    pub greeting: &'static str,
+}
+
 /// A whole answer.
 pub struct Answer {
     pub status: u16,

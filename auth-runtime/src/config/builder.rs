@@ -16,7 +16,7 @@ use crate::defaults::{
     DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY,
     MAX_LEEWAY,
 };
-use crate::http::{Authenticator, Challenges, Inner, Rejection, Responder, Source, Warden};
+use crate::http::{Authenticator, Challenges, Inner, ProtectedResource, Rejection, Responder, Source, Warden};
 use crate::key_source::KeySource;
 use crate::roles::RoleHierarchy;
 use crate::token::claims::Rules;
@@ -65,6 +65,7 @@ pub struct WardenBuilder {
     pub(super) scopes_claim: Option<String>,
     pub(super) realm: Option<(String, &'static str)>,
     pub(super) acr_order: Option<(Vec<String>, &'static str)>,
+    pub(super) resource: Option<(String, &'static str)>,
     max_token_bytes: Option<usize>,
     max_claim_entries: Option<usize>,
     renderer: Option<Renderer>,
@@ -325,6 +326,50 @@ impl WardenBuilder {
         self
     }
 
+    /// Declares the OAuth 2.0 protected resource this warden guards (RFC 9728): its
+    /// resource identifier, the URL clients call it by.
+    ///
+    /// Every 401 challenge then carries `resource_metadata` with the URL of the resource's
+    /// metadata, and [`Router::protected_resource_metadata`](crate::Router::protected_resource_metadata)
+    /// serves the metadata there. That URL is the identifier with
+    /// `/.well-known/oauth-protected-resource` inserted between the host and the path
+    /// (RFC 9728 §3.1): `https://api.example.com/v1` has its metadata at
+    /// `https://api.example.com/.well-known/oauth-protected-resource/v1`.
+    ///
+    /// [`build`](Self::build) refuses an identifier that is not an `https` URL (`http` is
+    /// accepted for loopback hosts, for tests), or that has a query, a fragment, user
+    /// information, a character a URL cannot carry (a space, a quote, a non-ASCII
+    /// letter: percent-encode it), or a path segment starting with `:` or `*` (which axum
+    /// cannot route). The identifier is kept exactly as given: the metadata's
+    /// `resource` must equal the URL clients use, byte for byte.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, Warden};
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .issuer("https://login.example.com")
+    ///     .protected_resource("https://api.example.com/mcp")
+    ///     .build()?;
+    /// let resource = warden.protected_resource().expect("configured");
+    /// assert_eq!(
+    ///     resource.metadata_url(),
+    ///     "https://api.example.com/.well-known/oauth-protected-resource/mcp"
+    /// );
+    ///
+    /// let err = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .protected_resource("https://api.example.com/?tenant=a")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, ConfigError::InvalidValue { setting: "protected_resource", .. }));
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    pub fn protected_resource(mut self, identifier: impl Into<String>) -> Self {
+        self.resource = Some((identifier.into(), "protected_resource"));
+        self
+    }
+
     /// Cap on a bearer token's length, checked before decoding (default 8 KiB).
     ///
     /// The bearer credential of the `Authorization` header is measured against the same
@@ -377,8 +422,22 @@ impl WardenBuilder {
             key: setting,
             algorithms: self.algorithms_setting.unwrap_or("algorithms"),
         };
+        // The issuer known at startup: the one tokens must carry, else the one discovery
+        // will ask. It is what the metadata names as the authorization server.
+        let issuer = self.issuer.clone().or_else(|| match &input {
+            KeyInput::OidcIssuer(issuer) => Some(issuer.trim().to_owned()),
+            _ => None,
+        });
+        let resource = match self.resource {
+            Some((identifier, setting)) => Some(
+                ProtectedResource::new(&identifier, issuer, !matches!(input, KeyInput::Custom(_)))
+                    .map_err(|reason| ConfigError::InvalidValue { setting, reason })?,
+            ),
+            None => None,
+        };
         let (realm, realm_setting) = self.realm.unwrap_or_else(|| (DEFAULT_REALM.to_owned(), "realm"));
-        let challenges = Challenges::new(&realm).ok_or_else(|| ConfigError::InvalidValue {
+        let metadata_url = resource.as_ref().map(ProtectedResource::metadata_url);
+        let challenges = Challenges::new(&realm, metadata_url).ok_or_else(|| ConfigError::InvalidValue {
             setting: realm_setting,
             reason: "a realm is printable ASCII without '\"' or '\\'".into(),
         })?;
@@ -461,6 +520,7 @@ impl WardenBuilder {
             hierarchy: self.hierarchy,
             resolved,
             acr_order,
+            resource,
         }))
     }
 }

@@ -29,12 +29,16 @@ pub const REALM: &str = "WARDEN_REALM";
 /// Authentication context classes from weakest to strongest, comma-separated
 /// (`pwd,mfa,hwk`), for step-up rules.
 pub const ACR_ORDER: &str = "WARDEN_ACR_ORDER";
+/// The resource identifier of the protected resource (RFC 9728), an `https` URL; every
+/// 401 challenge then names its metadata. See
+/// [`WardenBuilder::protected_resource`](crate::WardenBuilder::protected_resource).
+pub const RESOURCE: &str = "WARDEN_RESOURCE";
 
 /// The key-source variables, of which exactly one must be set.
 pub const KEY_SOURCES: [&str; 5] = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWKS_URL, OIDC_ISSUER_URL];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 13] = [
+pub const ALL: [&str; 14] = [
     JWT_SECRET,
     JWT_PUBLIC_KEY_FILE,
     JWKS_FILE,
@@ -48,4 +52,5 @@ pub const ALL: [&str; 13] = [
     SCOPES_CLAIM,
     REALM,
     ACR_ORDER,
+    RESOURCE,
 ];

@@ -7,7 +7,7 @@ use super::ConfigError;
 use super::builder::WardenBuilder;
 use super::env::{
     ACR_ORDER, AUDIENCE, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE, JWT_SECRET, LEEWAY_SECONDS,
-    OIDC_ISSUER_URL, REALM, ROLES_CLAIM, SCOPES_CLAIM,
+    OIDC_ISSUER_URL, REALM, RESOURCE, ROLES_CLAIM, SCOPES_CLAIM,
 };
 use super::sources::KeyInput;
 use crate::algorithm::Algorithm;
@@ -69,6 +69,9 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<WardenBuil
     if let Some(list) = get(ACR_ORDER)? {
         let classes = list_items(&list, ACR_ORDER, "authentication context class")?;
         b.acr_order = Some((classes.into_iter().map(str::to_owned).collect(), ACR_ORDER));
+    }
+    if let Some(identifier) = get(RESOURCE)? {
+        b.resource = Some((identifier, RESOURCE));
     }
     Ok(b)
 }

@@ -9,6 +9,8 @@ use http::HeaderValue;
 ///
 /// Every parameter is a quoted string restricted to the characters RFC 6750 allows in it;
 /// anything else is dropped, so no input can break the header or smuggle a parameter.
+/// Parameters are written in one order whatever the order of the calls: `realm`, `error`,
+/// `error_description`, `scope`, `resource_metadata`.
 ///
 /// ```
 /// use axum_warden_runtime::Challenge;
@@ -18,6 +20,13 @@ use http::HeaderValue;
 ///
 /// let hostile = Challenge::new("api").error_description("x\", error=\"none\r\n").to_string();
 /// assert_eq!(hostile, r#"Bearer realm="api", error_description="x, error=none""#);
+///
+/// let metadata = "https://api.example.com/.well-known/oauth-protected-resource";
+/// let value = Challenge::new("api").error("invalid_token").resource_metadata(metadata).to_string();
+/// assert_eq!(
+///     value,
+///     r#"Bearer realm="api", error="invalid_token", resource_metadata="https://api.example.com/.well-known/oauth-protected-resource""#
+/// );
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
@@ -28,6 +37,7 @@ pub struct Challenge {
     scope: Option<String>,
     acr_values: Option<String>,
     max_age: Option<u64>,
+    resource_metadata: Option<String>,
 }
 
 impl Challenge {
@@ -85,6 +95,15 @@ impl Challenge {
         self
     }
 
+    /// Sets the `resource_metadata` parameter (RFC 9728 §5.1): the URL of the protected
+    /// resource's metadata, where a client finds the authorization servers to ask for a
+    /// token. Spaces, quotes, backslashes and characters outside visible ASCII are
+    /// dropped, as no URL carries them.
+    pub fn resource_metadata(mut self, url: &str) -> Self {
+        self.resource_metadata = Some(url.to_owned());
+        self
+    }
+
     /// The header value. Never fails: every character outside the allowed sets was dropped.
     #[must_use]
     pub fn to_header_value(&self) -> HeaderValue {
@@ -117,6 +136,9 @@ impl std::fmt::Display for Challenge {
         }
         if let Some(seconds) = self.max_age {
             param("max_age", &seconds.to_string(), |c| c.is_ascii_digit());
+        }
+        if let Some(url) = &self.resource_metadata {
+            param("resource_metadata", url, is_nqchar);
         }
         f.write_str(&out)
     }
@@ -179,6 +201,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_hostile_metadata_url_cannot_add_a_parameter() {
+        let value = Challenge::new("api")
+            .resource_metadata("https://a.example/\", error=\"none\"\r\n x")
+            .to_string();
+        assert_eq!(
+            value,
+            r#"Bearer realm="api", resource_metadata="https://a.example/,error=nonex""#
+        );
+        assert_eq!(parse(&value).map(|params| params.len()), Some(2));
+    }
+
     proptest! {
         #[test]
         fn any_description_yields_a_parseable_challenge(
@@ -186,25 +220,29 @@ mod tests {
             scopes in proptest::collection::vec(any::<String>(), 0..4),
             acr in proptest::collection::vec(any::<String>(), 0..3),
             max_age in any::<u64>(),
+            url in any::<String>(),
         ) {
             let challenge = Challenge::new("api")
                 .error("invalid_token")
                 .error_description(&desc)
                 .scope(scopes.iter().map(String::as_str))
                 .acr_values(acr.iter().map(String::as_str))
-                .max_age(max_age);
+                .max_age(max_age)
+                .resource_metadata(&url);
             let value = challenge.to_header_value();
             let text = value.to_str().expect("visible ASCII");
             let params = parse(text).expect("parses");
-            prop_assert_eq!(params.len(), 6);
-            prop_assert!(params[4].1.chars().all(|c| c == ' ' || is_nqchar(c)));
-            prop_assert!(!params[4].1.starts_with(' ') && !params[4].1.contains("  "));
-            prop_assert_eq!(&params[5], &("max_age".to_owned(), max_age.to_string()));
+            prop_assert_eq!(params.len(), 7);
             prop_assert_eq!(&params[0], &("realm".to_owned(), "api".to_owned()));
             prop_assert_eq!(&params[1].1, "invalid_token");
             prop_assert!(params[2].1.chars().all(is_description_char));
             prop_assert!(params[3].1.chars().all(|c| c == ' ' || is_nqchar(c)));
             prop_assert!(!params[3].1.starts_with(' ') && !params[3].1.ends_with(' ') && !params[3].1.contains("  "));
+            prop_assert!(params[4].1.chars().all(|c| c == ' ' || is_nqchar(c)));
+            prop_assert!(!params[4].1.starts_with(' ') && !params[4].1.contains("  "));
+            prop_assert_eq!(&params[5], &("max_age".to_owned(), max_age.to_string()));
+            prop_assert_eq!(&params[6].0, "resource_metadata");
+            prop_assert!(params[6].1.chars().all(is_nqchar));
         }
     }
 }

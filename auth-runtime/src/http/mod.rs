@@ -5,6 +5,7 @@ mod challenge;
 mod credentials;
 mod guard;
 mod policy;
+mod resource;
 mod responder;
 mod router;
 mod table;
@@ -16,6 +17,7 @@ pub(crate) use challenge::is_nqchar;
 pub(crate) use credentials::MAX_HEADER_OVERHEAD;
 pub use guard::{Claims, Grants, Guard, GuardState, grant};
 pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyCheck, PolicyRejection};
+pub use resource::{ProtectedResource, ResourceMetadata};
 #[cfg(feature = "test-util")]
 pub(crate) use responder::RefusedBy;
 pub use responder::Rejection;

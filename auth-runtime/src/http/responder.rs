@@ -30,7 +30,7 @@ pub(crate) struct Responder {
 impl std::fmt::Debug for Responder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Responder")
-            .field("realm", &self.challenges.realm)
+            .field("realm", &self.challenges.start.realm)
             .field("renderer", &self.renderer.is_some())
             .finish()
     }
@@ -42,7 +42,7 @@ impl Responder {
     }
 
     pub(crate) fn realm(&self) -> &str {
-        &self.challenges.realm
+        &self.challenges.start.realm
     }
 }
 
@@ -54,24 +54,58 @@ pub(crate) struct Challenges {
     invalid_request: HeaderValue,
     invalid_token: HeaderValue,
     insufficient_scope: HeaderValue,
-    realm: String,
+    start: Start,
     /// The complete header block of each answer that does not depend on the route, with
     /// the body it goes with: a refusal clones one map instead of hashing four names into
     /// a new one (`Content-Length` included, so axum adds nothing).
     blocks: Vec<(&'static str, HeaderValue, HeaderMap)>,
 }
 
+/// What every challenge of a realm starts with. A 401 challenge starts from
+/// [`unauthorized`](Self::unauthorized), every other one from [`refusal`](Self::refusal),
+/// so a new kind of 401 carries `resource_metadata` by being built from the first.
+#[derive(Debug, Clone)]
+struct Start {
+    realm: String,
+    /// The URL of the protected-resource metadata (RFC 9728 §3), when one is configured.
+    resource_metadata: Option<String>,
+}
+
+impl Start {
+    /// The start of a 401 challenge: the realm and, when configured, `resource_metadata`
+    /// (RFC 9728 §5.1), which tells a client without a usable token where to learn which
+    /// authorization server issues one.
+    fn unauthorized(&self) -> Challenge {
+        let challenge = Challenge::new(&self.realm);
+        match &self.resource_metadata {
+            Some(url) => challenge.resource_metadata(url),
+            None => challenge,
+        }
+    }
+
+    /// The start of a 400 or 403 challenge: the realm only. A client that is refused for
+    /// its request or its permissions already holds a token from the right server.
+    fn refusal(&self) -> Challenge {
+        Challenge::new(&self.realm)
+    }
+}
+
 impl Challenges {
-    /// `None` when `realm` has characters a challenge cannot carry.
-    pub(crate) fn new(realm: &str) -> Option<Self> {
+    /// `None` when `realm` has characters a challenge cannot carry. `resource_metadata`,
+    /// the URL of the protected-resource metadata, goes into every 401 challenge.
+    pub(crate) fn new(realm: &str, resource_metadata: Option<&str>) -> Option<Self> {
         if realm.is_empty() || !realm.chars().all(is_description_char) {
             return None;
         }
+        let start = Start {
+            realm: realm.to_owned(),
+            resource_metadata: resource_metadata.map(str::to_owned),
+        };
         let make = |c: Challenge| c.to_header_value();
-        let bare = make(Challenge::new(realm));
-        let invalid_request = make(Challenge::new(realm).error("invalid_request"));
-        let invalid_token = make(Challenge::new(realm).error("invalid_token"));
-        let insufficient_scope = make(Challenge::new(realm).error("insufficient_scope"));
+        let bare = make(start.unauthorized());
+        let invalid_request = make(start.refusal().error("invalid_request"));
+        let invalid_token = make(start.unauthorized().error("invalid_token"));
+        let insufficient_scope = make(start.refusal().error("insufficient_scope"));
         let blocks = [
             (&bare, AuthError::MissingCredentials),
             (
@@ -99,7 +133,7 @@ impl Challenges {
             invalid_request,
             invalid_token,
             insufficient_scope,
-            realm: realm.to_owned(),
+            start,
             blocks,
         })
     }
@@ -111,13 +145,17 @@ impl Challenges {
             AuthError::InvalidRequest(_) => self.invalid_request.clone(),
             AuthError::InvalidToken(_) => self.invalid_token.clone(),
             AuthError::RequirementNotMet { requirement } => match requirement.challenge_scopes() {
-                Some(scopes) => Challenge::new(&self.realm)
+                Some(scopes) => self
+                    .start
+                    .refusal()
                     .error("insufficient_scope")
                     .scope(scopes.iter().copied())
                     .to_header_value(),
                 None => self.insufficient_scope.clone(),
             },
-            AuthError::InsufficientAuthentication { unmet } => step_up_challenge(&self.realm, *unmet).to_header_value(),
+            AuthError::InsufficientAuthentication { unmet } => {
+                step_up_challenge(self.start.unauthorized(), *unmet).to_header_value()
+            }
             AuthError::Forbidden { .. } => self.insufficient_scope.clone(),
             AuthError::Unavailable { .. } => return None,
         })
@@ -151,14 +189,15 @@ impl Challenges {
 
 /// The challenge of a step-up refusal, as RFC 9470 §3 shows it: the description of the
 /// first example when the class fell short, of the second when only the age did, and the
-/// parameters of every part that was not met.
-fn step_up_challenge(realm: &str, unmet: StepUp) -> Challenge {
+/// parameters of every part that was not met. `start` is a 401's start, so the challenge
+/// names the resource metadata when one is configured.
+fn step_up_challenge(start: Challenge, unmet: StepUp) -> Challenge {
     let description = if unmet.acr.is_some() {
         "A different authentication level is required"
     } else {
         "More recent authentication is required"
     };
-    let mut challenge = Challenge::new(realm)
+    let mut challenge = start
         .error("insufficient_user_authentication")
         .error_description(description);
     if let Some(acr) = unmet.acr {
@@ -261,7 +300,7 @@ impl Rejection {
     pub fn challenge(&self) -> Option<HeaderValue> {
         match &self.responder {
             Some(responder) => responder.challenges.challenge(&self.error),
-            None => Challenges::new(DEFAULT_REALM)?.challenge(&self.error),
+            None => Challenges::new(DEFAULT_REALM, None)?.challenge(&self.error),
         }
     }
 
@@ -365,7 +404,7 @@ mod tests {
     /// The prebuilt header blocks are what the general path writes, plus `Content-Length`.
     #[test]
     fn prebuilt_answers_equal_the_general_ones() {
-        let responder = Responder::new(Challenges::new("api").expect("a valid realm"), None);
+        const METADATA: &str = "https://api.example.com/.well-known/oauth-protected-resource";
         let errors = [
             AuthError::MissingCredentials,
             AuthError::InvalidRequest(InvalidRequest::SeveralCredentials),
@@ -376,23 +415,35 @@ mod tests {
             },
             AuthError::Forbidden { policy: "P" },
         ];
-        for error in errors {
-            let fast = Rejection::new(error.clone(), Some(responder.clone()), &Method::GET).default_response();
-            let general = Rejection::new(error.clone(), None, &Method::GET).default_response();
-            let body = problem_body(&error);
-            assert_eq!(fast.status(), general.status(), "{error:?}");
-            assert_eq!(
-                fast.headers()[CONTENT_LENGTH],
-                body.len().to_string().as_str(),
-                "{error:?}"
-            );
-            assert_eq!(fast.headers(), general.headers(), "{error:?}");
+        for metadata in [None, Some(METADATA)] {
+            let responder = Responder::new(Challenges::new("api", metadata).expect("a valid realm"), None);
+            for error in errors.clone() {
+                let rejection = Rejection::new(error.clone(), Some(responder.clone()), &Method::GET);
+                let fast = rejection.default_response();
+                let body = problem_body(&error);
+                assert_eq!(
+                    fast.headers()[CONTENT_LENGTH],
+                    body.len().to_string().as_str(),
+                    "{error:?}"
+                );
+                // The general path of the same responder, which builds the challenge anew.
+                assert_eq!(fast.headers(), &headers(rejection.challenge(), body, None), "{error:?}");
+                let challenge = fast.headers()[WWW_AUTHENTICATE].to_str().expect("ASCII");
+                let carries = challenge.ends_with(&format!(r#", resource_metadata="{METADATA}""#));
+                let expected = metadata.is_some() && rejection.status() == StatusCode::UNAUTHORIZED;
+                assert_eq!(carries, expected, "{error:?}: {challenge}");
+                if metadata.is_none() {
+                    let general = Rejection::new(error.clone(), None, &Method::GET).default_response();
+                    assert_eq!(fast.status(), general.status(), "{error:?}");
+                    assert_eq!(fast.headers(), general.headers(), "{error:?}");
+                }
+            }
         }
     }
 
     #[test]
     fn head_answers_carry_no_body_and_no_length() {
-        let responder = Responder::new(Challenges::new("api").expect("a valid realm"), None);
+        let responder = Responder::new(Challenges::new("api", None).expect("a valid realm"), None);
         for responder in [Some(responder), None] {
             let answer = Rejection::new(AuthError::MissingCredentials, responder, &Method::HEAD).default_response();
             assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
@@ -425,9 +476,9 @@ mod tests {
 
     #[test]
     fn realms_outside_the_charset_are_refused() {
-        assert!(Challenges::new("my api").is_some());
-        assert!(Challenges::new("a\"b").is_none());
-        assert!(Challenges::new("").is_none());
-        assert!(Challenges::new("é").is_none());
+        assert!(Challenges::new("my api", None).is_some());
+        assert!(Challenges::new("a\"b", None).is_none());
+        assert!(Challenges::new("", None).is_none());
+        assert!(Challenges::new("é", None).is_none());
     }
 }

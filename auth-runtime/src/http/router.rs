@@ -16,7 +16,9 @@ use tower::{Layer, Service};
 use http::Method;
 
 use super::guard::{Guard, GuardState};
+use super::resource::{MetadataEndpoint, MetadataRule};
 use super::table::{RouteMethod, RouteRow, RouteTable};
+use super::warden::Warden;
 use crate::requirement::RouteRule;
 
 /// A handler whose first parameter is a [`Guard`]: one annotated with `#[public]`,
@@ -227,6 +229,9 @@ pub mod routing {
 pub struct Router<S = ()> {
     inner: axum::Router<S>,
     table: RouteTable,
+    /// The protected-resource metadata routes, whose documents are written from the
+    /// whole table when the router is finished ([`into_axum`](Self::into_axum) …).
+    metadata: Vec<MetadataEndpoint>,
 }
 
 impl<S> std::fmt::Debug for Router<S> {
@@ -249,6 +254,7 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
         Self {
             inner: axum::Router::new(),
             table: RouteTable::default(),
+            metadata: Vec::new(),
         }
     }
 
@@ -265,6 +271,7 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
         self.table
             .extend(router.table.into_rows().into_iter().map(|row| row.nested_under(path)));
         self.inner = self.inner.nest(path, router.inner);
+        self.metadata.extend(router.metadata);
         self
     }
 
@@ -272,6 +279,83 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
     pub fn merge(mut self, other: Router<S>) -> Self {
         self.table.extend(other.table.into_rows());
         self.inner = self.inner.merge(other.inner);
+        self.metadata.extend(other.metadata);
+        self
+    }
+
+    /// Serves the OAuth 2.0 protected-resource metadata (RFC 9728) of `warden`'s
+    /// [protected resource](crate::WardenBuilder::protected_resource), at its
+    /// well-known path: `/.well-known/oauth-protected-resource`, then the path of the
+    /// resource identifier. Does nothing when the warden has no protected resource, so an
+    /// application can call it whether `WARDEN_RESOURCE` is set or not.
+    ///
+    /// The route is public and listed in the route table (handler
+    /// `protected_resource_metadata`). It answers `GET` and `HEAD` with
+    /// `application/json` and `Cache-Control: public, max-age=3600`; the document is
+    /// written once, when the router is finished ([`into_axum`](Self::into_axum),
+    /// [`into_parts`](Self::into_parts) or `.into()`), from the whole route table, so
+    /// routes added after this call count too. It holds:
+    ///
+    /// | member | value |
+    /// |---|---|
+    /// | `resource` | the resource identifier, exactly as configured |
+    /// | `authorization_servers` | the configured issuer ([`issuer`](crate::WardenBuilder::issuer), else [`oidc_issuer`](crate::WardenBuilder::oidc_issuer)); left out without one |
+    /// | `scopes_supported` | every scope a route of the table requires, sorted, each once; left out without any |
+    /// | `bearer_methods_supported` | `["header"]`: the guard reads bearer tokens from the `Authorization` header only; left out for a custom [`Authenticator`](crate::Authenticator) |
+    ///
+    /// `resource_signing_alg_values_supported` is left out: it names the algorithms a
+    /// resource signs its responses with, and this crate signs none (the algorithms it
+    /// verifies tokens with are the authorization server's, not the resource's).
+    ///
+    /// Call it on the router that is served at the root: under [`nest`](Self::nest) the
+    /// route would get the prefix and no longer be at the well-known path. Like
+    /// [`route`](Self::route), it panics when the router already has a route at that path.
+    ///
+    /// ```
+    /// use axum_warden::{Warden, requires_scope};
+    /// use axum_warden::routing::post;
+    /// use tower::ServiceExt as _;
+    ///
+    /// #[requires_scope("mcp:tools")]
+    /// async fn mcp() -> &'static str { "{}" }
+    ///
+    /// # tokio_test::block_on(async {
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .issuer("https://login.example.com")
+    ///     .protected_resource("https://api.example.com/mcp")
+    ///     .build()?;
+    /// let router = axum_warden::Router::new()
+    ///     .protected_resource_metadata(&warden)
+    ///     .route("/mcp", post(mcp))
+    ///     .with_state(warden);
+    /// let app: axum::Router = router.into();
+    ///
+    /// let request = http::Request::get("/.well-known/oauth-protected-resource/mcp")
+    ///     .body(axum::body::Body::empty())?;
+    /// let response = app.oneshot(request).await?;
+    /// assert_eq!(response.headers()["content-type"], "application/json");
+    /// let body = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
+    /// assert_eq!(
+    ///     body,
+    ///     r#"{"resource":"https://api.example.com/mcp","authorization_servers":["https://login.example.com"],"scopes_supported":["mcp:tools"],"bearer_methods_supported":["header"]}"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).expect("the example runs");
+    /// ```
+    pub fn protected_resource_metadata(mut self, warden: &Warden) -> Self {
+        let Some(resource) = warden.protected_resource() else {
+            return self;
+        };
+        let endpoint = MetadataEndpoint::new(resource.clone());
+        let path = resource.metadata_path();
+        self.table
+            .extend([RouteRow::new::<MetadataRule>(RouteMethod::Method(Method::GET)).at(path)]);
+        let serving = endpoint.clone();
+        self.inner = self
+            .inner
+            .route(path, axum::routing::get(move || std::future::ready(serving.respond())));
+        self.metadata.push(endpoint);
         self
     }
 
@@ -287,6 +371,7 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
         Self {
             inner: self.inner.layer(layer),
             table: self.table,
+            metadata: self.metadata,
         }
     }
 
@@ -302,6 +387,7 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
         Self {
             inner: self.inner.route_layer(layer),
             table: self.table,
+            metadata: self.metadata,
         }
     }
 
@@ -322,6 +408,7 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
         Router {
             inner: self.inner.with_state(state),
             table: self.table,
+            metadata: self.metadata,
         }
     }
 
@@ -333,18 +420,30 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
 
     /// The plain [`axum::Router`] this builder made; requests reach it directly.
     pub fn into_axum(self) -> axum::Router<S> {
+        self.finish();
         self.inner
     }
 
     /// The axum router and the route table, for applications that keep both.
     pub fn into_parts(self) -> (axum::Router<S>, RouteTable) {
+        self.finish();
         let table = self.table.sorted();
         (self.inner, table)
     }
 }
 
+impl<S> Router<S> {
+    /// Writes the metadata documents from the whole table: the router is done.
+    fn finish(&self) {
+        for endpoint in &self.metadata {
+            endpoint.finish(&self.table);
+        }
+    }
+}
+
 impl<S> From<Router<S>> for axum::Router<S> {
     fn from(router: Router<S>) -> Self {
+        router.finish();
         router.inner
     }
 }

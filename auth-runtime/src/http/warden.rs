@@ -10,6 +10,7 @@ use std::sync::Arc;
 use http::request::Parts;
 
 use super::credentials;
+use super::resource::ProtectedResource;
 use super::responder::Responder;
 use crate::error::AuthError;
 use crate::identity::Identity;
@@ -60,6 +61,8 @@ pub(crate) struct Inner {
     /// Authentication context classes from weakest to strongest
     /// ([`WardenBuilder::acr_order`](crate::WardenBuilder::acr_order)).
     pub(crate) acr_order: Vec<String>,
+    /// The protected resource whose metadata the router serves (RFC 9728), when configured.
+    pub(crate) resource: Option<ProtectedResource>,
 }
 
 /// Where identities come from.
@@ -180,6 +183,15 @@ impl Warden {
     #[must_use]
     pub fn realm(&self) -> &str {
         self.inner().responder.realm()
+    }
+
+    /// The protected resource this warden guards, when one is configured
+    /// ([`WardenBuilder::protected_resource`](crate::WardenBuilder::protected_resource)):
+    /// its identifier and the URL of its RFC 9728 metadata, which every 401 challenge
+    /// names in `resource_metadata`.
+    #[must_use]
+    pub fn protected_resource(&self) -> Option<&ProtectedResource> {
+        self.inner().resource.as_ref()
     }
 
     /// Whether the guard may answer 503 because an identity cannot be checked right now:
