@@ -7,9 +7,9 @@ pub use axum_warden_macros::{Roles, granted, public, requires_auth, requires_pol
 pub use axum_warden_runtime::{
     AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError, Decision,
     Denied, Granted, Guard, HierarchyError, Identity, IdentityBuilder, Includes, InvalidRequest, KeyFetchError, Match,
-    MethodRouter, NoState, PolicyRejection, ProtectedResource, Rejection, Requirement, ResourceMetadata, RoleHierarchy,
-    RoleSource, Roles, RouteMethod, RouteRow, RouteTable, Router, StepUp, TokenError, UnknownAlgorithm, Warden,
-    WardenBuilder, defaults, env, install_crypto_provider, routing,
+    MethodRouter, NarrowFrom, NoState, PolicyRejection, ProtectedResource, Rejection, Requirement, ResourceMetadata,
+    RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow, RouteTable, Router, StepUp, TokenError, UnknownAlgorithm,
+    Warden, WardenBuilder, defaults, env, install_crypto_provider, routing,
 };
 
 #[cfg(feature = "test-util")]

@@ -376,3 +376,28 @@ fn the_openapi_document_lists_the_metadata_route_as_public() {
         json!([{"bearerAuth": ["orders:read"]}])
     );
 }
+
+mod both_rules {
+    use axum_warden::{requires_role, requires_scope};
+
+    #[requires_role("editor")]
+    #[requires_scope("articles:write")]
+    pub(crate) async fn edit() {}
+}
+
+/// A route with a role rule and a scope rule lists its scopes like a scope-only route.
+#[tokio::test]
+async fn scopes_beside_a_role_are_supported_scopes_too() {
+    let warden = axum_warden::Warden::builder()
+        .hmac_secret(vec![7; 32])
+        .protected_resource("https://api.example.com")
+        .build()
+        .expect("a warden");
+    let router: axum_warden::Router = axum_warden::Router::new()
+        .route("/articles/{id}", axum_warden::routing::put(both_rules::edit))
+        .protected_resource_metadata(&warden)
+        .with_state(warden.clone());
+    let resource = warden.protected_resource().expect("configured");
+    let metadata = resource.metadata(&router.route_table());
+    assert_eq!(metadata.scopes_supported, ["articles:write"]);
+}

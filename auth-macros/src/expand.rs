@@ -136,8 +136,9 @@ fn guarded(
     let policy = format_ident!("__warden_policy_{}", sig.ident, span = Span::call_site());
     let proofs = take_proofs(&mut sig);
     insert_guard(&mut sig, &policy, !proofs.is_empty());
-    let body = body_with_proofs(body, &proofs, stand_in);
-    let grants = if stand_in {
+    // Only a handler that asks for a proof gets the impls: the others need none, and a
+    // mistake in a role path is then reported once, by the rule.
+    let grants = if stand_in || proofs.is_empty() {
         TokenStream::new()
     } else {
         grants_impls(&policy, requirement)
@@ -157,6 +158,7 @@ fn guarded(
     };
     let attrs = with_access_docs(attrs, requirement, custom, step_up);
     let policy_type = policy_type(&vis, &policy, &sig.ident, requirement, custom, step_up);
+    let body = body_with_proofs(body, &proofs, stand_in);
 
     quote! {
         #(#attrs)*

@@ -99,7 +99,7 @@ pub use openapi_aide::{AideError, AideOperation, AideReport, AideSkipReason, Aid
 #[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
 pub use openapi_aide::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME, STEP_UP_EXTENSION};
 pub use requirement::{Match, Requirement, StepUp};
-pub use roles::{Granted, HierarchyError, Includes, RoleHierarchy, Roles};
+pub use roles::{Granted, HierarchyError, Includes, NarrowFrom, RoleHierarchy, Roles};
 pub use token::keys::install_crypto_provider;
 pub use token::role_source::RoleSource;
 pub use verifier::cache::CacheStats;

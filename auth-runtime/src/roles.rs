@@ -153,13 +153,11 @@ impl<R: Roles, const I: usize> Granted<R, I> {
     }
 
     /// The proof of a role this one includes by the enum's `#[role(includes(..))]`,
-    /// transitively, or of itself.
+    /// transitively, or of itself; which one is read from where it goes (a parameter of
+    /// type `granted!(Role::Editor)`, say).
     #[must_use]
-    pub const fn narrow<const J: usize>(self) -> Granted<R, J>
-    where
-        R: Includes<I, J>,
-    {
-        Granted(std::marker::PhantomData)
+    pub fn narrow<T: NarrowFrom<R, I>>(self) -> T {
+        T::narrow_from(self)
     }
 }
 
@@ -174,6 +172,22 @@ impl<R: Roles, const I: usize> Copy for Granted<R, I> {}
 impl<R: Roles, const I: usize> std::fmt::Debug for Granted<R, I> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("Granted").field(&self.role()).finish()
+    }
+}
+
+/// A proof that [`Granted::narrow`] can make from a proof of role `I` of `R`: the proof of
+/// any role that `I` includes. Implemented for [`Granted`] only.
+pub trait NarrowFrom<R: Roles, const I: usize>: Sized {
+    /// The narrowed proof.
+    fn narrow_from(proof: Granted<R, I>) -> Self;
+}
+
+impl<R, const I: usize, const J: usize> NarrowFrom<R, I> for Granted<R, J>
+where
+    R: Includes<I, J>,
+{
+    fn narrow_from(_: Granted<R, I>) -> Self {
+        Self(std::marker::PhantomData)
     }
 }
 

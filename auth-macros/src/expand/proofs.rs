@@ -21,6 +21,10 @@ pub(super) const GUARD: &str = "__warden_guard";
 pub(super) struct ProofParam {
     pat: Box<Pat>,
     ty: Box<Type>,
+    /// `Role` of `granted!(Role::X)`.
+    enum_path: syn::Path,
+    /// `Role::X`.
+    role: syn::Path,
 }
 
 /// Takes every `granted!(..)` parameter out of `sig`, in order.
@@ -30,9 +34,11 @@ pub(super) fn take_proofs(sig: &mut Signature) -> Vec<ProofParam> {
     for pair in inputs.into_pairs() {
         let (arg, punct) = pair.into_tuple();
         match arg {
-            FnArg::Typed(typed) if is_proof(&typed.ty) => proofs.push(ProofParam {
+            FnArg::Typed(typed) if let Some((enum_path, role)) = proof_role(&typed.ty) => proofs.push(ProofParam {
                 pat: typed.pat,
                 ty: typed.ty,
+                enum_path,
+                role,
             }),
             other => {
                 sig.inputs.push_value(other);
@@ -45,9 +51,28 @@ pub(super) fn take_proofs(sig: &mut Signature) -> Vec<ProofParam> {
     proofs
 }
 
-/// `granted!(..)` or `axum_warden::granted!(..)`.
-fn is_proof(ty: &Type) -> bool {
-    matches!(ty, Type::Macro(mac) if mac.mac.path.segments.last().is_some_and(|s| s.ident == "granted"))
+/// The enum and the role of `granted!(Role::X)` (or `axum_warden::granted!(..)`). `None`
+/// for any other type, and for a `granted!` whose argument is not such a path: that one
+/// stays in the signature, where the macro's own error explains it.
+fn proof_role(ty: &Type) -> Option<(syn::Path, syn::Path)> {
+    let Type::Macro(mac) = ty else {
+        return None;
+    };
+    if mac.mac.path.segments.last().is_none_or(|s| s.ident != "granted") {
+        return None;
+    }
+    let role: syn::Path = syn::parse2(mac.mac.tokens.clone()).ok()?;
+    let enum_path = enum_of(&role)?;
+    Some((enum_path, role))
+}
+
+/// `Role` of `Role::X`: the path without its last segment, or `None` for a one-segment
+/// path.
+fn enum_of(role: &syn::Path) -> Option<syn::Path> {
+    let mut enum_path = role.clone();
+    enum_path.segments.pop()?;
+    enum_path.segments.pop_punct();
+    (!enum_path.segments.is_empty()).then_some(enum_path)
 }
 
 /// The body with a `let` for each proof in front. `stand_in` is for the expansion after a
@@ -59,14 +84,23 @@ pub(super) fn body_with_proofs(body: Group, proofs: &[ProofParam], stand_in: boo
     }
     let guard = Ident::new(GUARD, Span::call_site());
     let grant = paths::grant();
-    let lets = proofs.iter().map(|ProofParam { pat, ty }| {
-        let value = if stand_in {
-            quote!(::core::panic!())
-        } else {
-            quote_spanned!(ty.span()=> #grant(&#guard))
-        };
-        quote!(let #pat: #ty = #value;)
-    });
+    let lets = proofs.iter().map(
+        |ProofParam {
+             pat,
+             ty,
+             enum_path,
+             role,
+         }| {
+            // The role is named in the call, so a rule that does not guarantee it fails on
+            // `Grants` (with its message) rather than being inferred from the one impl there is.
+            let value = if stand_in {
+                quote!(::core::panic!())
+            } else {
+                quote_spanned!(ty.span()=> #grant::<_, #enum_path, { #role as usize }>(&#guard))
+            };
+            quote!(let #pat: #ty = #value;)
+        },
+    );
     let inner = body.stream();
     let mut group = Group::new(body.delimiter(), quote!(#(#lets)* #inner));
     group.set_span(body.span());
@@ -98,13 +132,7 @@ pub(super) fn grants_impls(policy: &Ident, requirement: &Requirement) -> TokenSt
             CheckedName::Str(_) => None,
         })
         .filter_map(|path| {
-            let mut enum_path = path.clone();
-            enum_path.segments.pop()?;
-            enum_path.segments.pop_punct();
-            if enum_path.segments.is_empty() {
-                return None;
-            }
-            let enum_path = enum_path.to_token_stream();
+            let enum_path = enum_of(path)?.to_token_stream();
             Some(quote! {
                 #[automatically_derived]
                 impl #grants<#enum_path, { #path as usize }> for #policy {}
@@ -115,18 +143,12 @@ pub(super) fn grants_impls(policy: &Ident, requirement: &Requirement) -> TokenSt
 
 /// `granted!(Role::X)`: the type `Granted<Role, { Role::X as usize }>`.
 pub(crate) fn granted_type(input: TokenStream) -> TokenStream {
-    let path: syn::Path = match syn::parse2(input.clone()) {
-        Ok(path) => path,
-        Err(_) => return usage_error(input),
+    let Some((path, enum_path)) = syn::parse2::<syn::Path>(input.clone())
+        .ok()
+        .and_then(|path| enum_of(&path).map(|enum_path| (path, enum_path)))
+    else {
+        return usage_error(input);
     };
-    let mut enum_path = path.clone();
-    if enum_path.segments.pop().is_none() {
-        return usage_error(input);
-    }
-    enum_path.segments.pop_punct();
-    if enum_path.segments.is_empty() {
-        return usage_error(input);
-    }
     let granted = paths::granted();
     quote!(#granted<#enum_path, { #path as usize }>)
 }

@@ -139,11 +139,8 @@ impl ProtectedResource {
         let mut scopes: Vec<String> = table
             .rows()
             .iter()
-            .filter_map(|row| match row.requirement() {
-                Requirement::Scopes { names, .. } => Some(names.iter().map(|&name| name.to_owned())),
-                _ => None,
-            })
-            .flatten()
+            .filter_map(|row| row.requirement().scope_names())
+            .flat_map(|(_, names)| names.iter().map(|&name| name.to_owned()))
             .collect();
         scopes.sort_unstable();
         scopes.dedup();

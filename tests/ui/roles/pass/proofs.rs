@@ -31,7 +31,7 @@ async fn view(viewer: granted!(Role::Viewer)) -> &'static str {
 #[requires_role(all(Role::Admin, Role::Billing))]
 #[requires_scope("ledger:write")]
 async fn settle(admin: granted!(Role::Admin), billing: axum_warden::granted!(Role::Billing)) -> String {
-    format!("{} {} {:?}", read(admin.narrow()), bill(billing), admin.narrow::<{ Role::Editor as usize }>())
+    format!("{} {} {:?}", read(admin.narrow()), bill(billing), admin.narrow::<granted!(Role::Editor)>())
 }
 
 fn main() {
