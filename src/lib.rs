@@ -6,10 +6,10 @@ pub use axum_warden_macros::{Roles, public, requires_auth, requires_policy, requ
 #[doc(inline)]
 pub use axum_warden_runtime::{
     AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError, Decision,
-    Denied, Guard, HierarchyError, Identity, IdentityBuilder, InvalidRequest, KeyFetchError, Match, MethodRouter,
-    NoState, PolicyRejection, Rejection, Requirement, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow,
-    RouteTable, Router, TokenError, UnknownAlgorithm, Warden, WardenBuilder, defaults, env, install_crypto_provider,
-    routing,
+    Denied, EffectivePermissions, Guard, HierarchyError, Identity, IdentityBuilder, InvalidRequest, Invariant,
+    InvariantError, InvariantFailure, InvariantViolation, KeyFetchError, Match, MethodRouter, NoState, PolicyRejection,
+    Rejection, Requirement, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow, RouteTable, Router, TokenError,
+    UnderPrefix, UnknownAlgorithm, Warden, WardenBuilder, defaults, env, install_crypto_provider, permissions, routing,
 };
 
 #[cfg(feature = "test-util")]
