@@ -6,10 +6,11 @@ pub use axum_warden_macros::{Roles, granted, public, requires_auth, requires_pol
 #[doc(inline)]
 pub use axum_warden_runtime::{
     AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError, Decision,
-    Denied, Granted, Guard, HierarchyError, Identity, IdentityBuilder, Includes, InvalidRequest, KeyFetchError, Match,
-    MethodRouter, NarrowFrom, NoState, PolicyRejection, ProtectedResource, Rejection, Requirement, ResourceMetadata,
-    RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow, RouteTable, Router, StepUp, TokenError, UnknownAlgorithm,
-    Warden, WardenBuilder, defaults, env, install_crypto_provider, routing,
+    Denied, EffectivePermissions, Granted, Guard, HierarchyError, Identity, IdentityBuilder, Includes, InvalidRequest,
+    Invariant, InvariantError, InvariantFailure, InvariantViolation, KeyFetchError, Match, MethodRouter, NarrowFrom,
+    NoState, PolicyRejection, ProtectedResource, Rejection, Requirement, ResourceMetadata, RoleHierarchy, RoleSource,
+    Roles, RouteMethod, RouteRow, RouteTable, Router, StepUp, TokenError, UnderPrefix, UnknownAlgorithm, Warden,
+    WardenBuilder, defaults, env, install_crypto_provider, permissions, routing,
 };
 
 #[cfg(feature = "test-util")]

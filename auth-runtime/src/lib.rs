@@ -11,7 +11,7 @@
 //!
 //! | layer | modules | what they own |
 //! |---|---|---|
-//! | 6 | `openapi`, `openapi_aide`, `testing` | documents (utoipa, aide) and the test kit, from the route table |
+//! | 6 | `openapi`, `openapi_aide`, `permissions`, `invariants`, `testing` | documents (utoipa, aide, the effective-permissions matrix), access invariants and the test kit, from the route table |
 //! | 5 | `config` | [`WardenBuilder`], the environment, [`ConfigError`]: the only place that names settings |
 //! | 4 | `http` | credentials, the [`Guard`], policies, answers, the [`Router`] and [`RouteTable`], the [`Warden`] |
 //! | 3 | `verifier` | one verification over a key source, and the verified-token cache |
@@ -62,11 +62,13 @@ pub mod defaults;
 mod error;
 mod http;
 mod identity;
+mod invariants;
 mod key_source;
 #[cfg(feature = "utoipa")]
 mod openapi;
 #[cfg(feature = "aide")]
 mod openapi_aide;
+pub mod permissions;
 mod requirement;
 mod roles;
 #[cfg(feature = "test-util")]
@@ -84,6 +86,7 @@ pub use http::{
     routing,
 };
 pub use identity::{Identity, IdentityBuilder};
+pub use invariants::{Invariant, InvariantError, InvariantFailure, InvariantViolation, UnderPrefix};
 pub use key_source::KeyFetchError;
 #[cfg(feature = "utoipa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
@@ -98,6 +101,7 @@ pub use openapi_aide::{AideError, AideOperation, AideReport, AideSkipReason, Aid
 #[cfg(all(feature = "aide", not(feature = "utoipa")))]
 #[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
 pub use openapi_aide::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION, SECURITY_SCHEME, STEP_UP_EXTENSION};
+pub use permissions::EffectivePermissions;
 pub use requirement::{Match, Requirement, StepUp};
 pub use roles::{Granted, HierarchyError, Includes, NarrowFrom, RoleHierarchy, Roles};
 pub use token::keys::install_crypto_provider;

@@ -398,6 +398,32 @@ pub trait RouteRule: Send + Sync + 'static {
     const CUSTOM_POLICY: Option<&'static str> = None;
 }
 
+/// A hand-written [`RouteRule`] for unit tests of the table's readers: `name` is the
+/// handler's name, in module `app`; a policy name and a step-up may follow.
+#[cfg(test)]
+macro_rules! test_route_rule {
+    ($name:ident, $kind:ty, $req:expr) => {
+        $crate::requirement::test_route_rule!($name, $kind, $req, None, $crate::requirement::StepUp::NONE);
+    };
+    ($name:ident, $kind:ty, $req:expr, $policy:expr, $step_up:expr) => {
+        struct $name;
+        impl $crate::requirement::RouteRule for $name {
+            type Kind = $kind;
+            const REQUIREMENT: $crate::requirement::Requirement = $req;
+            const STEP_UP: $crate::requirement::StepUp = $step_up;
+            const HANDLER: $crate::requirement::HandlerInfo = $crate::requirement::HandlerInfo {
+                name: stringify!($name),
+                module: "app",
+                file: file!(),
+                line: line!(),
+            };
+            const CUSTOM_POLICY: Option<&'static str> = $policy;
+        }
+    };
+}
+#[cfg(test)]
+pub(crate) use test_route_rule;
+
 #[cfg(test)]
 mod tests {
     use super::*;

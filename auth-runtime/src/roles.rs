@@ -364,6 +364,30 @@ impl RoleHierarchy {
         granting
     }
 
+    /// Every role the hierarchy names, as one that includes others or as one included,
+    /// each once, in declaration order: the roles an effective-permissions matrix
+    /// ([`RouteTable::effective_permissions`](crate::RouteTable::effective_permissions))
+    /// lists even when no route names them.
+    ///
+    /// ```
+    /// use axum_warden_runtime::RoleHierarchy;
+    ///
+    /// let hierarchy = RoleHierarchy::new().role("admin", ["editor"]).role("editor", ["viewer"]);
+    /// assert_eq!(hierarchy.roles(), ["admin", "editor", "viewer"]);
+    /// ```
+    #[must_use]
+    pub fn roles(&self) -> Vec<&str> {
+        let mut roles: Vec<&str> = Vec::new();
+        for (role, includes) in &self.edges {
+            for name in std::iter::once(role).chain(includes) {
+                if !roles.contains(&name.as_str()) {
+                    roles.push(name);
+                }
+            }
+        }
+        roles
+    }
+
     /// `role` as stored here, to hand out a reference that lives as long as `self`.
     fn name_of(&self, role: &str) -> Option<&str> {
         self.edges.iter().find_map(|(name, includes)| {

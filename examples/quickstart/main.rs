@@ -3,6 +3,8 @@
 //! ```text
 //! cargo run --example quickstart                          # serve on 127.0.0.1:3000
 //! cargo run --example quickstart -- routes --format json  # print the permission table
+//! cargo run --example quickstart -- permissions --format html > permissions.html
+//!                                                  # who reaches what (markdown, json, html)
 //! ```
 //!
 //! Without a key source in the environment it signs and verifies with an embedded demo
@@ -15,7 +17,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 mod routes;
 
-use axum_warden::Warden;
+use axum_warden::{RoleHierarchy, Warden};
 use routes::routes;
 use serde_json::json;
 
@@ -36,8 +38,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         return Ok(());
     }
+    if args.first().map(String::as_str) == Some("permissions") {
+        // The quickstart declares no role hierarchy, so every role stands for itself.
+        let matrix = routes().route_table().effective_permissions(&RoleHierarchy::new());
+        match args.get(1..).unwrap_or_default() {
+            [] => print!("{}", matrix.to_markdown()),
+            [flag, format] if flag == "--format" && format == "markdown" => print!("{}", matrix.to_markdown()),
+            [flag, format] if flag == "--format" && format == "json" => print!("{}", matrix.to_json()),
+            [flag, format] if flag == "--format" && format == "html" => print!("{}", matrix.to_html()),
+            _ => return Err("usage: quickstart permissions [--format markdown|json|html]".into()),
+        }
+        return Ok(());
+    }
     if let Some(other) = args.first() {
-        return Err(format!("unknown argument {other:?}; usage: quickstart [routes [--format markdown|json]]").into());
+        return Err(format!(
+            "unknown argument {other:?}; usage: quickstart [routes [--format markdown|json] | permissions [--format markdown|json|html]]"
+        )
+        .into());
     }
 
     // Colours only for a person at a terminal: not in a log file or a pipe, and never
