@@ -18,6 +18,11 @@ pub use axum_warden_runtime::{
 #[doc(inline)]
 pub use axum_warden_runtime::testing;
 
+#[cfg(feature = "review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "review")))]
+#[doc(inline)]
+pub use axum_warden_runtime::review;
+
 #[cfg(feature = "utoipa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 #[doc(inline)]

@@ -184,3 +184,44 @@ fn snapshot_check_reports_a_diff_and_rewrites_on_request() {
     std::fs::write(&json_path, table.to_json()).expect("write");
     table.check_snapshot(&json_path).expect("json snapshot matches");
 }
+
+#[test]
+fn a_json_snapshot_check_reports_who_gains_and_loses_each_route() {
+    let dir = std::env::temp_dir().join(format!("warden-snapshot-review-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("routes.json");
+    let table = api().route_table();
+
+    // The committed table: creating articles was for admins only, deleting one was public.
+    let mut committed: serde_json::Value = serde_json::from_str(&table.to_json()).expect("the table is JSON");
+    for route in committed.as_array_mut().expect("an array of routes") {
+        match (route["method"].as_str(), route["path"].as_str()) {
+            (Some("POST"), Some("/articles")) => route["access"]["roles"] = serde_json::json!(["admin"]),
+            (Some("DELETE"), Some("/articles/{id}")) => route["access"] = serde_json::json!({"kind": "public"}),
+            _ => {}
+        }
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&committed).expect("JSON")).expect("write");
+    let changed = table.check_snapshot(&path).expect_err("changed").to_string();
+    let loosened = changed
+        .find("| **loosened** | `POST /articles` | `")
+        .unwrap_or_else(|| panic!("{changed}"));
+    assert!(
+        changed.contains("| role: admin | any role: editor, admin | editor |  |"),
+        "{changed}"
+    );
+    let tightened = changed
+        .find("| tightened | `DELETE /articles/{id}` | `")
+        .unwrap_or_else(|| panic!("{changed}"));
+    assert!(
+        changed.contains("| public | role: admin |  | anyone, without credentials |"),
+        "{changed}"
+    );
+    assert!(loosened < tightened, "most severe first: {changed}");
+    assert!(changed.contains("WARDEN_UPDATE_SNAPSHOTS=1"), "{changed}");
+
+    // A file that is not a route table: the lines themselves.
+    std::fs::write(&path, "not a table\n").expect("write");
+    let changed = table.check_snapshot(&path).expect_err("changed").to_string();
+    assert!(changed.contains("-not a table"), "{changed}");
+}

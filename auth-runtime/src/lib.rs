@@ -11,7 +11,7 @@
 //!
 //! | layer | modules | what they own |
 //! |---|---|---|
-//! | 6 | `openapi`, `openapi_aide`, `permissions`, `invariants`, `testing` | documents (utoipa, aide, the effective-permissions matrix), access invariants and the test kit, from the route table |
+//! | 6 | `openapi`, `openapi_aide`, `permissions`, `invariants`, `review`, `testing` | documents (utoipa, aide, the effective-permissions matrix), access invariants, the review of a permission change, and the test kit, from the route table |
 //! | 5 | `config` | [`WardenBuilder`], the environment, [`ConfigError`]: the only place that names settings |
 //! | 4 | `http` | credentials, the [`Guard`], policies, answers, the [`Router`] and [`RouteTable`], the [`Warden`] |
 //! | 3 | `verifier` | one verification over a key source, and the verified-token cache |
@@ -70,6 +70,9 @@ mod openapi;
 mod openapi_aide;
 pub mod permissions;
 mod requirement;
+#[cfg(feature = "review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "review")))]
+pub mod review;
 mod roles;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::http::RouteTable;
+use crate::review::Review;
 
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 impl RouteTable {
@@ -14,15 +15,16 @@ impl RouteTable {
     /// (re)written instead and the check passes.
     ///
     /// # Errors
-    /// [`SnapshotError`] when the table differs (with a line diff), when the file is
-    /// missing, or when it cannot be read or written.
+    /// [`SnapshotError`] when the table differs, when the file is missing, or when it
+    /// cannot be read or written. A JSON snapshot's difference is the
+    /// [review](crate::review::Review::to_markdown) of the change: each route that
+    /// changed, most severe first (newly public, loosened), with the callers that gain or
+    /// lose it. A Markdown snapshot's, or that of a JSON file that is not a route table,
+    /// is a unified line diff.
     pub fn check_snapshot(&self, path: impl AsRef<Path>) -> Result<(), SnapshotError> {
         let path = path.as_ref();
-        let rendered = if path.extension().is_some_and(|e| e == "json") {
-            self.to_json()
-        } else {
-            self.to_markdown()
-        };
+        let json = path.extension().is_some_and(|e| e == "json");
+        let rendered = if json { self.to_json() } else { self.to_markdown() };
         if std::env::var_os(UPDATE_SNAPSHOTS_ENV).is_some_and(|v| v == "1") {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| SnapshotError::Io(path.display().to_string(), e))?;
@@ -36,13 +38,23 @@ impl RouteTable {
             }
             Err(e) => return Err(SnapshotError::Io(path.display().to_string(), e)),
         };
-        if committed.replace("\r\n", "\n") == rendered {
+        let committed = committed.replace("\r\n", "\n");
+        if committed == rendered {
             return Ok(());
         }
-        let diff = similar::TextDiff::from_lines(&committed, &rendered)
-            .unified_diff()
-            .header("committed", "current")
-            .to_string();
+        // Markdown, a JSON file this version cannot read, or a change that is not one of
+        // access (a handler renamed) shows the lines themselves.
+        let review = json
+            .then(|| Review::from_json(&committed, &rendered).ok())
+            .flatten()
+            .filter(|review| !review.is_empty());
+        let diff = match review {
+            Some(review) => review.to_markdown(),
+            None => similar::TextDiff::from_lines(&committed, &rendered)
+                .unified_diff()
+                .header("committed", "current")
+                .to_string(),
+        };
         Err(SnapshotError::Changed {
             path: path.display().to_string(),
             diff,
@@ -75,7 +87,8 @@ pub enum SnapshotError {
     Changed {
         /// The snapshot file.
         path: String,
-        /// A unified diff from the committed table to the current one.
+        /// From the committed table to the current one: for JSON, the review's Markdown
+        /// report; otherwise, or when the committed JSON cannot be read, a unified diff.
         diff: String,
     },
     /// No snapshot has been recorded yet.
