@@ -169,3 +169,32 @@ fn a_broken_router_fails_each_invariant_with_its_routes() {
     assert_eq!(failures[1].unused_exceptions(), ["POST /logout"]);
     assert_eq!(failures[2].violations()[0].access(), "role: editor");
 }
+
+/// `docs/review.md` shows the quickstart's matrix as the example prints it; it must not
+/// fall behind the routes.
+#[test]
+fn the_review_chapter_shows_the_current_matrix() {
+    let markdown = quickstart::routes()
+        .route_table()
+        .effective_permissions(&RoleHierarchy::new())
+        .to_markdown()
+        .replace("effective_permissions::quickstart::", "quickstart::routes::");
+    let body = markdown
+        .split_once('\n')
+        .map_or("", |(_, rest)| rest)
+        .trim_start_matches('\n')
+        .replace("\n## ", "\n### ");
+    let body = format!("#{body}");
+    let chapter = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/review.md")).expect("the chapter");
+    let start = "<!-- the quickstart's matrix: tests/effective_permissions.rs checks it against the code -->\n";
+    let shown = chapter
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once("\n<!-- end of the quickstart's matrix -->"))
+        .map(|(shown, _)| shown)
+        .expect("the matrix markers");
+    assert_eq!(
+        shown,
+        body.trim_end(),
+        "update docs/review.md from `cargo run --example quickstart -- permissions`"
+    );
+}
