@@ -91,10 +91,19 @@ fn is_nqchar(c: char) -> bool {
     c != ' ' && is_description_char(c)
 }
 
-/// `Bearer name="value"(, name="value")*` with RFC 6750 names and quoted values that
+/// `Bearer name="value"(, name="value")*` with the names of RFC 6750, RFC 9470
+/// (`acr_values`, `max_age`) and RFC 9728 (`resource_metadata`) and quoted values that
 /// need no escapes; `None` for anything else.
 fn parse(value: &str) -> Option<Vec<(&str, &str)>> {
-    const NAMES: [&str; 4] = ["realm", "error", "error_description", "scope"];
+    const NAMES: [&str; 7] = [
+        "realm",
+        "error",
+        "error_description",
+        "scope",
+        "acr_values",
+        "max_age",
+        "resource_metadata",
+    ];
     let mut rest = value.strip_prefix("Bearer ")?;
     let mut params = Vec::new();
     loop {
