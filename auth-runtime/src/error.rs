@@ -134,18 +134,18 @@ pub enum TokenError {
     /// A registered claim has the wrong JSON type (`exp` as a string, `sub` as a number …).
     #[error("a registered claim has the wrong type")]
     InvalidClaimType,
-    /// The roles claim is present but not an array of strings.
-    #[error("the roles claim is not an array of strings")]
+    /// A roles claim is present but neither a string nor an array of strings.
+    #[error("the roles claim is not a string or an array of strings")]
     InvalidRoles,
     /// The scopes claim is present but neither a space-delimited string nor an array of strings.
     #[error("the scopes claim is not a string or an array of strings")]
     InvalidScopes,
-    /// The roles claim has more entries than the cap
-    /// ([`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries), 256 by default).
+    /// The token has more roles than a cap set with
+    /// [`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries) (none by default).
     #[error("the roles claim has more entries than the cap")]
     TooManyRoles,
-    /// The scopes claim has more scopes than the cap
-    /// ([`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries), 256 by default).
+    /// The token has more scopes than a cap set with
+    /// [`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries) (none by default).
     #[error("the scopes claim has more scopes than the cap")]
     TooManyScopes,
     /// The claims do not deserialize into the application's claims type.

@@ -13,8 +13,7 @@ use super::remote::Options;
 use super::sources::{self, KeyInput, Names};
 use crate::algorithm::Algorithm;
 use crate::defaults::{
-    DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY,
-    MAX_LEEWAY,
+    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY, MAX_LEEWAY,
 };
 use crate::http::{Authenticator, Challenges, Inner, ProtectedResource, Rejection, Responder, Source, Warden};
 use crate::key_source::KeySource;
@@ -36,7 +35,7 @@ use crate::verifier::cache::TokenCache;
 /// |---|---|---|---|
 /// | bearer token length (the credential of the `Authorization` header, or the argument of [`Warden::verify_token`]) | 8 KiB ([`DEFAULT_MAX_TOKEN_BYTES`](crate::defaults::DEFAULT_MAX_TOKEN_BYTES)) | [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before decoding and before the cache lookup |
 /// | a bearer `Authorization` header value | the token cap + 1 KiB (scheme and spaces) | with [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before its bytes are scanned |
-/// | entries of the roles claim; scopes of a token (each) | 256 | [`max_claim_entries`](Self::max_claim_entries) | 401 `invalid_token` ([`TooManyRoles`](crate::TokenError::TooManyRoles), [`TooManyScopes`](crate::TokenError::TooManyScopes)) |
+/// | roles of a token; scopes of a token (each) | none beyond the token cap (the cap in bytes, which no token under the size cap can exceed) | [`max_claim_entries`](Self::max_claim_entries) | 401 `invalid_token` ([`TooManyRoles`](crate::TokenError::TooManyRoles), [`TooManyScopes`](crate::TokenError::TooManyScopes)) |
 /// | JSON nesting of the header and the claims | 128 levels, the outer object included (`serde_json`'s recursion limit) | fixed | 401 `invalid_token` ([`Malformed`](crate::TokenError::Malformed)) |
 /// | JWKS and discovery documents | 1 MiB, whether announced by `Content-Length` or streamed | fixed | the fetch fails ([`KeyFetchError::Request`](crate::KeyFetchError::Request)); the last good key set stays |
 /// | one key-set fetch, discovery and body included | 5 s ([`DEFAULT_KEY_FETCH_TIMEOUT`](crate::defaults::DEFAULT_KEY_FETCH_TIMEOUT)) | [`key_fetch_timeout`](Self::key_fetch_timeout) | the fetch fails; a request waiting for it gets 503 |
@@ -383,14 +382,19 @@ impl WardenBuilder {
         self
     }
 
-    /// Cap on the entries of the roles claim, and separately on the scopes of a token
-    /// (default 256).
+    /// A tighter cap on the roles of a token, and separately on its scopes.
     ///
-    /// A token over the cap is answered 401 `invalid_token`
+    /// By default there is none beyond the token's size cap ([`max_token_bytes`](Self::max_token_bytes)):
+    /// every role and scope takes at least one byte of the token, so the default cap (the
+    /// size cap in bytes) never refuses a token under the size cap, whatever an identity
+    /// provider puts in it (Entra ID puts up to 200 groups in a token; Keycloak has no
+    /// limit). The size cap already bounds the work and the memory of a token.
+    ///
+    /// A token over a cap set here is answered 401 `invalid_token`
     /// ([`TokenError::TooManyRoles`](crate::TokenError::TooManyRoles),
     /// [`TokenError::TooManyScopes`](crate::TokenError::TooManyScopes)); the length is
-    /// checked before any entry is copied. It bounds what every request and every
-    /// verified-token cache entry holds, whatever an identity provider puts in a token.
+    /// checked before any entry is copied. Set one only when every token of the provider
+    /// is known to stay under it.
     pub fn max_claim_entries(mut self, entries: usize) -> Self {
         self.max_claim_entries = Some(entries);
         self
@@ -461,6 +465,7 @@ impl WardenBuilder {
             })?,
         };
         let resolved = self.hierarchy.resolve()?;
+        let max_token_bytes = self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES);
         #[cfg_attr(not(feature = "remote-keys"), allow(unused_mut))]
         let mut rules = Rules {
             issuer: self.issuer,
@@ -469,8 +474,8 @@ impl WardenBuilder {
             roles,
             hierarchy: resolved.clone(),
             scopes_claim: self.scopes_claim,
-            max_token_bytes: self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
-            max_claim_entries: self.max_claim_entries.unwrap_or(DEFAULT_MAX_CLAIM_ENTRIES),
+            max_token_bytes,
+            max_claim_entries: self.max_claim_entries.unwrap_or(max_token_bytes),
         };
         let cache = TokenCache::new(
             self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY),

@@ -24,7 +24,9 @@ pub(crate) struct Rules {
     pub(crate) hierarchy: Option<Arc<Resolved>>,
     pub(crate) scopes_claim: Option<String>,
     pub(crate) max_token_bytes: usize,
-    /// The most roles, and the most scopes, one token may carry.
+    /// The most roles, and the most scopes, one token may carry. By default the size cap
+    /// in bytes: every entry takes at least one byte of the token, so a token under the
+    /// size cap is never refused for the number of its roles or scopes.
     pub(crate) max_claim_entries: usize,
 }
 
@@ -153,18 +155,40 @@ fn string_array(items: &[Value]) -> Option<Vec<String>> {
     items.iter().map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
-/// Adds the roles of one roles claim: an array of at most `max` strings, `max` in all.
-/// The length is checked before anything is copied.
+/// Above this many roles, duplicates are found through a hash set instead of a scan, so
+/// a token with two thousand roles (the most an 8 KiB token holds) costs linear time.
+const LINEAR_DEDUP_LIMIT: usize = 32;
+
+/// Adds the roles of one roles claim: an array of strings, or one string that is one
+/// role; `max` roles in all. The length is checked before anything is copied.
+///
+/// A string is one role, never split at spaces: a provider that allows spaces in role
+/// names (Keycloak does) would otherwise turn `Sales Manager` into the roles `Sales` and
+/// `Manager`. Route role names cannot contain a space, so such a role grants nothing.
 fn add_roles(roles: &mut Vec<String>, value: &Value, max: usize) -> Result<(), TokenError> {
-    let Value::Array(items) = value else {
-        return Err(TokenError::InvalidRoles);
+    let items = match value {
+        Value::Array(items) => items.as_slice(),
+        Value::String(_) => std::slice::from_ref(value),
+        _ => return Err(TokenError::InvalidRoles),
     };
     if items.len() > max.saturating_sub(roles.len()) {
         return Err(TokenError::TooManyRoles);
     }
-    for item in items {
-        let role = item.as_str().ok_or(TokenError::InvalidRoles)?;
-        if !roles.iter().any(|r| r == role) {
+    let names = || items.iter().map(|item| item.as_str().ok_or(TokenError::InvalidRoles));
+    if roles.len() + items.len() <= LINEAR_DEDUP_LIMIT {
+        for role in names() {
+            let role = role?;
+            if !roles.iter().any(|r| r == role) {
+                roles.push(role.to_owned());
+            }
+        }
+        return Ok(());
+    }
+    let mut seen: std::collections::HashSet<String> = roles.iter().cloned().collect();
+    for role in names() {
+        let role = role?;
+        if !seen.contains(role) {
+            seen.insert(role.to_owned());
             roles.push(role.to_owned());
         }
     }
@@ -281,7 +305,7 @@ mod tests {
             Some(TokenError::InvalidClaimType)
         );
         assert_eq!(
-            check(json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": "admin"}})),
+            check(json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": 1}})),
             Some(TokenError::InvalidRoles)
         );
         assert_eq!(
@@ -317,6 +341,29 @@ mod tests {
             Err(TokenError::TooManyScopes)
         );
         assert_eq!(check(json!({"scp": ["a", 1]})), Err(TokenError::InvalidScopes));
+    }
+
+    #[test]
+    fn a_string_is_one_role_never_split() {
+        let roles = |value: Value| {
+            let claims = claims(json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": value}}));
+            validate(claims, &rules(), 1000).map(|(id, _)| id.roles().to_vec())
+        };
+        assert_eq!(roles(json!("admin")), Ok(vec!["admin".to_owned()]));
+        assert_eq!(roles(json!("Sales Manager")), Ok(vec!["Sales Manager".to_owned()]));
+    }
+
+    #[test]
+    fn long_role_lists_keep_the_first_of_each_name() {
+        let mut rules = rules();
+        rules.max_claim_entries = 8192;
+        let mut names: Vec<String> = (0..2000).map(|i| format!("r{i}")).collect();
+        names.extend(["r0".to_owned(), "r1999".to_owned()]);
+        let claims = claims(json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": names}}));
+        let id = validate(claims, &rules, 1000).expect("valid").0;
+        assert_eq!(id.roles().len(), 2000);
+        assert_eq!(id.roles()[0], "r0");
+        assert_eq!(id.roles()[1999], "r1999");
     }
 
     #[test]
