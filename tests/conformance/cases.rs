@@ -12,7 +12,7 @@ use super::Form::{Bits, Der, Pem};
 use super::Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Ps, Rs};
+use super::W::{A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Party, Ps, Rs};
 use super::{
     ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, Case, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, RECENT, Req, anon,
     case, get, head, options, two,
@@ -346,6 +346,41 @@ pub(super) const CASES: &[Case] = &[
     case("nesting 100 levels deep", Hs, Claims(r#"{"n":$nest(100)}"#), ADMIN, 200, Absent),
     case("nesting 500 levels deep", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{$base,"roles":["admin"],"n":$nest(500)}"#), ADMIN, 401, InvalidToken),
     case("nesting 2500 levels deep", Hs, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{$base,"roles":["admin"],"n":$nest(2500)}"#), ADMIN, 401, InvalidToken),
+    // --- RFC 9068 typ: at+jwt required (AtJwt) or not (Hs) ----------------------------------
+    case("typ at+jwt where it is required", AtJwt, Good, ADMIN, 200, Absent),
+    case("typ application/at+jwt where at+jwt is required", AtJwt, Header(r#"{"typ":"application/at+jwt"}"#), ADMIN, 200, Absent),
+    case("typ AT+JWT in upper case where at+jwt is required", AtJwt, Header(r#"{"typ":"AT+JWT"}"#), ADMIN, 200, Absent),
+    case("typ Application/At+Jwt in mixed case where at+jwt is required", AtJwt, Header(r#"{"typ":"Application/At+Jwt"}"#), ADMIN, 200, Absent),
+    case("typ JWT where at+jwt is required", AtJwt, Header(r#"{"typ":"JWT"}"#), ADMIN, 401, InvalidToken),
+    case("typ absent where at+jwt is required", AtJwt, NoHeader("typ"), ADMIN, 401, InvalidToken),
+    case("typ at+jwt with a trailing space where at+jwt is required", AtJwt, Header(r#"{"typ":"at+jwt "}"#), ADMIN, 401, InvalidToken),
+    case("typ application/jwt where at+jwt is required", AtJwt, Header(r#"{"typ":"application/jwt"}"#), ADMIN, 401, InvalidToken),
+    case("typ x-application/at+jwt where at+jwt is required", AtJwt, Header(r#"{"typ":"x-application/at+jwt"}"#), ADMIN, 401, InvalidToken),
+    case("typ a number where at+jwt is required", AtJwt, Header(r#"{"typ":1}"#), ADMIN, 401, InvalidToken),
+    case("typ an array where at+jwt is required", AtJwt, Header(r#"{"typ":["at+jwt"]}"#), ADMIN, 401, InvalidToken),
+    case("typ at+jwt with a flipped signature where at+jwt is required", AtJwt, Shape("{h}.{p}.{s!}"), ADMIN, 401, InvalidToken),
+    case("typ at+jwt where it is not required", Hs, Header(r#"{"typ":"at+jwt"}"#), ADMIN, 200, Absent),
+    case("typ absent where at+jwt is not required", Hs, NoHeader("typ"), ADMIN, 200, Absent),
+    // --- Tenants (tid) and clients (azp, client_id): Party accepts t1, t2 and web, cli ------
+    case("tenant and azp both accepted", Party, Good, ADMIN, 200, Absent),
+    case("tenant the second accepted", Party, Claims(r#"{"tid":"t2"}"#), ADMIN, 200, Absent),
+    case("tenant not accepted", Party, Claims(r#"{"tid":"t3"}"#), ADMIN, 401, InvalidToken),
+    case("tenant missing", Party, NoClaim("tid"), ADMIN, 401, InvalidToken),
+    case("tenant in upper case", Party, Claims(r#"{"tid":"T1"}"#), ADMIN, 401, InvalidToken),
+    case("tenant an array of an accepted one", Party, Claims(r#"{"tid":["t1"]}"#), ADMIN, 401, InvalidToken),
+    case("tenant null", Party, Claims(r#"{"tid":null}"#), ADMIN, 401, InvalidToken),
+    case("tenant with no tenants configured", Hs, Claims(r#"{"tid":"anyone"}"#), ADMIN, 200, Absent),
+    case("client_id accepted, no azp", Party, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{$base,"roles":["admin"],"tid":"t1","client_id":"cli"}"#), ADMIN, 200, Absent),
+    case("azp and client_id both accepted", Party, Claims(r#"{"client_id":"cli"}"#), ADMIN, 200, Absent),
+    case("azp not accepted", Party, Claims(r#"{"azp":"evil"}"#), ADMIN, 401, InvalidToken),
+    case("client_id not accepted beside an accepted azp", Party, Claims(r#"{"client_id":"evil"}"#), ADMIN, 401, InvalidToken),
+    case("client_id not accepted, no azp", Party, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{$base,"roles":["admin"],"tid":"t1","client_id":"evil"}"#), ADMIN, 401, InvalidToken),
+    case("neither azp nor client_id", Party, NoClaim("azp"), ADMIN, 401, InvalidToken),
+    case("azp a number", Party, Claims(r#"{"azp":7}"#), ADMIN, 401, InvalidToken),
+    case("azp in upper case", Party, Claims(r#"{"azp":"WEB"}"#), ADMIN, 401, InvalidToken),
+    case("azp null", Party, Claims(r#"{"azp":null}"#), ADMIN, 401, InvalidToken),
+    case("azp with no clients configured", Hs, Claims(r#"{"azp":"anyone"}"#), ADMIN, 200, Absent),
+    case("tenant and client accepted, role missing", Party, Claims(r#"{"roles":["viewer"]}"#), ADMIN, 403, Insufficient),
     // No cap on roles or scopes beyond the size cap: a token under it always passes.
     case("roles with 256 entries", Hs, Claims(r#"{"roles":$list(256)}"#), ME, 200, Absent),
     case("roles with 257 entries", Hs, Claims(r#"{"roles":$list(257)}"#), ME, 200, Absent),

@@ -18,7 +18,7 @@ use crate::defaults::{
 use crate::http::{Authenticator, Challenges, Inner, ProtectedResource, Rejection, Responder, Source, Warden};
 use crate::key_source::KeySource;
 use crate::roles::RoleHierarchy;
-use crate::token::claims::Rules;
+use crate::token::claims::{ClaimsCheck, Rules};
 use crate::token::keys::{KeySet, install_crypto_provider};
 use crate::token::role_source::RoleSource;
 use crate::verifier::Verifier;
@@ -65,6 +65,10 @@ pub struct WardenBuilder {
     pub(super) realm: Option<(String, &'static str)>,
     pub(super) acr_order: Option<(Vec<String>, &'static str)>,
     pub(super) resource: Option<(String, &'static str)>,
+    pub(super) tenants: Option<(Vec<String>, &'static str)>,
+    pub(super) client_ids: Option<(Vec<String>, &'static str)>,
+    pub(super) access_token_type: bool,
+    checks: Vec<ClaimsCheck>,
     max_token_bytes: Option<usize>,
     max_claim_entries: Option<usize>,
     renderer: Option<Renderer>,
@@ -369,6 +373,112 @@ impl WardenBuilder {
         self
     }
 
+    /// Accepts only tokens whose `tid` (tenant id) is one of `tenants`; others are answered
+    /// 401 `invalid_token` ([`TokenError::InvalidTenant`](crate::TokenError::InvalidTenant)),
+    /// as is a token without `tid`.
+    ///
+    /// For a multi-tenant Entra ID application, where the issuer alone does not say which
+    /// organisations may call the API. Tenants are compared exactly (Entra ID sends them
+    /// in lower case). An empty list is refused at [`build`](Self::build): it would accept
+    /// no token at all.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, Warden};
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .tenants(["72f988bf-86f1-41af-91ab-2d7cd011db47"])
+    ///     .build()?;
+    /// let none = Warden::builder().hmac_secret(vec![7; 32]).tenants(Vec::<String>::new()).build();
+    /// assert!(matches!(none, Err(ConfigError::InvalidValue { setting: "tenants", .. })));
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    pub fn tenants<I, S>(mut self, tenants: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tenants = Some((tenants.into_iter().map(Into::into).collect(), "tenants"));
+        self
+    }
+
+    /// Accepts only tokens issued to one of `clients`: `azp` (OpenID Connect's authorized
+    /// party; Keycloak, Auth0, Entra ID v2) and `client_id` (RFC 9068; Cognito), whichever
+    /// the token carries, must each be one of them, and at least one must be present.
+    /// Others are answered 401 `invalid_token` ([`TokenError::InvalidClient`](crate::TokenError::InvalidClient)).
+    ///
+    /// For a provider that issues tokens of one audience to several clients, when only
+    /// some of them may call this API. An empty list is refused at [`build`](Self::build).
+    ///
+    /// ```
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).client_ids(["orders-web", "orders-cli"]).build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn client_ids<I, S>(mut self, clients: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.client_ids = Some((clients.into_iter().map(Into::into).collect(), "client_ids"));
+        self
+    }
+
+    /// Adds a check of the application over the verified claims: a token for which
+    /// `check` returns `false` is answered 401 `invalid_token`
+    /// ([`TokenError::ClaimsRefused`](crate::TokenError::ClaimsRefused)). Every check added
+    /// must hold.
+    ///
+    /// For what decides whether a token is meant for this API and is not a built-in rule:
+    /// an Entra ID `ver`, a Keycloak `typ` claim of `Bearer`, a custom claim. Checks run
+    /// after the signature and every built-in claim rule, and only on a token's first
+    /// verification: the verified-token cache keeps only tokens that passed them, and the
+    /// checks must therefore depend on the claims alone (not on the time or on state that
+    /// changes). Use a route policy for decisions per request.
+    ///
+    /// ```
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .check_claims(|claims| claims.get("ver").and_then(|v| v.as_str()) == Some("2.0"))
+    ///     .build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn check_claims(
+        mut self,
+        check: impl Fn(&serde_json::Map<String, serde_json::Value>) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.checks.push(ClaimsCheck(Arc::new(check)));
+        self
+    }
+
+    /// Requires the header `typ` of RFC 9068 JWT access tokens: `at+jwt` or
+    /// `application/at+jwt`, in any case. A token typed otherwise (`JWT`, or an ID token's
+    /// type) or not typed is answered 401 `invalid_token`
+    /// ([`TokenError::NotAnAccessToken`](crate::TokenError::NotAnAccessToken)), before any
+    /// key is looked up. Off by default.
+    ///
+    /// An ID token is signed by the same keys as an access token and may carry the same
+    /// audience (the client id, when the API and the client are one registration); the
+    /// type is what tells them apart (RFC 9068 §4). Turn it on when the provider types its
+    /// access tokens: Duende IdentityServer and `oidc-provider` do by default; Auth0 does
+    /// with the "RFC 9068" token profile of an API; Keycloak does when a client asks for
+    /// it. Entra ID, Cognito, Auth0's default profile and Keycloak's default send `JWT` or
+    /// nothing, so no provider preset turns it on.
+    ///
+    /// ```
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).require_access_token_type(true).build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn require_access_token_type(mut self, required: bool) -> Self {
+        self.access_token_type = required;
+        self
+    }
+
     /// Cap on a bearer token's length, checked before decoding (default 8 KiB).
     ///
     /// The bearer credential of the `Authorization` header is measured against the same
@@ -475,6 +585,10 @@ impl WardenBuilder {
             hierarchy: resolved.clone(),
             scopes_claim: self.scopes_claim,
             max_token_bytes,
+            access_token_type: self.access_token_type,
+            tenants: check_list(self.tenants, "tenant")?,
+            client_ids: check_list(self.client_ids, "client")?,
+            checks: self.checks,
             max_claim_entries: self.max_claim_entries.unwrap_or(max_token_bytes),
         };
         let cache = TokenCache::new(
@@ -527,6 +641,29 @@ impl WardenBuilder {
             acr_order,
             resource,
         }))
+    }
+}
+
+/// A list of accepted values (tenants, clients), checked: when given, at least one value,
+/// none empty and none twice. An empty list would accept no token at all.
+fn check_list(list: Option<(Vec<String>, &'static str)>, what: &str) -> Result<Vec<String>, ConfigError> {
+    let Some((values, setting)) = list else {
+        return Ok(Vec::new());
+    };
+    let problem = if values.is_empty() {
+        Some(format!("names no {what}; list at least one, or leave it unset"))
+    } else if values.iter().any(String::is_empty) {
+        Some(format!("a {what} is empty"))
+    } else {
+        values
+            .iter()
+            .enumerate()
+            .find(|(i, v)| values[..*i].contains(v))
+            .map(|(_, v)| format!("{v:?} is listed twice"))
+    };
+    match problem {
+        Some(reason) => Err(ConfigError::InvalidValue { setting, reason }),
+        None => Ok(values),
     }
 }
 

@@ -1,9 +1,10 @@
-//! The claim rules of a verified token: time claims, issuer, audience, subject, roles
-//! and scopes, turned into an [`Identity`].
+//! The claim rules of a verified token: time claims, issuer, audience, tenant, client,
+//! the application's checks, subject, roles and scopes, turned into an [`Identity`].
 //!
 //! The time checks are [`TimeClaims::check`], which the verified-token cache runs again
 //! on every hit, so a cached token is judged exactly as a fresh one.
 
+use std::fmt;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -24,6 +25,14 @@ pub(crate) struct Rules {
     pub(crate) hierarchy: Option<Arc<Resolved>>,
     pub(crate) scopes_claim: Option<String>,
     pub(crate) max_token_bytes: usize,
+    /// Whether the header's `typ` must be `at+jwt` (checked by `jws::parse`).
+    pub(crate) access_token_type: bool,
+    /// Accepted `tid` values; empty: `tid` is not read.
+    pub(crate) tenants: Vec<String>,
+    /// Accepted `azp` / `client_id` values; empty: neither is read.
+    pub(crate) client_ids: Vec<String>,
+    /// The application's checks over the verified claims, all of which must hold.
+    pub(crate) checks: Vec<ClaimsCheck>,
     /// The most roles, and the most scopes, one token may carry. By default the size cap
     /// in bytes: every entry takes at least one byte of the token, so a token under the
     /// size cap is never refused for the number of its roles or scopes.
@@ -46,6 +55,17 @@ pub(crate) fn validate(
         _ => return Err(TokenError::InvalidIssuer),
     };
     check_audience(claims.get("aud"), &rules.audiences)?;
+    // Each check reads its claim only when configured, so an API without them pays
+    // nothing for them.
+    if !rules.tenants.is_empty() && !one_of(claims.get("tid"), &rules.tenants) {
+        return Err(TokenError::InvalidTenant);
+    }
+    if !rules.client_ids.is_empty() {
+        check_client(&claims, &rules.client_ids)?;
+    }
+    if !rules.checks.iter().all(|check| (check.0)(&claims)) {
+        return Err(TokenError::ClaimsRefused);
+    }
     let subject = match claims.get("sub") {
         None => String::new(),
         Some(Value::String(sub)) => sub.clone(),
@@ -76,6 +96,38 @@ pub(crate) fn validate(
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let expires_at = time.exp.max(0.0) as u64;
     Ok((identity.expires_at(expires_at).claims(claims).build(), time))
+}
+
+/// A check of the application over verified claims
+/// ([`WardenBuilder::check_claims`](crate::WardenBuilder::check_claims)).
+#[derive(Clone)]
+pub(crate) struct ClaimsCheck(pub(crate) Arc<ClaimsFn>);
+
+/// The function of a [`ClaimsCheck`].
+pub(crate) type ClaimsFn = dyn Fn(&Map<String, Value>) -> bool + Send + Sync;
+
+impl fmt::Debug for ClaimsCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClaimsCheck(..)")
+    }
+}
+
+/// Whether `value` is a string among `accepted`.
+fn one_of(value: Option<&Value>, accepted: &[String]) -> bool {
+    matches!(value, Some(Value::String(v)) if accepted.iter().any(|a| a == v))
+}
+
+/// The client the token was issued to: `azp` (OpenID Connect; Keycloak, Auth0, Entra ID
+/// v2) or `client_id` (RFC 9068; Cognito, Auth0's RFC 9068 profile). At least one must be
+/// present, and each present one must be an accepted client, so a token cannot pass on
+/// one claim while the other names someone else.
+fn check_client(claims: &Map<String, Value>, accepted: &[String]) -> Result<(), TokenError> {
+    let (azp, client_id) = (claims.get("azp"), claims.get("client_id"));
+    let fits = |value: Option<&Value>| value.is_none() || one_of(value, accepted);
+    if (azp.is_none() && client_id.is_none()) || !fits(azp) || !fits(client_id) {
+        return Err(TokenError::InvalidClient);
+    }
+    Ok(())
 }
 
 /// The time claims of a token, read once: what [`validate`] checks and what the
@@ -226,6 +278,10 @@ mod tests {
             hierarchy: None,
             scopes_claim: None,
             max_token_bytes: 8192,
+            access_token_type: false,
+            tenants: Vec::new(),
+            client_ids: Vec::new(),
+            checks: Vec::new(),
             max_claim_entries: 3,
         }
     }
@@ -341,6 +397,40 @@ mod tests {
             Err(TokenError::TooManyScopes)
         );
         assert_eq!(check(json!({"scp": ["a", 1]})), Err(TokenError::InvalidScopes));
+    }
+
+    #[test]
+    fn tenant_client_and_application_checks() {
+        let mut rules = rules();
+        rules.tenants = vec!["t1".into(), "t2".into()];
+        rules.client_ids = vec!["web".into()];
+        rules.checks = vec![ClaimsCheck(Arc::new(|c| c.get("blocked").is_none()))];
+        let check = |extra: Value| {
+            let mut claims = claims(json!({"exp": 2000, "iss": "iss", "aud": "api"}));
+            claims.extend(extra.as_object().cloned().expect("object"));
+            validate(claims, &rules, 1000).err()
+        };
+        use TokenError::{ClaimsRefused, InvalidClient, InvalidTenant};
+        let cases = [
+            (json!({"tid": "t2", "azp": "web"}), None),
+            (json!({"tid": "t1", "client_id": "web"}), None),
+            (json!({"tid": "t1", "azp": "web", "client_id": "web"}), None),
+            (json!({"azp": "web"}), Some(InvalidTenant)),
+            (json!({"tid": "t3", "azp": "web"}), Some(InvalidTenant)),
+            (json!({"tid": ["t1"], "azp": "web"}), Some(InvalidTenant)),
+            (json!({"tid": "T1", "azp": "web"}), Some(InvalidTenant)),
+            (json!({"tid": "t1"}), Some(InvalidClient)),
+            (json!({"tid": "t1", "azp": "cli"}), Some(InvalidClient)),
+            (
+                json!({"tid": "t1", "azp": "web", "client_id": "cli"}),
+                Some(InvalidClient),
+            ),
+            (json!({"tid": "t1", "azp": 1}), Some(InvalidClient)),
+            (json!({"tid": "t1", "azp": "web", "blocked": true}), Some(ClaimsRefused)),
+        ];
+        for (extra, expected) in cases {
+            assert_eq!(check(extra.clone()), expected, "{extra}");
+        }
     }
 
     #[test]
