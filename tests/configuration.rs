@@ -494,3 +494,77 @@ fn resource_identifiers_configure_the_metadata_url() {
     let plain = Warden::builder().hmac_secret(SECRET).build().expect("valid");
     assert!(plain.protected_resource().is_none());
 }
+
+/// `WARDEN_TENANTS`, `WARDEN_CLIENT_IDS` and `WARDEN_REQUIRE_AT_JWT` configure the checks
+/// of the builder methods; a list that names nothing, a value listed twice and a flag that
+/// is not `true` or `false` are refused, naming the variable.
+#[test]
+fn tenant_client_and_type_checks_come_from_the_environment() {
+    let issuer = TestIssuer::new(Algorithm::ES256).with_audience("api");
+    let pem = key_file(Algorithm::ES256);
+    let key = path(&pem);
+    let warden = from(&[
+        ("WARDEN_JWT_PUBLIC_KEY_FILE", &key),
+        ("WARDEN_AUDIENCE", "api"),
+        ("WARDEN_TENANTS", "t1, t2"),
+        ("WARDEN_CLIENT_IDS", "web"),
+        ("WARDEN_REQUIRE_AT_JWT", "true"),
+    ])
+    .expect("valid");
+    let token = || {
+        issuer
+            .token()
+            .token_type("at+jwt")
+            .claim("tid", serde_json::json!("t2"))
+            .claim("azp", serde_json::json!("web"))
+    };
+    assert_eq!(warden.verify_token(&token().sign()).err(), None);
+    for (token, reason) in [
+        (
+            token().claim("tid", serde_json::json!("t3")).sign(),
+            axum_warden::TokenError::InvalidTenant,
+        ),
+        (
+            token().claim("azp", serde_json::json!("cli")).sign(),
+            axum_warden::TokenError::InvalidClient,
+        ),
+        (
+            token().token_type("JWT").sign(),
+            axum_warden::TokenError::NotAnAccessToken,
+        ),
+    ] {
+        assert_eq!(
+            warden.verify_token(&token).err(),
+            Some(axum_warden::AuthError::InvalidToken(reason))
+        );
+    }
+    let off = from(&[
+        ("WARDEN_JWT_PUBLIC_KEY_FILE", &key),
+        ("WARDEN_AUDIENCE", "api"),
+        ("WARDEN_REQUIRE_AT_JWT", "false"),
+    ])
+    .expect("valid");
+    assert!(off.verify_token(&issuer.token().sign()).is_ok());
+
+    for (name, value, says) in [
+        ("WARDEN_TENANTS", ",", "names no tenant"),
+        ("WARDEN_TENANTS", "t1,t1", "twice"),
+        ("WARDEN_CLIENT_IDS", " , ", "names no client"),
+        ("WARDEN_REQUIRE_AT_JWT", "yes", "neither `true` nor `false`"),
+    ] {
+        let err = from(&[("WARDEN_JWT_PUBLIC_KEY_FILE", &key), (name, value)]).expect_err("refused");
+        assert!(
+            matches!(err, ConfigError::InvalidValue { setting, .. } if setting == name),
+            "{name}={value:?}: {err:?}"
+        );
+        assert!(err.to_string().contains(says), "{err}");
+    }
+    for builder in [
+        Warden::builder().tenants(Vec::<String>::new()),
+        Warden::builder().client_ids([""]),
+        Warden::builder().client_ids(["web", "web"]),
+    ] {
+        let err = builder.public_key_file(&pem).build().expect_err("refused");
+        assert!(matches!(err, ConfigError::InvalidValue { .. }), "{err:?}");
+    }
+}

@@ -28,6 +28,10 @@
 //! sit closer only on the side that time moves away from (a token already expired beyond
 //! the leeway only gets older).
 //!
+//! The warden `AtJwt` requires the RFC 9068 `typ` of access tokens (its valid token says
+//! `at+jwt`); `Party` accepts the tenants `t1`, `t2` and the clients `web`, `cli` (its
+//! standard claims carry `"tid":"t1","azp":"web"`, which `Claims` and `NoClaim` patch).
+//!
 //! The warden `HsMeta` declares a protected resource (RFC 9728), so its 401 challenges carry
 //! `resource_metadata` (`BareMeta`, `InvalidTokenMeta`) while its 400 and 403 ones do not;
 //! every other warden declares none, and no challenge of theirs carries the parameter.
@@ -71,7 +75,7 @@ use Form::{Bits, Der, Pem};
 use Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Ps, Rs};
+use W::{A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Party, Ps, Rs};
 use cases::CASES;
 
 // ---------------------------------------------------------------------------------------------
@@ -112,6 +116,11 @@ enum W {
     /// HS256 with the test secret, guarding the protected resource [`RESOURCE`] (RFC 9728):
     /// its 401 challenges name [`METADATA_URL`].
     HsMeta,
+    /// HS256 with the test secret, requiring `typ: at+jwt` (RFC 9068); its valid token has it.
+    AtJwt,
+    /// HS256 with the test secret, accepting the tenants `t1`, `t2` and the clients `web`,
+    /// `cli`; its standard claims carry `"tid":"t1","azp":"web"`.
+    Party,
 }
 
 /// The resource identifier of `HsMeta`.
@@ -120,13 +129,13 @@ const RESOURCE: &str = "https://api.example.com/v1";
 const METADATA_URL: &str = "https://api.example.com/.well-known/oauth-protected-resource/v1";
 
 impl W {
-    const ALL: [Self; 14] = [
-        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta,
+    const ALL: [Self; 16] = [
+        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta, AtJwt, Party,
     ];
 
     fn alg(self) -> Algorithm {
         match self {
-            Hs | HsMeta | A1 => HS256,
+            Hs | HsMeta | A1 | AtJwt | Party => HS256,
             Hs384 => HS384,
             Hs512 => HS512,
             Rs | JwksRsa | A2 => RS256,
@@ -140,6 +149,17 @@ impl W {
     fn warden(self) -> Warden {
         match self {
             Hs | Hs384 | Hs512 | Rs | Ps | Es | Es384 | Ed => harness::warden(self.alg()),
+            AtJwt => harness::issuer(HS256)
+                .warden_builder()
+                .require_access_token_type(true)
+                .build()
+                .expect("a warden requiring at+jwt"),
+            Party => harness::issuer(HS256)
+                .warden_builder()
+                .tenants(["t1", "t2"])
+                .client_ids(["web", "cli"])
+                .build()
+                .expect("a warden with tenants and clients"),
             HsMeta => harness::issuer(HS256)
                 .warden_builder()
                 .acr_order(harness::ACR_ORDER)
@@ -189,6 +209,7 @@ impl W {
         match self {
             Jwks => header["kid"] = json!("ec"),
             JwksRsa => header["kid"] = json!("r1"),
+            AtJwt => header["typ"] = json!("at+jwt"),
             _ => {}
         }
         header
@@ -200,7 +221,15 @@ impl W {
             A1 => rfc7515::a1(),
             A2 => rfc7515::a2(),
             A3 => rfc7515::a3(),
-            _ => sign_json(self.alg(), &self.header(), &std_claims(now)),
+            _ => sign_json(self.alg(), &self.header(), &self.claims(now)),
+        }
+    }
+
+    /// The standard claims of this warden's tokens.
+    fn claims(self, now: i64) -> Value {
+        match self {
+            Party => patched(std_claims(now), r#"{"tid":"t1","azp":"web"}"#, now),
+            _ => std_claims(now),
         }
     }
 }
@@ -450,7 +479,7 @@ const fn case(name: &'static str, w: W, tok: Tok, req: Req, status: u16, chal: C
 #[tokio::test]
 async fn conformance_matrix() {
     // The count when the last rows were added: a row may move, not vanish.
-    assert!(CASES.len() >= 542, "{} cases: fewer than before", CASES.len());
+    assert!(CASES.len() >= 578, "{} cases: fewer than before", CASES.len());
     let mut names = std::collections::HashSet::new();
     for case in CASES {
         assert!(names.insert(case.name), "two cases are named {:?}", case.name);
@@ -698,10 +727,10 @@ fn build(tok: Tok, w: W) -> String {
     let alg = w.alg();
     match tok {
         Good => w.good(now),
-        Claims(patch) => sign_json(alg, &w.header(), &patched(std_claims(now), patch, now)),
-        NoClaim(member) => sign_json(alg, &w.header(), &without(std_claims(now), member)),
-        Header(patch) => sign_json(alg, &patched(w.header(), patch, now), &std_claims(now)),
-        NoHeader(member) => sign_json(alg, &without(w.header(), member), &std_claims(now)),
+        Claims(patch) => sign_json(alg, &w.header(), &patched(w.claims(now), patch, now)),
+        NoClaim(member) => sign_json(alg, &w.header(), &without(w.claims(now), member)),
+        Header(patch) => sign_json(alg, &patched(w.header(), patch, now), &w.claims(now)),
+        NoHeader(member) => sign_json(alg, &without(w.header(), member), &w.claims(now)),
         Raw(alg, header, payload) => sign_raw(&expand(header, now), &expand(payload, now), alg),
         Other(alg) => sign_json(alg, &json!({"alg": alg_name(alg), "typ": "JWT"}), &std_claims(now)),
         Unsigned(header) => format!(
@@ -757,7 +786,7 @@ fn build(tok: Tok, w: W) -> String {
 impl W {
     /// Another valid token of the same key (roles `["editor"]`), for `{o}`.
     fn other(self, now: i64) -> String {
-        let claims = patched(std_claims(now), r#"{"roles":["editor"]}"#, now);
+        let claims = patched(self.claims(now), r#"{"roles":["editor"]}"#, now);
         sign_json(self.alg(), &self.header(), &claims)
     }
 }

@@ -61,6 +61,49 @@ async fn failures_are_never_cached() {
     assert_eq!(stats(&warden), (0, 12, 0));
 }
 
+/// A token refused by a tenant, client, type or application check is verified in full
+/// every time (a miss), never kept; one that passes them is then a hit.
+#[tokio::test]
+async fn tokens_refused_by_the_claim_checks_are_never_cached() {
+    let issuer = issuer(Algorithm::HS256);
+    let warden = issuer
+        .warden_builder()
+        .tenants(["t1"])
+        .client_ids(["web"])
+        .require_access_token_type(true)
+        .check_claims(|claims| claims.get("blocked").is_none())
+        .build()
+        .expect("valid");
+    let app = harness::app(warden.clone(), &harness::Runs::default());
+    let token = || {
+        issuer
+            .token()
+            .subject(SUBJECT)
+            .roles([])
+            .token_type("at+jwt")
+            .claim("tid", json!("t1"))
+            .claim("azp", json!("web"))
+    };
+    let refused = [
+        token().claim("tid", json!("t2")).sign(),
+        token().without("tid").sign(),
+        token().claim("azp", json!("cli")).sign(),
+        token().claim("client_id", json!("cli")).sign(),
+        token().token_type("JWT").sign(),
+        token().claim("blocked", json!(true)).sign(),
+    ];
+    for token in &refused {
+        for _ in 0..2 {
+            assert_eq!(harness::call(&app, "/me", token).await.status, 401);
+        }
+    }
+    assert_eq!(stats(&warden), (0, 12, 0));
+    let good = token().sign();
+    assert_eq!(harness::call(&app, "/me", &good).await.status, 200);
+    assert_eq!(harness::call(&app, "/me", &good).await.status, 200);
+    assert_eq!(stats(&warden), (1, 13, 1));
+}
+
 #[tokio::test]
 async fn entries_expire_at_exp() {
     let issuer = issuer(Algorithm::HS256);

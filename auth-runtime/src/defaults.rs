@@ -8,9 +8,6 @@ use std::time::Duration;
 /// Default cap on a bearer token's length, checked before any decoding
 /// ([`max_token_bytes`](crate::WardenBuilder::max_token_bytes)).
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8 * 1024;
-/// Default cap on the entries of the roles claim, and separately on the scopes of a token
-/// ([`max_claim_entries`](crate::WardenBuilder::max_claim_entries)).
-pub const DEFAULT_MAX_CLAIM_ENTRIES: usize = 256;
 /// Default clock-skew allowance for `exp` and `nbf` ([`leeway`](crate::WardenBuilder::leeway)).
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 /// Largest leeway accepted: more would make expiry meaningless.

@@ -134,20 +134,38 @@ pub enum TokenError {
     /// A registered claim has the wrong JSON type (`exp` as a string, `sub` as a number …).
     #[error("a registered claim has the wrong type")]
     InvalidClaimType,
-    /// The roles claim is present but not an array of strings.
-    #[error("the roles claim is not an array of strings")]
+    /// A roles claim is present but neither a string nor an array of strings.
+    #[error("the roles claim is not a string or an array of strings")]
     InvalidRoles,
     /// The scopes claim is present but neither a space-delimited string nor an array of strings.
     #[error("the scopes claim is not a string or an array of strings")]
     InvalidScopes,
-    /// The roles claim has more entries than the cap
-    /// ([`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries), 256 by default).
+    /// The token has more roles than a cap set with
+    /// [`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries) (none by default).
     #[error("the roles claim has more entries than the cap")]
     TooManyRoles,
-    /// The scopes claim has more scopes than the cap
-    /// ([`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries), 256 by default).
+    /// The token has more scopes than a cap set with
+    /// [`WardenBuilder::max_claim_entries`](crate::WardenBuilder::max_claim_entries) (none by default).
     #[error("the scopes claim has more scopes than the cap")]
     TooManyScopes,
+    /// The header's `typ` is not `at+jwt` (nor `application/at+jwt`, in any case) while
+    /// [`WardenBuilder::require_access_token_type`](crate::WardenBuilder::require_access_token_type)
+    /// asks for it: an ID token, or a token of another kind, replayed as an access token
+    /// (RFC 9068 §4).
+    #[error("the token is not typed as an access token (typ at+jwt)")]
+    NotAnAccessToken,
+    /// `tid` is missing, not a string, or not one of the tenants of
+    /// [`WardenBuilder::tenants`](crate::WardenBuilder::tenants).
+    #[error("the token's tenant is not accepted")]
+    InvalidTenant,
+    /// Neither `azp` nor `client_id` is present, or one of them is not a string among the
+    /// clients of [`WardenBuilder::client_ids`](crate::WardenBuilder::client_ids).
+    #[error("the token's client is not accepted")]
+    InvalidClient,
+    /// A check of the application ([`WardenBuilder::check_claims`](crate::WardenBuilder::check_claims))
+    /// refused the verified claims.
+    #[error("a claims check of the application refused the token")]
+    ClaimsRefused,
     /// The claims do not deserialize into the application's claims type.
     #[error("the claims do not have the shape the application expects")]
     ClaimsShape,
@@ -179,6 +197,10 @@ impl TokenError {
             Self::InvalidScopes => "invalid_scopes",
             Self::TooManyRoles => "too_many_roles",
             Self::TooManyScopes => "too_many_scopes",
+            Self::NotAnAccessToken => "not_an_access_token",
+            Self::InvalidTenant => "invalid_tenant",
+            Self::InvalidClient => "invalid_client",
+            Self::ClaimsRefused => "claims_refused",
             Self::ClaimsShape => "claims_shape",
             Self::Rejected => "rejected",
         }

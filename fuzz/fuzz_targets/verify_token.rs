@@ -1,5 +1,6 @@
-//! Arbitrary tokens through `Warden::verify_token`, against three wardens (HS256 strict,
-//! HS256 loose, RS256 strict; see the crate's profiles).
+//! Arbitrary tokens through `Warden::verify_token`, against four wardens (HS256 strict,
+//! HS256 loose, RS256 strict, and HS256 loose with tenants, clients and `typ: at+jwt`
+//! required; see the crate's profiles).
 //!
 //! Input: a flags byte, then the rest.
 //! - bit 0 clear: the rest, lossily decoded as UTF-8, is the token.

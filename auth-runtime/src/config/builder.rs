@@ -13,13 +13,12 @@ use super::remote::Options;
 use super::sources::{self, KeyInput, Names};
 use crate::algorithm::Algorithm;
 use crate::defaults::{
-    DEFAULT_LEEWAY, DEFAULT_MAX_CLAIM_ENTRIES, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY,
-    MAX_LEEWAY,
+    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY, MAX_LEEWAY,
 };
 use crate::http::{Authenticator, Challenges, Inner, ProtectedResource, Rejection, Responder, Source, Warden};
 use crate::key_source::KeySource;
 use crate::roles::RoleHierarchy;
-use crate::token::claims::Rules;
+use crate::token::claims::{ClaimsCheck, Rules};
 use crate::token::keys::{KeySet, install_crypto_provider};
 use crate::token::role_source::RoleSource;
 use crate::verifier::Verifier;
@@ -36,7 +35,7 @@ use crate::verifier::cache::TokenCache;
 /// |---|---|---|---|
 /// | bearer token length (the credential of the `Authorization` header, or the argument of [`Warden::verify_token`]) | 8 KiB ([`DEFAULT_MAX_TOKEN_BYTES`](crate::defaults::DEFAULT_MAX_TOKEN_BYTES)) | [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before decoding and before the cache lookup |
 /// | a bearer `Authorization` header value | the token cap + 1 KiB (scheme and spaces) | with [`max_token_bytes`](Self::max_token_bytes) | 401 `invalid_token` ([`TooLarge`](crate::TokenError::TooLarge)), before its bytes are scanned |
-/// | entries of the roles claim; scopes of a token (each) | 256 | [`max_claim_entries`](Self::max_claim_entries) | 401 `invalid_token` ([`TooManyRoles`](crate::TokenError::TooManyRoles), [`TooManyScopes`](crate::TokenError::TooManyScopes)) |
+/// | roles of a token; scopes of a token (each) | none beyond the token cap (the cap in bytes, which no token under the size cap can exceed) | [`max_claim_entries`](Self::max_claim_entries) | 401 `invalid_token` ([`TooManyRoles`](crate::TokenError::TooManyRoles), [`TooManyScopes`](crate::TokenError::TooManyScopes)) |
 /// | JSON nesting of the header and the claims | 128 levels, the outer object included (`serde_json`'s recursion limit) | fixed | 401 `invalid_token` ([`Malformed`](crate::TokenError::Malformed)) |
 /// | JWKS and discovery documents | 1 MiB, whether announced by `Content-Length` or streamed | fixed | the fetch fails ([`KeyFetchError::Request`](crate::KeyFetchError::Request)); the last good key set stays |
 /// | one key-set fetch, discovery and body included | 5 s ([`DEFAULT_KEY_FETCH_TIMEOUT`](crate::defaults::DEFAULT_KEY_FETCH_TIMEOUT)) | [`key_fetch_timeout`](Self::key_fetch_timeout) | the fetch fails; a request waiting for it gets 503 |
@@ -66,6 +65,10 @@ pub struct WardenBuilder {
     pub(super) realm: Option<(String, &'static str)>,
     pub(super) acr_order: Option<(Vec<String>, &'static str)>,
     pub(super) resource: Option<(String, &'static str)>,
+    pub(super) tenants: Option<(Vec<String>, &'static str)>,
+    pub(super) client_ids: Option<(Vec<String>, &'static str)>,
+    pub(super) access_token_type: bool,
+    checks: Vec<ClaimsCheck>,
     max_token_bytes: Option<usize>,
     max_claim_entries: Option<usize>,
     renderer: Option<Renderer>,
@@ -370,6 +373,112 @@ impl WardenBuilder {
         self
     }
 
+    /// Accepts only tokens whose `tid` (tenant id) is one of `tenants`; others are answered
+    /// 401 `invalid_token` ([`TokenError::InvalidTenant`](crate::TokenError::InvalidTenant)),
+    /// as is a token without `tid`.
+    ///
+    /// For a multi-tenant Entra ID application, where the issuer alone does not say which
+    /// organisations may call the API. Tenants are compared exactly (Entra ID sends them
+    /// in lower case). An empty list is refused at [`build`](Self::build): it would accept
+    /// no token at all.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, Warden};
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .tenants(["72f988bf-86f1-41af-91ab-2d7cd011db47"])
+    ///     .build()?;
+    /// let none = Warden::builder().hmac_secret(vec![7; 32]).tenants(Vec::<String>::new()).build();
+    /// assert!(matches!(none, Err(ConfigError::InvalidValue { setting: "tenants", .. })));
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    pub fn tenants<I, S>(mut self, tenants: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tenants = Some((tenants.into_iter().map(Into::into).collect(), "tenants"));
+        self
+    }
+
+    /// Accepts only tokens issued to one of `clients`: `azp` (OpenID Connect's authorized
+    /// party; Keycloak, Auth0, Entra ID v2) and `client_id` (RFC 9068; Cognito), whichever
+    /// the token carries, must each be one of them, and at least one must be present.
+    /// Others are answered 401 `invalid_token` ([`TokenError::InvalidClient`](crate::TokenError::InvalidClient)).
+    ///
+    /// For a provider that issues tokens of one audience to several clients, when only
+    /// some of them may call this API. An empty list is refused at [`build`](Self::build).
+    ///
+    /// ```
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).client_ids(["orders-web", "orders-cli"]).build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn client_ids<I, S>(mut self, clients: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.client_ids = Some((clients.into_iter().map(Into::into).collect(), "client_ids"));
+        self
+    }
+
+    /// Adds a check of the application over the verified claims: a token for which
+    /// `check` returns `false` is answered 401 `invalid_token`
+    /// ([`TokenError::ClaimsRefused`](crate::TokenError::ClaimsRefused)). Every check added
+    /// must hold.
+    ///
+    /// For what decides whether a token is meant for this API and is not a built-in rule:
+    /// an Entra ID `ver`, a Keycloak `typ` claim of `Bearer`, a custom claim. Checks run
+    /// after the signature and every built-in claim rule, and only on a token's first
+    /// verification: the verified-token cache keeps only tokens that passed them, and the
+    /// checks must therefore depend on the claims alone (not on the time or on state that
+    /// changes). Use a route policy for decisions per request.
+    ///
+    /// ```
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .check_claims(|claims| claims.get("ver").and_then(|v| v.as_str()) == Some("2.0"))
+    ///     .build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn check_claims(
+        mut self,
+        check: impl Fn(&serde_json::Map<String, serde_json::Value>) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.checks.push(ClaimsCheck(Arc::new(check)));
+        self
+    }
+
+    /// Requires the header `typ` of RFC 9068 JWT access tokens: `at+jwt` or
+    /// `application/at+jwt`, in any case. A token typed otherwise (`JWT`, or an ID token's
+    /// type) or not typed is answered 401 `invalid_token`
+    /// ([`TokenError::NotAnAccessToken`](crate::TokenError::NotAnAccessToken)), before any
+    /// key is looked up. Off by default.
+    ///
+    /// An ID token is signed by the same keys as an access token and may carry the same
+    /// audience (the client id, when the API and the client are one registration); the
+    /// type is what tells them apart (RFC 9068 §4). Turn it on when the provider types its
+    /// access tokens: Duende IdentityServer and `oidc-provider` do by default; Auth0 does
+    /// with the "RFC 9068" token profile of an API; Keycloak does when a client asks for
+    /// it. Entra ID, Cognito, Auth0's default profile and Keycloak's default send `JWT` or
+    /// nothing, so no provider preset turns it on.
+    ///
+    /// ```
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).require_access_token_type(true).build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn require_access_token_type(mut self, required: bool) -> Self {
+        self.access_token_type = required;
+        self
+    }
+
     /// Cap on a bearer token's length, checked before decoding (default 8 KiB).
     ///
     /// The bearer credential of the `Authorization` header is measured against the same
@@ -383,14 +492,19 @@ impl WardenBuilder {
         self
     }
 
-    /// Cap on the entries of the roles claim, and separately on the scopes of a token
-    /// (default 256).
+    /// A tighter cap on the roles of a token, and separately on its scopes.
     ///
-    /// A token over the cap is answered 401 `invalid_token`
+    /// By default there is none beyond the token's size cap ([`max_token_bytes`](Self::max_token_bytes)):
+    /// every role and scope takes at least one byte of the token, so the default cap (the
+    /// size cap in bytes) never refuses a token under the size cap, whatever an identity
+    /// provider puts in it (Entra ID puts up to 200 groups in a token; Keycloak has no
+    /// limit). The size cap already bounds the work and the memory of a token.
+    ///
+    /// A token over a cap set here is answered 401 `invalid_token`
     /// ([`TokenError::TooManyRoles`](crate::TokenError::TooManyRoles),
     /// [`TokenError::TooManyScopes`](crate::TokenError::TooManyScopes)); the length is
-    /// checked before any entry is copied. It bounds what every request and every
-    /// verified-token cache entry holds, whatever an identity provider puts in a token.
+    /// checked before any entry is copied. Set one only when every token of the provider
+    /// is known to stay under it.
     pub fn max_claim_entries(mut self, entries: usize) -> Self {
         self.max_claim_entries = Some(entries);
         self
@@ -461,6 +575,7 @@ impl WardenBuilder {
             })?,
         };
         let resolved = self.hierarchy.resolve()?;
+        let max_token_bytes = self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES);
         #[cfg_attr(not(feature = "remote-keys"), allow(unused_mut))]
         let mut rules = Rules {
             issuer: self.issuer,
@@ -469,8 +584,12 @@ impl WardenBuilder {
             roles,
             hierarchy: resolved.clone(),
             scopes_claim: self.scopes_claim,
-            max_token_bytes: self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
-            max_claim_entries: self.max_claim_entries.unwrap_or(DEFAULT_MAX_CLAIM_ENTRIES),
+            max_token_bytes,
+            access_token_type: self.access_token_type,
+            tenants: check_list(self.tenants, "tenant")?,
+            client_ids: check_list(self.client_ids, "client")?,
+            checks: self.checks,
+            max_claim_entries: self.max_claim_entries.unwrap_or(max_token_bytes),
         };
         let cache = TokenCache::new(
             self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY),
@@ -522,6 +641,29 @@ impl WardenBuilder {
             acr_order,
             resource,
         }))
+    }
+}
+
+/// A list of accepted values (tenants, clients), checked: when given, at least one value,
+/// none empty and none twice. An empty list would accept no token at all.
+fn check_list(list: Option<(Vec<String>, &'static str)>, what: &str) -> Result<Vec<String>, ConfigError> {
+    let Some((values, setting)) = list else {
+        return Ok(Vec::new());
+    };
+    let problem = if values.is_empty() {
+        Some(format!("names no {what}; list at least one, or leave it unset"))
+    } else if values.iter().any(String::is_empty) {
+        Some(format!("a {what} is empty"))
+    } else {
+        values
+            .iter()
+            .enumerate()
+            .find(|(i, v)| values[..*i].contains(v))
+            .map(|(_, v)| format!("{v:?} is listed twice"))
+    };
+    match problem {
+        Some(reason) => Err(ConfigError::InvalidValue { setting, reason }),
+        None => Ok(values),
     }
 }
 

@@ -34,11 +34,20 @@ pub const ACR_ORDER: &str = "WARDEN_ACR_ORDER";
 /// [`WardenBuilder::protected_resource`](crate::WardenBuilder::protected_resource).
 pub const RESOURCE: &str = "WARDEN_RESOURCE";
 
+/// Comma-separated accepted tenants: every token's `tid` must be one of them (Entra ID).
+/// See [`WardenBuilder::tenants`](crate::WardenBuilder::tenants).
+pub const TENANTS: &str = "WARDEN_TENANTS";
+/// Comma-separated accepted clients: every token's `azp` and `client_id` (at least one
+/// present) must be one of them. See [`WardenBuilder::client_ids`](crate::WardenBuilder::client_ids).
+pub const CLIENT_IDS: &str = "WARDEN_CLIENT_IDS";
+/// `true` to require the header `typ: at+jwt` of RFC 9068 access tokens, `false` (the
+/// default) not to. See [`WardenBuilder::require_access_token_type`](crate::WardenBuilder::require_access_token_type).
+pub const REQUIRE_AT_JWT: &str = "WARDEN_REQUIRE_AT_JWT";
 /// The key-source variables, of which exactly one must be set.
 pub const KEY_SOURCES: [&str; 5] = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWKS_URL, OIDC_ISSUER_URL];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 14] = [
+pub const ALL: [&str; 17] = [
     JWT_SECRET,
     JWT_PUBLIC_KEY_FILE,
     JWKS_FILE,
@@ -53,4 +62,7 @@ pub const ALL: [&str; 14] = [
     REALM,
     ACR_ORDER,
     RESOURCE,
+    TENANTS,
+    CLIENT_IDS,
+    REQUIRE_AT_JWT,
 ];

@@ -6,8 +6,8 @@ use std::time::Duration;
 use super::ConfigError;
 use super::builder::WardenBuilder;
 use super::env::{
-    ACR_ORDER, AUDIENCE, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE, JWT_SECRET, LEEWAY_SECONDS,
-    OIDC_ISSUER_URL, REALM, RESOURCE, ROLES_CLAIM, SCOPES_CLAIM,
+    ACR_ORDER, AUDIENCE, CLIENT_IDS, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE, JWT_SECRET,
+    LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT, RESOURCE, ROLES_CLAIM, SCOPES_CLAIM, TENANTS,
 };
 use super::sources::KeyInput;
 use crate::algorithm::Algorithm;
@@ -69,6 +69,26 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<WardenBuil
     if let Some(list) = get(ACR_ORDER)? {
         let classes = list_items(&list, ACR_ORDER, "authentication context class")?;
         b.acr_order = Some((classes.into_iter().map(str::to_owned).collect(), ACR_ORDER));
+    }
+    if let Some(list) = get(TENANTS)? {
+        let tenants = list_items(&list, TENANTS, "tenant")?;
+        b.tenants = Some((tenants.into_iter().map(str::to_owned).collect(), TENANTS));
+    }
+    if let Some(list) = get(CLIENT_IDS)? {
+        let clients = list_items(&list, CLIENT_IDS, "client")?;
+        b.client_ids = Some((clients.into_iter().map(str::to_owned).collect(), CLIENT_IDS));
+    }
+    if let Some(value) = get(REQUIRE_AT_JWT)? {
+        b.access_token_type = match value.trim() {
+            "true" => true,
+            "false" => false,
+            other => {
+                return Err(ConfigError::InvalidValue {
+                    setting: REQUIRE_AT_JWT,
+                    reason: format!("{other:?} is neither `true` nor `false`"),
+                });
+            }
+        };
     }
     if let Some(identifier) = get(RESOURCE)? {
         b.resource = Some((identifier, RESOURCE));

@@ -283,6 +283,25 @@ impl TokenBuilder<'_> {
         self
     }
 
+    /// Sets the `typ` header (`JWT` unless set): `at+jwt` mints an RFC 9068 access token
+    /// for a warden that [requires it](crate::WardenBuilder::require_access_token_type).
+    ///
+    /// ```
+    /// # use axum_warden::{Algorithm, TokenError, AuthError, testing::TestIssuer};
+    /// let issuer = TestIssuer::new(Algorithm::ES256);
+    /// let warden = issuer.warden_builder().require_access_token_type(true).build()?;
+    /// assert!(warden.verify_token(&issuer.token().token_type("at+jwt").sign()).is_ok());
+    /// assert_eq!(
+    ///     warden.verify_token(&issuer.token().sign()).err(),
+    ///     Some(AuthError::InvalidToken(TokenError::NotAnAccessToken))
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn token_type(mut self, typ: &str) -> Self {
+        self.header.typ = Some(typ.to_owned());
+        self
+    }
+
     /// The signed compact token.
     ///
     /// ```

@@ -1,9 +1,10 @@
-//! The claim rules of a verified token: time claims, issuer, audience, subject, roles
-//! and scopes, turned into an [`Identity`].
+//! The claim rules of a verified token: time claims, issuer, audience, tenant, client,
+//! the application's checks, subject, roles and scopes, turned into an [`Identity`].
 //!
 //! The time checks are [`TimeClaims::check`], which the verified-token cache runs again
 //! on every hit, so a cached token is judged exactly as a fresh one.
 
+use std::fmt;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -24,7 +25,17 @@ pub(crate) struct Rules {
     pub(crate) hierarchy: Option<Arc<Resolved>>,
     pub(crate) scopes_claim: Option<String>,
     pub(crate) max_token_bytes: usize,
-    /// The most roles, and the most scopes, one token may carry.
+    /// Whether the header's `typ` must be `at+jwt` (checked by `jws::parse`).
+    pub(crate) access_token_type: bool,
+    /// Accepted `tid` values; empty: `tid` is not read.
+    pub(crate) tenants: Vec<String>,
+    /// Accepted `azp` / `client_id` values; empty: neither is read.
+    pub(crate) client_ids: Vec<String>,
+    /// The application's checks over the verified claims, all of which must hold.
+    pub(crate) checks: Vec<ClaimsCheck>,
+    /// The most roles, and the most scopes, one token may carry. By default the size cap
+    /// in bytes: every entry takes at least one byte of the token, so a token under the
+    /// size cap is never refused for the number of its roles or scopes.
     pub(crate) max_claim_entries: usize,
 }
 
@@ -44,6 +55,17 @@ pub(crate) fn validate(
         _ => return Err(TokenError::InvalidIssuer),
     };
     check_audience(claims.get("aud"), &rules.audiences)?;
+    // Each check reads its claim only when configured, so an API without them pays
+    // nothing for them.
+    if !rules.tenants.is_empty() && !one_of(claims.get("tid"), &rules.tenants) {
+        return Err(TokenError::InvalidTenant);
+    }
+    if !rules.client_ids.is_empty() {
+        check_client(&claims, &rules.client_ids)?;
+    }
+    if !rules.checks.iter().all(|check| (check.0)(&claims)) {
+        return Err(TokenError::ClaimsRefused);
+    }
     let subject = match claims.get("sub") {
         None => String::new(),
         Some(Value::String(sub)) => sub.clone(),
@@ -74,6 +96,38 @@ pub(crate) fn validate(
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let expires_at = time.exp.max(0.0) as u64;
     Ok((identity.expires_at(expires_at).claims(claims).build(), time))
+}
+
+/// A check of the application over verified claims
+/// ([`WardenBuilder::check_claims`](crate::WardenBuilder::check_claims)).
+#[derive(Clone)]
+pub(crate) struct ClaimsCheck(pub(crate) Arc<ClaimsFn>);
+
+/// The function of a [`ClaimsCheck`].
+pub(crate) type ClaimsFn = dyn Fn(&Map<String, Value>) -> bool + Send + Sync;
+
+impl fmt::Debug for ClaimsCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClaimsCheck(..)")
+    }
+}
+
+/// Whether `value` is a string among `accepted`.
+fn one_of(value: Option<&Value>, accepted: &[String]) -> bool {
+    matches!(value, Some(Value::String(v)) if accepted.iter().any(|a| a == v))
+}
+
+/// The client the token was issued to: `azp` (OpenID Connect; Keycloak, Auth0, Entra ID
+/// v2) or `client_id` (RFC 9068; Cognito, Auth0's RFC 9068 profile). At least one must be
+/// present, and each present one must be an accepted client, so a token cannot pass on
+/// one claim while the other names someone else.
+fn check_client(claims: &Map<String, Value>, accepted: &[String]) -> Result<(), TokenError> {
+    let (azp, client_id) = (claims.get("azp"), claims.get("client_id"));
+    let fits = |value: Option<&Value>| value.is_none() || one_of(value, accepted);
+    if (azp.is_none() && client_id.is_none()) || !fits(azp) || !fits(client_id) {
+        return Err(TokenError::InvalidClient);
+    }
+    Ok(())
 }
 
 /// The time claims of a token, read once: what [`validate`] checks and what the
@@ -153,18 +207,40 @@ fn string_array(items: &[Value]) -> Option<Vec<String>> {
     items.iter().map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
-/// Adds the roles of one roles claim: an array of at most `max` strings, `max` in all.
-/// The length is checked before anything is copied.
+/// Above this many roles, duplicates are found through a hash set instead of a scan, so
+/// a token with two thousand roles (the most an 8 KiB token holds) costs linear time.
+const LINEAR_DEDUP_LIMIT: usize = 32;
+
+/// Adds the roles of one roles claim: an array of strings, or one string that is one
+/// role; `max` roles in all. The length is checked before anything is copied.
+///
+/// A string is one role, never split at spaces: a provider that allows spaces in role
+/// names (Keycloak does) would otherwise turn `Sales Manager` into the roles `Sales` and
+/// `Manager`. Route role names cannot contain a space, so such a role grants nothing.
 fn add_roles(roles: &mut Vec<String>, value: &Value, max: usize) -> Result<(), TokenError> {
-    let Value::Array(items) = value else {
-        return Err(TokenError::InvalidRoles);
+    let items = match value {
+        Value::Array(items) => items.as_slice(),
+        Value::String(_) => std::slice::from_ref(value),
+        _ => return Err(TokenError::InvalidRoles),
     };
     if items.len() > max.saturating_sub(roles.len()) {
         return Err(TokenError::TooManyRoles);
     }
-    for item in items {
-        let role = item.as_str().ok_or(TokenError::InvalidRoles)?;
-        if !roles.iter().any(|r| r == role) {
+    let names = || items.iter().map(|item| item.as_str().ok_or(TokenError::InvalidRoles));
+    if roles.len() + items.len() <= LINEAR_DEDUP_LIMIT {
+        for role in names() {
+            let role = role?;
+            if !roles.iter().any(|r| r == role) {
+                roles.push(role.to_owned());
+            }
+        }
+        return Ok(());
+    }
+    let mut seen: std::collections::HashSet<String> = roles.iter().cloned().collect();
+    for role in names() {
+        let role = role?;
+        if !seen.contains(role) {
+            seen.insert(role.to_owned());
             roles.push(role.to_owned());
         }
     }
@@ -202,6 +278,10 @@ mod tests {
             hierarchy: None,
             scopes_claim: None,
             max_token_bytes: 8192,
+            access_token_type: false,
+            tenants: Vec::new(),
+            client_ids: Vec::new(),
+            checks: Vec::new(),
             max_claim_entries: 3,
         }
     }
@@ -281,7 +361,7 @@ mod tests {
             Some(TokenError::InvalidClaimType)
         );
         assert_eq!(
-            check(json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": "admin"}})),
+            check(json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": 1}})),
             Some(TokenError::InvalidRoles)
         );
         assert_eq!(
@@ -317,6 +397,63 @@ mod tests {
             Err(TokenError::TooManyScopes)
         );
         assert_eq!(check(json!({"scp": ["a", 1]})), Err(TokenError::InvalidScopes));
+    }
+
+    #[test]
+    fn tenant_client_and_application_checks() {
+        let mut rules = rules();
+        rules.tenants = vec!["t1".into(), "t2".into()];
+        rules.client_ids = vec!["web".into()];
+        rules.checks = vec![ClaimsCheck(Arc::new(|c| c.get("blocked").is_none()))];
+        let check = |extra: Value| {
+            let mut claims = claims(json!({"exp": 2000, "iss": "iss", "aud": "api"}));
+            claims.extend(extra.as_object().cloned().expect("object"));
+            validate(claims, &rules, 1000).err()
+        };
+        use TokenError::{ClaimsRefused, InvalidClient, InvalidTenant};
+        let cases = [
+            (json!({"tid": "t2", "azp": "web"}), None),
+            (json!({"tid": "t1", "client_id": "web"}), None),
+            (json!({"tid": "t1", "azp": "web", "client_id": "web"}), None),
+            (json!({"azp": "web"}), Some(InvalidTenant)),
+            (json!({"tid": "t3", "azp": "web"}), Some(InvalidTenant)),
+            (json!({"tid": ["t1"], "azp": "web"}), Some(InvalidTenant)),
+            (json!({"tid": "T1", "azp": "web"}), Some(InvalidTenant)),
+            (json!({"tid": "t1"}), Some(InvalidClient)),
+            (json!({"tid": "t1", "azp": "cli"}), Some(InvalidClient)),
+            (
+                json!({"tid": "t1", "azp": "web", "client_id": "cli"}),
+                Some(InvalidClient),
+            ),
+            (json!({"tid": "t1", "azp": 1}), Some(InvalidClient)),
+            (json!({"tid": "t1", "azp": "web", "blocked": true}), Some(ClaimsRefused)),
+        ];
+        for (extra, expected) in cases {
+            assert_eq!(check(extra.clone()), expected, "{extra}");
+        }
+    }
+
+    #[test]
+    fn a_string_is_one_role_never_split() {
+        let roles = |value: Value| {
+            let claims = claims(json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": value}}));
+            validate(claims, &rules(), 1000).map(|(id, _)| id.roles().to_vec())
+        };
+        assert_eq!(roles(json!("admin")), Ok(vec!["admin".to_owned()]));
+        assert_eq!(roles(json!("Sales Manager")), Ok(vec!["Sales Manager".to_owned()]));
+    }
+
+    #[test]
+    fn long_role_lists_keep_the_first_of_each_name() {
+        let mut rules = rules();
+        rules.max_claim_entries = 8192;
+        let mut names: Vec<String> = (0..2000).map(|i| format!("r{i}")).collect();
+        names.extend(["r0".to_owned(), "r1999".to_owned()]);
+        let claims = claims(json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": names}}));
+        let id = validate(claims, &rules, 1000).expect("valid").0;
+        assert_eq!(id.roles().len(), 2000);
+        assert_eq!(id.roles()[0], "r0");
+        assert_eq!(id.roles()[1999], "r1999");
     }
 
     #[test]

@@ -92,6 +92,8 @@ const DUPLICATE: &str = "duplicate member name";
 pub(crate) struct JoseHeader<'a> {
     pub(crate) alg: Option<Result<std::borrow::Cow<'a, str>, ()>>,
     pub(crate) kid: Option<Result<std::borrow::Cow<'a, str>, ()>>,
+    /// `typ`, borrowed: compared only when a verifier requires `at+jwt`.
+    pub(crate) typ: Option<Result<std::borrow::Cow<'a, str>, ()>>,
     pub(crate) crit: bool,
 }
 
@@ -114,6 +116,7 @@ impl<'de> Visitor<'de> for HeaderVisitor {
             match &*name {
                 "alg" => header.alg = Some(map.next_value::<MaybeStr<'de>>()?.0),
                 "kid" => header.kid = Some(map.next_value::<MaybeStr<'de>>()?.0),
+                "typ" => header.typ = Some(map.next_value::<MaybeStr<'de>>()?.0),
                 "crit" => {
                     map.next_value::<Skip>()?;
                     header.crit = true;

@@ -29,12 +29,32 @@ pub(crate) struct Parsed<'t> {
     signature: &'t str,
 }
 
-/// Splits a compact JWS and reads its header.
-///
-/// `allowed` is every algorithm some configured key is bound to: an `alg` outside it
-/// (`none` in any spelling, `HS256` against an RSA key …) is refused before any key is
-/// looked up.
-pub(crate) fn parse<'t>(token: &'t str, allowed: &[Algorithm], max_len: usize) -> Result<Parsed<'t>, TokenError> {
+/// What a compact JWS must be to be parsed: the verifier's algorithms, size cap and header
+/// rules.
+pub(crate) struct Expect<'a> {
+    /// Every algorithm some configured key is bound to: an `alg` outside it (`none` in any
+    /// spelling, `HS256` against an RSA key …) is refused before any key is looked up.
+    pub(crate) algorithms: &'a [Algorithm],
+    pub(crate) max_len: usize,
+    /// Whether `typ` must be `at+jwt` (RFC 9068 §2.1).
+    pub(crate) access_token_type: bool,
+}
+
+/// Whether a `typ` value names a JWT access token: `at+jwt`, or the full media type
+/// `application/at+jwt`, in any case (RFC 9068 §2.1 and RFC 7515 §4.1.9: media types are
+/// case-insensitive, and the `application/` prefix may be left out).
+pub(crate) fn is_access_token_type(typ: &str) -> bool {
+    let typ = match typ.get(..12) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("application/") => &typ[12..],
+        _ => typ,
+    };
+    typ.eq_ignore_ascii_case("at+jwt")
+}
+
+/// Splits a compact JWS and reads its header, refusing what `expect` rules out before any
+/// key is looked up.
+pub(crate) fn parse<'t>(token: &'t str, expect: &Expect<'_>) -> Result<Parsed<'t>, TokenError> {
+    let (allowed, max_len) = (expect.algorithms, expect.max_len);
     if token.len() > max_len {
         return Err(TokenError::TooLarge);
     }
@@ -57,6 +77,10 @@ pub(crate) fn parse<'t>(token: &'t str, allowed: &[Algorithm], max_len: usize) -
             .ok_or(TokenError::AlgorithmNotAllowed)?,
         _ => return Err(TokenError::AlgorithmNotAllowed),
     };
+    // Read only when required: a verifier without the rule pays nothing for it.
+    if expect.access_token_type && !matches!(&fields.typ, Some(Ok(typ)) if is_access_token_type(typ)) {
+        return Err(TokenError::NotAnAccessToken);
+    }
     let kid = match fields.kid {
         None => None,
         Some(Ok(kid)) => Some(kid.into_owned()),
@@ -95,5 +119,30 @@ impl Parsed<'_> {
             .decode(self.payload)
             .map_err(|_| TokenError::Malformed)?;
         parse_object(&payload).map_err(json_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_access_token_type;
+
+    #[test]
+    fn access_token_types_are_matched_without_case() {
+        for typ in ["at+jwt", "AT+JWT", "application/at+jwt", "Application/At+JWT"] {
+            assert!(is_access_token_type(typ), "{typ}");
+        }
+        for typ in [
+            "JWT",
+            "",
+            "at+jwt ",
+            " at+jwt",
+            "application/",
+            "application/jwt",
+            "x-application/at+jwt",
+            "applicatioé/at+jwt",
+            "at+jwt\0",
+        ] {
+            assert!(!is_access_token_type(typ), "{typ}");
+        }
     }
 }

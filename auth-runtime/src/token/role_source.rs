@@ -7,9 +7,13 @@ use serde_json::{Map, Value};
 /// The claims a warden reads roles from; see
 /// [`WardenBuilder::roles_from`](crate::WardenBuilder::roles_from).
 ///
-/// Each claim, when present, must be an array of strings (else the token is refused as
-/// invalid); the roles of all claims are merged, without duplicates, and a missing claim
-/// contributes none.
+/// Each claim, when present, must be an array of strings or one string (else the token is
+/// refused as invalid); the roles of all claims are merged, without duplicates, and a
+/// missing claim contributes none. A string is one role, never split at spaces: a
+/// provider that allows spaces in role names (Keycloak does) would otherwise turn
+/// `Sales Manager` into the roles `Sales` and `Manager`, and since a route's role name
+/// cannot contain a space, such a role grants nothing. Read a space-delimited list with a
+/// custom mapping if your provider sends one.
 ///
 /// ```
 /// use axum_warden_runtime::RoleSource;

@@ -99,7 +99,12 @@ impl Verifier {
 
     /// The token's header and claims, read under this verifier's algorithms and size cap.
     fn parse<'t>(&self, token: &'t str) -> Result<Parsed<'t>, AuthError> {
-        jws::parse(token, &self.algorithms, self.rules.max_token_bytes).map_err(AuthError::InvalidToken)
+        let expect = jws::Expect {
+            algorithms: &self.algorithms,
+            max_len: self.rules.max_token_bytes,
+            access_token_type: self.rules.access_token_type,
+        };
+        jws::parse(token, &expect).map_err(AuthError::InvalidToken)
     }
 
     /// Checks signature and claims; caches the identity on success (never a failure).
