@@ -81,7 +81,7 @@ mod token;
 mod verifier;
 
 pub use algorithm::{Algorithm, UnknownAlgorithm};
-pub use config::{ConfigError, WardenBuilder, env};
+pub use config::{ConfigError, IssuerConfig, WardenBuilder, env};
 pub use error::{AuthError, InvalidRequest, TokenError};
 pub use http::{
     AccessPolicy, Authenticator, Authorize, Challenge, Claims, Decision, Denied, Guard, MethodRouter, NoState,

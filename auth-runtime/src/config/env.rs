@@ -34,11 +34,16 @@ pub const ACR_ORDER: &str = "WARDEN_ACR_ORDER";
 /// [`WardenBuilder::protected_resource`](crate::WardenBuilder::protected_resource).
 pub const RESOURCE: &str = "WARDEN_RESOURCE";
 
+/// Path of a TOML file that lists several trusted issuers (feature `config-file`); see
+/// [`WardenBuilder::from_env`](crate::WardenBuilder::from_env) for its format. The
+/// variables above still configure one issuer beside those of the file.
+pub const CONFIG: &str = "WARDEN_CONFIG";
+
 /// The key-source variables, of which exactly one must be set.
 pub const KEY_SOURCES: [&str; 5] = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWKS_URL, OIDC_ISSUER_URL];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 14] = [
+pub const ALL: [&str; 15] = [
     JWT_SECRET,
     JWT_PUBLIC_KEY_FILE,
     JWKS_FILE,
@@ -53,4 +58,5 @@ pub const ALL: [&str; 14] = [
     REALM,
     ACR_ORDER,
     RESOURCE,
+    CONFIG,
 ];
