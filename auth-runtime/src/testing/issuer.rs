@@ -129,6 +129,19 @@ impl TestIssuer {
         self
     }
 
+    /// The `iss` of its tokens and of its warden.
+    ///
+    /// ```
+    /// use axum_warden::Algorithm;
+    /// use axum_warden::testing::{TEST_ISSUER, TestIssuer};
+    ///
+    /// assert_eq!(TestIssuer::new(Algorithm::HS256).issuer(), TEST_ISSUER);
+    /// ```
+    #[must_use]
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
     /// Sets the `aud` of its tokens and of its warden.
     ///
     /// ```
