@@ -36,6 +36,11 @@
 //! `resource_metadata` (`BareMeta`, `InvalidTokenMeta`) while its 400 and 403 ones do not;
 //! every other warden declares none, and no challenge of theirs carries the parameter.
 //!
+//! The warden `Pair` trusts two issuers: [`ISSUER`] with the HS256 test secret (its valid
+//! token is `Hs`'s) and [`ISSUER_B`] with the P-256 test key (ES256). The token's `iss`
+//! selects the issuer whose key and rules verify it, so its rows sign with one issuer's key
+//! and claim the other's `iss`, or claim an issuer it does not trust.
+//!
 //! The RFC 7515 Appendix A examples (A.1 HS256, A.2 RS256, A.3 ES256) are external ground
 //! truth: wardens built on their published keys must verify them and refuse them only because
 //! they expired in 2011, and refuse them for their signature once one byte of it is flipped.
@@ -75,7 +80,7 @@ use Form::{Bits, Der, Pem};
 use Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use W::{A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Party, Ps, Rs};
+use W::{A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Ps, Rs};
 use cases::CASES;
 
 // ---------------------------------------------------------------------------------------------
@@ -121,7 +126,13 @@ enum W {
     /// HS256 with the test secret, accepting the tenants `t1`, `t2` and the clients `web`,
     /// `cli`; its standard claims carry `"tid":"t1","azp":"web"`.
     Party,
+    /// Two trusted issuers: [`ISSUER`] with the HS256 test secret, [`ISSUER_B`] with the
+    /// P-256 test key (ES256); both for the audience `api`.
+    Pair,
 }
+
+/// The second issuer of `Pair`.
+const ISSUER_B: &str = "https://b.issuer.test";
 
 /// The resource identifier of `HsMeta`.
 const RESOURCE: &str = "https://api.example.com/v1";
@@ -129,13 +140,13 @@ const RESOURCE: &str = "https://api.example.com/v1";
 const METADATA_URL: &str = "https://api.example.com/.well-known/oauth-protected-resource/v1";
 
 impl W {
-    const ALL: [Self; 16] = [
-        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta, AtJwt, Party,
+    const ALL: [Self; 17] = [
+        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta, AtJwt, Party, Pair,
     ];
 
     fn alg(self) -> Algorithm {
         match self {
-            Hs | HsMeta | A1 | AtJwt | Party => HS256,
+            Hs | HsMeta | A1 | AtJwt | Party | Pair => HS256,
             Hs384 => HS384,
             Hs512 => HS512,
             Rs | JwksRsa | A2 => RS256,
@@ -166,6 +177,11 @@ impl W {
                 .protected_resource(RESOURCE)
                 .build()
                 .expect("a warden with a protected resource"),
+            Pair => Warden::builder()
+                .trust(harness::issuer(HS256).issuer_config())
+                .trust(harness::issuer(ES256).with_issuer(ISSUER_B).issuer_config())
+                .build()
+                .expect("a warden of two issuers"),
             Jwks => Warden::builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
@@ -479,7 +495,7 @@ const fn case(name: &'static str, w: W, tok: Tok, req: Req, status: u16, chal: C
 #[tokio::test]
 async fn conformance_matrix() {
     // The count when the last rows were added: a row may move, not vanish.
-    assert!(CASES.len() >= 578, "{} cases: fewer than before", CASES.len());
+    assert!(CASES.len() >= 630, "{} cases: fewer than before", CASES.len());
     let mut names = std::collections::HashSet::new();
     for case in CASES {
         assert!(names.insert(case.name), "two cases are named {:?}", case.name);

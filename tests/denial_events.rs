@@ -152,3 +152,41 @@ async fn the_identity_extractors_log_their_denials_too() {
         "no guard, no handler: {denials:#?}"
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_denial_names_the_issuer_that_verified_the_caller() {
+    use axum_warden::Warden;
+    use axum_warden::testing::TestIssuer;
+
+    let events = Events::default();
+    let subscriber = tracing_subscriber::registry().with(events.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let staff = TestIssuer::new(Algorithm::HS256).with_issuer("https://staff.example.test");
+    let partners = TestIssuer::new(Algorithm::ES256).with_issuer("https://partners.example.test");
+    let warden = Warden::builder()
+        .trust(staff.issuer_config())
+        .trust(partners.issuer_config())
+        .build()
+        .expect("two issuers");
+    let app = app(warden, &Runs::default());
+    let viewer = partners.token().subject("bob").roles(["viewer"]).sign();
+    let unknown = staff.token().issuer("https://elsewhere.example.test").sign();
+    assert_eq!(call(&app, "/admin", &viewer).await.status, 403);
+    assert_eq!(call(&app, "/admin", &unknown).await.status, 401);
+
+    let events = events.0.lock().expect("lock").clone();
+    let denials = at_level(&events, tracing::Level::INFO);
+    assert_eq!(denials.len(), 2, "{events:#?}");
+    assert!(
+        denials[0].contains("subject=bob issuer=https://partners.example.test"),
+        "{}",
+        denials[0]
+    );
+    assert!(denials[1].contains("reason=invalid_issuer"), "{}", denials[1]);
+    assert!(
+        !denials[1].contains("issuer=https://elsewhere"),
+        "an unverified iss is not logged: {}",
+        denials[1]
+    );
+}

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use axum_warden::testing::{
     Probe, TestIssuer, assert_allowed, assert_forbidden, assert_invalid_token, assert_unauthorized, audit,
+    audit_issuers,
 };
 use axum_warden::{Algorithm, Router, Warden};
 use tower::ServiceExt as _;
@@ -341,6 +342,42 @@ async fn the_audit_probes_the_role_and_the_policy_of_a_route_apart() {
                 "a refusal by the route's rule, before the policy runs (the policy answered instead)"
             ),
         ],
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn the_audit_of_several_issuers_probes_with_each_and_names_the_one_refused() {
+    let staff = TestIssuer::new(Algorithm::HS256).with_issuer("https://staff.example.test");
+    let partners = TestIssuer::new(Algorithm::EdDSA).with_issuer("https://partners.example.test");
+    let both = Warden::builder()
+        .trust(staff.issuer_config())
+        .trust(partners.issuer_config())
+        .build()
+        .expect("two issuers");
+    let router = quickstart::routes().with_state(both);
+    let one = audit(&router, &staff).await;
+    let report = audit_issuers(&router, &[&staff, &partners]).await;
+    report.assert_clean();
+    // The request without a token once per route, each other probe once per issuer.
+    let routes = router.route_table().rows().len();
+    assert_eq!(report.requests, 2 * one.requests - routes);
+
+    // The staff issuer alone: every meeting token of the partners is refused, and named.
+    let report = audit_issuers(&quickstart::routes().with_state(staff.warden()), &[&staff, &partners]).await;
+    assert!(!report.is_clean());
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.issuer.as_deref() == Some("https://partners.example.test")),
+        "{report}"
+    );
+    assert!(report.findings.iter().any(|f| f.probe == Probe::Meeting), "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("token meeting the requirement from https://partners.example.test"),
         "{report}"
     );
 }

@@ -14,7 +14,7 @@
 //! | 6 | `openapi`, `openapi_aide`, `permissions`, `invariants`, `review`, `testing` | documents (utoipa, aide, the effective-permissions matrix), access invariants, the review of a permission change, and the test kit, from the route table |
 //! | 5 | `config` | [`WardenBuilder`], the environment, [`ConfigError`]: the only place that names settings |
 //! | 4 | `http` | credentials, the [`Guard`], policies, answers, the [`Router`] and [`RouteTable`], the [`Warden`] |
-//! | 3 | `verifier` | one verification over a key source, and the verified-token cache |
+//! | 3 | `verifier` | one verification over the trusted issuers (the one a token's `iss` selects), and the verified-token cache they share |
 //! | 2 | `key_source` | static and remote key sets, fetch, background refresh |
 //! | 1 | `token` | compact JWS, strict JSON, claim rules, role sources, keys |
 //! | 0 | `error`, `identity`, `requirement`, `roles`, `algorithm`, `defaults` | the vocabulary |
@@ -81,7 +81,7 @@ mod token;
 mod verifier;
 
 pub use algorithm::{Algorithm, UnknownAlgorithm};
-pub use config::{ConfigError, WardenBuilder, env};
+pub use config::{ConfigError, IssuerConfig, WardenBuilder, env};
 pub use error::{AuthError, InvalidRequest, TokenError};
 pub use http::{
     AccessPolicy, Authenticator, Authorize, Challenge, Claims, Decision, Denied, Guard, MethodRouter, NoState,

@@ -12,7 +12,7 @@ use super::Form::{Bits, Der, Pem};
 use super::Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use super::W::{A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Party, Ps, Rs};
+use super::W::{A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Ps, Rs};
 use super::{
     ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, Case, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, RECENT, Req, anon,
     case, get, head, options, two,
@@ -682,6 +682,24 @@ pub(super) const CASES: &[Case] = &[
     case("resource: a step-up 401 names it too", HsMeta, Claims(r#"{"acr":"pwd"}"#), MFA, 401, StepUpAcrMeta("mfa")),
     case("resource: step-up met", HsMeta, Claims(r#"{"acr":"mfa"}"#), MFA, 200, Absent),
     case("resource: roles and scopes, scope missing stays 403 without it", HsMeta, Claims(r#"{"roles":["editor"]}"#), EDIT, 403, Scope("articles:write")),
+
+    // --- Two issuers: the token's iss selects the key and the rules ------------------------------
+    case("issuers: A's token (HS256, iss A)", Pair, Good, ADMIN, 200, Absent),
+    case("issuers: B's token (ES256, iss B)", Pair, Raw(ES256, br#"{"alg":"ES256","typ":"JWT"}"#, br#"{"sub":"alice","iss":"https://b.issuer.test","aud":"api","exp":$now+3600,"roles":["admin"]}"#), ADMIN, 200, Absent),
+    case("issuers: B's token without the role", Pair, Raw(ES256, br#"{"alg":"ES256","typ":"JWT"}"#, br#"{"sub":"alice","iss":"https://b.issuer.test","aud":"api","exp":$now+3600,"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("issuers: A's key claiming B", Pair, Claims(r#"{"iss":"https://b.issuer.test"}"#), ADMIN, 401, InvalidToken),
+    case("issuers: B's key claiming A", Pair, Other(ES256), ADMIN, 401, InvalidToken),
+    case("issuers: A's secret over an ES256 header claiming B", Pair, Raw(HS256, br#"{"alg":"ES256"}"#, br#"{"sub":"alice","iss":"https://b.issuer.test","aud":"api","exp":$now+3600,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("issuers: B's signature grafted onto A's claims", Pair, Grafted(r#"{"alg":"ES256","typ":"JWT"}"#, Es), ADMIN, 401, InvalidToken),
+    case("issuers: an issuer nobody trusts", Pair, Claims(r#"{"iss":"https://c.issuer.test"}"#), ADMIN, 401, InvalidToken),
+    case("issuers: iss with a trailing slash is another issuer", Pair, Claims(r#"{"iss":"https://issuer.test/"}"#), ADMIN, 401, InvalidToken),
+    case("issuers: iss differing in case is another issuer", Pair, Claims(r#"{"iss":"https://ISSUER.test"}"#), ADMIN, 401, InvalidToken),
+    case("issuers: no iss selects no issuer", Pair, NoClaim("iss"), ADMIN, 401, InvalidToken),
+    case("issuers: iss as an array selects no issuer", Pair, Claims(r#"{"iss":["https://issuer.test"]}"#), ADMIN, 401, InvalidToken),
+    case("issuers: a second iss member is a duplicate", Pair, Raw(HS256, br#"{"alg":"HS256"}"#, br#"{"sub":"alice","iss":"https://c.issuer.test","iss":"https://issuer.test","aud":"api","exp":$now+3600,"roles":["admin"]}"#), ADMIN, 401, InvalidToken),
+    case("issuers: A's token for another audience", Pair, Claims(r#"{"aud":"other"}"#), ADMIN, 401, InvalidToken),
+    case("issuers: A's expired token", Pair, Claims(r#"{"exp":$now-120}"#), ADMIN, 401, InvalidToken),
+    case("issuers: without credentials", Pair, Lit(""), anon(M::Get, "/admin"), 401, Bare),
 
     // --- RFC 7515 Appendix A: published examples, expired since 2011 --------------------------
     case("RFC 7515 A.1 HS256 example is expired", A1, Good, ADMIN, 401, InvalidToken),

@@ -9,7 +9,12 @@
 // its access tokens are RS256 JWTs whose `aud` is RESOURCE and whose `roles` claim is
 // ["reader"]. Signing keys are RSA keys named by --keys: each is read from DIR/<kid>.json,
 // or generated there on first use, so a restart with `--keys k2,k1` rotates the signing
-// key to k2 while k1 stays published. The first key signs.
+// key to k2 while k1 stays published. The first key signs. A generated key is also
+// written as DIR/<kid>.pem (PKCS#8), so that a test can sign forgeries with it.
+//
+// GET /__requests answers {"count": N}: how many requests this process has received,
+// itself not included (a test counts what the warden sent, e.g. none for an unknown
+// issuer).
 
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,6 +50,9 @@ function signingKey(kid) {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
   writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
+  writeFileSync(join(values.state, `${kid}.pem`), privateKey.export({ format: 'pem', type: 'pkcs8' }), {
+    mode: 0o600,
+  });
   return jwk;
 }
 
@@ -84,6 +92,17 @@ const provider = new Provider(issuer, {
     },
   },
   extraTokenClaims: async () => ({ roles: ['reader'] }),
+});
+
+// Every request is counted before the provider sees it, whatever its path.
+let requests = 0;
+provider.use(async (ctx, next) => {
+  if (ctx.path === '/__requests') {
+    ctx.body = { count: requests };
+    return;
+  }
+  requests += 1;
+  await next();
 });
 
 const server = provider.listen(Number(values.port), '127.0.0.1', () => {

@@ -7,19 +7,15 @@ use std::time::Duration;
 use axum::response::Response;
 
 use super::ConfigError;
-#[cfg(feature = "remote-keys")]
-use super::remote;
+use super::issuer::{IssuerConfig, Settings, Shared, intern};
 use super::remote::Options;
-use super::sources::{self, KeyInput, Names};
+use super::sources::KeyInput;
 use crate::algorithm::Algorithm;
-use crate::defaults::{
-    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY, MAX_LEEWAY,
-};
+use crate::defaults::{DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY};
 use crate::http::{Authenticator, Challenges, Inner, ProtectedResource, Rejection, Responder, Source, Warden};
-use crate::key_source::KeySource;
 use crate::roles::RoleHierarchy;
-use crate::token::claims::{ClaimsCheck, Rules};
-use crate::token::keys::{KeySet, install_crypto_provider};
+use crate::token::claims::ClaimsCheck;
+use crate::token::keys::install_crypto_provider;
 use crate::token::role_source::RoleSource;
 use crate::verifier::Verifier;
 use crate::verifier::cache::TokenCache;
@@ -51,17 +47,15 @@ use crate::verifier::cache::TokenCache;
 #[must_use]
 #[derive(Default)]
 pub struct WardenBuilder {
-    pub(super) keys: Vec<(KeyInput, &'static str)>,
-    pub(super) algorithms: Vec<Algorithm>,
-    pub(super) algorithms_setting: Option<&'static str>,
-    pub(super) issuer: Option<String>,
-    pub(super) audiences: Vec<String>,
-    pub(super) leeway: Option<Duration>,
-    pub(super) leeway_setting: Option<&'static str>,
-    pub(super) roles_claim: Option<(String, &'static str)>,
-    roles_from: Option<RoleSource>,
+    /// The issuer the single-issuer methods (`hmac_secret`, `issuer`, `audience` …)
+    /// configure; it takes part only when it has a key source.
+    pub(super) primary: Settings,
+    /// The issuers added with [`trust`](Self::trust), in order.
+    pub(super) trusted: Vec<IssuerConfig>,
+    /// The issuers of a configuration file, each setting named already
+    /// (`warden.toml: issuers[0].jwks_url`).
+    pub(super) file_issuers: Vec<Settings>,
     hierarchy: RoleHierarchy,
-    pub(super) scopes_claim: Option<String>,
     pub(super) realm: Option<(String, &'static str)>,
     pub(super) acr_order: Option<(Vec<String>, &'static str)>,
     pub(super) resource: Option<(String, &'static str)>,
@@ -72,8 +66,8 @@ pub struct WardenBuilder {
     max_token_bytes: Option<usize>,
     max_claim_entries: Option<usize>,
     renderer: Option<Renderer>,
-    remote: Options,
-    token_cache_capacity: Option<u64>,
+    pub(super) remote: Options,
+    pub(super) token_cache_capacity: Option<u64>,
 }
 
 /// How an application renders refusals, as [`renderer`](WardenBuilder::renderer) takes it.
@@ -83,33 +77,35 @@ impl WardenBuilder {
     /// Verifies HMAC-signed tokens (HS256 unless [`algorithms`](Self::algorithms) says
     /// otherwise) with `secret`, which must be at least 32 bytes.
     pub fn hmac_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
-        self.keys.push((KeyInput::Secret(secret.into()), "hmac_secret"));
+        self.primary.keys.push((KeyInput::Secret(secret.into()), "hmac_secret"));
         self
     }
 
     /// Verifies tokens with a PEM public key: RSA (RS256 by default, or RS*/PS*), EC P-256
     /// (ES256), EC P-384 (ES384) or Ed25519 (EdDSA).
     pub fn public_key_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.keys.push((KeyInput::Pem(pem.into()), "public_key_pem"));
+        self.primary.keys.push((KeyInput::Pem(pem.into()), "public_key_pem"));
         self
     }
 
     /// Like [`public_key_pem`](Self::public_key_pem), reading the key from a file at build time.
     pub fn public_key_file(mut self, path: impl AsRef<Path>) -> Self {
-        self.keys
+        self.primary
+            .keys
             .push((KeyInput::PemFile(path.as_ref().to_owned()), "public_key_file"));
         self
     }
 
     /// Verifies tokens with the keys of a JWKS document, selected by `kid`.
     pub fn jwks_json(mut self, document: impl Into<Vec<u8>>) -> Self {
-        self.keys.push((KeyInput::Jwks(document.into()), "jwks_json"));
+        self.primary.keys.push((KeyInput::Jwks(document.into()), "jwks_json"));
         self
     }
 
     /// Like [`jwks_json`](Self::jwks_json), reading the document from a file at build time.
     pub fn jwks_file(mut self, path: impl AsRef<Path>) -> Self {
-        self.keys
+        self.primary
+            .keys
             .push((KeyInput::JwksFile(path.as_ref().to_owned()), "jwks_file"));
         self
     }
@@ -133,7 +129,7 @@ impl WardenBuilder {
     /// Keys are bound to their `alg` (or the one their type implies); symmetric keys,
     /// encryption keys and keys of algorithms not configured are skipped with a log line.
     pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
-        self.keys.push((KeyInput::JwksUrl(url.into()), "jwks_url"));
+        self.primary.keys.push((KeyInput::JwksUrl(url.into()), "jwks_url"));
         self
     }
 
@@ -145,7 +141,9 @@ impl WardenBuilder {
     /// Auth0 issuers end with one). Unless [`issuer`](Self::issuer) says otherwise, tokens
     /// must carry this `iss`.
     pub fn oidc_issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.keys.push((KeyInput::OidcIssuer(issuer.into()), "oidc_issuer"));
+        self.primary
+            .keys
+            .push((KeyInput::OidcIssuer(issuer.into()), "oidc_issuer"));
         self
     }
 
@@ -204,7 +202,8 @@ impl WardenBuilder {
 
     /// Authenticates requests with a custom [`Authenticator`] instead of JWT bearer tokens.
     pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
-        self.keys
+        self.primary
+            .keys
             .push((KeyInput::Custom(Arc::new(authenticator)), "authenticator"));
         self
     }
@@ -212,40 +211,33 @@ impl WardenBuilder {
     /// The accepted algorithms. Each must fit the key; by default the key's own
     /// (HS256 for a secret, RS256 for RSA, ES256/ES384 by curve, EdDSA, a JWK's `alg`).
     pub fn algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
-        // Each algorithm once: a key is prepared per algorithm, and two keys of one
-        // algorithm without a `kid` would make every token ambiguous.
-        self.algorithms.clear();
-        for alg in algorithms {
-            if !self.algorithms.contains(&alg) {
-                self.algorithms.push(alg);
-            }
-        }
+        self.primary.set_algorithms(algorithms);
         self
     }
 
     /// The required `iss`. Without one, `iss` is not compared (but must be a string).
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.issuer = Some(issuer.into());
+        self.primary.issuer = Some(issuer.into());
         self
     }
 
     /// Adds an accepted audience. Without any, tokens that carry `aud` are refused.
     pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.audiences.push(audience.into());
+        self.primary.audiences.push(audience.into());
         self
     }
 
     /// Clock-skew allowance for `exp` and `nbf` (default 60 s, at most 10 minutes).
     pub fn leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = Some(leeway);
+        self.primary.leeway = Some(leeway);
         self
     }
 
     /// Dotted path of the roles claim (default `roles`; `realm_access.roles` for Keycloak).
     /// Replaces an earlier [`roles_from`](Self::roles_from).
     pub fn roles_claim(mut self, path: impl Into<String>) -> Self {
-        self.roles_claim = Some((path.into(), "roles_claim"));
-        self.roles_from = None;
+        self.primary.roles_claim = Some((path.into(), "roles_claim"));
+        self.primary.roles_from = None;
         self
     }
 
@@ -263,8 +255,8 @@ impl WardenBuilder {
     ///
     /// Replaces an earlier [`roles_claim`](Self::roles_claim).
     pub fn roles_from(mut self, source: RoleSource) -> Self {
-        self.roles_from = Some(source);
-        self.roles_claim = None;
+        self.primary.roles_from = Some(source);
+        self.primary.roles_claim = None;
         self
     }
 
@@ -291,7 +283,7 @@ impl WardenBuilder {
 
     /// Name of the scopes claim. By default `scope`, then `scp`.
     pub fn scopes_claim(mut self, name: impl Into<String>) -> Self {
-        self.scopes_claim = Some(name.into());
+        self.primary.scopes_claim = Some(name.into());
         self
     }
 
@@ -521,30 +513,106 @@ impl WardenBuilder {
         self
     }
 
+    /// Trusts one more issuer, with its own key source and rules (see [`IssuerConfig`]).
+    ///
+    /// The single-issuer methods ([`hmac_secret`](Self::hmac_secret),
+    /// [`issuer`](Self::issuer), [`audience`](Self::audience) …) configure one issuer
+    /// too, when they give a key source; every issuer, that one included, then needs its
+    /// `iss` ([`issuer`](Self::issuer), or the URL of [`oidc_issuer`](Self::oidc_issuer)),
+    /// and no two may share one. The warden-wide settings (realm, limits, cache, role
+    /// hierarchy, renderer, key refresh) apply to every issuer.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, IssuerConfig, Warden};
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(b"0123456789abcdef0123456789abcdef".to_vec())
+    ///     .issuer("https://old.example")
+    ///     .trust(IssuerConfig::new("https://new.example").hmac_secret(vec![9; 32]))
+    ///     .build()?;
+    ///
+    /// let err = Warden::builder()
+    ///     .trust(IssuerConfig::new("https://a.example").hmac_secret(vec![7; 32]))
+    ///     .trust(IssuerConfig::new("https://b.example").hmac_secret(vec![7; 9]))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, ConfigError::SecretTooShort { setting: "issuers[1].hmac_secret", .. }));
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    pub fn trust(mut self, issuer: IssuerConfig) -> Self {
+        self.trusted.push(issuer);
+        self
+    }
+
     /// Loads the keys and checks the whole configuration.
     ///
     /// # Errors
     /// The first [`ConfigError`] found, naming the setting at fault.
     pub fn build(self) -> Result<Warden, ConfigError> {
         install_crypto_provider();
-        let mut inputs = self.keys.into_iter();
-        let (input, setting) = inputs.next().ok_or(ConfigError::NoKeySource)?;
-        if let Some((_, second)) = inputs.next() {
-            return Err(ConfigError::SeveralKeySources { first: setting, second });
+        let mut primary = self.primary;
+        let mut inputs = std::mem::take(&mut primary.keys).into_iter();
+        let first_input = inputs.next();
+        if let (Some((_, first)), Some((_, second))) = (&first_input, inputs.next()) {
+            return Err(ConfigError::SeveralKeySources { first, second });
         }
-        let names = Names {
-            key: setting,
-            algorithms: self.algorithms_setting.unwrap_or("algorithms"),
+        // A custom authenticator names no issuer tokens carry, but may be told one for
+        // the protected-resource metadata.
+        let custom_issuer = primary.issuer.clone();
+        let mut issuers: Vec<(Settings, (KeyInput, &'static str), Namer)> = Vec::new();
+        let mut custom = None;
+        match first_input {
+            Some((KeyInput::Custom(auth), setting)) => custom = Some((auth, setting)),
+            Some(input) => issuers.push((primary, input, Namer::Plain)),
+            None => {}
+        }
+        let trusted = self.trusted.into_iter().enumerate();
+        let trusted = trusted.map(|(index, config)| (config.settings, Namer::Issuer(index)));
+        let from_file = self.file_issuers.into_iter().map(|settings| (settings, Namer::Given));
+        for (mut settings, name) in trusted.chain(from_file) {
+            let mut inputs = std::mem::take(&mut settings.keys).into_iter();
+            let input = match (inputs.next(), inputs.next()) {
+                (Some(input), None) => input,
+                (None, _) => {
+                    return Err(ConfigError::InvalidValue {
+                        setting: name.name("issuer"),
+                        reason: "has no key source: give it one of hmac_secret, public_key_pem, public_key_file, jwks_json, jwks_file, jwks_url, oidc_discovery".into(),
+                    });
+                }
+                (Some((_, first)), Some((_, second))) => {
+                    return Err(ConfigError::SeveralKeySources {
+                        first: name.name(first),
+                        second: name.name(second),
+                    });
+                }
+            };
+            issuers.push((settings, input, name));
+        }
+        if let Some((_, setting)) = &custom
+            && let Some((_, _, name)) = issuers.first()
+        {
+            return Err(ConfigError::SeveralKeySources {
+                first: setting,
+                second: name.name("issuer"),
+            });
+        }
+        if custom.is_none() && issuers.is_empty() {
+            return Err(ConfigError::NoKeySource);
+        }
+        check_distinct_issuers(&issuers)?;
+        // The issuers known at startup: the ones tokens must carry, else the ones
+        // discovery will ask. They are what the metadata names as authorization servers.
+        let authorization_servers: Vec<String> = if custom.is_some() {
+            custom_issuer.into_iter().collect()
+        } else {
+            issuers
+                .iter()
+                .filter_map(|(settings, (input, _), _)| settings.expected_issuer(input))
+                .collect()
         };
-        // The issuer known at startup: the one tokens must carry, else the one discovery
-        // will ask. It is what the metadata names as the authorization server.
-        let issuer = self.issuer.clone().or_else(|| match &input {
-            KeyInput::OidcIssuer(issuer) => Some(issuer.trim().to_owned()),
-            _ => None,
-        });
         let resource = match self.resource {
             Some((identifier, setting)) => Some(
-                ProtectedResource::new(&identifier, issuer, !matches!(input, KeyInput::Custom(_)))
+                ProtectedResource::new(&identifier, authorization_servers, custom.is_none())
                     .map_err(|reason| ConfigError::InvalidValue { setting, reason })?,
             ),
             None => None,
@@ -555,78 +623,30 @@ impl WardenBuilder {
             setting: realm_setting,
             reason: "a realm is printable ASCII without '\"' or '\\'".into(),
         })?;
-        let leeway = self.leeway.unwrap_or(DEFAULT_LEEWAY);
-        if leeway > MAX_LEEWAY {
-            return Err(ConfigError::InvalidValue {
-                setting: self.leeway_setting.unwrap_or("leeway"),
-                reason: format!(
-                    "{} s is more than the maximum of {} s",
-                    leeway.as_secs(),
-                    MAX_LEEWAY.as_secs()
-                ),
-            });
-        }
-        let roles = match (self.roles_from, self.roles_claim) {
-            (Some(source), _) => source,
-            (None, None) => RoleSource::default_claim(),
-            (None, Some((path, setting))) => RoleSource::claim(&path).ok_or_else(|| ConfigError::InvalidValue {
-                setting,
-                reason: format!("{path:?} is not a claim path like `roles` or `realm_access.roles`"),
-            })?,
-        };
         let resolved = self.hierarchy.resolve()?;
-        let max_token_bytes = self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES);
-        #[cfg_attr(not(feature = "remote-keys"), allow(unused_mut))]
-        let mut rules = Rules {
-            issuer: self.issuer,
-            audiences: self.audiences,
-            leeway: leeway.as_secs(),
-            roles,
-            hierarchy: resolved.clone(),
-            scopes_claim: self.scopes_claim,
-            max_token_bytes,
-            access_token_type: self.access_token_type,
-            tenants: check_list(self.tenants, "tenant")?,
-            client_ids: check_list(self.client_ids, "client")?,
-            checks: self.checks,
-            max_claim_entries: self.max_claim_entries.unwrap_or(max_token_bytes),
-        };
-        let cache = TokenCache::new(
-            self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY),
-            rules.leeway,
-        );
-        let (algorithms, allow_http) = (self.algorithms, self.remote.allow_http);
-        let source = match input {
-            KeyInput::Custom(auth) => Source::Custom(auth),
-            #[cfg(feature = "remote-keys")]
-            KeyInput::JwksUrl(url) => {
-                let locator = remote::jwks_url(&url, allow_http, names)?;
-                Source::Jwt(remote::verifier(locator, algorithms, self.remote, rules, cache, names)?)
-            }
-            #[cfg(feature = "remote-keys")]
-            KeyInput::OidcIssuer(issuer) => {
-                let locator = remote::oidc_issuer(&issuer, allow_http, names)?;
-                rules.issuer.get_or_insert_with(|| issuer.trim().to_owned());
-                Source::Jwt(remote::verifier(locator, algorithms, self.remote, rules, cache, names)?)
-            }
-            #[cfg(not(feature = "remote-keys"))]
-            KeyInput::JwksUrl(_) | KeyInput::OidcIssuer(_) => {
-                let _ = allow_http;
-                return Err(ConfigError::Unsupported {
-                    setting,
-                    reason: "key sets fetched over HTTP need the `remote-keys` feature of axum-warden (on by default)",
-                });
-            }
-            KeyInput::Secret(secret) => local(sources::secret(&secret, &algorithms, names)?, rules, cache),
-            KeyInput::Pem(pem) => local(sources::pem(&pem, &algorithms, names)?, rules, cache),
-            KeyInput::PemFile(path) => {
-                let set = sources::pem(&sources::read(&path, setting)?, &algorithms, names)?;
-                local(set, rules, cache)
-            }
-            KeyInput::Jwks(doc) => local(sources::jwks(&doc, &algorithms, setting)?, rules, cache),
-            KeyInput::JwksFile(path) => {
-                let set = sources::jwks(&sources::read(&path, setting)?, &algorithms, setting)?;
-                local(set, rules, cache)
+        let source = match custom {
+            Some((auth, _)) => Source::Custom(auth),
+            None => {
+                let cache = TokenCache::new(self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY));
+                let max_token_bytes = self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES);
+                let shared = Shared {
+                    max_token_bytes,
+                    // Every entry takes at least a byte of the token, so the size cap bounds
+                    // the count: no token under the cap is refused for its number of roles.
+                    max_claim_entries: self.max_claim_entries.unwrap_or(max_token_bytes),
+                    access_token_type: self.access_token_type,
+                    tenants: check_list(self.tenants, "tenant")?,
+                    client_ids: check_list(self.client_ids, "client")?,
+                    checks: self.checks,
+                    hierarchy: resolved.clone(),
+                    remote: self.remote,
+                    cache: cache.clone(),
+                };
+                let trusted = issuers
+                    .into_iter()
+                    .map(|(settings, input, name)| settings.build(input, &|setting| name.name(setting), &shared))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Source::Jwt(Verifier::new(trusted, cache))
             }
         };
         let acr_order = match self.acr_order {
@@ -667,6 +687,52 @@ fn check_list(list: Option<(Vec<String>, &'static str)>, what: &str) -> Result<V
     }
 }
 
+/// How the settings of one issuer are named in errors.
+#[derive(Clone, Copy)]
+enum Namer {
+    /// The single-issuer settings: by their own names.
+    Plain,
+    /// The `n`th [`WardenBuilder::trust`] call: `issuers[n].<setting>`.
+    Issuer(usize),
+    /// A configuration file's issuer, whose settings carry their full names.
+    Given,
+}
+
+impl Namer {
+    fn name(self, setting: &'static str) -> &'static str {
+        match self {
+            Self::Plain | Self::Given => setting,
+            Self::Issuer(index) => intern(format!("issuers[{index}].{setting}")),
+        }
+    }
+}
+
+/// With several issuers, each must name its `iss`, and no two the same: the `iss` is
+/// what selects the issuer.
+fn check_distinct_issuers(issuers: &[(Settings, (KeyInput, &'static str), Namer)]) -> Result<(), ConfigError> {
+    if issuers.len() < 2 {
+        return Ok(());
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (settings, (input, _), name) in issuers {
+        let setting = name.name(settings.issuer_setting.unwrap_or("issuer"));
+        let Some(issuer) = settings.expected_issuer(input) else {
+            return Err(ConfigError::InvalidValue {
+                setting,
+                reason: "several issuers are trusted, so each needs its `iss`: set the issuer".into(),
+            });
+        };
+        if seen.contains(&issuer) {
+            return Err(ConfigError::InvalidValue {
+                setting,
+                reason: format!("{issuer:?} is trusted twice; an `iss` selects one issuer"),
+            });
+        }
+        seen.push(issuer);
+    }
+    Ok(())
+}
+
 /// The classes of [`WardenBuilder::acr_order`], checked.
 fn check_acr_order(classes: Vec<String>, setting: &'static str) -> Result<Vec<String>, ConfigError> {
     for (i, class) in classes.iter().enumerate() {
@@ -686,21 +752,4 @@ fn check_acr_order(classes: Vec<String>, setting: &'static str) -> Result<Vec<St
         }
     }
     Ok(classes)
-}
-
-/// The verifier of a key set loaded at startup: it accepts the algorithms its keys are
-/// bound to.
-fn local(set: KeySet, rules: Rules, cache: Option<TokenCache>) -> Source {
-    let mut algorithms: Vec<Algorithm> = Vec::new();
-    for alg in set.algorithms() {
-        if !algorithms.contains(&alg) {
-            algorithms.push(alg);
-        }
-    }
-    Source::Jwt(Verifier::new(
-        KeySource::Static(Arc::new(set)),
-        algorithms,
-        rules,
-        cache,
-    ))
 }

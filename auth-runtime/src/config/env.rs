@@ -43,11 +43,16 @@ pub const CLIENT_IDS: &str = "WARDEN_CLIENT_IDS";
 /// `true` to require the header `typ: at+jwt` of RFC 9068 access tokens, `false` (the
 /// default) not to. See [`WardenBuilder::require_access_token_type`](crate::WardenBuilder::require_access_token_type).
 pub const REQUIRE_AT_JWT: &str = "WARDEN_REQUIRE_AT_JWT";
+/// Path of a TOML file that lists several trusted issuers (feature `config-file`); see
+/// [`WardenBuilder::from_env`](crate::WardenBuilder::from_env) for its format. The
+/// variables above still configure one issuer beside those of the file.
+pub const CONFIG: &str = "WARDEN_CONFIG";
+
 /// The key-source variables, of which exactly one must be set.
 pub const KEY_SOURCES: [&str; 5] = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWKS_URL, OIDC_ISSUER_URL];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 17] = [
+pub const ALL: [&str; 18] = [
     JWT_SECRET,
     JWT_PUBLIC_KEY_FILE,
     JWKS_FILE,
@@ -65,4 +70,5 @@ pub const ALL: [&str; 17] = [
     TENANTS,
     CLIENT_IDS,
     REQUIRE_AT_JWT,
+    CONFIG,
 ];

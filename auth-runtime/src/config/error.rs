@@ -7,8 +7,21 @@ use crate::defaults::MIN_HMAC_SECRET_LEN;
 use crate::roles::HierarchyError;
 
 /// A configuration mistake, found at startup. Each names the setting at fault: the
-/// environment variable under [`Warden::from_env`](crate::Warden::from_env), the builder method otherwise.
-#[derive(Debug, thiserror::Error)]
+/// environment variable under [`Warden::from_env`](crate::Warden::from_env), the builder
+/// method otherwise, prefixed with `issuers[n].` for the `n`th
+/// [`trust`](crate::WardenBuilder::trust)ed issuer.
+///
+/// `Debug` writes the same text as `Display`: `main() -> Result<(), Box<dyn Error>>`
+/// prints an error with `Debug`, and `Error: NoKeySource` would name no setting.
+///
+/// ```
+/// use axum_warden_runtime::Warden;
+///
+/// let err = Warden::from_vars(|_| None).unwrap_err();
+/// assert_eq!(format!("{err:?}"), err.to_string());
+/// assert!(format!("{err:?}").contains("WARDEN_JWT_SECRET"));
+/// ```
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The role hierarchy has a cycle or an empty role name.
@@ -98,4 +111,10 @@ pub enum ConfigError {
         /// What is missing.
         reason: &'static str,
     },
+}
+
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }

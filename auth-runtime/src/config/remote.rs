@@ -19,7 +19,7 @@ use crate::key_source::{self, KeySource, Locator, OnRotate, RemoteKeys, Settings
 #[cfg(feature = "remote-keys")]
 use crate::token::claims::Rules;
 #[cfg(feature = "remote-keys")]
-use crate::verifier::Verifier;
+use crate::verifier::Trusted;
 #[cfg(feature = "remote-keys")]
 use crate::verifier::cache::TokenCache;
 
@@ -114,18 +114,19 @@ fn source(
     Ok((KeySource::Remote(keys), algorithms))
 }
 
-/// The verifier of a remote key set.
+/// A trusted issuer whose key set is remote.
 #[cfg(feature = "remote-keys")]
-pub(super) fn verifier(
+pub(super) fn trusted(
     locator: Locator,
     algorithms: Vec<Algorithm>,
-    options: Options,
     rules: Rules,
-    cache: Option<TokenCache>,
+    (options, cache): (Options, Option<TokenCache>),
     names: Names,
-) -> Result<Verifier, ConfigError> {
-    // A new key set empties the cache of tokens the old one verified.
+) -> Result<Trusted, ConfigError> {
+    // A new key set empties the cache of tokens the old one verified. The cache is the
+    // warden's, shared by its issuers: a rotation at one issuer also drops the others'
+    // entries, which costs them one signature check each, never a wrong answer.
     let on_rotate = cache.clone().map(|cache| Box::new(move || cache.clear()) as OnRotate);
     let (keys, algorithms) = source(locator, algorithms, options, on_rotate, names)?;
-    Ok(Verifier::new(keys, algorithms, rules, cache))
+    Ok(Trusted::new(keys, algorithms, rules))
 }

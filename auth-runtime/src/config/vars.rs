@@ -6,15 +6,18 @@ use std::time::Duration;
 use super::ConfigError;
 use super::builder::WardenBuilder;
 use super::env::{
-    ACR_ORDER, AUDIENCE, CLIENT_IDS, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE, JWT_SECRET,
-    LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT, RESOURCE, ROLES_CLAIM, SCOPES_CLAIM, TENANTS,
+    ACR_ORDER, AUDIENCE, CLIENT_IDS, CONFIG, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE,
+    JWT_SECRET, LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT, RESOURCE, ROLES_CLAIM, SCOPES_CLAIM, TENANTS,
 };
+use super::issuer::intern;
 use super::sources::KeyInput;
 use crate::algorithm::Algorithm;
 
-/// A builder with every `WARDEN_*` variable `lookup` finds.
-pub(super) fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<WardenBuilder, ConfigError> {
+/// A builder with every `WARDEN_*` variable `lookup` finds, each name after `prefix`
+/// (`CUSTOMERS_` reads `CUSTOMERS_WARDEN_JWKS_URL`; errors name that variable).
+pub(super) fn read(lookup: impl Fn(&str) -> Option<String>, prefix: &str) -> Result<WardenBuilder, ConfigError> {
     let get = |name: &'static str| -> Result<Option<String>, ConfigError> {
+        let name = prefixed(prefix, name);
         match lookup(name) {
             None => Ok(None),
             Some(v) if v.trim().is_empty() => Err(ConfigError::InvalidValue {
@@ -24,59 +27,65 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<WardenBuil
             Some(v) => Ok(Some(v)),
         }
     };
+    let p = |name: &'static str| prefixed(prefix, name);
     let mut b = WardenBuilder::default();
     if let Some(secret) = get(JWT_SECRET)? {
-        b.keys.push((KeyInput::Secret(secret.into_bytes()), JWT_SECRET));
+        b.primary
+            .keys
+            .push((KeyInput::Secret(secret.into_bytes()), p(JWT_SECRET)));
     }
     if let Some(path) = get(JWT_PUBLIC_KEY_FILE)? {
-        b.keys.push((KeyInput::PemFile(path.into()), JWT_PUBLIC_KEY_FILE));
+        b.primary
+            .keys
+            .push((KeyInput::PemFile(path.into()), p(JWT_PUBLIC_KEY_FILE)));
     }
     if let Some(path) = get(JWKS_FILE)? {
-        b.keys.push((KeyInput::JwksFile(path.into()), JWKS_FILE));
+        b.primary.keys.push((KeyInput::JwksFile(path.into()), p(JWKS_FILE)));
     }
     if let Some(url) = get(JWKS_URL)? {
-        b.keys.push((KeyInput::JwksUrl(url), JWKS_URL));
+        b.primary.keys.push((KeyInput::JwksUrl(url), p(JWKS_URL)));
     }
     if let Some(issuer) = get(OIDC_ISSUER_URL)? {
-        b.keys.push((KeyInput::OidcIssuer(issuer), OIDC_ISSUER_URL));
+        b.primary.keys.push((KeyInput::OidcIssuer(issuer), p(OIDC_ISSUER_URL)));
     }
     if let Some(list) = get(JWT_ALGORITHMS)? {
-        b.algorithms = parse_algorithms(&list, JWT_ALGORITHMS)?;
-        b.algorithms_setting = Some(JWT_ALGORITHMS);
+        b.primary.algorithms = parse_algorithms(&list, p(JWT_ALGORITHMS))?;
+        b.primary.algorithms_setting = Some(p(JWT_ALGORITHMS));
     }
-    b.issuer = get(ISSUER)?;
+    b.primary.issuer = get(ISSUER)?;
+    b.primary.issuer_setting = Some(p(ISSUER));
     if let Some(list) = get(AUDIENCE)? {
-        b.audiences = list_items(&list, AUDIENCE, "audience")?
+        b.primary.audiences = list_items(&list, p(AUDIENCE), "audience")?
             .into_iter()
             .map(str::to_owned)
             .collect();
     }
     if let Some(secs) = get(LEEWAY_SECONDS)? {
         let secs = secs.trim().parse::<u64>().map_err(|_| ConfigError::InvalidValue {
-            setting: LEEWAY_SECONDS,
+            setting: p(LEEWAY_SECONDS),
             reason: format!("{secs:?} is not a whole number of seconds"),
         })?;
-        b.leeway = Some(Duration::from_secs(secs));
-        b.leeway_setting = Some(LEEWAY_SECONDS);
+        b.primary.leeway = Some(Duration::from_secs(secs));
+        b.primary.leeway_setting = Some(p(LEEWAY_SECONDS));
     }
     if let Some(path) = get(ROLES_CLAIM)? {
-        b.roles_claim = Some((path, ROLES_CLAIM));
+        b.primary.roles_claim = Some((path, p(ROLES_CLAIM)));
     }
-    b.scopes_claim = get(SCOPES_CLAIM)?;
+    b.primary.scopes_claim = get(SCOPES_CLAIM)?;
     if let Some(realm) = get(REALM)? {
-        b.realm = Some((realm, REALM));
+        b.realm = Some((realm, p(REALM)));
     }
     if let Some(list) = get(ACR_ORDER)? {
-        let classes = list_items(&list, ACR_ORDER, "authentication context class")?;
-        b.acr_order = Some((classes.into_iter().map(str::to_owned).collect(), ACR_ORDER));
+        let classes = list_items(&list, p(ACR_ORDER), "authentication context class")?;
+        b.acr_order = Some((classes.into_iter().map(str::to_owned).collect(), p(ACR_ORDER)));
     }
     if let Some(list) = get(TENANTS)? {
-        let tenants = list_items(&list, TENANTS, "tenant")?;
-        b.tenants = Some((tenants.into_iter().map(str::to_owned).collect(), TENANTS));
+        let tenants = list_items(&list, p(TENANTS), "tenant")?;
+        b.tenants = Some((tenants.into_iter().map(str::to_owned).collect(), p(TENANTS)));
     }
     if let Some(list) = get(CLIENT_IDS)? {
-        let clients = list_items(&list, CLIENT_IDS, "client")?;
-        b.client_ids = Some((clients.into_iter().map(str::to_owned).collect(), CLIENT_IDS));
+        let clients = list_items(&list, p(CLIENT_IDS), "client")?;
+        b.client_ids = Some((clients.into_iter().map(str::to_owned).collect(), p(CLIENT_IDS)));
     }
     if let Some(value) = get(REQUIRE_AT_JWT)? {
         b.access_token_type = match value.trim() {
@@ -84,16 +93,37 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<WardenBuil
             "false" => false,
             other => {
                 return Err(ConfigError::InvalidValue {
-                    setting: REQUIRE_AT_JWT,
+                    setting: p(REQUIRE_AT_JWT),
                     reason: format!("{other:?} is neither `true` nor `false`"),
                 });
             }
         };
     }
     if let Some(identifier) = get(RESOURCE)? {
-        b.resource = Some((identifier, RESOURCE));
+        b.resource = Some((identifier, p(RESOURCE)));
+    }
+    if let Some(path) = get(CONFIG)? {
+        #[cfg(feature = "config-file")]
+        super::file::read(&mut b, &path, p(CONFIG), &lookup)?;
+        #[cfg(not(feature = "config-file"))]
+        {
+            let _ = path;
+            return Err(ConfigError::Unsupported {
+                setting: p(CONFIG),
+                reason: "a configuration file needs the `config-file` feature of axum-warden",
+            });
+        }
     }
     Ok(b)
+}
+
+/// The name of variable `name` after `prefix`, as the `&'static str` errors carry.
+pub(super) fn prefixed(prefix: &str, name: &'static str) -> &'static str {
+    if prefix.is_empty() {
+        name
+    } else {
+        intern(format!("{prefix}{name}"))
+    }
 }
 
 fn parse_algorithms(list: &str, setting: &'static str) -> Result<Vec<Algorithm>, ConfigError> {

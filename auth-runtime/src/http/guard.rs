@@ -283,7 +283,9 @@ fn keep(parts: &mut Parts, identity: &Identity) {
 }
 
 /// The one `tracing` event of a denial (never the token). `handler` is `None` for the
-/// identity extractors used without a guard.
+/// identity extractors used without a guard. Subject and issuer are those of a verified
+/// identity only: what a refused token claims is not known to be true, and an `iss`
+/// written by anyone would let a caller put arbitrary text into the logs.
 pub(crate) fn denial_event(parts: &Parts, reason: &str, identity: Option<&Identity>, handler: Option<&str>) {
     tracing::info!(
         target: "axum_warden",
@@ -292,6 +294,7 @@ pub(crate) fn denial_event(parts: &Parts, reason: &str, identity: Option<&Identi
         handler,
         reason,
         subject = identity.map(Identity::subject),
+        issuer = identity.and_then(Identity::issuer),
         "request denied"
     );
 }

@@ -62,7 +62,7 @@ impl ProtectedResource {
     /// document cannot name).
     pub(crate) fn new(
         identifier: &str,
-        authorization_server: Option<String>,
+        authorization_servers: Vec<String>,
         reads_bearer_header: bool,
     ) -> Result<Self, String> {
         let (scheme, authority, path) = split(identifier)?;
@@ -70,7 +70,7 @@ impl ProtectedResource {
             identifier: identifier.to_owned(),
             metadata_path: metadata_path(path),
             metadata_url: format!("{scheme}://{authority}{}", metadata_path(path)),
-            authorization_servers: authorization_server.into_iter().collect(),
+            authorization_servers,
             bearer_methods: if reads_bearer_header { &["header"] } else { &[] },
         })
     }
@@ -96,9 +96,10 @@ impl ProtectedResource {
         &self.metadata_url
     }
 
-    /// The issuers of the authorization servers the document names: the configured
-    /// issuer ([`WardenBuilder::issuer`](crate::WardenBuilder::issuer), else
-    /// [`WardenBuilder::oidc_issuer`](crate::WardenBuilder::oidc_issuer)), or none.
+    /// The issuers of the authorization servers the document names: each trusted
+    /// issuer's ([`WardenBuilder::issuer`](crate::WardenBuilder::issuer), else
+    /// [`WardenBuilder::oidc_issuer`](crate::WardenBuilder::oidc_issuer), then those of
+    /// [`WardenBuilder::trust`](crate::WardenBuilder::trust)), or none.
     #[must_use]
     pub fn authorization_servers(&self) -> &[String] {
         &self.authorization_servers
@@ -334,7 +335,7 @@ mod tests {
     use super::*;
 
     fn resource(identifier: &str) -> Result<ProtectedResource, String> {
-        ProtectedResource::new(identifier, None, true)
+        ProtectedResource::new(identifier, Vec::new(), true)
     }
 
     #[test]

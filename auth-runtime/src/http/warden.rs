@@ -79,7 +79,16 @@ impl fmt::Debug for Warden {
         let mut s = f.debug_struct("Warden");
         s.field("realm", &inner.responder.realm());
         match &inner.source {
-            Source::Jwt(jwt) => s.field("algorithms", &jwt.algorithms()).field("rules", jwt.rules()),
+            Source::Jwt(jwt) => match jwt.issuers() {
+                [only] => s.field("algorithms", &only.algorithms()).field("rules", only.rules()),
+                several => s.field(
+                    "issuers",
+                    &several
+                        .iter()
+                        .map(|trusted| (trusted.algorithms(), trusted.rules()))
+                        .collect::<Vec<_>>(),
+                ),
+            },
             Source::Custom(_) => s.field("authenticator", &"custom"),
         };
         s.finish_non_exhaustive()
@@ -232,7 +241,7 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return None;
         };
-        let candidate = match credentials::bearer_candidate(&parts.headers, jwt.rules().max_token_bytes) {
+        let candidate = match credentials::bearer_candidate(&parts.headers, jwt.max_token_bytes()) {
             Ok(candidate) => candidate,
             Err(error) => return Some(Err(error)),
         };
@@ -257,7 +266,7 @@ impl Warden {
                 })
             }
             Source::Jwt(jwt) => {
-                let candidate = credentials::bearer_candidate(&parts.headers, jwt.rules().max_token_bytes)?;
+                let candidate = credentials::bearer_candidate(&parts.headers, jwt.max_token_bytes())?;
                 jwt.verify_waiting(candidate.check()?.0).await
             }
         }

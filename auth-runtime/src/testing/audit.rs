@@ -102,6 +102,9 @@ pub struct Finding {
     pub expected: &'static str,
     /// What came back: status and challenge.
     pub got: String,
+    /// The issuer (`iss`) of the token sent, in an audit of several issuers
+    /// ([`audit_issuers`]); `None` in an [`audit`] of one, and for the request without a token.
+    pub issuer: Option<String>,
 }
 
 /// The result of [`audit`]: every route probed, every difference found.
@@ -216,9 +219,14 @@ impl fmt::Display for AuditReport {
             "| Method | Path | Access | Request | Expected | Got |\n|---|---|---|---|---|---|"
         )?;
         for x in &self.findings {
+            let from = x
+                .issuer
+                .as_deref()
+                .map(|iss| format!(" from {iss}"))
+                .unwrap_or_default();
             writeln!(
                 f,
-                "| {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {}{from} | {} | {} |",
                 x.method,
                 x.path,
                 x.access,
@@ -255,6 +263,47 @@ impl fmt::Display for AuditReport {
 /// # });
 /// ```
 pub async fn audit(router: &Router, issuer: &TestIssuer) -> AuditReport {
+    probe_routes(router, &[issuer], false).await
+}
+
+/// [`audit`] for a router whose warden trusts several issuers
+/// ([`WardenBuilder::trust`](crate::WardenBuilder::trust)): every probe with a token is
+/// sent once with each issuer's token, and each finding names the issuer of the token
+/// that exposed it, so a route that answers one issuer's callers differently from
+/// another's shows up.
+///
+/// ```
+/// use axum_warden::testing::{TestIssuer, audit_issuers};
+/// use axum_warden::{Algorithm, Warden, requires_role};
+/// use axum_warden::routing::get;
+///
+/// #[requires_role("admin")]
+/// async fn admin() {}
+///
+/// # tokio_test::block_on(async {
+/// let staff = TestIssuer::new(Algorithm::HS256).with_issuer("https://staff.example.test");
+/// let partners = TestIssuer::new(Algorithm::ES256).with_issuer("https://partners.example.test");
+/// let warden = Warden::builder().trust(staff.issuer_config()).trust(partners.issuer_config()).build()?;
+/// let router = axum_warden::Router::new().route("/admin", get(admin)).with_state(warden);
+/// let report = audit_issuers(&router, &[&staff, &partners]).await;
+/// report.assert_clean();
+/// assert_eq!(report.requests, 1 + 2 * 3);
+///
+/// // A warden that trusts only one of them: the other's meeting token is refused.
+/// let router = axum_warden::Router::new().route("/admin", get(admin)).with_state(staff.warden());
+/// let report = audit_issuers(&router, &[&staff, &partners]).await;
+/// let issuers: Vec<_> = report.findings.iter().map(|f| f.issuer.as_deref()).collect();
+/// assert!(issuers.iter().all(|i| *i == Some("https://partners.example.test")), "{report}");
+/// # Ok::<(), axum_warden::ConfigError>(())
+/// # }).unwrap();
+/// ```
+pub async fn audit_issuers(router: &Router, issuers: &[&TestIssuer]) -> AuditReport {
+    probe_routes(router, issuers, true).await
+}
+
+/// Probes every route: the request without a token once, each other probe once per
+/// issuer. `name_issuers` says whether findings name the issuer of their token.
+async fn probe_routes(router: &Router, issuers: &[&TestIssuer], name_issuers: bool) -> AuditReport {
     let app = router.clone().into_axum();
     let mut report = AuditReport::default();
     for row in router.route_table().rows() {
@@ -267,48 +316,69 @@ pub async fn audit(router: &Router, issuer: &TestIssuer) -> AuditReport {
             Probe::StaleAuthentication,
             Probe::Meeting,
         ] {
-            let Some(authorization) = token_for(row, probe, issuer) else {
-                continue;
+            let senders: &[&TestIssuer] = match (probe, issuers) {
+                (Probe::NoToken, [first, ..]) => std::slice::from_ref(first),
+                _ => issuers,
             };
-            let method = match row.method() {
-                RouteMethod::Any => Method::GET,
-                RouteMethod::Method(method) => method.clone(),
-            };
-            let path = if row.is_fallback() {
-                format!("{}{UNROUTED}", row.path())
-            } else {
-                fill_placeholders(row.path())
-            };
-            let mut request = Request::builder().method(method.clone()).uri(&path);
-            if let Some(value) = &authorization {
-                request = request.header(http::header::AUTHORIZATION, value);
-            }
-            let Ok(request) = request.body(Body::empty()) else {
-                continue;
-            };
-            report.requests += 1;
-            let response = match app.clone().oneshot(request).await {
-                Ok(response) => response,
-                Err(never) => match never {},
-            };
-            if let Some(expected) = mismatch(row, probe, &response) {
-                let challenge = response
-                    .headers()
-                    .get(http::header::WWW_AUTHENTICATE)
-                    .and_then(|v| v.to_str().ok())
-                    .map_or_else(|| "no challenge".to_owned(), |c| format!("`{c}`"));
-                report.findings.push(Finding {
-                    method: method.to_string(),
-                    path,
-                    access: row.requirement().to_string(),
-                    probe,
-                    expected,
-                    got: format!("{} {challenge}", response.status().as_u16()),
-                });
+            for issuer in senders {
+                let Some(authorization) = token_for(row, probe, issuer) else {
+                    continue;
+                };
+                let named = (name_issuers && authorization.is_some()).then(|| issuer.issuer().to_owned());
+                probe_route(&app, row, probe, authorization, named, &mut report).await;
             }
         }
     }
     report
+}
+
+/// Sends one probe to one route and records a finding when the answer is not the
+/// declared access's.
+async fn probe_route(
+    app: &axum::Router,
+    row: &RouteRow,
+    probe: Probe,
+    authorization: Option<String>,
+    issuer: Option<String>,
+    report: &mut AuditReport,
+) {
+    let method = match row.method() {
+        RouteMethod::Any => Method::GET,
+        RouteMethod::Method(method) => method.clone(),
+    };
+    let path = if row.is_fallback() {
+        format!("{}{UNROUTED}", row.path())
+    } else {
+        fill_placeholders(row.path())
+    };
+    let mut request = Request::builder().method(method.clone()).uri(&path);
+    if let Some(value) = &authorization {
+        request = request.header(http::header::AUTHORIZATION, value);
+    }
+    let Ok(request) = request.body(Body::empty()) else {
+        return;
+    };
+    report.requests += 1;
+    let response = match app.clone().oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    if let Some(expected) = mismatch(row, probe, &response) {
+        let challenge = response
+            .headers()
+            .get(http::header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .map_or_else(|| "no challenge".to_owned(), |c| format!("`{c}`"));
+        report.findings.push(Finding {
+            method: method.to_string(),
+            path,
+            access: row.requirement().to_string(),
+            probe,
+            expected,
+            got: format!("{} {challenge}", response.status().as_u16()),
+            issuer,
+        });
+    }
 }
 
 /// The `Authorization` value for a probe: `Some(None)` sends no header, `None` skips the

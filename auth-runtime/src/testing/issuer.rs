@@ -2,7 +2,7 @@
 
 use super::keys::{HMAC_SECRET, KeyPair, key_pair};
 use crate::algorithm::Algorithm;
-use crate::config::WardenBuilder;
+use crate::config::{IssuerConfig, WardenBuilder};
 use crate::http::Warden;
 use crate::token::role_source::RoleSource;
 
@@ -129,6 +129,19 @@ impl TestIssuer {
         self
     }
 
+    /// The `iss` of its tokens and of its warden.
+    ///
+    /// ```
+    /// use axum_warden::Algorithm;
+    /// use axum_warden::testing::{TEST_ISSUER, TestIssuer};
+    ///
+    /// assert_eq!(TestIssuer::new(Algorithm::HS256).issuer(), TEST_ISSUER);
+    /// ```
+    #[must_use]
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
     /// Sets the `aud` of its tokens and of its warden.
     ///
     /// ```
@@ -190,6 +203,33 @@ impl TestIssuer {
         match key_pair(self.algorithm) {
             KeyPair::Secret => builder.hmac_secret(HMAC_SECRET),
             KeyPair::Pem { public, .. } => builder.public_key_pem(public),
+        }
+    }
+
+    /// This issuer as one of several a warden trusts ([`WardenBuilder::trust`]): its
+    /// `iss`, audience, algorithm, role source and key.
+    ///
+    /// ```
+    /// use axum_warden::testing::TestIssuer;
+    /// use axum_warden::{Algorithm, Warden};
+    ///
+    /// let staff = TestIssuer::new(Algorithm::HS256).with_issuer("https://staff.example.test");
+    /// let partners = TestIssuer::new(Algorithm::ES256).with_issuer("https://partners.example.test");
+    /// let warden = Warden::builder().trust(staff.issuer_config()).trust(partners.issuer_config()).build()?;
+    /// let identity = warden.verify_token(&partners.token().sign())?;
+    /// assert_eq!(identity.issuer(), Some("https://partners.example.test"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn issuer_config(&self) -> IssuerConfig {
+        let mut config = IssuerConfig::new(&self.issuer)
+            .audience(&self.audience)
+            .algorithms([self.algorithm]);
+        if let Some(source) = &self.roles {
+            config = config.roles_from(source.clone());
+        }
+        match key_pair(self.algorithm) {
+            KeyPair::Secret => config.hmac_secret(HMAC_SECRET),
+            KeyPair::Pem { public, .. } => config.public_key_pem(public),
         }
     }
 

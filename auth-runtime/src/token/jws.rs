@@ -94,6 +94,27 @@ pub(crate) fn parse<'t>(token: &'t str, expect: &Expect<'_>) -> Result<Parsed<'t
     })
 }
 
+/// The `iss` a token claims, read from its payload before any verification, to select
+/// the trusted issuer whose keys and rules then verify it. Nothing read here is trusted:
+/// the selected issuer's rules check `iss` again after the signature.
+///
+/// A token without a string `iss` selects no issuer ([`TokenError::InvalidIssuer`]).
+pub(crate) fn claimed_issuer(token: &str, max_len: usize) -> Result<String, TokenError> {
+    if token.len() > max_len {
+        return Err(TokenError::TooLarge);
+    }
+    let mut segments = token.split('.');
+    let (Some(_), Some(payload), Some(_), None) = (segments.next(), segments.next(), segments.next(), segments.next())
+    else {
+        return Err(TokenError::Malformed);
+    };
+    let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Malformed)?;
+    match parse_object(&payload).map_err(json_error)?.remove("iss") {
+        Some(Value::String(iss)) => Ok(iss),
+        _ => Err(TokenError::InvalidIssuer),
+    }
+}
+
 fn json_error(e: JsonError) -> TokenError {
     match e {
         JsonError::Syntax => TokenError::Malformed,

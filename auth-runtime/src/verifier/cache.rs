@@ -59,6 +59,9 @@ pub struct CacheStats {
 struct Entry {
     identity: Identity,
     time: TimeClaims,
+    /// The trusted issuer that verified the token (its index in the verifier): the
+    /// generation and the leeway of a hit are that issuer's.
+    issuer: usize,
     /// The generation of the key set that verified the token.
     generation: u64,
     /// When the entry stops being used (seconds since the Unix epoch): `exp` plus the
@@ -66,12 +69,24 @@ struct Entry {
     until: f64,
 }
 
-/// A bounded cache of verified tokens, shared by the clones of one warden.
+/// A bounded cache of verified tokens, shared by the clones of one warden and by all
+/// of its trusted issuers.
+///
+/// Issuers cannot collide in it: the key is the full token, which carries its `iss`,
+/// and a token always selects the same issuer; each entry also names the issuer that
+/// verified it, whose key-set generation and leeway every hit is checked against.
 #[derive(Clone)]
 pub(crate) struct TokenCache {
     entries: Arc<Cache<Arc<str>, Entry>>,
     counters: Arc<Counters>,
-    leeway: u64,
+}
+
+/// What a hit is checked against: the current key-set generation and the leeway of the
+/// issuer that verified the entry.
+#[derive(Clone, Copy)]
+pub(crate) struct Current {
+    pub(crate) generation: u64,
+    pub(crate) leeway: u64,
 }
 
 #[derive(Default)]
@@ -81,22 +96,26 @@ struct Counters {
 }
 
 impl TokenCache {
-    /// A cache of at most `capacity` tokens (`None` for 0: caching off) for the given leeway.
-    pub(crate) fn new(capacity: u64, leeway: u64) -> Option<Self> {
+    /// A cache of at most `capacity` tokens (`None` for 0: caching off).
+    pub(crate) fn new(capacity: u64) -> Option<Self> {
         (capacity > 0).then(|| Self {
             entries: Arc::new(Cache::new(usize::try_from(capacity).unwrap_or(usize::MAX))),
             counters: Arc::default(),
-            leeway,
         })
     }
 
-    /// The identity of `token` if it was verified under key-set `generation` and its time
-    /// claims still hold at `now` (seconds since the Unix epoch).
-    pub(crate) fn get(&self, token: &str, generation: u64, now: u64) -> Option<Identity> {
+    /// The identity of `token` if it was verified under the current key-set generation
+    /// of its issuer (`current` of the entry's issuer index; `None` for an index no
+    /// issuer has) and its time claims still hold at `now` (seconds since the Unix epoch).
+    pub(crate) fn get(&self, token: &str, now: u64, current: impl Fn(usize) -> Option<Current>) -> Option<Identity> {
         let found = self.entries.get(token).filter(|entry| {
             #[allow(clippy::cast_precision_loss)]
             let past_until = now as f64 >= entry.until;
-            let usable = entry.generation == generation && !past_until && entry.time.check(now, self.leeway).is_ok();
+            let Some(Current { generation, leeway }) = current(entry.issuer) else {
+                self.entries.remove(token);
+                return false;
+            };
+            let usable = entry.generation == generation && !past_until && entry.time.check(now, leeway).is_ok();
             if !usable && (entry.generation != generation || past_until) {
                 // Never usable again (a not-yet-valid entry will be).
                 self.entries.remove(token);
@@ -112,10 +131,20 @@ impl TokenCache {
         found.map(|entry| entry.identity)
     }
 
-    /// Remembers a token that was just verified under key-set `generation` at `now`.
-    pub(crate) fn insert(&self, token: &str, identity: &Identity, time: TimeClaims, generation: u64, now: u64) {
+    /// Remembers a token that issuer `issuer` just verified under its key-set generation
+    /// and with its leeway (`current`) at `now`.
+    pub(crate) fn insert(
+        &self,
+        token: &str,
+        identity: &Identity,
+        time: TimeClaims,
+        issuer: usize,
+        current: Current,
+        now: u64,
+    ) {
+        let Current { generation, leeway } = current;
         #[allow(clippy::cast_precision_loss)]
-        let remaining = time.exp + self.leeway as f64 - now as f64;
+        let remaining = time.exp + leeway as f64 - now as f64;
         if remaining <= 0.0 {
             return;
         }
@@ -124,6 +153,7 @@ impl TokenCache {
         let entry = Entry {
             identity: identity.clone(),
             time,
+            issuer,
             generation,
             until,
         };
@@ -151,11 +181,20 @@ mod tests {
     use serde_json::json;
 
     /// Inserts a token with these claims, as the verifier does after a success.
-    fn put(cache: &TokenCache, token: &str, claims: serde_json::Value, generation: u64, now: u64) {
+    fn put(cache: &TokenCache, token: &str, claims: serde_json::Value, current: Current, now: u64) {
         let claims = claims.as_object().cloned().expect("object");
         let time = TimeClaims::read(&claims).expect("time claims");
         let identity = Identity::builder("alice").claims(claims).build();
-        cache.insert(token, &identity, time, generation, now);
+        cache.insert(token, &identity, time, 0, current, now);
+    }
+
+    /// One issuer (index 0) at key-set `generation` with `leeway`.
+    fn one(generation: u64, leeway: u64) -> impl Fn(usize) -> Option<Current> {
+        move |issuer| (issuer == 0).then_some(Current { generation, leeway })
+    }
+
+    fn at(generation: u64, leeway: u64) -> Current {
+        Current { generation, leeway }
     }
 
     fn now() -> u64 {
@@ -166,58 +205,90 @@ mod tests {
 
     #[test]
     fn hits_recheck_the_time_claims_and_the_generation() {
-        let cache = TokenCache::new(10, 5).expect("enabled");
+        let cache = TokenCache::new(10).expect("enabled");
         let t = now();
         let tok = json!({"exp": t + 100, "nbf": t + 3});
-        put(&cache, "tok", tok.clone(), 1, t);
-        assert!(cache.get("tok", 1, t).is_some(), "nbf within the leeway");
-        assert!(cache.get("tok", 1, t + 104).is_some());
+        put(&cache, "tok", tok.clone(), at(1, 5), t);
+        assert!(cache.get("tok", t, one(1, 5)).is_some(), "nbf within the leeway");
+        assert!(cache.get("tok", t + 104, one(1, 5)).is_some());
         assert!(
-            cache.get("tok", 1, t.saturating_sub(10)).is_none(),
+            cache.get("tok", t.saturating_sub(10), one(1, 5)).is_none(),
             "the clock went back before nbf"
         );
         assert_eq!(cache.stats().entries, 1, "kept: it becomes usable again");
-        assert!(cache.get("tok", 2, t).is_none(), "verified under another key set");
+        assert!(
+            cache.get("tok", t, one(2, 5)).is_none(),
+            "verified under another key set"
+        );
         assert_eq!(cache.stats().entries, 0, "a stale generation is dropped");
-        put(&cache, "tok", tok, 1, t);
-        assert!(cache.get("tok", 1, t + 105).is_none(), "exp + leeway has passed");
+        put(&cache, "tok", tok, at(1, 5), t);
+        assert!(
+            cache.get("tok", t + 105, one(1, 5)).is_none(),
+            "exp + leeway has passed"
+        );
         assert_eq!(cache.stats().entries, 0, "an expired entry is dropped");
-        assert!(cache.get("other", 1, t).is_none());
+        assert!(cache.get("other", t, one(1, 5)).is_none());
         let stats = cache.stats();
         assert_eq!((stats.hits, stats.misses), (2, 4));
     }
 
     #[test]
-    fn entries_are_used_for_a_day_at_most() {
-        let cache = TokenCache::new(10, 0).expect("enabled");
+    fn a_hit_is_checked_against_the_issuer_that_verified_the_entry() {
+        let cache = TokenCache::new(10).expect("enabled");
         let t = now();
-        put(&cache, "long", json!({"exp": t + 7 * 86_400}), 0, t);
-        assert!(cache.get("long", 0, t + 86_399).is_some());
-        assert!(cache.get("long", 0, t + 86_400).is_none(), "verified again after a day");
+        let claims = json!({"exp": t + 100}).as_object().cloned().expect("object");
+        let time = TimeClaims::read(&claims).expect("time claims");
+        let identity = Identity::builder("alice").build();
+        cache.insert("from-b", &identity, time, 1, at(7, 0), t);
+        // Issuer 0 has generation 7 too; the entry is issuer 1's, whose generation moved.
+        let two = |b_generation: u64| {
+            move |issuer: usize| match issuer {
+                0 => Some(at(7, 0)),
+                1 => Some(at(b_generation, 0)),
+                _ => None,
+            }
+        };
+        assert!(cache.get("from-b", t, two(7)).is_some());
+        assert!(cache.get("from-b", t, two(8)).is_none(), "issuer 1 rotated its keys");
+        cache.insert("from-b", &identity, time, 1, at(7, 0), t);
+        assert!(cache.get("from-b", t, one(7, 0)).is_none(), "no issuer 1 any more");
+        assert_eq!(cache.stats().entries, 0);
+    }
+
+    #[test]
+    fn entries_are_used_for_a_day_at_most() {
+        let cache = TokenCache::new(10).expect("enabled");
+        let t = now();
+        put(&cache, "long", json!({"exp": t + 7 * 86_400}), at(0, 0), t);
+        assert!(cache.get("long", t + 86_399, one(0, 0)).is_some());
+        assert!(
+            cache.get("long", t + 86_400, one(0, 0)).is_none(),
+            "verified again after a day"
+        );
     }
 
     #[test]
     fn the_full_token_is_the_key_and_clear_drops_everything() {
-        let cache = TokenCache::new(10, 0).expect("enabled");
+        let cache = TokenCache::new(10).expect("enabled");
         let t = now();
-        put(&cache, "a.b.c", json!({"exp": t + 100}), 0, t);
-        assert!(cache.get("a.b.c", 0, t).is_some());
-        assert!(cache.get("a.b.", 0, t).is_none());
-        assert!(cache.get("a.b.cc", 0, t).is_none());
+        put(&cache, "a.b.c", json!({"exp": t + 100}), at(0, 0), t);
+        assert!(cache.get("a.b.c", t, one(0, 0)).is_some());
+        assert!(cache.get("a.b.", t, one(0, 0)).is_none());
+        assert!(cache.get("a.b.cc", t, one(0, 0)).is_none());
         cache.clear();
-        assert!(cache.get("a.b.c", 0, t).is_none());
+        assert!(cache.get("a.b.c", t, one(0, 0)).is_none());
         assert_eq!(cache.stats().entries, 0);
     }
 
     #[test]
     fn tokens_without_time_left_are_not_kept() {
-        let cache = TokenCache::new(10, 0).expect("enabled");
+        let cache = TokenCache::new(10).expect("enabled");
         let t = now();
-        put(&cache, "expired", json!({"exp": t}), 0, t);
+        put(&cache, "expired", json!({"exp": t}), at(0, 0), t);
         // A token without `exp` never reaches the cache: `TimeClaims::read` refuses it.
         assert!(TimeClaims::read(&serde_json::Map::new()).is_err());
-        assert!(cache.get("expired", 0, t - 1).is_none());
+        assert!(cache.get("expired", t - 1, one(0, 0)).is_none());
         assert_eq!(cache.stats().entries, 0);
-        assert!(TokenCache::new(0, 0).is_none(), "capacity 0 turns caching off");
+        assert!(TokenCache::new(0).is_none(), "capacity 0 turns caching off");
     }
 }

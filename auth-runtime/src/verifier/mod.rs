@@ -10,31 +10,40 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(crate) mod cache;
 
-use cache::{CacheStats, TokenCache};
+use cache::{CacheStats, Current, TokenCache};
 
 use crate::algorithm::Algorithm;
-use crate::error::AuthError;
+use crate::error::{AuthError, TokenError};
 use crate::identity::Identity;
 use crate::key_source::{KeyFetchError, KeySource, Keys, UnknownKid};
 use crate::token::claims::{self, Rules};
 use crate::token::jws::{self, Parsed};
 
-/// How one warden verifies bearer tokens.
+/// How one warden verifies bearer tokens: its trusted issuers and the verified-token
+/// cache they share.
 pub(crate) struct Verifier {
+    /// At least one. With exactly one, every token goes to it (its rules check `iss`, as
+    /// they always did), so the single-issuer path reads no claim before verification.
+    /// With several, the token's `iss` selects one by exact string match.
+    issuers: Box<[Trusted]>,
+    cache: Option<TokenCache>,
+}
+
+/// One trusted issuer: its key source, the algorithms its keys are bound to, and its
+/// claim rules (which name the issuer when there are several).
+pub(crate) struct Trusted {
     keys: KeySource,
     /// Every algorithm a key may be bound to; a token's `alg` outside is refused first.
     algorithms: Vec<Algorithm>,
     rules: Rules,
-    cache: Option<TokenCache>,
 }
 
-impl Verifier {
-    pub(crate) fn new(keys: KeySource, algorithms: Vec<Algorithm>, rules: Rules, cache: Option<TokenCache>) -> Self {
+impl Trusted {
+    pub(crate) fn new(keys: KeySource, algorithms: Vec<Algorithm>, rules: Rules) -> Self {
         Self {
             keys,
             algorithms,
             rules,
-            cache,
         }
     }
 
@@ -42,8 +51,12 @@ impl Verifier {
         &self.algorithms
     }
 
+    pub(crate) fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
     /// Whether the keys are fetched over HTTP.
-    pub(crate) fn has_remote_keys(&self) -> bool {
+    fn has_remote_keys(&self) -> bool {
         match self.keys {
             KeySource::Static(_) => false,
             #[cfg(feature = "remote-keys")]
@@ -51,18 +64,66 @@ impl Verifier {
         }
     }
 
-    pub(crate) fn rules(&self) -> &Rules {
-        &self.rules
+    /// What a cache hit of a token this issuer verified is checked against.
+    fn current(&self) -> Current {
+        Current {
+            generation: self.keys.generation(),
+            leeway: self.rules.leeway,
+        }
+    }
+}
+
+impl Verifier {
+    /// A verifier of `issuers` (at least one; the configuration layer guarantees it, and
+    /// that several each name a distinct issuer).
+    pub(crate) fn new(issuers: Vec<Trusted>, cache: Option<TokenCache>) -> Self {
+        debug_assert!(!issuers.is_empty(), "a verifier trusts at least one issuer");
+        Self {
+            issuers: issuers.into_boxed_slice(),
+            cache,
+        }
+    }
+
+    /// The trusted issuers, in configuration order.
+    pub(crate) fn issuers(&self) -> &[Trusted] {
+        &self.issuers
+    }
+
+    /// The token length cap (one per warden: it is checked before an issuer is known).
+    pub(crate) fn max_token_bytes(&self) -> usize {
+        self.issuers.first().map_or(0, |i| i.rules.max_token_bytes)
+    }
+
+    /// Whether some issuer's keys are fetched over HTTP.
+    pub(crate) fn has_remote_keys(&self) -> bool {
+        self.issuers.iter().any(Trusted::has_remote_keys)
     }
 
     /// The identity of a token verified before, if it is still valid now. Only tokens
     /// that passed every check are cached, so a hit needs no other.
     pub(crate) fn cached(&self, token: &str) -> Option<Identity> {
         let cache = self.cache.as_ref()?;
-        if token.len() > self.rules.max_token_bytes {
+        if token.len() > self.max_token_bytes() {
             return None;
         }
-        cache.get(token, self.keys.generation(), unix_now())
+        cache.get(token, unix_now(), |issuer| {
+            self.issuers.get(issuer).map(Trusted::current)
+        })
+    }
+
+    /// The issuer that verifies `token`: the only one, or the one its `iss` names. An
+    /// `iss` no issuer has is refused here, before any key source is asked, so it never
+    /// causes a request to any provider.
+    fn select(&self, token: &str) -> Result<(usize, &Trusted), AuthError> {
+        if let [only] = &*self.issuers {
+            return Ok((0, only));
+        }
+        let iss = jws::claimed_issuer(token, self.max_token_bytes()).map_err(AuthError::InvalidToken)?;
+        self.issuers
+            .iter()
+            .enumerate()
+            .find(|(_, trusted)| trusted.rules.issuer.as_deref() == Some(iss.as_str()))
+            .ok_or(AuthError::InvalidToken(TokenError::InvalidIssuer))
     }
 
     /// Full verification with the keys at hand, never waiting for the network (the cache
@@ -71,16 +132,20 @@ impl Verifier {
     /// `None` only with [`UnknownKid::Defer`], when a remote key set lacks the token's
     /// `kid`: then [`verify_waiting`](Self::verify_waiting) goes on.
     pub(crate) fn verify_now(&self, token: &str, unknown: UnknownKid) -> Option<Result<Identity, AuthError>> {
-        let parsed = match self.parse(token) {
+        let (index, trusted) = match self.select(token) {
+            Ok(selected) => selected,
+            Err(error) => return Some(Err(error)),
+        };
+        let parsed = match parse(trusted, token) {
             Ok(parsed) => parsed,
             Err(error) => return Some(Err(error)),
         };
         Some(
-            match self
+            match trusted
                 .keys
                 .keys_now(parsed.header.kid.as_deref(), parsed.header.alg, unknown)?
             {
-                Ok(keys) => self.check(token, &parsed, &keys),
+                Ok(keys) => self.check(index, trusted, token, &parsed, &keys),
                 Err(error) => Err(error),
             },
         )
@@ -89,43 +154,60 @@ impl Verifier {
     /// Full verification that may wait for a key fetch (bounded by the fetch timeout),
     /// after [`verify_now`](Self::verify_now) answered `None`.
     pub(crate) async fn verify_waiting(&self, token: &str) -> Result<Identity, AuthError> {
-        let parsed = self.parse(token)?;
-        let keys = self
+        let (index, trusted) = self.select(token)?;
+        let parsed = parse(trusted, token)?;
+        let keys = trusted
             .keys
             .keys_waiting(parsed.header.kid.as_deref(), parsed.header.alg)
             .await?;
-        self.check(token, &parsed, &keys)
-    }
-
-    /// The token's header and claims, read under this verifier's algorithms and size cap.
-    fn parse<'t>(&self, token: &'t str) -> Result<Parsed<'t>, AuthError> {
-        let expect = jws::Expect {
-            algorithms: &self.algorithms,
-            max_len: self.rules.max_token_bytes,
-            access_token_type: self.rules.access_token_type,
-        };
-        jws::parse(token, &expect).map_err(AuthError::InvalidToken)
+        self.check(index, trusted, token, &parsed, &keys)
     }
 
     /// Checks signature and claims; caches the identity on success (never a failure).
-    fn check(&self, token: &str, parsed: &Parsed<'_>, keys: &Keys<'_>) -> Result<Identity, AuthError> {
+    fn check(
+        &self,
+        index: usize,
+        trusted: &Trusted,
+        token: &str,
+        parsed: &Parsed<'_>,
+        keys: &Keys<'_>,
+    ) -> Result<Identity, AuthError> {
         let now = unix_now();
         let claims = parsed.verify_signature(keys.set()).map_err(AuthError::InvalidToken)?;
-        let (identity, time) = claims::validate(claims, &self.rules, now).map_err(AuthError::InvalidToken)?;
+        let (identity, time) = claims::validate(claims, &trusted.rules, now).map_err(AuthError::InvalidToken)?;
         if let Some(cache) = &self.cache {
-            cache.insert(token, &identity, time, keys.generation(), now);
+            let current = Current {
+                generation: keys.generation(),
+                leeway: trusted.rules.leeway,
+            };
+            cache.insert(token, &identity, time, index, current, now);
         }
         Ok(identity)
     }
 
-    /// Fetches a remote key set now (see [`Warden::ready`](crate::Warden::ready)).
+    /// Fetches every remote key set now (see [`Warden::ready`](crate::Warden::ready)).
     pub(crate) async fn ready(&self) -> Result<(), KeyFetchError> {
-        self.keys.ready().await
+        for trusted in &*self.issuers {
+            trusted.keys.ready().await?;
+        }
+        Ok(())
     }
 
     pub(crate) fn cache_stats(&self) -> CacheStats {
         self.cache.as_ref().map(TokenCache::stats).unwrap_or_default()
     }
+}
+
+/// The token's header and claims, read under the issuer's algorithms and size cap.
+/// The token's header and claims, read under the issuer's algorithms, size cap and
+/// access-token type rule.
+fn parse<'t>(trusted: &Trusted, token: &'t str) -> Result<Parsed<'t>, AuthError> {
+    let expect = jws::Expect {
+        algorithms: &trusted.algorithms,
+        max_len: trusted.rules.max_token_bytes,
+        access_token_type: trusted.rules.access_token_type,
+    };
+    jws::parse(token, &expect).map_err(AuthError::InvalidToken)
 }
 
 fn unix_now() -> u64 {
