@@ -10,7 +10,7 @@ pub use axum_warden_runtime::{
     Invariant, InvariantError, InvariantFailure, InvariantViolation, KeyFetchError, Match, MethodRouter, NarrowFrom,
     NoState, PolicyRejection, ProtectedResource, Rejection, Requirement, ResourceMetadata, RoleHierarchy, RoleSource,
     Roles, RouteMethod, RouteRow, RouteTable, Router, StepUp, TokenError, UnderPrefix, UnknownAlgorithm, Warden,
-    WardenBuilder, defaults, env, install_crypto_provider, permissions, routing,
+    WardenBuilder, credentials, defaults, env, install_crypto_provider, permissions, routing,
 };
 
 #[cfg(feature = "test-util")]

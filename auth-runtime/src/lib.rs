@@ -83,6 +83,7 @@ mod verifier;
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use config::{ConfigError, WardenBuilder, env};
 pub use error::{AuthError, InvalidRequest, TokenError};
+pub use http::credentials;
 pub use http::{
     AccessPolicy, Authenticator, Authorize, Challenge, Claims, Decision, Denied, Guard, MethodRouter, NoState,
     PolicyRejection, ProtectedResource, Rejection, ResourceMetadata, RouteMethod, RouteRow, RouteTable, Router, Warden,

@@ -2,7 +2,7 @@
 //! the answers to refused requests, the deny-by-default router and its route table.
 
 mod challenge;
-mod credentials;
+pub mod credentials;
 mod guard;
 mod policy;
 mod resource;

@@ -240,7 +240,7 @@ impl Warden {
             return Some(Ok(identity));
         }
         match candidate.check() {
-            Ok(token) => jwt.verify_now(token.0, UnknownKid::Defer),
+            Ok(token) => jwt.verify_now(token, UnknownKid::Defer),
             Err(error) => Some(Err(error)),
         }
     }
@@ -258,7 +258,7 @@ impl Warden {
             }
             Source::Jwt(jwt) => {
                 let candidate = credentials::bearer_candidate(&parts.headers, jwt.rules().max_token_bytes)?;
-                jwt.verify_waiting(candidate.check()?.0).await
+                jwt.verify_waiting(candidate.check()?).await
             }
         }
     }
