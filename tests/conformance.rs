@@ -32,6 +32,12 @@
 //! `resource_metadata` (`BareMeta`, `InvalidTokenMeta`) while its 400 and 403 ones do not;
 //! every other warden declares none, and no challenge of theirs carries the parameter.
 //!
+//! The warden `Places` also reads the token from the cookie `access_token` (trusting pages
+//! of [`APP_ORIGIN`] to send it on unsafe requests), and on WebSocket upgrades from the
+//! query parameter `access_token` and the subprotocol pair `bearer, <token>`. A request's
+//! `extra` headers (`with(req, &[(name, value)])`, `{t}` the token) put a token there;
+//! `post` sends a `POST`, and `UPGRADE` and `COOKIE` are the common extras.
+//!
 //! The RFC 7515 Appendix A examples (A.1 HS256, A.2 RS256, A.3 ES256) are external ground
 //! truth: wardens built on their published keys must verify them and refuse them only because
 //! they expired in 2011, and refuse them for their signature once one byte of it is flipped.
@@ -71,7 +77,7 @@ use Form::{Bits, Der, Pem};
 use Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Ps, Rs};
+use W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Places, Ps, Rs};
 use cases::CASES;
 
 // ---------------------------------------------------------------------------------------------
@@ -112,7 +118,14 @@ enum W {
     /// HS256 with the test secret, guarding the protected resource [`RESOURCE`] (RFC 9728):
     /// its 401 challenges name [`METADATA_URL`].
     HsMeta,
+    /// HS256 with the test secret, reading the token from the header, the cookie
+    /// `access_token` (pages of [`APP_ORIGIN`] trusted to send it), and on WebSocket
+    /// upgrades the query parameter `access_token` and the subprotocols `bearer, <token>`.
+    Places,
 }
+
+/// The origin `Places` trusts to send its token cookie on unsafe requests.
+const APP_ORIGIN: &str = "https://app.example";
 
 /// The resource identifier of `HsMeta`.
 const RESOURCE: &str = "https://api.example.com/v1";
@@ -120,13 +133,13 @@ const RESOURCE: &str = "https://api.example.com/v1";
 const METADATA_URL: &str = "https://api.example.com/.well-known/oauth-protected-resource/v1";
 
 impl W {
-    const ALL: [Self; 14] = [
-        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta,
+    const ALL: [Self; 15] = [
+        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta, Places,
     ];
 
     fn alg(self) -> Algorithm {
         match self {
-            Hs | HsMeta | A1 => HS256,
+            Hs | HsMeta | Places | A1 => HS256,
             Hs384 => HS384,
             Hs512 => HS512,
             Rs | JwksRsa | A2 => RS256,
@@ -146,6 +159,14 @@ impl W {
                 .protected_resource(RESOURCE)
                 .build()
                 .expect("a warden with a protected resource"),
+            Places => harness::issuer(HS256)
+                .warden_builder()
+                .token_cookie("access_token")
+                .cookie_origins([APP_ORIGIN])
+                .websocket_query_token("access_token")
+                .websocket_protocol_token(true)
+                .build()
+                .expect("a warden reading several places"),
             Jwks => Warden::builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
@@ -341,6 +362,7 @@ enum M {
     Get,
     Head,
     Options,
+    Post,
 }
 
 /// `Authorization` header values; `{t}` stands for the token.
@@ -357,6 +379,8 @@ struct Req {
     method: M,
     path: &'static str,
     auth: Auth,
+    /// Further headers; `{t}` in a value stands for the token.
+    extra: &'static [(&'static str, &'static [u8])],
 }
 
 const fn get(path: &'static str, auth: &'static [u8]) -> Req {
@@ -364,6 +388,7 @@ const fn get(path: &'static str, auth: &'static [u8]) -> Req {
         method: M::Get,
         path,
         auth: Auth::One(auth),
+        extra: &[],
     }
 }
 
@@ -372,6 +397,7 @@ const fn head(path: &'static str, auth: &'static [u8]) -> Req {
         method: M::Head,
         path,
         auth: Auth::One(auth),
+        extra: &[],
     }
 }
 
@@ -380,6 +406,7 @@ const fn options(path: &'static str, auth: &'static [u8]) -> Req {
         method: M::Options,
         path,
         auth: Auth::One(auth),
+        extra: &[],
     }
 }
 
@@ -388,6 +415,7 @@ const fn anon(method: M, path: &'static str) -> Req {
         method,
         path,
         auth: Auth::Nothing,
+        extra: &[],
     }
 }
 
@@ -396,8 +424,33 @@ const fn two(path: &'static str, first: &'static [u8], second: &'static [u8]) ->
         method: M::Get,
         path,
         auth: Auth::Two(first, second),
+        extra: &[],
     }
 }
+
+const fn post(path: &'static str, auth: &'static [u8]) -> Req {
+    Req {
+        method: M::Post,
+        path,
+        auth: Auth::One(auth),
+        extra: &[],
+    }
+}
+
+/// `req` with the headers `extra` besides its `Authorization`.
+const fn with(req: Req, extra: &'static [(&'static str, &'static [u8])]) -> Req {
+    Req {
+        method: req.method,
+        path: req.path,
+        auth: req.auth,
+        extra,
+    }
+}
+
+/// The headers of a WebSocket handshake.
+const UPGRADE: (&str, &[u8]) = ("upgrade", b"websocket");
+/// The token in the cookie `Places` reads.
+const COOKIE: (&str, &[u8]) = ("cookie", b"theme=dark; access_token={t}");
 
 const BEARER: &[u8] = b"Bearer {t}";
 /// Requires role `admin`.
@@ -450,7 +503,7 @@ const fn case(name: &'static str, w: W, tok: Tok, req: Req, status: u16, chal: C
 #[tokio::test]
 async fn conformance_matrix() {
     // The count when the last rows were added: a row may move, not vanish.
-    assert!(CASES.len() >= 542, "{} cases: fewer than before", CASES.len());
+    assert!(CASES.len() >= 576, "{} cases: fewer than before", CASES.len());
     let mut names = std::collections::HashSet::new();
     for case in CASES {
         assert!(names.insert(case.name), "two cases are named {:?}", case.name);
@@ -578,7 +631,7 @@ fn app(warden: Warden, runs: &Runs) -> Router {
                 user.subject().to_owned()
             }),
         )
-        .route("/admin", routing::get(admin.clone()).options(admin))
+        .route("/admin", routing::get(admin.clone()).post(admin.clone()).options(admin))
         .route("/editors", routing::get(async move |_: Guard<EditorsPolicy>| editors()))
         .route("/audit", routing::get(async move |_: Guard<AuditPolicy>| audit()))
         .route("/orders", routing::get(async move |_: Guard<OrdersPolicy>| orders()))
@@ -611,6 +664,7 @@ fn request(req: &Req, token: &str) -> http::Request<Body> {
         M::Get => http::Method::GET,
         M::Head => http::Method::HEAD,
         M::Options => http::Method::OPTIONS,
+        M::Post => http::Method::POST,
     };
     let mut builder = http::Request::builder()
         .method(method)
@@ -623,6 +677,9 @@ fn request(req: &Req, token: &str) -> http::Request<Body> {
                 .header(AUTHORIZATION, fill(first))
                 .header(AUTHORIZATION, fill(second));
         }
+    }
+    for (name, value) in req.extra {
+        builder = builder.header(*name, fill(value));
     }
     builder.body(Body::empty()).expect("request")
 }

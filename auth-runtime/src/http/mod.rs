@@ -4,6 +4,7 @@
 mod challenge;
 pub mod credentials;
 mod guard;
+mod locations;
 mod policy;
 mod resource;
 mod responder;
@@ -16,6 +17,7 @@ pub(crate) use challenge::is_nqchar;
 #[cfg(test)]
 pub(crate) use credentials::MAX_HEADER_OVERHEAD;
 pub use guard::{Claims, Grants, Guard, GuardState, grant};
+pub(crate) use locations::{Locations, TokenCookie};
 pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyCheck, PolicyRejection};
 pub use resource::{ProtectedResource, ResourceMetadata};
 #[cfg(feature = "test-util")]

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use http::request::Parts;
 
-use super::credentials;
+use super::credentials::{self, Candidate};
+use super::locations::Locations;
 use super::resource::ProtectedResource;
 use super::responder::Responder;
 use crate::error::AuthError;
@@ -63,6 +64,9 @@ pub(crate) struct Inner {
     pub(crate) acr_order: Vec<String>,
     /// The protected resource whose metadata the router serves (RFC 9728), when configured.
     pub(crate) resource: Option<ProtectedResource>,
+    /// The places besides the `Authorization` header that may carry the JWT, when any is
+    /// configured; `None` keeps the header-only path free of any other parsing.
+    pub(crate) locations: Option<Locations>,
 }
 
 /// Where identities come from.
@@ -232,7 +236,7 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return None;
         };
-        let candidate = match credentials::bearer_candidate(&parts.headers, jwt.rules().max_token_bytes) {
+        let candidate = match self.candidate(parts, jwt.rules().max_token_bytes) {
             Ok(candidate) => candidate,
             Err(error) => return Some(Err(error)),
         };
@@ -242,6 +246,15 @@ impl Warden {
         match candidate.check() {
             Ok(token) => jwt.verify_now(token, UnknownKid::Defer),
             Err(error) => Some(Err(error)),
+        }
+    }
+
+    /// The JWT of a request, its length checked: from the `Authorization` header, or from
+    /// the one configured place that holds it.
+    fn candidate<'a>(&'a self, parts: &'a Parts, max_len: usize) -> Result<Candidate<'a>, AuthError> {
+        match &self.inner().locations {
+            None => credentials::bearer_candidate(&parts.headers, max_len),
+            Some(locations) => locations.candidate(parts, max_len),
         }
     }
 
@@ -257,7 +270,7 @@ impl Warden {
                 })
             }
             Source::Jwt(jwt) => {
-                let candidate = credentials::bearer_candidate(&parts.headers, jwt.rules().max_token_bytes)?;
+                let candidate = self.candidate(parts, jwt.rules().max_token_bytes)?;
                 jwt.verify_waiting(candidate.check()?).await
             }
         }
