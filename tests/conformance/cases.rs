@@ -5,14 +5,14 @@
 
 use super::Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
 use super::Chal::{
-    Absent, Bare, BareMeta, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, Scope, StepUpAcr,
-    StepUpAcrMeta, StepUpAge, StepUpBoth,
+    Absent, Bare, BareMeta, BareSchemes, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, SchemeOnly,
+    Scope, StepUpAcr, StepUpAcrMeta, StepUpAge, StepUpBoth,
 };
 use super::Form::{Bits, Der, Pem};
 use super::Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Places, Ps, Rs};
+use super::W::{A1, A2, A3, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Places, Ps, Rs, Schemes};
 use super::{
     ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, COOKIE, Case, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, RECENT, Req,
     UPGRADE, anon, case, get, head, options, post, two, with,
@@ -687,4 +687,26 @@ pub(super) const CASES: &[Case] = &[
     case("header-only warden ignores a WebSocket query token", Hs, Good, with(anon(M::Get, "/admin?access_token={t}"), &[UPGRADE]), 401, Bare),
     case("header-only warden ignores a WebSocket subprotocol token", Hs, Good, with(anon(M::Get, "/admin"), &[UPGRADE, ("sec-websocket-protocol", b"bearer, {t}")]), 401, Bare),
     case("header-only warden with a header and a cookie", Hs, Good, with(ADMIN, &[COOKIE]), 200, Absent),
+
+    // --- Schemes side by side: JWT bearer, API key (`ApiKey`), session cookie (`Session`) -------
+    case("schemes no credentials", Schemes, Good, anon(M::Get, "/admin"), 401, BareSchemes),
+    case("schemes no credentials, HEAD", Schemes, Good, Req { method: M::Head, path: "/admin", auth: Auth::Nothing, extra: &[] }, 401, BareSchemes),
+    case("schemes another Authorization scheme", Schemes, Good, get("/admin", b"Basic dXNlcjpwYXNz"), 401, BareSchemes),
+    case("schemes JWT", Schemes, Good, ADMIN, 200, Absent),
+    case("schemes JWT without the role", Schemes, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("schemes invalid JWT", Schemes, Lit("garbage"), ADMIN, 401, InvalidToken),
+    case("schemes expired JWT", Schemes, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidToken),
+    case("schemes two JWTs", Schemes, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("schemes API key", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-admin")]), 200, Absent),
+    case("schemes API key without the role", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-reader")]), 403, Insufficient),
+    case("schemes API key on an authenticated route", Schemes, Good, with(anon(M::Get, "/me"), &[("x-api-key", b"k-reader")]), 200, Absent),
+    case("schemes unknown API key", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-nobody")]), 401, SchemeOnly("ApiKey")),
+    case("schemes two API keys", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-admin"), ("x-api-key", b"k-admin")]), 400, InvalidRequest),
+    case("schemes session", Schemes, Good, with(anon(M::Get, "/admin"), &[("cookie", b"session=s-admin")]), 200, Absent),
+    case("schemes unknown session", Schemes, Good, with(anon(M::Get, "/admin"), &[("cookie", b"session=s-nobody")]), 401, SchemeOnly("Session")),
+    case("schemes session on a cross-site POST", Schemes, Good, with(anon(M::Post, "/admin"), &[("cookie", b"session=s-admin"), ("origin", b"https://evil.example")]), 401, BareSchemes),
+    case("schemes session on a same-origin POST", Schemes, Good, with(anon(M::Post, "/admin"), &[("cookie", b"session=s-admin"), ("sec-fetch-site", b"same-origin")]), 200, Absent),
+    case("schemes JWT and API key", Schemes, Good, with(ADMIN, &[("x-api-key", b"k-admin")]), 400, InvalidRequest),
+    case("schemes invalid JWT and API key", Schemes, Lit("garbage"), with(ADMIN, &[("x-api-key", b"k-admin")]), 400, InvalidRequest),
+    case("schemes API key and session", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-admin"), ("cookie", b"session=s-admin")]), 400, InvalidRequest),
 ];

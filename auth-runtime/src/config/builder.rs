@@ -17,7 +17,8 @@ use crate::defaults::{
     MAX_LEEWAY,
 };
 use crate::http::{
-    Authenticator, Challenges, Inner, Locations, ProtectedResource, Rejection, Responder, Source, TokenCookie, Warden,
+    Authenticator, Challenges, DynAuthenticator, Inner, Locations, ProtectedResource, Rejection, Responder, Scheme,
+    SideScheme, Source, TokenCookie, Warden,
 };
 use crate::key_source::KeySource;
 use crate::roles::RoleHierarchy;
@@ -77,6 +78,7 @@ pub struct WardenBuilder {
     cookie_origins: Option<Vec<String>>,
     websocket_query: Option<String>,
     websocket_protocol: bool,
+    schemes: Vec<(Scheme, Arc<dyn DynAuthenticator>)>,
 }
 
 /// How an application renders refusals, as [`renderer`](WardenBuilder::renderer) takes it.
@@ -209,6 +211,52 @@ impl WardenBuilder {
     pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
         self.keys
             .push((KeyInput::Custom(Arc::new(authenticator)), "authenticator"));
+        self
+    }
+
+    /// Also accepts the credentials of `scheme`, which `authenticator` claims and checks,
+    /// beside the JWTs (or the custom [`authenticator`](Self::authenticator)): API keys, a
+    /// session cookie, … on the same routes.
+    ///
+    /// Every scheme is asked about every request. One claims it by answering anything but
+    /// [`AuthError::MissingCredentials`](crate::AuthError::MissingCredentials) (so an
+    /// authenticator answers that when the request carries none of *its* credentials, as
+    /// the [`credentials`](crate::credentials) functions do):
+    ///
+    /// - no scheme claims the request → 401 with one `WWW-Authenticate` header field per
+    ///   scheme, the Bearer challenge first, then `<name> realm="<realm>"` for each scheme
+    ///   in the order added;
+    /// - one scheme claims it → its answer: the identity, or a 401 that challenges that
+    ///   scheme alone (`ApiKey realm="api"`);
+    /// - two schemes claim it → 400 `invalid_request`, as for a token in two places.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{AuthError, Authenticator, Identity, Scheme, TokenError, Warden};
+    /// use http::request::Parts;
+    ///
+    /// struct ApiKeys;
+    /// impl Authenticator for ApiKeys {
+    ///     async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
+    ///         match parts.headers.get("x-api-key").map(|v| v.as_bytes()) {
+    ///             None => Err(AuthError::MissingCredentials),
+    ///             Some(b"k-123") => Ok(Identity::builder("service-a").roles(["reader"]).build()),
+    ///             Some(_) => Err(AuthError::InvalidToken(TokenError::Rejected)),
+    ///         }
+    ///     }
+    /// }
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .also_accept(Scheme::header("ApiKey", "x-api-key"), ApiKeys)
+    ///     .build()?;
+    /// assert_eq!(warden.schemes().map(Scheme::name).collect::<Vec<_>>(), ["ApiKey"]);
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    ///
+    /// Checked at [`build`](Self::build): the scheme's name is an HTTP token other than
+    /// `Bearer`, used once. A warden with such schemes awaits them on every request, a
+    /// JWT one included.
+    pub fn also_accept(mut self, scheme: Scheme, authenticator: impl Authenticator) -> Self {
+        self.schemes.push((scheme, Arc::new(authenticator)));
         self
     }
 
@@ -539,6 +587,21 @@ impl WardenBuilder {
             setting: realm_setting,
             reason: "a realm is printable ASCII without '\"' or '\\'".into(),
         })?;
+        for (i, (scheme, _)) in self.schemes.iter().enumerate() {
+            let twice = self.schemes[..i]
+                .iter()
+                .any(|(earlier, _)| earlier.name().eq_ignore_ascii_case(scheme.name()));
+            let problem = scheme
+                .problem()
+                .or_else(|| twice.then(|| format!("the scheme {:?} is accepted twice", scheme.name())));
+            if let Some(reason) = problem {
+                return Err(ConfigError::InvalidValue {
+                    setting: "also_accept",
+                    reason,
+                });
+            }
+        }
+        let challenges = challenges.with_schemes(self.schemes.iter().map(|(scheme, _)| scheme.name()));
         let leeway = self.leeway.unwrap_or(DEFAULT_LEEWAY);
         if leeway > MAX_LEEWAY {
             return Err(ConfigError::InvalidValue {
@@ -638,6 +701,11 @@ impl WardenBuilder {
             acr_order,
             resource,
             locations,
+            schemes: self
+                .schemes
+                .into_iter()
+                .map(|(scheme, authenticator)| SideScheme { scheme, authenticator })
+                .collect(),
         }))
     }
 }

@@ -9,6 +9,7 @@ mod policy;
 mod resource;
 mod responder;
 mod router;
+mod scheme;
 mod table;
 mod warden;
 
@@ -25,8 +26,9 @@ pub(crate) use responder::RefusedBy;
 pub use responder::Rejection;
 pub(crate) use responder::{Challenges, Responder};
 pub use router::{GuardedHandler, MethodRouter, Router, routing};
+pub use scheme::{CredentialLocation, Scheme};
 #[cfg(any(feature = "utoipa", feature = "aide"))]
 pub(crate) use table::{DOCUMENT_METHODS, path_shape};
 pub use table::{RouteMethod, RouteRow, RouteTable};
 pub use warden::{Authenticator, Warden};
-pub(crate) use warden::{DynAuthenticator, Inner, Source};
+pub(crate) use warden::{DynAuthenticator, Inner, SideScheme, Source};

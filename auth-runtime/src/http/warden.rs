@@ -13,7 +13,8 @@ use super::credentials::{self, Candidate};
 use super::locations::Locations;
 use super::resource::ProtectedResource;
 use super::responder::Responder;
-use crate::error::AuthError;
+use super::scheme::Scheme;
+use crate::error::{AuthError, InvalidRequest};
 use crate::identity::Identity;
 use crate::key_source::{KeyFetchError, UnknownKid};
 use crate::requirement::StepUp;
@@ -67,7 +68,22 @@ pub(crate) struct Inner {
     /// The places besides the `Authorization` header that may carry the JWT, when any is
     /// configured; `None` keeps the header-only path free of any other parsing.
     pub(crate) locations: Option<Locations>,
+    /// The schemes accepted beside the JWTs, each with the authenticator that claims its
+    /// credentials; empty unless configured, which keeps the JWT path as it was.
+    pub(crate) schemes: Vec<SideScheme>,
 }
+
+/// A scheme accepted beside the JWTs ([`WardenBuilder::also_accept`](crate::WardenBuilder::also_accept)).
+pub(crate) struct SideScheme {
+    pub(crate) scheme: Scheme,
+    pub(crate) authenticator: Arc<dyn DynAuthenticator>,
+}
+
+/// Which scheme accepted beside the JWTs claimed a request whose authentication failed,
+/// by its position: kept in the request's extensions for the refusal, which then
+/// challenges that scheme alone.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClaimedBy(pub(crate) usize);
 
 /// Where identities come from.
 // One per warden, behind its `Arc`: boxing the large variant would only add a hop per request.
@@ -203,10 +219,18 @@ impl Warden {
     /// [`AuthError::Unavailable`].
     #[cfg_attr(not(any(feature = "utoipa", feature = "aide")), allow(dead_code))]
     pub(crate) fn may_be_unavailable(&self) -> bool {
-        match &self.inner().source {
+        let primary = match &self.inner().source {
             Source::Jwt(jwt) => jwt.has_remote_keys(),
             Source::Custom(_) => true,
-        }
+        };
+        primary || !self.inner().schemes.is_empty()
+    }
+
+    /// The schemes this warden accepts beside its JWTs
+    /// ([`WardenBuilder::also_accept`](crate::WardenBuilder::also_accept)), in the order
+    /// they were added: the order of their challenges.
+    pub fn schemes(&self) -> impl ExactSizeIterator<Item = &Scheme> {
+        self.inner().schemes.iter().map(|side| &side.scheme)
     }
 
     /// What this warden's refusals answer with.
@@ -233,7 +257,9 @@ impl Warden {
     /// [`authenticate`](Self::authenticate) when it needs no wait: `None` when a custom
     /// authenticator or a key fetch must be awaited.
     pub(crate) fn authenticate_now(&self, parts: &Parts) -> Option<Result<Identity, AuthError>> {
-        let Source::Jwt(jwt) = &self.inner().source else {
+        let inner = self.inner();
+        // Schemes beside the JWTs are custom authenticators, which must be awaited.
+        let (Source::Jwt(jwt), true) = (&inner.source, inner.schemes.is_empty()) else {
             return None;
         };
         let candidate = match self.candidate(parts, jwt.rules().max_token_bytes) {
@@ -261,14 +287,57 @@ impl Warden {
     /// [`authenticate`](Self::authenticate) after [`authenticate_now`](Self::authenticate_now)
     /// answered `None`: without a second cache lookup, which would count the miss twice.
     pub(crate) async fn authenticate_waiting(&self, parts: &Parts) -> Result<Identity, AuthError> {
-        match &self.inner().source {
-            Source::Custom(auth) => {
-                let identity = auth.authenticate(parts).await?;
-                Ok(match &self.inner().resolved {
-                    Some(hierarchy) => hierarchy.apply(identity),
-                    None => identity,
-                })
+        self.authenticate_claimed(parts).await.0
+    }
+
+    /// [`authenticate_waiting`](Self::authenticate_waiting), and which scheme accepted
+    /// beside the JWTs claimed the request when its authentication failed.
+    ///
+    /// Every scheme is asked; each claims the request unless it answers
+    /// [`AuthError::MissingCredentials`]. None claims it: missing credentials (the 401
+    /// challenges every scheme). One: its answer. Several: 400 `invalid_request`, as for
+    /// a token in two places (RFC 6750 §2), whether or not their credentials are good.
+    pub(crate) async fn authenticate_claimed(&self, parts: &Parts) -> (Result<Identity, AuthError>, Option<ClaimedBy>) {
+        let inner = self.inner();
+        let primary = self.authenticate_primary(parts).await;
+        if inner.schemes.is_empty() {
+            return (primary, None);
+        }
+        let mut claimed = (!matches!(primary, Err(AuthError::MissingCredentials))).then_some((primary, None));
+        for (position, side) in inner.schemes.iter().enumerate() {
+            let outcome = side.authenticator.authenticate(parts).await;
+            if matches!(outcome, Err(AuthError::MissingCredentials)) {
+                continue;
             }
+            if claimed.is_some() {
+                return (Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials)), None);
+            }
+            let outcome = outcome.map(|identity| self.with_hierarchy(identity));
+            claimed = Some((outcome, Some(ClaimedBy(position))));
+        }
+        match claimed {
+            Some((outcome, by)) => {
+                let by = by.filter(|_| outcome.is_err());
+                (outcome, by)
+            }
+            None => (Err(AuthError::MissingCredentials), None),
+        }
+    }
+
+    /// The role hierarchy applied to an identity a custom authenticator made (the JWT
+    /// path applies it while verifying).
+    fn with_hierarchy(&self, identity: Identity) -> Identity {
+        match &self.inner().resolved {
+            Some(hierarchy) => hierarchy.apply(identity),
+            None => identity,
+        }
+    }
+
+    /// The answer of the warden's own source: its JWTs, or the custom authenticator that
+    /// replaces them.
+    async fn authenticate_primary(&self, parts: &Parts) -> Result<Identity, AuthError> {
+        match &self.inner().source {
+            Source::Custom(auth) => Ok(self.with_hierarchy(auth.authenticate(parts).await?)),
             Source::Jwt(jwt) => {
                 let candidate = self.candidate(parts, jwt.rules().max_token_bytes)?;
                 jwt.verify_waiting(candidate.check()?).await
