@@ -266,3 +266,116 @@ fn the_places_are_checked_at_build() {
         .build();
     assert_eq!(setting_of(custom), "websocket_protocol_token");
 }
+
+/// A warden reading a cookie, a WebSocket query and API keys, for the documents.
+fn documented_warden() -> Warden {
+    struct ApiKeys;
+    impl axum_warden::Authenticator for ApiKeys {
+        async fn authenticate(&self, _: &http::request::Parts) -> Result<Identity, axum_warden::AuthError> {
+            Err(axum_warden::AuthError::MissingCredentials)
+        }
+    }
+    harness::issuer(Algorithm::HS256)
+        .warden_builder()
+        .token_cookie("access_token")
+        .websocket_query_token("access_token")
+        .websocket_protocol_token(true)
+        .also_accept(axum_warden::Scheme::header("ApiKey", "x-api-key"), ApiKeys)
+        .build()
+        .expect("a warden")
+}
+
+#[test]
+fn the_route_table_lists_the_credentials_of_guarded_routes() {
+    let table = axum_warden::Router::<Warden>::new()
+        .route("/login", axum_warden::routing::get(login))
+        .route("/me", axum_warden::routing::get(me))
+        .route_table()
+        .with_credentials(documented_warden().credentials());
+    let markdown = table.to_markdown();
+    let header: Vec<&str> = markdown.lines().take(2).collect();
+    assert_eq!(
+        header,
+        [
+            "| Method | Path | Access | Credentials | Handler |",
+            "|---|---|---|---|---|"
+        ]
+    );
+    assert!(
+        markdown.contains(
+            "| GET | /me | authenticated | Bearer: header Authorization, cookie access_token, WebSocket query access_token, WebSocket subprotocol; ApiKey: header x-api-key |"
+        ),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| GET | /login | public |  |"), "{markdown}");
+    let json: serde_json::Value = serde_json::from_str(&table.to_json()).expect("JSON");
+    assert_eq!(
+        json[1]["access"]["credentials"],
+        serde_json::json!([
+            {"scheme": "Bearer", "in": "header", "name": "Authorization"},
+            {"scheme": "Bearer", "in": "cookie", "name": "access_token"},
+            {"scheme": "Bearer", "in": "websocket_query", "name": "access_token"},
+            {"scheme": "Bearer", "in": "websocket_protocol", "name": "Sec-WebSocket-Protocol"},
+            {"scheme": "ApiKey", "in": "header", "name": "x-api-key"},
+        ])
+    );
+    assert!(
+        json[0]["access"].get("credentials").is_none(),
+        "a public route reads none"
+    );
+}
+
+/// Both OpenAPI writers document every credential of the warden, but a subprotocol.
+#[cfg(all(feature = "utoipa", feature = "aide"))]
+#[test]
+fn both_openapi_writers_document_every_scheme() {
+    let warden = documented_warden();
+    let table = axum_warden::Router::<Warden>::new()
+        .route("/me", axum_warden::routing::get(me))
+        .route_table();
+    let utoipa_doc =
+        axum_warden::WardenOpenApi::for_warden(&warden).document(&table, utoipa::openapi::Info::new("api", "1"));
+    let mut aide_doc = aide::openapi::OpenApi::default();
+    let item = aide::openapi::PathItem {
+        get: Some(aide::openapi::Operation::default()),
+        ..aide::openapi::PathItem::default()
+    };
+    aide_doc.paths = Some(aide::openapi::Paths {
+        paths: [("/me".to_owned(), aide::openapi::ReferenceOr::Item(item))]
+            .into_iter()
+            .collect(),
+        ..aide::openapi::Paths::default()
+    });
+    let report = axum_warden::WardenAide::for_warden(&warden).apply(&table, &mut aide_doc);
+    report.ensure_complete().expect("every route documented");
+    for (writer, doc) in [
+        ("utoipa", serde_json::to_value(&utoipa_doc).expect("JSON")),
+        ("aide", serde_json::to_value(&aide_doc).expect("JSON")),
+    ] {
+        assert_eq!(
+            doc["paths"]["/me"]["get"]["security"],
+            serde_json::json!([
+                {"bearerAuth": []}, {"bearerAuthCookie": []}, {"bearerAuthWebSocketQuery": []}, {"ApiKey": []}
+            ]),
+            "{writer}"
+        );
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["bearerAuthCookie"]["in"], "cookie", "{writer}");
+        assert_eq!(schemes["bearerAuthCookie"]["name"], "access_token", "{writer}");
+        assert_eq!(schemes["bearerAuthWebSocketQuery"]["in"], "query", "{writer}");
+        assert_eq!(
+            (
+                schemes["ApiKey"]["type"].as_str(),
+                schemes["ApiKey"]["in"].as_str(),
+                schemes["ApiKey"]["name"].as_str()
+            ),
+            (Some("apiKey"), Some("header"), Some("x-api-key")),
+            "{writer}"
+        );
+        assert_eq!(
+            schemes.as_object().map(serde_json::Map::len),
+            Some(4),
+            "{writer}: {schemes}"
+        );
+    }
+}

@@ -35,6 +35,38 @@ pub enum CredentialLocation {
     Cookie(String),
     /// A query parameter, named here.
     Query(String),
+    /// A query parameter, named here, read on WebSocket upgrade requests only
+    /// ([`WardenBuilder::websocket_query_token`](crate::WardenBuilder::websocket_query_token)).
+    WebSocketQuery(String),
+    /// The subprotocol after `bearer` in `Sec-WebSocket-Protocol`, on WebSocket upgrade
+    /// requests only ([`WardenBuilder::websocket_protocol_token`](crate::WardenBuilder::websocket_protocol_token)).
+    WebSocketProtocol,
+}
+
+impl CredentialLocation {
+    /// The kind of place, as the route table's JSON names it: `header`, `cookie`,
+    /// `query`, `websocket_query` or `websocket_protocol` (the `Authorization` header is a
+    /// `header`).
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Authorization | Self::Header(_) => "header",
+            Self::Cookie(_) => "cookie",
+            Self::Query(_) => "query",
+            Self::WebSocketQuery(_) => "websocket_query",
+            Self::WebSocketProtocol => "websocket_protocol",
+        }
+    }
+
+    /// The name of the header, cookie or parameter.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Authorization => "Authorization",
+            Self::Header(name) | Self::Cookie(name) | Self::Query(name) | Self::WebSocketQuery(name) => name,
+            Self::WebSocketProtocol => "Sec-WebSocket-Protocol",
+        }
+    }
 }
 
 impl Scheme {
@@ -76,6 +108,93 @@ impl Scheme {
         }
     }
 
+    /// The warden's own bearer tokens, carried in `location`.
+    pub(crate) fn bearer(location: CredentialLocation) -> Self {
+        Self {
+            name: "Bearer".to_owned(),
+            location,
+        }
+    }
+
+    /// The name of this scheme's security-scheme component in an OpenAPI document, beside
+    /// the bearer scheme called `bearer`: the scheme's own name, or for the warden's
+    /// JWTs in a cookie or a WebSocket query `<bearer>Cookie` / `<bearer>WebSocketQuery`.
+    /// `None` for what needs no component of its own (the JWTs in the `Authorization`
+    /// header) or what OpenAPI cannot describe (a token in a WebSocket subprotocol).
+    #[cfg(any(feature = "utoipa", feature = "aide"))]
+    pub(crate) fn component_name(&self, bearer: &str) -> Option<String> {
+        if self.name != "Bearer" {
+            return Some(self.name.clone());
+        }
+        match self.location {
+            CredentialLocation::Cookie(_) => Some(format!("{bearer}Cookie")),
+            CredentialLocation::WebSocketQuery(_) => Some(format!("{bearer}WebSocketQuery")),
+            _ => None,
+        }
+    }
+
+    /// Adds to `documented` each of `credentials` that has a component of its own (see
+    /// [`component_name`](Self::component_name)) under that name, once: what both OpenAPI
+    /// writers document beside the bearer scheme called `bearer`.
+    #[cfg(any(feature = "utoipa", feature = "aide"))]
+    pub(crate) fn document_beside(
+        bearer: &str,
+        credentials: impl IntoIterator<Item = Self>,
+        documented: &mut Vec<(String, Self)>,
+    ) {
+        for scheme in credentials {
+            if let Some(name) = scheme.component_name(bearer)
+                && !documented.iter().any(|(other, _)| *other == name)
+            {
+                documented.push((name, scheme));
+            }
+        }
+    }
+
+    /// The names of the security schemes a guarded operation lists as alternatives: the
+    /// bearer scheme, then each one documented beside it.
+    #[cfg(any(feature = "utoipa", feature = "aide"))]
+    pub(crate) fn security_names<'a>(bearer: &'a str, documented: &'a [(String, Self)]) -> Vec<&'a str> {
+        std::iter::once(bearer)
+            .chain(documented.iter().map(|(name, _)| name.as_str()))
+            .collect()
+    }
+
+    /// [`openapi_component`](Self::openapi_component) read into a writer's own type.
+    #[cfg(any(feature = "utoipa", feature = "aide"))]
+    pub(crate) fn openapi_component_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_value(self.openapi_component()).ok()
+    }
+
+    /// This scheme as an OpenAPI Security Scheme Object, for both writers to read into
+    /// their own types: `{"type": "http", "scheme": "basic"}` in the `Authorization`
+    /// header, `{"type": "apiKey", "in": …, "name": …}` elsewhere.
+    #[cfg(any(feature = "utoipa", feature = "aide"))]
+    pub(crate) fn openapi_component(&self) -> serde_json::Value {
+        let described = |kind: &str, name: &str, what: String| serde_json::json!({"type": "apiKey", "in": kind, "name": name, "description": what});
+        let bearer = self.name == "Bearer";
+        match &self.location {
+            CredentialLocation::Authorization | CredentialLocation::WebSocketProtocol => serde_json::json!({
+                "type": "http",
+                "scheme": self.name.to_ascii_lowercase(),
+                "description": format!("Credentials in `Authorization: {} …`.", self.name),
+            }),
+            CredentialLocation::Header(name) => described("header", name, format!("The `{}` scheme's credential.", self.name)),
+            CredentialLocation::Cookie(name) if bearer => described(
+                "cookie",
+                name,
+                "A JWT access token in a cookie; unsafe methods need `Sec-Fetch-Site: same-origin` or a trusted `Origin`.".into(),
+            ),
+            CredentialLocation::Cookie(name) => described("cookie", name, format!("The `{}` scheme's credential.", self.name)),
+            CredentialLocation::WebSocketQuery(name) => described(
+                "query",
+                name,
+                "A JWT access token in the query of a WebSocket upgrade request only.".into(),
+            ),
+            CredentialLocation::Query(name) => described("query", name, format!("The `{}` scheme's credential.", self.name)),
+        }
+    }
+
     /// The scheme's name, as its challenge starts.
     #[must_use]
     pub fn name(&self) -> &str {
@@ -105,16 +224,19 @@ impl Scheme {
             );
         }
         let place = match &self.location {
-            CredentialLocation::Authorization => return None,
-            CredentialLocation::Header(name) | CredentialLocation::Cookie(name) | CredentialLocation::Query(name) => {
-                name
-            }
+            CredentialLocation::Authorization | CredentialLocation::WebSocketProtocol => return None,
+            CredentialLocation::Header(name)
+            | CredentialLocation::Cookie(name)
+            | CredentialLocation::Query(name)
+            | CredentialLocation::WebSocketQuery(name) => name,
         };
         (place.is_empty() || !place.chars().all(tchar))
             .then(|| format!("{place:?} is not a header, cookie or parameter name"))
     }
 }
 
+/// `header Authorization`, `cookie session`, `query key`, `WebSocket query access_token`,
+/// `WebSocket subprotocol`: how the route table's Markdown names a place.
 impl fmt::Display for CredentialLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -122,6 +244,21 @@ impl fmt::Display for CredentialLocation {
             Self::Header(name) => write!(f, "header {name}"),
             Self::Cookie(name) => write!(f, "cookie {name}"),
             Self::Query(name) => write!(f, "query {name}"),
+            Self::WebSocketQuery(name) => write!(f, "WebSocket query {name}"),
+            Self::WebSocketProtocol => f.write_str("WebSocket subprotocol"),
         }
+    }
+}
+
+/// `{"scheme": "ApiKey", "in": "header", "name": "x-api-key"}`, as the route table's JSON
+/// lists a route's credentials.
+impl serde::Serialize for Scheme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut object = serializer.serialize_struct("Scheme", 3)?;
+        object.serialize_field("scheme", &self.name)?;
+        object.serialize_field("in", self.location.kind())?;
+        object.serialize_field("name", self.location.name())?;
+        object.end()
     }
 }

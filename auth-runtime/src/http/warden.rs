@@ -13,7 +13,7 @@ use super::credentials::{self, Candidate};
 use super::locations::Locations;
 use super::resource::ProtectedResource;
 use super::responder::Responder;
-use super::scheme::Scheme;
+use super::scheme::{CredentialLocation, Scheme};
 use crate::error::{AuthError, InvalidRequest};
 use crate::identity::Identity;
 use crate::key_source::{KeyFetchError, UnknownKid};
@@ -231,6 +231,43 @@ impl Warden {
     /// they were added: the order of their challenges.
     pub fn schemes(&self) -> impl ExactSizeIterator<Item = &Scheme> {
         self.inner().schemes.iter().map(|side| &side.scheme)
+    }
+
+    /// Every scheme and place whose credentials this warden reads, in the order it reads
+    /// them: its bearer tokens in the `Authorization` header, then in each place opted in
+    /// to (the token cookie, the WebSocket query parameter, the WebSocket subprotocol),
+    /// then each scheme accepted beside them. Give them to
+    /// [`RouteTable::with_credentials`](crate::RouteTable::with_credentials) to list them
+    /// for every route that needs an identity.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{CredentialLocation, Warden};
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).token_cookie("access_token").build()?;
+    /// let places: Vec<_> = warden.credentials().into_iter().map(|s| s.location().clone()).collect();
+    /// assert_eq!(places, [CredentialLocation::Authorization, CredentialLocation::Cookie("access_token".into())]);
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    ///
+    /// A warden whose identities come from a custom [`Authenticator`] lists it as the
+    /// `Authorization` header, whose Bearer challenge it answers with.
+    #[must_use]
+    pub fn credentials(&self) -> Vec<Scheme> {
+        let inner = self.inner();
+        let mut all = vec![Scheme::bearer(CredentialLocation::Authorization)];
+        if let Some(places) = &inner.locations {
+            if let Some(cookie) = &places.cookie {
+                all.push(Scheme::bearer(CredentialLocation::Cookie(cookie.name.clone())));
+            }
+            if let Some(name) = &places.query {
+                all.push(Scheme::bearer(CredentialLocation::WebSocketQuery(name.clone())));
+            }
+            if places.protocol {
+                all.push(Scheme::bearer(CredentialLocation::WebSocketProtocol));
+            }
+        }
+        all.extend(inner.schemes.iter().map(|side| side.scheme.clone()));
+        all
     }
 
     /// What this warden's refusals answer with.
