@@ -379,3 +379,39 @@ fn both_openapi_writers_document_every_scheme() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_credentials_audit_probes_every_place_and_finds_a_missing_one() {
+    use axum_warden::testing::{Probe, TestIssuer, audit_credentials};
+    let issuer: TestIssuer = harness::issuer(Algorithm::HS256);
+    let routes = || {
+        axum_warden::Router::new()
+            .route("/login", axum_warden::routing::get(login))
+            .route("/me", axum_warden::routing::get(me))
+            .route("/orders", axum_warden::routing::post(place_order))
+            .route("/live", axum_warden::routing::get(live))
+    };
+    let credentials = warden().credentials();
+
+    let report = audit_credentials(&routes().with_state(warden()), &issuer, &credentials).await;
+    // Three places on the two GET routes, the cookie alone on the POST one; two probes each.
+    assert_eq!(report.requests, 2 * (3 + 3 + 1), "{report}");
+    report.assert_clean();
+
+    // A router whose warden reads the header only: every other place is a finding.
+    let header_only = routes().with_state(harness::issuer(Algorithm::HS256).warden());
+    let report = audit_credentials(&header_only, &issuer, &credentials).await;
+    assert_eq!(report.findings.len(), report.requests, "{report}");
+    let cookie = report
+        .findings
+        .iter()
+        .find(|f| f.path == "/orders" && f.probe == Probe::MeetingElsewhere)
+        .expect("the cookie on the POST route");
+    assert_eq!(cookie.got, r#"401 `Bearer realm="api"` (cookie access_token)"#);
+    let two = report
+        .findings
+        .iter()
+        .find(|f| f.path == "/me" && f.probe == Probe::TwoPlaces && f.got.ends_with("(WebSocket subprotocol)"))
+        .expect("two places on a GET route");
+    assert!(two.got.starts_with("200 "), "{}", two.got);
+}
