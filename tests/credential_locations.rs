@@ -415,3 +415,66 @@ async fn the_credentials_audit_probes_every_place_and_finds_a_missing_one() {
         .expect("two places on a GET route");
     assert!(two.got.starts_with("200 "), "{}", two.got);
 }
+
+/// API keys in `x-api-key`: `k-1` is the service `reports`.
+struct ApiKeys;
+
+impl axum_warden::Authenticator for ApiKeys {
+    async fn authenticate(&self, parts: &http::request::Parts) -> Result<Identity, axum_warden::AuthError> {
+        let key = credentials::single(parts.headers.get_all("x-api-key").iter().map(Some))?;
+        match key.as_bytes() {
+            b"k-1" => Ok(Identity::builder("reports").build()),
+            _ => Err(axum_warden::AuthError::InvalidToken(axum_warden::TokenError::Rejected)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn schemes_side_by_side_answer_with_their_own_challenges_and_bodies() {
+    use tower::ServiceExt as _;
+    let warden = harness::issuer(Algorithm::HS256)
+        .warden_builder()
+        .realm("shop")
+        .also_accept(axum_warden::Scheme::header("ApiKey", "x-api-key"), ApiKeys)
+        .build()
+        .expect("a warden with API keys");
+    let app = Router::new().route("/me", get(me)).with_state(warden);
+    let ask = |key: Option<&'static str>| {
+        let app = app.clone();
+        async move {
+            let mut request = http::Request::get("/me");
+            if let Some(key) = key {
+                request = request.header("x-api-key", key);
+            }
+            let response = app
+                .oneshot(request.body(axum::body::Body::empty()).expect("a request"))
+                .await
+                .expect("infallible");
+            let challenges: Vec<String> = response
+                .headers()
+                .get_all(WWW_AUTHENTICATE)
+                .iter()
+                .map(|value| value.to_str().expect("ASCII").to_owned())
+                .collect();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), 4096).await.expect("a body");
+            (status, challenges, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+
+    let (status, challenges, _) = ask(None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(challenges, [r#"Bearer realm="shop""#, r#"ApiKey realm="shop""#]);
+
+    let (status, challenges, body) = ask(Some("k-2")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(challenges, [r#"ApiKey realm="shop""#]);
+    let body: serde_json::Value = serde_json::from_str(&body).expect("problem details");
+    assert_eq!(body["detail"], "The credentials are not valid.");
+
+    let (status, challenges, body) = ask(Some("k-1")).await;
+    assert_eq!(
+        (status, challenges.len(), body.as_str()),
+        (StatusCode::OK, 0, "reports")
+    );
+}

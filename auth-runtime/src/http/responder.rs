@@ -372,7 +372,13 @@ impl Rejection {
     #[must_use]
     pub fn default_response(&self) -> Response {
         let status = self.status();
-        let body = problem_body(&self.error);
+        let body = match (self.scheme, &self.error) {
+            // A refused API key or session is not a bearer token.
+            (Some(_), AuthError::InvalidToken(_)) => {
+                r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"The credentials are not valid."}"#
+            }
+            _ => problem_body(&self.error),
+        };
         if let Some(responder) = &self.responder
             && self.scheme.is_none()
             && let Some(headers) = responder.challenges.prebuilt(&self.error)
