@@ -317,6 +317,40 @@ impl Rejection {
     /// accepts beside it ([`WardenBuilder::also_accept`](crate::WardenBuilder::also_accept));
     /// for a refused credential of such a scheme, that scheme's challenge alone; else the
     /// one of [`challenge`](Self::challenge).
+    ///
+    /// ```
+    /// use axum::response::IntoResponse;
+    /// use axum_warden::{AuthError, Authenticator, Identity, Scheme, Warden, requires_auth, routing::get};
+    /// use tower::ServiceExt as _;
+    ///
+    /// struct ApiKeys;
+    /// impl Authenticator for ApiKeys {
+    ///     async fn authenticate(&self, _: &http::request::Parts) -> Result<Identity, AuthError> {
+    ///         Err(AuthError::MissingCredentials)
+    ///     }
+    /// }
+    /// #[requires_auth]
+    /// async fn me() {}
+    ///
+    /// // A renderer that lists the challenges in a plain-text body.
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .also_accept(Scheme::header("ApiKey", "x-api-key"), ApiKeys)
+    ///     .renderer(|rejection| {
+    ///         let challenges = rejection.challenges();
+    ///         let lines: Vec<&str> = challenges.iter().filter_map(|c| c.to_str().ok()).collect();
+    ///         (rejection.status(), lines.join("\n")).into_response()
+    ///     })
+    ///     .build()?;
+    /// let app: axum::Router = axum_warden::Router::new().route("/me", get(me)).with_state(warden).into();
+    /// # tokio_test::block_on(async {
+    /// let answer = app.oneshot(http::Request::get("/me").body(axum::body::Body::empty())?).await?;
+    /// let body = axum::body::to_bytes(answer.into_body(), 1024).await?;
+    /// assert_eq!(body, "Bearer realm=\"api\"\nApiKey realm=\"api\"");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).map_err(|e| e.to_string())?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn challenges(&self) -> Vec<HeaderValue> {
         let mut all: Vec<HeaderValue> = self.challenge().into_iter().collect();

@@ -47,6 +47,16 @@ impl CredentialLocation {
     /// The kind of place, as the route table's JSON names it: `header`, `cookie`,
     /// `query`, `websocket_query` or `websocket_protocol` (the `Authorization` header is a
     /// `header`).
+    ///
+    /// ```
+    /// use axum_warden_runtime::CredentialLocation;
+    ///
+    /// let cookie = CredentialLocation::Cookie("session".into());
+    /// assert_eq!((cookie.kind(), cookie.name()), ("cookie", "session"));
+    /// assert_eq!(cookie.to_string(), "cookie session");
+    /// let header = CredentialLocation::Authorization;
+    /// assert_eq!((header.kind(), header.name()), ("header", "Authorization"));
+    /// ```
     #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
