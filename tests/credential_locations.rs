@@ -478,3 +478,27 @@ async fn schemes_side_by_side_answer_with_their_own_challenges_and_bodies() {
         (StatusCode::OK, 0, "reports")
     );
 }
+
+/// A warden with schemes beside its JWTs awaits them on every request, but a JWT seen
+/// before is still a cache lookup, not a second signature check.
+#[tokio::test]
+async fn a_jwt_beside_other_schemes_still_hits_the_token_cache() {
+    use tower::ServiceExt as _;
+    let warden = harness::issuer(Algorithm::HS256)
+        .warden_builder()
+        .also_accept(axum_warden::Scheme::header("ApiKey", "x-api-key"), ApiKeys)
+        .build()
+        .expect("a warden with API keys");
+    let app = Router::new().route("/me", get(me)).with_state(warden.clone());
+    let token = harness::mint(Algorithm::HS256, &[]);
+    for _ in 0..3 {
+        let request = http::Request::get("/me")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .expect("a request");
+        let response = app.clone().oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let stats = warden.cache_stats();
+    assert_eq!((stats.misses, stats.hits), (1, 2), "{stats:?}");
+}

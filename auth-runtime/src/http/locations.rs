@@ -63,9 +63,10 @@ impl Locations {
             Some(name) if upgrade => credentials::query_param(&parts.uri, name)?.map(Place::Url),
             _ => None,
         };
-        let protocol = match self.protocol && upgrade {
-            true => credentials::websocket_protocol_token(&parts.headers)?.map(Place::Url),
-            false => None,
+        let protocol = if self.protocol && upgrade {
+            credentials::websocket_protocol_token(&parts.headers)?.map(Place::Url)
+        } else {
+            None
         };
         match credentials::single([header, cookie, query, protocol])? {
             Place::Header(candidate) => Ok(candidate),

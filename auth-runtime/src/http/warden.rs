@@ -294,9 +294,18 @@ impl Warden {
     /// [`authenticate`](Self::authenticate) when it needs no wait: `None` when a custom
     /// authenticator or a key fetch must be awaited.
     pub(crate) fn authenticate_now(&self, parts: &Parts) -> Option<Result<Identity, AuthError>> {
-        let inner = self.inner();
         // Schemes beside the JWTs are custom authenticators, which must be awaited.
-        let (Source::Jwt(jwt), true) = (&inner.source, inner.schemes.is_empty()) else {
+        if !self.inner().schemes.is_empty() {
+            return None;
+        }
+        self.primary_now(parts)
+    }
+
+    /// The warden's own JWTs when they need no wait: through the verified-token cache,
+    /// then a signature check with the keys at hand. `None` for a custom authenticator or
+    /// a key fetch to await.
+    fn primary_now(&self, parts: &Parts) -> Option<Result<Identity, AuthError>> {
+        let Source::Jwt(jwt) = &self.inner().source else {
             return None;
         };
         let candidate = match self.candidate(parts, jwt.rules().max_token_bytes) {
@@ -336,10 +345,15 @@ impl Warden {
     /// a token in two places (RFC 6750 §2), whether or not their credentials are good.
     pub(crate) async fn authenticate_claimed(&self, parts: &Parts) -> (Result<Identity, AuthError>, Option<ClaimedBy>) {
         let inner = self.inner();
-        let primary = self.authenticate_primary(parts).await;
         if inner.schemes.is_empty() {
-            return (primary, None);
+            // `authenticate_now` looked in the cache already.
+            return (self.authenticate_primary(parts).await, None);
         }
+        // `authenticate_now` did not look: a token seen before is still a lookup.
+        let primary = match self.primary_now(parts) {
+            Some(outcome) => outcome,
+            None => self.authenticate_primary(parts).await,
+        };
         let mut claimed = (!matches!(primary, Err(AuthError::MissingCredentials))).then_some((primary, None));
         for (position, side) in inner.schemes.iter().enumerate() {
             let outcome = side.authenticator.authenticate(parts).await;
