@@ -5,12 +5,13 @@
 pub use axum_warden_macros::{Roles, granted, public, requires_auth, requires_policy, requires_role, requires_scope};
 #[doc(inline)]
 pub use axum_warden_runtime::{
-    AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError, Decision,
-    Denied, EffectivePermissions, Granted, Guard, HierarchyError, Identity, IdentityBuilder, Includes, InvalidRequest,
-    Invariant, InvariantError, InvariantFailure, InvariantViolation, IssuerConfig, KeyFetchError, Match, MethodRouter,
-    NarrowFrom, NoState, PolicyRejection, ProtectedResource, Rejection, Requirement, ResourceMetadata, RoleHierarchy,
-    RoleSource, Roles, RouteMethod, RouteRow, RouteTable, Router, StepUp, TokenError, UnderPrefix, UnknownAlgorithm,
-    Warden, WardenBuilder, defaults, env, install_crypto_provider, permissions, routing,
+    AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError,
+    CredentialLocation, Decision, Denied, EffectivePermissions, Granted, Guard, HierarchyError, Identity,
+    IdentityBuilder, Includes, InvalidRequest, Invariant, InvariantError, InvariantFailure, InvariantViolation,
+    IssuerConfig, KeyFetchError, Match, MethodRouter, NarrowFrom, NoState, PolicyRejection, ProtectedResource,
+    Rejection, Requirement, ResourceMetadata, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow, RouteTable,
+    Router, Scheme, StepUp, TokenError, UnderPrefix, UnknownAlgorithm, Warden, WardenBuilder, credentials, defaults,
+    env, install_crypto_provider, permissions, routing,
 };
 
 #[cfg(feature = "test-util")]

@@ -41,6 +41,18 @@
 //! selects the issuer whose key and rules verify it, so its rows sign with one issuer's key
 //! and claim the other's `iss`, or claim an issuer it does not trust.
 //!
+//! The warden `Places` also reads the token from the cookie `access_token` (trusting pages
+//! of [`APP_ORIGIN`] to send it on unsafe requests), and on WebSocket upgrades from the
+//! query parameter `access_token` and the subprotocol pair `bearer, <token>`. A request's
+//! `extra` headers (`with(req, &[(name, value)])`, `{t}` the token) put a token there;
+//! `post` sends a `POST`, and `UPGRADE` and `COOKIE` are the common extras.
+//!
+//! The warden `Schemes` accepts, beside its JWTs, API keys in `x-api-key` (scheme `ApiKey`:
+//! `k-admin` holds role `admin`, `k-reader` role `reader`) and sessions in the cookie
+//! `session` (scheme `Session`: `s-admin` holds `admin`). A request without credentials
+//! gets one `WWW-Authenticate` header field per scheme (`BareSchemes`); a refused API key
+//! or session, its own scheme's challenge alone (`SchemeOnly`).
+//!
 //! The RFC 7515 Appendix A examples (A.1 HS256, A.2 RS256, A.3 ES256) are external ground
 //! truth: wardens built on their published keys must verify them and refuse them only because
 //! they expired in 2011, and refuse them for their signature once one byte of it is flipped.
@@ -59,7 +71,7 @@ use axum::body::Body;
 use axum::routing;
 use axum_warden::__private::Guard;
 use axum_warden::testing::{TestIssuer, sign_hmac};
-use axum_warden::{Algorithm, AuthError, Identity, TokenError, Warden};
+use axum_warden::{Algorithm, AuthError, Authenticator, Identity, Scheme, TokenError, Warden, credentials};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use harness::{
@@ -68,19 +80,22 @@ use harness::{
 };
 use http::HeaderValue;
 use http::header::AUTHORIZATION;
+use http::request::Parts;
 use jsonwebtoken::EncodingKey;
 use serde_json::{Value, json};
 
 use Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
 use Chal::{
-    Absent, Bare, BareMeta, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, Scope, StepUpAcr,
-    StepUpAcrMeta, StepUpAge, StepUpBoth,
+    Absent, Bare, BareMeta, BareSchemes, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, SchemeOnly,
+    Scope, StepUpAcr, StepUpAcrMeta, StepUpAge, StepUpBoth,
 };
 use Form::{Bits, Der, Pem};
 use Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use W::{A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Ps, Rs};
+use W::{
+    A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Rs, Schemes,
+};
 use cases::CASES;
 
 // ---------------------------------------------------------------------------------------------
@@ -129,7 +144,50 @@ enum W {
     /// Two trusted issuers: [`ISSUER`] with the HS256 test secret, [`ISSUER_B`] with the
     /// P-256 test key (ES256); both for the audience `api`.
     Pair,
+    /// HS256 with the test secret, reading the token from the header, the cookie
+    /// `access_token` (pages of [`APP_ORIGIN`] trusted to send it), and on WebSocket
+    /// upgrades the query parameter `access_token` and the subprotocols `bearer, <token>`.
+    Places,
+    /// HS256 with the test secret, and beside it the schemes `ApiKey` (header `x-api-key`)
+    /// and `Session` (cookie `session`), in that order.
+    Schemes,
 }
+
+/// API keys in `x-api-key`: `k-admin` (role `admin`) and `k-reader` (role `reader`).
+struct ApiKeys;
+
+impl Authenticator for ApiKeys {
+    async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
+        let key = credentials::single(parts.headers.get_all("x-api-key").iter().map(Some))?;
+        let role = match key.as_bytes() {
+            b"k-admin" => "admin",
+            b"k-reader" => "reader",
+            _ => return Err(AuthError::InvalidToken(TokenError::Rejected)),
+        };
+        Ok(Identity::builder("service").roles([role]).build())
+    }
+}
+
+/// Sessions in the cookie `session`: `s-admin` (role `admin`), under the cross-site rule.
+struct Sessions;
+
+impl Authenticator for Sessions {
+    async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
+        let Some(session) = credentials::cookie(&parts.headers, "session")? else {
+            return Err(AuthError::MissingCredentials);
+        };
+        if !credentials::cookie_allowed::<&str>(parts, &[]) {
+            return Err(AuthError::MissingCredentials);
+        }
+        match session {
+            "s-admin" => Ok(Identity::builder("bob").roles(["admin"]).build()),
+            _ => Err(AuthError::InvalidToken(TokenError::Rejected)),
+        }
+    }
+}
+
+/// The origin `Places` trusts to send its token cookie on unsafe requests.
+const APP_ORIGIN: &str = "https://app.example";
 
 /// The second issuer of `Pair`.
 const ISSUER_B: &str = "https://b.issuer.test";
@@ -140,13 +198,13 @@ const RESOURCE: &str = "https://api.example.com/v1";
 const METADATA_URL: &str = "https://api.example.com/.well-known/oauth-protected-resource/v1";
 
 impl W {
-    const ALL: [Self; 17] = [
-        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta, AtJwt, Party, Pair,
+    const ALL: [Self; 19] = [
+        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta, AtJwt, Party, Pair, Places, Schemes,
     ];
 
     fn alg(self) -> Algorithm {
         match self {
-            Hs | HsMeta | A1 | AtJwt | Party | Pair => HS256,
+            Hs | HsMeta | A1 | AtJwt | Party | Pair | Places | Schemes => HS256,
             Hs384 => HS384,
             Hs512 => HS512,
             Rs | JwksRsa | A2 => RS256,
@@ -182,6 +240,20 @@ impl W {
                 .trust(harness::issuer(ES256).with_issuer(ISSUER_B).issuer_config())
                 .build()
                 .expect("a warden of two issuers"),
+            Places => harness::issuer(HS256)
+                .warden_builder()
+                .token_cookie("access_token")
+                .cookie_origins([APP_ORIGIN])
+                .websocket_query_token("access_token")
+                .websocket_protocol_token(true)
+                .build()
+                .expect("a warden reading several places"),
+            Schemes => harness::issuer(HS256)
+                .warden_builder()
+                .also_accept(Scheme::header("ApiKey", "x-api-key"), ApiKeys)
+                .also_accept(Scheme::cookie("Session", "session"), Sessions)
+                .build()
+                .expect("a warden with three schemes"),
             Jwks => Warden::builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
@@ -330,6 +402,11 @@ enum Chal {
     StepUpBoth(&'static str, u64),
     /// [`StepUpAcr`] at a warden with a protected resource: `resource_metadata` last.
     StepUpAcrMeta(&'static str),
+    /// One header field per scheme of `Schemes`: `Bearer realm="api"`, `ApiKey realm="api"`,
+    /// `Session realm="api"`, in that order.
+    BareSchemes,
+    /// The challenge of one scheme accepted beside the JWTs, alone: `<name> realm="api"`.
+    SchemeOnly(&'static str),
 }
 
 impl Chal {
@@ -353,6 +430,8 @@ impl Chal {
             StepUpBoth(acr, max_age) => format!(
                 r#"{realm}, error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="{acr}", max_age="{max_age}""#
             ),
+            BareSchemes => format!("{realm}\nApiKey realm=\"api\"\nSession realm=\"api\""),
+            SchemeOnly(name) => format!(r#"{name} realm="api""#),
             StepUpAcrMeta(acr) => format!(
                 r#"{realm}, error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="{acr}", resource_metadata="{METADATA_URL}""#
             ),
@@ -375,6 +454,8 @@ impl Chal {
                         | StepUpAge(_)
                         | StepUpBoth(..)
                         | StepUpAcrMeta(_)
+                        | BareSchemes
+                        | SchemeOnly(_)
                 )
                 | (403, Insufficient | Scope(_))
         )
@@ -386,6 +467,7 @@ enum M {
     Get,
     Head,
     Options,
+    Post,
 }
 
 /// `Authorization` header values; `{t}` stands for the token.
@@ -402,6 +484,8 @@ struct Req {
     method: M,
     path: &'static str,
     auth: Auth,
+    /// Further headers; `{t}` in a value stands for the token.
+    extra: &'static [(&'static str, &'static [u8])],
 }
 
 const fn get(path: &'static str, auth: &'static [u8]) -> Req {
@@ -409,6 +493,7 @@ const fn get(path: &'static str, auth: &'static [u8]) -> Req {
         method: M::Get,
         path,
         auth: Auth::One(auth),
+        extra: &[],
     }
 }
 
@@ -417,6 +502,7 @@ const fn head(path: &'static str, auth: &'static [u8]) -> Req {
         method: M::Head,
         path,
         auth: Auth::One(auth),
+        extra: &[],
     }
 }
 
@@ -425,6 +511,7 @@ const fn options(path: &'static str, auth: &'static [u8]) -> Req {
         method: M::Options,
         path,
         auth: Auth::One(auth),
+        extra: &[],
     }
 }
 
@@ -433,6 +520,7 @@ const fn anon(method: M, path: &'static str) -> Req {
         method,
         path,
         auth: Auth::Nothing,
+        extra: &[],
     }
 }
 
@@ -441,8 +529,33 @@ const fn two(path: &'static str, first: &'static [u8], second: &'static [u8]) ->
         method: M::Get,
         path,
         auth: Auth::Two(first, second),
+        extra: &[],
     }
 }
+
+const fn post(path: &'static str, auth: &'static [u8]) -> Req {
+    Req {
+        method: M::Post,
+        path,
+        auth: Auth::One(auth),
+        extra: &[],
+    }
+}
+
+/// `req` with the headers `extra` besides its `Authorization`.
+const fn with(req: Req, extra: &'static [(&'static str, &'static [u8])]) -> Req {
+    Req {
+        method: req.method,
+        path: req.path,
+        auth: req.auth,
+        extra,
+    }
+}
+
+/// The headers of a WebSocket handshake.
+const UPGRADE: (&str, &[u8]) = ("upgrade", b"websocket");
+/// The token in the cookie `Places` reads.
+const COOKIE: (&str, &[u8]) = ("cookie", b"theme=dark; access_token={t}");
 
 const BEARER: &[u8] = b"Bearer {t}";
 /// Requires role `admin`.
@@ -495,7 +608,7 @@ const fn case(name: &'static str, w: W, tok: Tok, req: Req, status: u16, chal: C
 #[tokio::test]
 async fn conformance_matrix() {
     // The count when the last rows were added: a row may move, not vanish.
-    assert!(CASES.len() >= 630, "{} cases: fewer than before", CASES.len());
+    assert!(CASES.len() >= 684, "{} cases: fewer than before", CASES.len());
     let mut names = std::collections::HashSet::new();
     for case in CASES {
         assert!(names.insert(case.name), "two cases are named {:?}", case.name);
@@ -554,15 +667,16 @@ fn judge(case: &Case, answer: &Answer, ran: usize, token: &str) -> Vec<String> {
     if answer.status != case.status {
         problems.push(format!("status {} instead of {}", answer.status, case.status));
     }
-    let challenge = answer
+    // Every header field, one a line, in order: several only where the case expects them.
+    let fields: Vec<String> = answer
         .headers
-        .get("www-authenticate")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        .get_all("www-authenticate")
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    let challenge = (!fields.is_empty()).then(|| fields.join("\n"));
     if challenge != case.chal.header() {
         problems.push("wrong WWW-Authenticate".to_owned());
-    }
-    if answer.headers.get_all("www-authenticate").iter().count() > 1 {
-        problems.push("more than one WWW-Authenticate".to_owned());
     }
     if ran != usize::from(answer.status == 200) {
         problems.push(format!("the handler ran {ran}× for a {}", answer.status));
@@ -623,7 +737,7 @@ fn app(warden: Warden, runs: &Runs) -> Router {
                 user.subject().to_owned()
             }),
         )
-        .route("/admin", routing::get(admin.clone()).options(admin))
+        .route("/admin", routing::get(admin.clone()).post(admin.clone()).options(admin))
         .route("/editors", routing::get(async move |_: Guard<EditorsPolicy>| editors()))
         .route("/audit", routing::get(async move |_: Guard<AuditPolicy>| audit()))
         .route("/orders", routing::get(async move |_: Guard<OrdersPolicy>| orders()))
@@ -656,6 +770,7 @@ fn request(req: &Req, token: &str) -> http::Request<Body> {
         M::Get => http::Method::GET,
         M::Head => http::Method::HEAD,
         M::Options => http::Method::OPTIONS,
+        M::Post => http::Method::POST,
     };
     let mut builder = http::Request::builder()
         .method(method)
@@ -668,6 +783,9 @@ fn request(req: &Req, token: &str) -> http::Request<Body> {
                 .header(AUTHORIZATION, fill(first))
                 .header(AUTHORIZATION, fill(second));
         }
+    }
+    for (name, value) in req.extra {
+        builder = builder.header(*name, fill(value));
     }
     builder.body(Body::empty()).expect("request")
 }

@@ -190,3 +190,60 @@ async fn a_denial_names_the_issuer_that_verified_the_caller() {
         denials[1]
     );
 }
+
+/// A token in a URL or a cookie never reaches an event: the events name the matched
+/// route, never the URI with its query, and the cookie's refusal says why, not what.
+#[tokio::test(flavor = "current_thread")]
+async fn tokens_outside_the_header_never_reach_an_event() {
+    let events = Events::default();
+    let subscriber = tracing_subscriber::registry().with(events.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let warden = harness::issuer(Algorithm::HS256)
+        .warden_builder()
+        .token_cookie("access_token")
+        .websocket_query_token("access_token")
+        .build()
+        .expect("a warden reading a cookie and a WebSocket query");
+    let runs = Runs::default();
+    let app = app(warden, &runs);
+    let editor = mint(Algorithm::HS256, &["editor"]);
+    let mut forged = mint(Algorithm::HS256, &["admin"]);
+    forged.push('x');
+    for token in [&editor, &forged] {
+        let upgrade = http::Request::get(format!("/admin?access_token={token}"))
+            .header("upgrade", "websocket")
+            .body(axum::body::Body::empty())
+            .expect("a request");
+        send(&app, upgrade).await;
+        let plain = http::Request::get(format!("/admin?access_token={token}"))
+            .body(axum::body::Body::empty())
+            .expect("a request");
+        send(&app, plain).await;
+        // A page of another site opens a WebSocket; the browser attaches the cookie.
+        let cross_site = http::Request::get("/admin")
+            .header("upgrade", "websocket")
+            .header("cookie", format!("access_token={token}"))
+            .header("origin", "https://evil.example")
+            .body(axum::body::Body::empty())
+            .expect("a request");
+        send(&app, cross_site).await;
+    }
+
+    let events = events.0.lock().expect("lock").clone();
+    assert_eq!(at_level(&events, tracing::Level::INFO).len(), 6, "{events:#?}");
+    assert!(
+        events.iter().any(|(_, fields)| fields.contains("token cookie ignored")),
+        "the ignored cookie is logged: {events:#?}"
+    );
+    for (_, fields) in &events {
+        for token in [&editor, &forged] {
+            let signature = token.rsplit('.').next().expect("a signature");
+            assert!(!fields.contains(signature), "an event carries a token: {fields}");
+        }
+        assert!(
+            !fields.contains("access_token="),
+            "an event carries a query or cookie: {fields}"
+        );
+    }
+}

@@ -20,7 +20,9 @@ use crate::requirement::{Requirement, StepUp};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
-    /// No `Authorization` header, or one with a scheme other than `Bearer`.
+    /// No credential in any place the warden reads: no `Authorization` header (or one
+    /// with a scheme other than `Bearer`), and no token cookie or WebSocket token where
+    /// those are configured.
     #[error("no bearer credentials")]
     MissingCredentials,
     /// The request carried its credentials in a malformed way.
@@ -81,7 +83,9 @@ impl AuthError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvalidRequest {
-    /// More than one credential: two `Authorization` headers, or a comma-separated list.
+    /// More than one credential: two `Authorization` headers, a comma-separated list, a
+    /// credential in two places (the header and a cookie, say: RFC 6750 §2), two cookies
+    /// or query parameters of the token's name, or credentials of two schemes.
     SeveralCredentials,
 }
 

@@ -83,10 +83,11 @@ mod verifier;
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use config::{ConfigError, IssuerConfig, WardenBuilder, env};
 pub use error::{AuthError, InvalidRequest, TokenError};
+pub use http::credentials;
 pub use http::{
-    AccessPolicy, Authenticator, Authorize, Challenge, Claims, Decision, Denied, Guard, MethodRouter, NoState,
-    PolicyRejection, ProtectedResource, Rejection, ResourceMetadata, RouteMethod, RouteRow, RouteTable, Router, Warden,
-    routing,
+    AccessPolicy, Authenticator, Authorize, Challenge, Claims, CredentialLocation, Decision, Denied, Guard,
+    MethodRouter, NoState, PolicyRejection, ProtectedResource, Rejection, ResourceMetadata, RouteMethod, RouteRow,
+    RouteTable, Router, Scheme, Warden, routing,
 };
 pub use identity::{Identity, IdentityBuilder};
 pub use invariants::{Invariant, InvariantError, InvariantFailure, InvariantViolation, UnderPrefix};

@@ -5,17 +5,19 @@
 
 use super::Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
 use super::Chal::{
-    Absent, Bare, BareMeta, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, Scope, StepUpAcr,
-    StepUpAcrMeta, StepUpAge, StepUpBoth,
+    Absent, Bare, BareMeta, BareSchemes, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, SchemeOnly,
+    Scope, StepUpAcr, StepUpAcrMeta, StepUpAge, StepUpBoth,
 };
 use super::Form::{Bits, Der, Pem};
 use super::Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
-use super::W::{A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Ps, Rs};
+use super::W::{
+    A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Rs, Schemes,
+};
 use super::{
-    ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, Case, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, RECENT, Req, anon,
-    case, get, head, options, two,
+    ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, COOKIE, Case, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, RECENT, Req,
+    UPGRADE, anon, case, get, head, options, post, two, with,
 };
 
 #[rustfmt::skip]
@@ -566,7 +568,7 @@ pub(super) const CASES: &[Case] = &[
     case("HEAD with a valid token", Hs, Good, head("/admin", BEARER), 200, Absent),
     case("HEAD with a tampered token", Hs, Shape("{h}.{p}.{s!}"), head("/admin", BEARER), 401, InvalidToken),
     case("HEAD without the scope", Hs, Good, head("/orders", BEARER), 403, Scope("orders:read")),
-    case("HEAD with two credentials", Hs, Good, Req { method: M::Head, path: "/admin", auth: Auth::Two(BEARER, BEARER) }, 400, InvalidRequest),
+    case("HEAD with two credentials", Hs, Good, Req { method: M::Head, path: "/admin", auth: Auth::Two(BEARER, BEARER), extra: &[] }, 400, InvalidRequest),
     case("OPTIONS without credentials", Hs, Good, anon(M::Options, "/admin"), 401, Bare),
     case("OPTIONS with a valid token", Hs, Good, options("/admin", BEARER), 200, Absent),
     case("OPTIONS with an expired token", Hs, Claims(r#"{"exp":$now-3600}"#), options("/admin", BEARER), 401, InvalidToken),
@@ -709,4 +711,62 @@ pub(super) const CASES: &[Case] = &[
     case("RFC 7515 A.3 ES256 example is expired", A3, Good, ADMIN, 401, InvalidToken),
     case("RFC 7515 A.3 with one signature byte flipped", A3, Shape("{h}.{p}.{s!}"), ADMIN, 401, InvalidToken),
     case("RFC 7515 A.3 r=s=0", A3, Shape("{h}.{p}.{z64}"), ADMIN, 401, InvalidToken),
+
+    // --- Where the token comes from: header, cookie, WebSocket query and subprotocol ------------
+    case("places header still works", Places, Good, ADMIN, 200, Absent),
+    case("places cookie on a GET", Places, Good, with(anon(M::Get, "/admin"), &[COOKIE]), 200, Absent),
+    case("places header and cookie", Places, Good, with(ADMIN, &[COOKIE]), 400, InvalidRequest),
+    case("places another scheme and the cookie", Places, Good, with(get("/admin", b"Basic dXNlcjpwYXNz"), &[COOKIE]), 200, Absent),
+    case("places two token cookies", Places, Good, with(anon(M::Get, "/admin"), &[COOKIE, ("cookie", b"access_token={t}")]), 400, InvalidRequest),
+    case("places invalid token cookie", Places, Lit("garbage!"), with(anon(M::Get, "/admin"), &[COOKIE]), 401, InvalidToken),
+    case("places expired token cookie", Places, Claims(r#"{"exp":$now-3600}"#), with(anon(M::Get, "/admin"), &[COOKIE]), 401, InvalidToken),
+    case("places cookie on a cross-site POST", Places, Good, with(anon(M::Post, "/admin"), &[COOKIE, ("origin", b"https://evil.example"), ("sec-fetch-site", b"cross-site")]), 401, Bare),
+    case("places cookie on a same-site POST from an untrusted origin", Places, Good, with(anon(M::Post, "/admin"), &[COOKIE, ("origin", b"https://other.app.example"), ("sec-fetch-site", b"same-site")]), 401, Bare),
+    case("places cookie on a POST without Origin or Sec-Fetch-Site", Places, Good, with(anon(M::Post, "/admin"), &[COOKIE]), 401, Bare),
+    case("places cookie on a same-origin POST", Places, Good, with(anon(M::Post, "/admin"), &[COOKIE, ("sec-fetch-site", b"same-origin")]), 200, Absent),
+    case("places cookie on a POST from the trusted origin", Places, Good, with(anon(M::Post, "/admin"), &[COOKIE, ("origin", b"https://app.example")]), 200, Absent),
+    case("places cookie on a POST from the trusted origin with a path", Places, Good, with(anon(M::Post, "/admin"), &[COOKIE, ("origin", b"https://app.example/")]), 401, Bare),
+    case("places header on a cross-site POST", Places, Good, with(post("/admin", BEARER), &[("origin", b"https://evil.example")]), 200, Absent),
+    case("places header and cookie on a cross-site POST", Places, Good, with(post("/admin", BEARER), &[COOKIE, ("origin", b"https://evil.example")]), 400, InvalidRequest),
+    case("places cookie on a cross-site WebSocket upgrade", Places, Good, with(anon(M::Get, "/admin"), &[COOKIE, UPGRADE, ("origin", b"https://evil.example")]), 401, Bare),
+    case("places cookie on a WebSocket upgrade from the trusted origin", Places, Good, with(anon(M::Get, "/admin"), &[COOKIE, UPGRADE, ("origin", b"https://app.example")]), 200, Absent),
+    case("places query token on a plain GET is not read", Places, Good, anon(M::Get, "/admin?access_token={t}"), 401, Bare),
+    case("places query token on a WebSocket upgrade", Places, Good, with(anon(M::Get, "/admin?access_token={t}"), &[UPGRADE]), 200, Absent),
+    case("places query token on a WebSocket upgrade, mixed-case Upgrade", Places, Good, with(anon(M::Get, "/admin?access_token={t}"), &[("upgrade", b"WebSocket")]), 200, Absent),
+    case("places query token given twice", Places, Good, with(anon(M::Get, "/admin?access_token={t}&access_token={t}"), &[UPGRADE]), 400, InvalidRequest),
+    case("places invalid query token", Places, Lit("garbage%21"), with(anon(M::Get, "/admin?access_token={t}"), &[UPGRADE]), 401, InvalidToken),
+    case("places query token and header on a WebSocket upgrade", Places, Good, with(get("/admin?access_token={t}", BEARER), &[UPGRADE]), 400, InvalidRequest),
+    case("places query token on a WebSocket POST is not read", Places, Good, with(anon(M::Post, "/admin?access_token={t}"), &[UPGRADE]), 401, Bare),
+    case("places subprotocol token on a WebSocket upgrade", Places, Good, with(anon(M::Get, "/admin"), &[UPGRADE, ("sec-websocket-protocol", b"chat, bearer, {t}")]), 200, Absent),
+    case("places subprotocol token on a plain GET is not read", Places, Good, with(anon(M::Get, "/admin"), &[("sec-websocket-protocol", b"bearer, {t}")]), 401, Bare),
+    case("places subprotocol bearer without a token", Places, Good, with(anon(M::Get, "/admin"), &[UPGRADE, ("sec-websocket-protocol", b"chat, bearer")]), 401, InvalidToken),
+    case("places subprotocol and query tokens", Places, Good, with(anon(M::Get, "/admin?access_token={t}"), &[UPGRADE, ("sec-websocket-protocol", b"bearer, {t}")]), 400, InvalidRequest),
+    case("places subprotocol token without the admin role", Places, Claims(r#"{"roles":["editor"]}"#), with(anon(M::Get, "/admin"), &[UPGRADE, ("sec-websocket-protocol", b"bearer, {t}")]), 403, Insufficient),
+    case("places nothing anywhere", Places, Good, anon(M::Get, "/admin"), 401, Bare),
+    case("header-only warden ignores a token cookie", Hs, Good, with(anon(M::Get, "/admin"), &[COOKIE]), 401, Bare),
+    case("header-only warden ignores a WebSocket query token", Hs, Good, with(anon(M::Get, "/admin?access_token={t}"), &[UPGRADE]), 401, Bare),
+    case("header-only warden ignores a WebSocket subprotocol token", Hs, Good, with(anon(M::Get, "/admin"), &[UPGRADE, ("sec-websocket-protocol", b"bearer, {t}")]), 401, Bare),
+    case("header-only warden with a header and a cookie", Hs, Good, with(ADMIN, &[COOKIE]), 200, Absent),
+
+    // --- Schemes side by side: JWT bearer, API key (`ApiKey`), session cookie (`Session`) -------
+    case("schemes no credentials", Schemes, Good, anon(M::Get, "/admin"), 401, BareSchemes),
+    case("schemes no credentials, HEAD", Schemes, Good, Req { method: M::Head, path: "/admin", auth: Auth::Nothing, extra: &[] }, 401, BareSchemes),
+    case("schemes another Authorization scheme", Schemes, Good, get("/admin", b"Basic dXNlcjpwYXNz"), 401, BareSchemes),
+    case("schemes JWT", Schemes, Good, ADMIN, 200, Absent),
+    case("schemes JWT without the role", Schemes, Claims(r#"{"roles":["editor"]}"#), ADMIN, 403, Insufficient),
+    case("schemes invalid JWT", Schemes, Lit("garbage"), ADMIN, 401, InvalidToken),
+    case("schemes expired JWT", Schemes, Claims(r#"{"exp":$now-3600}"#), ADMIN, 401, InvalidToken),
+    case("schemes two JWTs", Schemes, Good, two("/admin", BEARER, BEARER), 400, InvalidRequest),
+    case("schemes API key", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-admin")]), 200, Absent),
+    case("schemes API key without the role", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-reader")]), 403, Insufficient),
+    case("schemes API key on an authenticated route", Schemes, Good, with(anon(M::Get, "/me"), &[("x-api-key", b"k-reader")]), 200, Absent),
+    case("schemes unknown API key", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-nobody")]), 401, SchemeOnly("ApiKey")),
+    case("schemes two API keys", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-admin"), ("x-api-key", b"k-admin")]), 400, InvalidRequest),
+    case("schemes session", Schemes, Good, with(anon(M::Get, "/admin"), &[("cookie", b"session=s-admin")]), 200, Absent),
+    case("schemes unknown session", Schemes, Good, with(anon(M::Get, "/admin"), &[("cookie", b"session=s-nobody")]), 401, SchemeOnly("Session")),
+    case("schemes session on a cross-site POST", Schemes, Good, with(anon(M::Post, "/admin"), &[("cookie", b"session=s-admin"), ("origin", b"https://evil.example")]), 401, BareSchemes),
+    case("schemes session on a same-origin POST", Schemes, Good, with(anon(M::Post, "/admin"), &[("cookie", b"session=s-admin"), ("sec-fetch-site", b"same-origin")]), 200, Absent),
+    case("schemes JWT and API key", Schemes, Good, with(ADMIN, &[("x-api-key", b"k-admin")]), 400, InvalidRequest),
+    case("schemes invalid JWT and API key", Schemes, Lit("garbage"), with(ADMIN, &[("x-api-key", b"k-admin")]), 400, InvalidRequest),
+    case("schemes API key and session", Schemes, Good, with(anon(M::Get, "/admin"), &[("x-api-key", b"k-admin"), ("cookie", b"session=s-admin")]), 400, InvalidRequest),
 ];

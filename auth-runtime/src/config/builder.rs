@@ -12,7 +12,10 @@ use super::remote::Options;
 use super::sources::KeyInput;
 use crate::algorithm::Algorithm;
 use crate::defaults::{DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REALM, DEFAULT_TOKEN_CACHE_CAPACITY};
-use crate::http::{Authenticator, Challenges, Inner, ProtectedResource, Rejection, Responder, Source, Warden};
+use crate::http::{
+    Authenticator, Challenges, DynAuthenticator, Inner, Locations, ProtectedResource, Rejection, Responder, Scheme,
+    SideScheme, Source, TokenCookie, Warden,
+};
 use crate::roles::RoleHierarchy;
 use crate::token::claims::ClaimsCheck;
 use crate::token::keys::install_crypto_provider;
@@ -68,6 +71,11 @@ pub struct WardenBuilder {
     renderer: Option<Renderer>,
     pub(super) remote: Options,
     pub(super) token_cache_capacity: Option<u64>,
+    token_cookie: Option<String>,
+    cookie_origins: Option<Vec<String>>,
+    websocket_query: Option<String>,
+    websocket_protocol: bool,
+    schemes: Vec<(Scheme, Arc<dyn DynAuthenticator>)>,
 }
 
 /// How an application renders refusals, as [`renderer`](WardenBuilder::renderer) takes it.
@@ -205,6 +213,52 @@ impl WardenBuilder {
         self.primary
             .keys
             .push((KeyInput::Custom(Arc::new(authenticator)), "authenticator"));
+        self
+    }
+
+    /// Also accepts the credentials of `scheme`, which `authenticator` claims and checks,
+    /// beside the JWTs (or the custom [`authenticator`](Self::authenticator)): API keys, a
+    /// session cookie, … on the same routes.
+    ///
+    /// Every scheme is asked about every request. One claims it by answering anything but
+    /// [`AuthError::MissingCredentials`](crate::AuthError::MissingCredentials) (so an
+    /// authenticator answers that when the request carries none of *its* credentials, as
+    /// the [`credentials`](crate::credentials) functions do):
+    ///
+    /// - no scheme claims the request → 401 with one `WWW-Authenticate` header field per
+    ///   scheme, the Bearer challenge first, then `<name> realm="<realm>"` for each scheme
+    ///   in the order added;
+    /// - one scheme claims it → its answer: the identity, or a 401 that challenges that
+    ///   scheme alone (`ApiKey realm="api"`);
+    /// - two schemes claim it → 400 `invalid_request`, as for a token in two places.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{AuthError, Authenticator, Identity, Scheme, TokenError, Warden};
+    /// use http::request::Parts;
+    ///
+    /// struct ApiKeys;
+    /// impl Authenticator for ApiKeys {
+    ///     async fn authenticate(&self, parts: &Parts) -> Result<Identity, AuthError> {
+    ///         match parts.headers.get("x-api-key").map(|v| v.as_bytes()) {
+    ///             None => Err(AuthError::MissingCredentials),
+    ///             Some(b"k-123") => Ok(Identity::builder("service-a").roles(["reader"]).build()),
+    ///             Some(_) => Err(AuthError::InvalidToken(TokenError::Rejected)),
+    ///         }
+    ///     }
+    /// }
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .also_accept(Scheme::header("ApiKey", "x-api-key"), ApiKeys)
+    ///     .build()?;
+    /// assert_eq!(warden.schemes().map(Scheme::name).collect::<Vec<_>>(), ["ApiKey"]);
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    ///
+    /// Checked at [`build`](Self::build): the scheme's name is an HTTP token other than
+    /// `Bearer`, used once. A warden with such schemes awaits them on every request, a
+    /// JWT one included.
+    pub fn also_accept(mut self, scheme: Scheme, authenticator: impl Authenticator) -> Self {
+        self.schemes.push((scheme, Arc::new(authenticator)));
         self
     }
 
@@ -502,6 +556,98 @@ impl WardenBuilder {
         self
     }
 
+    /// Also reads the JWT from the cookie `name`, for a browser front end or a
+    /// backend-for-frontend that keeps the token in an `HttpOnly` cookie.
+    ///
+    /// The `Authorization` header keeps working; a request that carries a token in both
+    /// places is answered 400 `invalid_request` (RFC 6750 §2), as is one with two cookies
+    /// of that name. The cookie is checked like a bearer token (the
+    /// [`max_token_bytes`](Self::max_token_bytes) cap, the `b64token` grammar), and counts
+    /// only where a page of another site cannot have sent it (see
+    /// [`credentials::cookie_allowed`](crate::credentials::cookie_allowed)): on `GET`,
+    /// `HEAD` and `OPTIONS`; on any other method, and on a WebSocket upgrade, only with
+    /// `Sec-Fetch-Site: same-origin` or an `Origin` listed in
+    /// [`cookie_origins`](Self::cookie_origins). Elsewhere the cookie is ignored, so such a
+    /// request without another credential is answered 401 like one without any.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, Warden};
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .token_cookie("access_token")
+    ///     .cookie_origins(["https://app.example.com"])
+    ///     .build()?;
+    ///
+    /// let err = Warden::builder().hmac_secret(vec![7; 32]).token_cookie("a b").build().unwrap_err();
+    /// assert!(matches!(err, ConfigError::InvalidValue { setting: "token_cookie", .. }));
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    ///
+    /// Checked at [`build`](Self::build): a cookie name is a non-empty token (visible
+    /// ASCII without separators such as `;`, `=`, `,` or spaces). A custom
+    /// [`authenticator`](Self::authenticator) reads its own credentials, so this setting
+    /// needs a JWT key source.
+    pub fn token_cookie(mut self, name: impl Into<String>) -> Self {
+        self.token_cookie = Some(name.into());
+        self
+    }
+
+    /// The origins (`https://app.example.com`: scheme, host and an optional port, no path)
+    /// whose pages may send the [`token_cookie`](Self::token_cookie) on unsafe requests
+    /// (`POST`, `PUT`, `PATCH`, `DELETE` …) and WebSocket upgrades, besides requests the
+    /// browser marks `Sec-Fetch-Site: same-origin`. Compared exactly with the request's
+    /// `Origin` header. Needs [`token_cookie`](Self::token_cookie).
+    pub fn cookie_origins<I, S>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.cookie_origins = Some(origins.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Also reads the JWT of a WebSocket upgrade request from the query parameter `name`
+    /// (`access_token` is the name RFC 6750 §2.3 uses): a browser's `WebSocket` cannot set
+    /// headers. Only on an upgrade request (a `GET` with `Upgrade: websocket`); on any
+    /// other request the parameter is not read, so a token in the URL of a plain request
+    /// authenticates nothing. The value is taken as sent, not percent-decoded.
+    ///
+    /// The crate never logs a URL's query; the documentation (`docs/identity-providers.md`)
+    /// shows how to keep it out of `tower_http`'s `TraceLayer` too.
+    ///
+    /// ```
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).websocket_query_token("access_token").build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    ///
+    /// Checked at [`build`](Self::build): the name is non-empty visible ASCII without `&`,
+    /// `=`, `#`, `%` or `+`. Needs a JWT key source.
+    pub fn websocket_query_token(mut self, name: impl Into<String>) -> Self {
+        self.websocket_query = Some(name.into());
+        self
+    }
+
+    /// Also reads the JWT of a WebSocket upgrade request from `Sec-WebSocket-Protocol`: the
+    /// client offers the subprotocol `bearer` followed by the token
+    /// (`new WebSocket(url, ["bearer", token])`, see
+    /// [`credentials::websocket_protocol_token`](crate::credentials::websocket_protocol_token)).
+    /// The handler must then select `bearer` with axum's
+    /// `WebSocketUpgrade::protocols(["bearer"])`, or a browser closes the connection.
+    ///
+    /// ```
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).websocket_protocol_token(true).build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn websocket_protocol_token(mut self, enabled: bool) -> Self {
+        self.websocket_protocol = enabled;
+        self
+    }
+
     /// Replaces how every refusal is rendered, application-wide.
     ///
     /// The function receives the [`Rejection`] and may start from
@@ -623,6 +769,21 @@ impl WardenBuilder {
             setting: realm_setting,
             reason: "a realm is printable ASCII without '\"' or '\\'".into(),
         })?;
+        for (i, (scheme, _)) in self.schemes.iter().enumerate() {
+            let twice = self.schemes[..i]
+                .iter()
+                .any(|(earlier, _)| earlier.name().eq_ignore_ascii_case(scheme.name()));
+            let problem = scheme
+                .problem()
+                .or_else(|| twice.then(|| format!("the scheme {:?} is accepted twice", scheme.name())));
+            if let Some(reason) = problem {
+                return Err(ConfigError::InvalidValue {
+                    setting: "also_accept",
+                    reason,
+                });
+            }
+        }
+        let challenges = challenges.with_schemes(self.schemes.iter().map(|(scheme, _)| scheme.name()));
         let resolved = self.hierarchy.resolve()?;
         let source = match custom {
             Some((auth, _)) => Source::Custom(auth),
@@ -649,6 +810,24 @@ impl WardenBuilder {
                 Source::Jwt(Verifier::new(trusted, cache))
             }
         };
+        let locations = locations(
+            self.token_cookie,
+            self.cookie_origins,
+            self.websocket_query,
+            self.websocket_protocol,
+        )?;
+        if let (Some(places), Source::Custom(_)) = (&locations, &source) {
+            return Err(ConfigError::Unsupported {
+                setting: if places.cookie.is_some() {
+                    "token_cookie"
+                } else if places.query.is_some() {
+                    "websocket_query_token"
+                } else {
+                    "websocket_protocol_token"
+                },
+                reason: "token cookies and WebSocket tokens are places of a JWT; a custom authenticator reads its own credentials (see the `credentials` module)",
+            });
+        }
         let acr_order = match self.acr_order {
             Some((classes, setting)) => check_acr_order(classes, setting)?,
             None => Vec::new(),
@@ -660,6 +839,12 @@ impl WardenBuilder {
             resolved,
             acr_order,
             resource,
+            locations,
+            schemes: self
+                .schemes
+                .into_iter()
+                .map(|(scheme, authenticator)| SideScheme { scheme, authenticator })
+                .collect(),
         }))
     }
 }
@@ -731,6 +916,71 @@ fn check_distinct_issuers(issuers: &[(Settings, (KeyInput, &'static str), Namer)
         seen.push(issuer);
     }
     Ok(())
+}
+
+/// The places besides the header, checked; `None` when none is configured.
+fn locations(
+    cookie: Option<String>,
+    origins: Option<Vec<String>>,
+    query: Option<String>,
+    protocol: bool,
+) -> Result<Option<Locations>, ConfigError> {
+    let invalid = |setting, reason: String| ConfigError::InvalidValue { setting, reason };
+    let cookie = match (cookie, origins) {
+        (None, Some(_)) => {
+            return Err(invalid(
+                "cookie_origins",
+                "trusts origins to send the token cookie, so it needs `token_cookie`".into(),
+            ));
+        }
+        (None, None) => None,
+        (Some(name), origins) => {
+            // RFC 6265 §4.1.1: a cookie-name is an RFC 2616 token.
+            let separator = |c: char| "()<>@,;:\\\"/[]?={} ".contains(c);
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_graphic() && !separator(c)) {
+                return Err(invalid(
+                    "token_cookie",
+                    format!(
+                        "{name:?} is not a cookie name: use letters, digits and `-`, `_`, `.`, e.g. `access_token`"
+                    ),
+                ));
+            }
+            let origins = origins.unwrap_or_default();
+            if let Some(origin) = origins.iter().find(|origin| !is_origin(origin)) {
+                return Err(invalid(
+                    "cookie_origins",
+                    format!("{origin:?} is not an origin: scheme, host and port only, e.g. `https://app.example.com`"),
+                ));
+            }
+            Some(TokenCookie { name, origins })
+        }
+    };
+    if let Some(name) = &query
+        && (name.is_empty() || !name.chars().all(|c| c.is_ascii_graphic() && !"&=#%+".contains(c)))
+    {
+        return Err(invalid(
+            "websocket_query_token",
+            format!("{name:?} is not a query parameter name that needs no encoding, e.g. `access_token`"),
+        ));
+    }
+    let locations = Locations {
+        cookie,
+        query,
+        protocol,
+    };
+    Ok(locations.any().then_some(locations))
+}
+
+/// `http(s)://host[:port]` as a browser writes it in `Origin`: no path, no trailing slash,
+/// no user information, query or fragment.
+fn is_origin(origin: &str) -> bool {
+    let Some(authority) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !authority.is_empty() && authority.chars().all(|c| c.is_ascii_graphic() && !"/?#@\\".contains(c))
 }
 
 /// The classes of [`WardenBuilder::acr_order`], checked.

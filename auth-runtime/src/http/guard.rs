@@ -19,7 +19,7 @@ use http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::responder::Rejection;
-use super::warden::Warden;
+use super::warden::{ClaimedBy, Warden};
 use crate::error::{AuthError, TokenError};
 use crate::identity::Identity;
 use crate::requirement::{AccessKind, HandlerInfo, Open, Protected, Requirement, RouteRule, StepUp};
@@ -233,7 +233,10 @@ impl Warden {
         match at_once {
             Some(outcome) => Step::Done(ready(finish(self, parts, outcome))),
             None => Step::Waiting(Box::pin(async move {
-                let outcome = self.authenticate_waiting(parts).await;
+                let (outcome, claimed_by) = self.authenticate_claimed(parts).await;
+                if let Some(claimed_by) = claimed_by {
+                    parts.extensions.insert(claimed_by);
+                }
                 finish(self, parts, outcome)
             })),
         }
@@ -247,7 +250,8 @@ impl Warden {
         handler: Option<&str>,
     ) -> Rejection {
         denial_event(parts, error.code(), identity, handler);
-        Rejection::new(error, Some(self.responder().clone()), &parts.method)
+        let claimed_by = parts.extensions.get::<ClaimedBy>().map(|claimed| claimed.0);
+        Rejection::new(error, Some(self.responder().clone()), &parts.method).of_scheme(claimed_by)
     }
 
     /// The caller for the [`Identity`] extractor: the identity a guard stored, or a

@@ -2,12 +2,14 @@
 //! the answers to refused requests, the deny-by-default router and its route table.
 
 mod challenge;
-mod credentials;
+pub mod credentials;
 mod guard;
+mod locations;
 mod policy;
 mod resource;
 mod responder;
 mod router;
+mod scheme;
 mod table;
 mod warden;
 
@@ -16,6 +18,7 @@ pub(crate) use challenge::is_nqchar;
 #[cfg(test)]
 pub(crate) use credentials::MAX_HEADER_OVERHEAD;
 pub use guard::{Claims, Grants, Guard, GuardState, grant};
+pub(crate) use locations::{Locations, TokenCookie};
 pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyCheck, PolicyRejection};
 pub use resource::{ProtectedResource, ResourceMetadata};
 #[cfg(feature = "test-util")]
@@ -23,8 +26,9 @@ pub(crate) use responder::RefusedBy;
 pub use responder::Rejection;
 pub(crate) use responder::{Challenges, Responder};
 pub use router::{GuardedHandler, MethodRouter, Router, routing};
+pub use scheme::{CredentialLocation, Scheme};
 #[cfg(any(feature = "utoipa", feature = "aide"))]
 pub(crate) use table::{DOCUMENT_METHODS, path_shape};
 pub use table::{RouteMethod, RouteRow, RouteTable};
 pub use warden::{Authenticator, Warden};
-pub(crate) use warden::{DynAuthenticator, Inner, Source};
+pub(crate) use warden::{DynAuthenticator, Inner, SideScheme, Source};

@@ -54,6 +54,9 @@ pub(crate) struct Challenges {
     invalid_request: HeaderValue,
     invalid_token: HeaderValue,
     insufficient_scope: HeaderValue,
+    /// The bare challenge of each scheme accepted beside the JWTs, in the order they were
+    /// added: a request without credentials gets all of them after the Bearer one.
+    side: Vec<HeaderValue>,
     start: Start,
     /// The complete header block of each answer that does not depend on the route, with
     /// the body it goes with: a refusal clones one map instead of hashing four names into
@@ -133,9 +136,28 @@ impl Challenges {
             invalid_request,
             invalid_token,
             insufficient_scope,
+            side: Vec::new(),
             start,
             blocks,
         })
+    }
+
+    /// These challenges with one more per scheme accepted beside the JWTs (`names`, checked
+    /// to be HTTP tokens): `<name> realm="<realm>"`.
+    pub(crate) fn with_schemes<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Self {
+        let realm = &self.start.realm;
+        self.side = names
+            .into_iter()
+            .filter_map(|name| HeaderValue::from_str(&format!(r#"{name} realm="{realm}""#)).ok())
+            .collect();
+        // The block of the bare challenge is the answer to a request without credentials.
+        let bare = &self.bare;
+        if let Some((_, _, headers)) = self.blocks.iter_mut().find(|(_, challenge, _)| challenge == bare) {
+            for challenge in &self.side {
+                headers.append(WWW_AUTHENTICATE, challenge.clone());
+            }
+        }
+        self
     }
 
     /// The challenge of the answer to `error` (`None` for 503).
@@ -259,6 +281,8 @@ pub struct Rejection {
     error: AuthError,
     responder: Option<Arc<Responder>>,
     head: bool,
+    /// The scheme accepted beside the JWTs whose credential was refused, by its position.
+    scheme: Option<usize>,
 }
 
 impl Rejection {
@@ -267,7 +291,75 @@ impl Rejection {
             error,
             responder,
             head: method == Method::HEAD,
+            scheme: None,
         }
+    }
+
+    /// This refusal, of a credential of the scheme at `position` among those accepted
+    /// beside the JWTs: a 401 then challenges that scheme alone.
+    pub(crate) fn of_scheme(mut self, position: Option<usize>) -> Self {
+        self.scheme = position;
+        self
+    }
+
+    /// The challenge of the scheme whose credential was refused, when this is a 401 for a
+    /// scheme accepted beside the JWTs.
+    fn side_challenge(&self) -> Option<HeaderValue> {
+        let position = self.scheme?;
+        if self.status() != StatusCode::UNAUTHORIZED {
+            return None;
+        }
+        self.responder.as_ref()?.challenges.side.get(position).cloned()
+    }
+
+    /// Every `WWW-Authenticate` value of the default answer, one header field each: for a
+    /// request without credentials the Bearer challenge, then one per scheme the warden
+    /// accepts beside it ([`WardenBuilder::also_accept`](crate::WardenBuilder::also_accept));
+    /// for a refused credential of such a scheme, that scheme's challenge alone; else the
+    /// one of [`challenge`](Self::challenge).
+    ///
+    /// ```
+    /// use axum::response::IntoResponse;
+    /// use axum_warden::{AuthError, Authenticator, Identity, Scheme, Warden, requires_auth, routing::get};
+    /// use tower::ServiceExt as _;
+    ///
+    /// struct ApiKeys;
+    /// impl Authenticator for ApiKeys {
+    ///     async fn authenticate(&self, _: &http::request::Parts) -> Result<Identity, AuthError> {
+    ///         Err(AuthError::MissingCredentials)
+    ///     }
+    /// }
+    /// #[requires_auth]
+    /// async fn me() {}
+    ///
+    /// // A renderer that lists the challenges in a plain-text body.
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .also_accept(Scheme::header("ApiKey", "x-api-key"), ApiKeys)
+    ///     .renderer(|rejection| {
+    ///         let challenges = rejection.challenges();
+    ///         let lines: Vec<&str> = challenges.iter().filter_map(|c| c.to_str().ok()).collect();
+    ///         (rejection.status(), lines.join("\n")).into_response()
+    ///     })
+    ///     .build()?;
+    /// let app: axum::Router = axum_warden::Router::new().route("/me", get(me)).with_state(warden).into();
+    /// # tokio_test::block_on(async {
+    /// let answer = app.oneshot(http::Request::get("/me").body(axum::body::Body::empty())?).await?;
+    /// let body = axum::body::to_bytes(answer.into_body(), 1024).await?;
+    /// assert_eq!(body, "Bearer realm=\"api\"\nApiKey realm=\"api\"");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).map_err(|e| e.to_string())?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn challenges(&self) -> Vec<HeaderValue> {
+        let mut all: Vec<HeaderValue> = self.challenge().into_iter().collect();
+        if matches!(self.error, AuthError::MissingCredentials)
+            && let Some(responder) = &self.responder
+        {
+            all.extend(responder.challenges.side.iter().cloned());
+        }
+        all
     }
 
     /// Why the request was refused.
@@ -295,9 +387,14 @@ impl Rejection {
         self.head
     }
 
-    /// The `WWW-Authenticate` value of the default answer (`None` for 503).
+    /// The first `WWW-Authenticate` value of the default answer (`None` for 503): the
+    /// Bearer challenge, or the challenge of the scheme whose credential was refused. See
+    /// [`challenges`](Self::challenges) for all of them.
     #[must_use]
     pub fn challenge(&self) -> Option<HeaderValue> {
+        if let Some(challenge) = self.side_challenge() {
+            return Some(challenge);
+        }
         match &self.responder {
             Some(responder) => responder.challenges.challenge(&self.error),
             None => Challenges::new(DEFAULT_REALM, None)?.challenge(&self.error),
@@ -309,8 +406,15 @@ impl Rejection {
     #[must_use]
     pub fn default_response(&self) -> Response {
         let status = self.status();
-        let body = problem_body(&self.error);
+        let body = match (self.scheme, &self.error) {
+            // A refused API key or session is not a bearer token.
+            (Some(_), AuthError::InvalidToken(_)) => {
+                r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"The credentials are not valid."}"#
+            }
+            _ => problem_body(&self.error),
+        };
         if let Some(responder) = &self.responder
+            && self.scheme.is_none()
             && let Some(headers) = responder.challenges.prebuilt(&self.error)
         {
             return render(status, headers.clone(), body, self.head);

@@ -7,6 +7,7 @@ use http::Method;
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
+use super::scheme::Scheme;
 use crate::requirement::{HandlerInfo, Requirement, RouteRule, StepUp};
 
 /// The method a route answers: one HTTP method, or every method (`any(…)` and fallbacks).
@@ -48,6 +49,9 @@ pub struct RouteRow {
     policy: Option<&'static str>,
     /// With a role hierarchy attached: for each required role, the roles that grant it.
     satisfied_by: Option<Vec<(&'static str, Vec<String>)>>,
+    /// With a warden's credentials attached, on a route that needs an identity: the
+    /// schemes and places it reads.
+    credentials: Option<Vec<Scheme>>,
 }
 
 impl RouteRow {
@@ -61,6 +65,7 @@ impl RouteRow {
             step_up: P::STEP_UP,
             policy: P::CUSTOM_POLICY,
             satisfied_by: None,
+            credentials: None,
         }
     }
 
@@ -155,6 +160,14 @@ impl RouteRow {
         &self.step_up
     }
 
+    /// With [`RouteTable::with_credentials`] on a route that needs an identity: the
+    /// schemes and places whose credentials the warden reads (see
+    /// [`Warden::credentials`](crate::Warden::credentials)).
+    #[must_use]
+    pub fn credentials(&self) -> Option<&[Scheme]> {
+        self.credentials.as_deref()
+    }
+
     /// The access column: the requirement, the step-up requirement, then the policy.
     fn access_text(&self) -> String {
         let mut text = self.requirement.to_string();
@@ -181,6 +194,7 @@ impl Serialize for RouteRow {
                 satisfied_by: self.satisfied_by.as_deref(),
                 policy: self.policy,
                 step_up: &self.step_up,
+                credentials: self.credentials.as_deref(),
             },
         )?;
         row.end()
@@ -193,6 +207,7 @@ struct Access<'a> {
     satisfied_by: Option<&'a [(&'static str, Vec<String>)]>,
     policy: Option<&'static str>,
     step_up: &'a StepUp,
+    credentials: Option<&'a [Scheme]>,
 }
 
 /// The `{"kind", "match", "roles"|"scopes"}` object of a single role or scope rule.
@@ -285,6 +300,9 @@ impl Serialize for Access<'_> {
         if !self.step_up.is_none() {
             map.serialize_entry("step_up", &StepUpObject(self.step_up))?;
         }
+        if let Some(credentials) = self.credentials {
+            map.serialize_entry("credentials", credentials)?;
+        }
         map.end()
     }
 }
@@ -314,6 +332,8 @@ pub struct RouteTable {
     rows: Vec<RouteRow>,
     /// Whether [`with_role_hierarchy`](Self::with_role_hierarchy) filled `satisfied_by`.
     hierarchy: bool,
+    /// Whether [`with_credentials`](Self::with_credentials) filled `credentials`.
+    credentials: bool,
 }
 
 impl RouteTable {
@@ -331,6 +351,7 @@ impl RouteTable {
         Self {
             rows,
             hierarchy: self.hierarchy,
+            credentials: self.credentials,
         }
     }
 
@@ -372,6 +393,59 @@ impl RouteTable {
         self
     }
 
+    /// The table with, for every route that needs an identity, the schemes and places whose
+    /// credentials the warden reads (pass [`Warden::credentials`](crate::Warden::credentials)):
+    /// an extra "Credentials" column in Markdown and a `credentials` array in JSON. Which
+    /// credentials a route accepts is a setting of the warden, the same for every guarded
+    /// route of its router, so the table learns it here rather than from the attributes.
+    ///
+    /// ```
+    /// use axum_warden::{Scheme, Warden, public, requires_auth};
+    /// use axum_warden::routing::get;
+    /// # use axum_warden::{AuthError, Authenticator, Identity};
+    /// # struct ApiKeys;
+    /// # impl Authenticator for ApiKeys {
+    /// #     async fn authenticate(&self, _: &http::request::Parts) -> Result<Identity, AuthError> {
+    /// #         Err(AuthError::MissingCredentials)
+    /// #     }
+    /// # }
+    ///
+    /// #[public]
+    /// async fn health() {}
+    /// #[requires_auth]
+    /// async fn me() {}
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .token_cookie("access_token")
+    ///     .also_accept(Scheme::header("ApiKey", "x-api-key"), ApiKeys)
+    ///     .build()?;
+    /// let table = axum_warden::Router::<Warden>::new()
+    ///     .route("/health", get(health))
+    ///     .route("/me", get(me))
+    ///     .route_table()
+    ///     .with_credentials(warden.credentials());
+    /// assert!(table.to_markdown().contains(
+    ///     "| authenticated | Bearer: header Authorization, cookie access_token; ApiKey: header x-api-key |"
+    /// ));
+    /// assert!(table.rows()[0].credentials().is_none(), "a public route reads none");
+    /// let json: serde_json::Value = serde_json::from_str(&table.to_json())?;
+    /// assert_eq!(
+    ///     json[1]["access"]["credentials"][2],
+    ///     serde_json::json!({"scheme": "ApiKey", "in": "header", "name": "x-api-key"})
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: impl IntoIterator<Item = Scheme>) -> Self {
+        let credentials: Vec<Scheme> = credentials.into_iter().collect();
+        for row in &mut self.rows {
+            row.credentials = row.requirement.needs_identity().then(|| credentials.clone());
+        }
+        self.credentials = true;
+        self
+    }
+
     /// The rows, sorted by path then method.
     #[must_use]
     pub fn rows(&self) -> &[RouteRow] {
@@ -385,11 +459,18 @@ impl RouteTable {
     /// so moving a handler to another module does show up.
     #[must_use]
     pub fn to_markdown(&self) -> String {
-        let mut out = if self.hierarchy {
-            String::from("| Method | Path | Access | Satisfied by | Handler |\n|---|---|---|---|---|\n")
-        } else {
-            String::from("| Method | Path | Access | Handler |\n|---|---|---|---|\n")
-        };
+        let mut out = String::from("| Method | Path | Access |");
+        let mut rule = String::from("|---|---|---|");
+        for (shown, column) in [
+            (self.hierarchy, " Satisfied by |"),
+            (self.credentials, " Credentials |"),
+        ] {
+            if shown {
+                out.push_str(column);
+                rule.push_str("---|");
+            }
+        }
+        let _ = write!(out, " Handler |\n{rule}---|\n");
         for row in &self.rows {
             let _ = write!(
                 out,
@@ -407,6 +488,10 @@ impl RouteTable {
                         .join("; ")
                 });
                 let _ = write!(out, " {} |", escape_cell(&satisfied));
+            }
+            if self.credentials {
+                let text = row.credentials.as_deref().map_or_else(String::new, credentials_text);
+                let _ = write!(out, " {} |", escape_cell(&text));
             }
             let _ = writeln!(out, " `{}::{}` |", row.handler.module, row.handler.name);
         }
@@ -434,6 +519,26 @@ impl RouteTable {
         out.push('\n');
         out
     }
+}
+
+/// `Bearer: header Authorization, cookie t; ApiKey: header x-api-key`: the places of each
+/// scheme after its name, schemes in order.
+fn credentials_text(credentials: &[Scheme]) -> String {
+    let mut text = String::new();
+    let mut last: Option<&str> = None;
+    for scheme in credentials {
+        if last == Some(scheme.name()) {
+            text.push_str(", ");
+        } else {
+            if last.is_some() {
+                text.push_str("; ");
+            }
+            let _ = write!(text, "{}: ", scheme.name());
+            last = Some(scheme.name());
+        }
+        let _ = write!(text, "{}", scheme.location());
+    }
+    text
 }
 
 /// Keeps a cell on one line and its pipes from splitting the column.

@@ -9,10 +9,12 @@ use std::sync::Arc;
 
 use http::request::Parts;
 
-use super::credentials;
+use super::credentials::{self, Candidate};
+use super::locations::Locations;
 use super::resource::ProtectedResource;
 use super::responder::Responder;
-use crate::error::AuthError;
+use super::scheme::{CredentialLocation, Scheme};
+use crate::error::{AuthError, InvalidRequest};
 use crate::identity::Identity;
 use crate::key_source::{KeyFetchError, UnknownKid};
 use crate::requirement::StepUp;
@@ -63,7 +65,25 @@ pub(crate) struct Inner {
     pub(crate) acr_order: Vec<String>,
     /// The protected resource whose metadata the router serves (RFC 9728), when configured.
     pub(crate) resource: Option<ProtectedResource>,
+    /// The places besides the `Authorization` header that may carry the JWT, when any is
+    /// configured; `None` keeps the header-only path free of any other parsing.
+    pub(crate) locations: Option<Locations>,
+    /// The schemes accepted beside the JWTs, each with the authenticator that claims its
+    /// credentials; empty unless configured, which keeps the JWT path as it was.
+    pub(crate) schemes: Vec<SideScheme>,
 }
+
+/// A scheme accepted beside the JWTs ([`WardenBuilder::also_accept`](crate::WardenBuilder::also_accept)).
+pub(crate) struct SideScheme {
+    pub(crate) scheme: Scheme,
+    pub(crate) authenticator: Arc<dyn DynAuthenticator>,
+}
+
+/// Which scheme accepted beside the JWTs claimed a request whose authentication failed,
+/// by its position: kept in the request's extensions for the refusal, which then
+/// challenges that scheme alone.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClaimedBy(pub(crate) usize);
 
 /// Where identities come from.
 // One per warden, behind its `Arc`: boxing the large variant would only add a hop per request.
@@ -208,10 +228,55 @@ impl Warden {
     /// [`AuthError::Unavailable`].
     #[cfg_attr(not(any(feature = "utoipa", feature = "aide")), allow(dead_code))]
     pub(crate) fn may_be_unavailable(&self) -> bool {
-        match &self.inner().source {
+        let primary = match &self.inner().source {
             Source::Jwt(jwt) => jwt.has_remote_keys(),
             Source::Custom(_) => true,
+        };
+        primary || !self.inner().schemes.is_empty()
+    }
+
+    /// The schemes this warden accepts beside its JWTs
+    /// ([`WardenBuilder::also_accept`](crate::WardenBuilder::also_accept)), in the order
+    /// they were added: the order of their challenges.
+    pub fn schemes(&self) -> impl ExactSizeIterator<Item = &Scheme> {
+        self.inner().schemes.iter().map(|side| &side.scheme)
+    }
+
+    /// Every scheme and place whose credentials this warden reads, in the order it reads
+    /// them: its bearer tokens in the `Authorization` header, then in each place opted in
+    /// to (the token cookie, the WebSocket query parameter, the WebSocket subprotocol),
+    /// then each scheme accepted beside them. Give them to
+    /// [`RouteTable::with_credentials`](crate::RouteTable::with_credentials) to list them
+    /// for every route that needs an identity.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{CredentialLocation, Warden};
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).token_cookie("access_token").build()?;
+    /// let places: Vec<_> = warden.credentials().into_iter().map(|s| s.location().clone()).collect();
+    /// assert_eq!(places, [CredentialLocation::Authorization, CredentialLocation::Cookie("access_token".into())]);
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    ///
+    /// A warden whose identities come from a custom [`Authenticator`] lists it as the
+    /// `Authorization` header, whose Bearer challenge it answers with.
+    #[must_use]
+    pub fn credentials(&self) -> Vec<Scheme> {
+        let inner = self.inner();
+        let mut all = vec![Scheme::bearer(CredentialLocation::Authorization)];
+        if let Some(places) = &inner.locations {
+            if let Some(cookie) = &places.cookie {
+                all.push(Scheme::bearer(CredentialLocation::Cookie(cookie.name.clone())));
+            }
+            if let Some(name) = &places.query {
+                all.push(Scheme::bearer(CredentialLocation::WebSocketQuery(name.clone())));
+            }
+            if places.protocol {
+                all.push(Scheme::bearer(CredentialLocation::WebSocketProtocol));
+            }
         }
+        all.extend(inner.schemes.iter().map(|side| side.scheme.clone()));
+        all
     }
 
     /// What this warden's refusals answer with.
@@ -238,10 +303,21 @@ impl Warden {
     /// [`authenticate`](Self::authenticate) when it needs no wait: `None` when a custom
     /// authenticator or a key fetch must be awaited.
     pub(crate) fn authenticate_now(&self, parts: &Parts) -> Option<Result<Identity, AuthError>> {
+        // Schemes beside the JWTs are custom authenticators, which must be awaited.
+        if !self.inner().schemes.is_empty() {
+            return None;
+        }
+        self.primary_now(parts)
+    }
+
+    /// The warden's own JWTs when they need no wait: through the verified-token cache,
+    /// then a signature check with the keys at hand. `None` for a custom authenticator or
+    /// a key fetch to await.
+    fn primary_now(&self, parts: &Parts) -> Option<Result<Identity, AuthError>> {
         let Source::Jwt(jwt) = &self.inner().source else {
             return None;
         };
-        let candidate = match credentials::bearer_candidate(&parts.headers, jwt.max_token_bytes()) {
+        let candidate = match self.candidate(parts, jwt.max_token_bytes()) {
             Ok(candidate) => candidate,
             Err(error) => return Some(Err(error)),
         };
@@ -249,25 +325,82 @@ impl Warden {
             return Some(Ok(identity));
         }
         match candidate.check() {
-            Ok(token) => jwt.verify_now(token.0, UnknownKid::Defer),
+            Ok(token) => jwt.verify_now(token, UnknownKid::Defer),
             Err(error) => Some(Err(error)),
+        }
+    }
+
+    /// The JWT of a request, its length checked: from the `Authorization` header, or from
+    /// the one configured place that holds it.
+    fn candidate<'a>(&'a self, parts: &'a Parts, max_len: usize) -> Result<Candidate<'a>, AuthError> {
+        match &self.inner().locations {
+            None => credentials::bearer_candidate(&parts.headers, max_len),
+            Some(locations) => locations.candidate(parts, max_len),
         }
     }
 
     /// [`authenticate`](Self::authenticate) after [`authenticate_now`](Self::authenticate_now)
     /// answered `None`: without a second cache lookup, which would count the miss twice.
     pub(crate) async fn authenticate_waiting(&self, parts: &Parts) -> Result<Identity, AuthError> {
-        match &self.inner().source {
-            Source::Custom(auth) => {
-                let identity = auth.authenticate(parts).await?;
-                Ok(match &self.inner().resolved {
-                    Some(hierarchy) => hierarchy.apply(identity),
-                    None => identity,
-                })
+        self.authenticate_claimed(parts).await.0
+    }
+
+    /// [`authenticate_waiting`](Self::authenticate_waiting), and which scheme accepted
+    /// beside the JWTs claimed the request when its authentication failed.
+    ///
+    /// Every scheme is asked; each claims the request unless it answers
+    /// [`AuthError::MissingCredentials`]. None claims it: missing credentials (the 401
+    /// challenges every scheme). One: its answer. Several: 400 `invalid_request`, as for
+    /// a token in two places (RFC 6750 §2), whether or not their credentials are good.
+    pub(crate) async fn authenticate_claimed(&self, parts: &Parts) -> (Result<Identity, AuthError>, Option<ClaimedBy>) {
+        let inner = self.inner();
+        if inner.schemes.is_empty() {
+            // `authenticate_now` looked in the cache already.
+            return (self.authenticate_primary(parts).await, None);
+        }
+        // `authenticate_now` did not look: a token seen before is still a lookup.
+        let primary = match self.primary_now(parts) {
+            Some(outcome) => outcome,
+            None => self.authenticate_primary(parts).await,
+        };
+        let mut claimed = (!matches!(primary, Err(AuthError::MissingCredentials))).then_some((primary, None));
+        for (position, side) in inner.schemes.iter().enumerate() {
+            let outcome = side.authenticator.authenticate(parts).await;
+            if matches!(outcome, Err(AuthError::MissingCredentials)) {
+                continue;
             }
+            if claimed.is_some() {
+                return (Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials)), None);
+            }
+            let outcome = outcome.map(|identity| self.with_hierarchy(identity));
+            claimed = Some((outcome, Some(ClaimedBy(position))));
+        }
+        match claimed {
+            Some((outcome, by)) => {
+                let by = by.filter(|_| outcome.is_err());
+                (outcome, by)
+            }
+            None => (Err(AuthError::MissingCredentials), None),
+        }
+    }
+
+    /// The role hierarchy applied to an identity a custom authenticator made (the JWT
+    /// path applies it while verifying).
+    fn with_hierarchy(&self, identity: Identity) -> Identity {
+        match &self.inner().resolved {
+            Some(hierarchy) => hierarchy.apply(identity),
+            None => identity,
+        }
+    }
+
+    /// The answer of the warden's own source: its JWTs, or the custom authenticator that
+    /// replaces them.
+    async fn authenticate_primary(&self, parts: &Parts) -> Result<Identity, AuthError> {
+        match &self.inner().source {
+            Source::Custom(auth) => Ok(self.with_hierarchy(auth.authenticate(parts).await?)),
             Source::Jwt(jwt) => {
-                let candidate = credentials::bearer_candidate(&parts.headers, jwt.max_token_bytes())?;
-                jwt.verify_waiting(candidate.check()?.0).await
+                let candidate = self.candidate(parts, jwt.max_token_bytes())?;
+                jwt.verify_waiting(candidate.check()?).await
             }
         }
     }

@@ -2,6 +2,7 @@
 //! problem-details schema, and a response for each answer the guard gives (`400`, `401`,
 //! `403`, the `404` of a policy that hides, and `503` when keys are fetched).
 
+use crate::http::Scheme;
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
@@ -59,6 +60,17 @@ pub(super) fn add(components: &mut Components, scheme: &str, remote_keys: bool, 
     for &name in names {
         if let Some(response) = response(name) {
             keep_or_insert(&mut components.responses, name, response.into(), "responses", kept);
+        }
+    }
+}
+
+/// Adds the security scheme of each of `others` under its name; one that exists with
+/// other content is kept and named in `kept`.
+pub(super) fn add_schemes(components: &mut Components, others: &[(String, Scheme)], kept: &mut Vec<String>) {
+    for (name, scheme) in others {
+        if let Some(value) = scheme.openapi_component_as::<SecurityScheme>() {
+            let kind = "securitySchemes";
+            keep_or_insert(&mut components.security_schemes, name, RefOr::T(value), kind, kept);
         }
     }
 }

@@ -19,6 +19,8 @@ use utoipa::openapi::path::{Operation, OperationBuilder, Parameter, ParameterBui
 use utoipa::openapi::response::{Response, Responses};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::SecurityRequirement;
+
+use crate::http::Scheme;
 use utoipa::openapi::{Components, Info, OpenApi, Paths, Ref, RefOr, Required};
 
 use self::components::{BAD_REQUEST, FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE, UNAUTHORIZED};
@@ -76,6 +78,11 @@ pub const ACCESS_POLICY_EXTENSION: &str = "x-access-policy";
 ///
 /// and `503` on every guarded operation with [`remote_keys`](Self::remote_keys).
 ///
+/// With other credentials documented ([`accepted`](Self::accepted), or
+/// [`for_warden`](Self::for_warden) of a warden reading a cookie or accepting other
+/// schemes), each gets a security scheme of its own, and `security` lists the same scope
+/// sets once per scheme, the bearer scheme first: `[{"bearerAuth": []}, {"ApiKey": []}]`.
+///
 /// `security` and [`REQUIRED_ROLES_EXTENSION`] are replaced, since the route table is what
 /// the guard enforces. Where the operation already documents one of these statuses (a
 /// handler's own `400` for a body it cannot parse, say), that response is kept and the
@@ -121,6 +128,8 @@ pub const ACCESS_POLICY_EXTENSION: &str = "x-access-policy";
 pub struct WardenOpenApi {
     scheme: String,
     remote_keys: bool,
+    /// The credentials documented beside the bearer scheme, with their component names.
+    others: Vec<(String, Scheme)>,
 }
 
 impl Default for WardenOpenApi {
@@ -135,7 +144,43 @@ impl WardenOpenApi {
         Self {
             scheme: SECURITY_SCHEME.to_owned(),
             remote_keys: false,
+            others: Vec::new(),
         }
+    }
+
+    /// Documents the credentials the warden reads besides JWTs in the `Authorization`
+    /// header ([`Warden::credentials`](crate::Warden::credentials), as
+    /// [`for_warden`](Self::for_warden) does): a security scheme for each (an `apiKey` in a
+    /// header, cookie or query, or an `http` scheme in `Authorization`), named after the
+    /// scheme (`ApiKey`) or, for JWTs in a cookie or a WebSocket query, `bearerAuthCookie`
+    /// and `bearerAuthWebSocketQuery`; and on every guarded operation one more alternative
+    /// in `security` per scheme, with the same scopes. A token in a WebSocket subprotocol
+    /// has no OpenAPI description and is left out.
+    ///
+    /// ```
+    /// use axum_warden::routing::get;
+    /// use axum_warden::{Router, Scheme, Warden, requires_auth};
+    /// use axum_warden_runtime::WardenOpenApi;
+    /// use utoipa::openapi::Info;
+    ///
+    /// #[requires_auth]
+    /// async fn me() {}
+    ///
+    /// let table = Router::<Warden>::new().route("/me", get(me)).route_table();
+    /// let doc = WardenOpenApi::new()
+    ///     .accepted([Scheme::header("ApiKey", "x-api-key")])
+    ///     .document(&table, Info::new("api", "1"));
+    /// let json = serde_json::to_value(&doc)?;
+    /// assert_eq!(
+    ///     json["paths"]["/me"]["get"]["security"],
+    ///     serde_json::json!([{ "bearerAuth": [] }, { "ApiKey": [] }])
+    /// );
+    /// assert_eq!(json["components"]["securitySchemes"]["ApiKey"]["in"], "header");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn accepted(mut self, credentials: impl IntoIterator<Item = Scheme>) -> Self {
+        Scheme::document_beside(&self.scheme, credentials, &mut self.others);
+        self
     }
 
     /// Documents the `503` (with `Retry-After`) a guarded operation answers when no key
@@ -178,7 +223,9 @@ impl WardenOpenApi {
     /// # Ok::<(), axum_warden_runtime::ConfigError>(())
     /// ```
     pub fn for_warden(warden: &crate::Warden) -> Self {
-        Self::new().remote_keys(warden.may_be_unavailable())
+        Self::new()
+            .remote_keys(warden.may_be_unavailable())
+            .accepted(warden.credentials())
     }
 
     /// Names the security scheme the operations refer to (`bearerAuth` by default).
@@ -201,6 +248,8 @@ impl WardenOpenApi {
             self.remote_keys,
             &mut report.kept_components,
         );
+        let components = doc.components.get_or_insert_with(Components::new);
+        components::add_schemes(components, &self.others, &mut report.kept_components);
 
         let mut by_shape: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for path in doc.paths.paths.keys() {
@@ -348,13 +397,18 @@ impl WardenOpenApi {
     /// Writes one access rule into one operation.
     fn secure(&self, op: &mut Operation, requirement: &Requirement, policy: Option<&'static str>, step_up: &StepUp) {
         let access = Access::of(requirement);
-        let bearer = |scopes: &[&str]| SecurityRequirement::new(self.scheme.as_str(), scopes.iter().copied());
+        // The same scope sets under the bearer scheme, then under each other scheme.
+        let schemes = Scheme::security_names(&self.scheme, &self.others);
+        let each = |scopes: &[&str]| -> Vec<SecurityRequirement> {
+            let requirement = |scheme: &&str| SecurityRequirement::new(*scheme, scopes.iter().copied());
+            schemes.iter().map(requirement).collect()
+        };
         op.security = Some(match access {
             Access::Public => Vec::new(),
-            Access::Authenticated | Access::Roles(..) | Access::Other => vec![bearer(&[])],
-            Access::Scopes(Match::All, names) | Access::Both(_, _, Match::All, names) => vec![bearer(names)],
+            Access::Authenticated | Access::Roles(..) | Access::Other => each(&[]),
+            Access::Scopes(Match::All, names) | Access::Both(_, _, Match::All, names) => each(names),
             Access::Scopes(Match::Any, names) | Access::Both(_, _, Match::Any, names) => {
-                names.iter().map(|name| bearer(&[name])).collect()
+                names.iter().flat_map(|name| each(&[name])).collect()
             }
         });
         match access {

@@ -2,6 +2,7 @@
 //! problem-details schema, and the `400`, `401`, `403` and `404` responses the guard and
 //! the route policies give, and the `503` when keys are fetched.
 
+use crate::http::Scheme;
 use aide::openapi::{
     Components, Header, HeaderStyle, MediaType, ParameterSchemaOrContent, ReferenceOr, Response, SchemaObject,
     SecurityScheme,
@@ -66,6 +67,23 @@ pub(super) fn add(components: &mut Components, scheme: &str, remote_keys: bool, 
                 components.responses.insert(name.to_owned(), response);
             }
             Some(existing) => keep("responses", name, *existing != response),
+        }
+    }
+}
+
+/// Adds the security scheme of each of `others` under its name; one that exists with
+/// other content is kept and named in `kept`.
+pub(super) fn add_schemes(components: &mut Components, others: &[(String, Scheme)], kept: &mut Vec<String>) {
+    for (name, scheme) in others {
+        let Some(value) = scheme.openapi_component_as::<SecurityScheme>().map(ReferenceOr::Item) else {
+            continue;
+        };
+        match components.security_schemes.get(name) {
+            None => {
+                components.security_schemes.insert(name.clone(), value);
+            }
+            Some(existing) if *existing != value => kept.push(format!("#/components/securitySchemes/{name}")),
+            Some(_) => {}
         }
     }
 }

@@ -14,6 +14,7 @@ mod extractors;
 mod paths;
 mod report;
 
+use crate::http::Scheme;
 use std::collections::{BTreeMap, BTreeSet};
 
 use aide::openapi::{
@@ -150,6 +151,8 @@ const SECURITY: &str = "security";
 pub struct WardenAide {
     scheme: String,
     remote_keys: bool,
+    /// The credentials documented beside the bearer scheme, with their component names.
+    others: Vec<(String, Scheme)>,
 }
 
 impl Default for WardenAide {
@@ -165,7 +168,28 @@ impl WardenAide {
         Self {
             scheme: SECURITY_SCHEME.to_owned(),
             remote_keys: false,
+            others: Vec::new(),
         }
+    }
+
+    /// Documents the credentials the warden reads besides JWTs in the `Authorization`
+    /// header, as [`WardenOpenApi::accepted`](crate::WardenOpenApi::accepted) does for
+    /// utoipa (the same components and `security` alternatives);
+    /// [`for_warden`](Self::for_warden) passes the warden's own.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{Scheme, Warden, WardenAide};
+    ///
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).token_cookie("access_token").build()?;
+    /// let from_warden = WardenAide::for_warden(&warden);
+    /// let by_hand = WardenAide::new().accepted(warden.credentials());
+    /// assert_eq!(from_warden, by_hand);
+    /// assert_ne!(by_hand, WardenAide::new().accepted([Scheme::cookie("Session", "session")]));
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn accepted(mut self, credentials: impl IntoIterator<Item = Scheme>) -> Self {
+        Scheme::document_beside(&self.scheme, credentials, &mut self.others);
+        self
     }
 
     /// Documents the `503` (with `Retry-After`) a guarded operation answers when no key
@@ -211,7 +235,9 @@ impl WardenAide {
     /// # Ok::<(), axum_warden_runtime::ConfigError>(())
     /// ```
     pub fn for_warden(warden: &crate::Warden) -> Self {
-        Self::new().remote_keys(warden.may_be_unavailable())
+        Self::new()
+            .remote_keys(warden.may_be_unavailable())
+            .accepted(warden.credentials())
     }
 
     /// Names the security scheme the operations refer to (`bearerAuth` by default).
@@ -234,6 +260,8 @@ impl WardenAide {
             self.remote_keys,
             &mut report.kept_components,
         );
+        let components = doc.components.get_or_insert_with(Components::default);
+        components::add_schemes(components, &self.others, &mut report.kept_components);
 
         let mut paths = doc.paths.as_mut().map(|paths| &mut paths.paths);
         let mut by_shape: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -343,17 +371,20 @@ impl WardenAide {
     /// Writes one access rule into one operation.
     fn secure(&self, op: &mut Operation, requirement: &Requirement, policy: Option<&'static str>, step_up: &StepUp) {
         let access = Access::of(requirement);
-        let bearer = |scopes: &[&str]| -> SecurityRequirement {
-            [(self.scheme.clone(), scopes.iter().map(|s| (*s).to_owned()).collect())]
+        // The same scope sets under the bearer scheme, then under each other scheme.
+        let each = |scopes: &[&str]| -> Vec<SecurityRequirement> {
+            let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+            Scheme::security_names(&self.scheme, &self.others)
                 .into_iter()
+                .map(|scheme| [(scheme.to_owned(), scopes.clone())].into_iter().collect())
                 .collect()
         };
         op.security = match access {
             Access::Public => Vec::new(),
-            Access::Authenticated | Access::Roles(..) | Access::Other => vec![bearer(&[])],
-            Access::Scopes(Match::All, names) | Access::Both(_, _, Match::All, names) => vec![bearer(names)],
+            Access::Authenticated | Access::Roles(..) | Access::Other => each(&[]),
+            Access::Scopes(Match::All, names) | Access::Both(_, _, Match::All, names) => each(names),
             Access::Scopes(Match::Any, names) | Access::Both(_, _, Match::Any, names) => {
-                names.iter().map(|name| bearer(&[name])).collect()
+                names.iter().flat_map(|name| each(&[name])).collect()
             }
         };
         // aide skips an empty `security` list; the extension map writes it in its place.

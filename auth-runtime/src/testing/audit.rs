@@ -8,7 +8,7 @@ use tower::ServiceExt as _;
 
 use super::TestIssuer;
 use crate::http::Router;
-use crate::http::{RefusedBy, RouteMethod, RouteRow};
+use crate::http::{CredentialLocation, RefusedBy, RouteMethod, RouteRow, Scheme};
 use crate::requirement::{Match, Requirement, StepUp};
 
 /// One of the four requests the audit sends to each route.
@@ -53,6 +53,12 @@ pub enum Probe {
     StaleAuthentication,
     /// A valid token meeting the requirement: neither 401 nor 403.
     Meeting,
+    /// [`audit_credentials`]: a valid token meeting the requirement in another place the
+    /// warden reads (a cookie, a WebSocket query or subprotocol): neither 401 nor 403.
+    MeetingElsewhere,
+    /// [`audit_credentials`]: that token in the `Authorization` header and in another
+    /// place at once: 400 with `error="invalid_request"`.
+    TwoPlaces,
 }
 
 impl Probe {
@@ -65,6 +71,8 @@ impl Probe {
             Self::LackingScope => "token with the roles but not the scopes",
             Self::StaleAuthentication => "token without acr and auth_time",
             Self::Meeting => "token meeting the requirement",
+            Self::MeetingElsewhere => "token meeting the requirement, outside the header",
+            Self::TwoPlaces => "token in the header and another place",
         }
     }
 }
@@ -355,30 +363,172 @@ async fn probe_route(
     if let Some(value) = &authorization {
         request = request.header(http::header::AUTHORIZATION, value);
     }
-    let Ok(request) = request.body(Body::empty()) else {
+    let Some(response) = send(app, report, request).await else {
         return;
     };
-    report.requests += 1;
-    let response = match app.clone().oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
     if let Some(expected) = mismatch(row, probe, &response) {
-        let challenge = response
-            .headers()
-            .get(http::header::WWW_AUTHENTICATE)
-            .and_then(|v| v.to_str().ok())
-            .map_or_else(|| "no challenge".to_owned(), |c| format!("`{c}`"));
-        report.findings.push(Finding {
-            method: method.to_string(),
-            path,
-            access: row.requirement().to_string(),
-            probe,
-            expected,
-            got: format!("{} {challenge}", response.status().as_u16()),
-            issuer,
-        });
+        let mut found = finding(row, &method, path, probe, expected, &response, "");
+        found.issuer = issuer;
+        report.findings.push(found);
     }
+}
+
+/// Sends one probe and counts it; `None` when the request cannot be built.
+async fn send(
+    app: &axum::Router,
+    report: &mut AuditReport,
+    request: http::request::Builder,
+) -> Option<http::Response<Body>> {
+    let request = request.body(Body::empty()).ok()?;
+    report.requests += 1;
+    match app.clone().oneshot(request).await {
+        Ok(response) => Some(response),
+        Err(never) => match never {},
+    }
+}
+
+/// What a finding says: the request, the expectation, and the status and challenge that
+/// came back (with `place` after them, where the token was).
+fn finding<B>(
+    row: &RouteRow,
+    method: &Method,
+    path: String,
+    probe: Probe,
+    expected: &'static str,
+    response: &http::Response<B>,
+    place: &str,
+) -> Finding {
+    let challenge = response
+        .headers()
+        .get(http::header::WWW_AUTHENTICATE)
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| "no challenge".to_owned(), |c| format!("`{c}`"));
+    Finding {
+        method: method.to_string(),
+        path,
+        access: row.requirement().to_string(),
+        probe,
+        expected,
+        got: format!("{} {challenge}{place}", response.status().as_u16()),
+        issuer: None,
+    }
+}
+
+/// Probes every guarded route with a token meeting its requirement in each place besides
+/// the `Authorization` header that `credentials` names for the warden's JWTs (pass
+/// [`Warden::credentials`](crate::Warden::credentials)): the token cookie (as a
+/// same-origin request), and on `GET` routes the WebSocket query parameter and
+/// subprotocol (as an upgrade request). Each must be let in
+/// ([`Probe::MeetingElsewhere`]), and the same token in the header too must be answered
+/// 400 ([`Probe::TwoPlaces`]). A finding's `got` ends with the place.
+///
+/// [`audit`] probes the header; this checks that the other places reach the same rules.
+/// Schemes accepted beside the JWTs have credentials only their authenticators know, so
+/// they are not probed.
+///
+/// ```
+/// use axum_warden::testing::{TestIssuer, audit_credentials};
+/// use axum_warden::{Algorithm, requires_auth, routing::get};
+///
+/// #[requires_auth]
+/// async fn me() {}
+///
+/// # tokio_test::block_on(async {
+/// let issuer = TestIssuer::new(Algorithm::HS256);
+/// let warden = issuer.warden_builder().token_cookie("access_token").websocket_query_token("access_token").build()?;
+/// let credentials = warden.credentials();
+/// let router = axum_warden::Router::new().route("/me", get(me)).with_state(warden);
+/// let report = audit_credentials(&router, &issuer, &credentials).await;
+/// assert_eq!(report.requests, 2 * 2);
+/// report.assert_clean();
+/// # Ok::<(), axum_warden::ConfigError>(())
+/// # }).unwrap();
+/// ```
+pub async fn audit_credentials(router: &Router, issuer: &TestIssuer, credentials: &[Scheme]) -> AuditReport {
+    let app = router.clone().into_axum();
+    let mut report = AuditReport::default();
+    let places: Vec<&CredentialLocation> = credentials
+        .iter()
+        .filter(|scheme| scheme.name() == "Bearer")
+        .map(Scheme::location)
+        .filter(|location| **location != CredentialLocation::Authorization)
+        .collect();
+    for row in router.route_table().rows() {
+        if !row.requirement().needs_identity() || row.is_fallback() {
+            continue;
+        }
+        let Some(Some(authorization)) = token_for(row, Probe::Meeting, issuer) else {
+            continue;
+        };
+        let token = authorization.trim_start_matches("Bearer ");
+        let method = match row.method() {
+            RouteMethod::Any => Method::GET,
+            RouteMethod::Method(method) => method.clone(),
+        };
+        let path = fill_placeholders(row.path());
+        for place in &places {
+            for probe in [Probe::MeetingElsewhere, Probe::TwoPlaces] {
+                let Some(request) = placed(&method, &path, place, token) else {
+                    continue;
+                };
+                let request = match probe {
+                    Probe::TwoPlaces => request.header(http::header::AUTHORIZATION, &authorization),
+                    _ => request,
+                };
+                let Some(response) = send(&app, &mut report, request).await else {
+                    continue;
+                };
+                // Elsewhere, the token is judged as in the header.
+                let judged = if probe == Probe::TwoPlaces {
+                    probe
+                } else {
+                    Probe::Meeting
+                };
+                let expected = mismatch(row, judged, &response);
+                if let Some(expected) = expected {
+                    let where_ = format!(" ({place})");
+                    report
+                        .findings
+                        .push(finding(row, &method, path.clone(), probe, expected, &response, &where_));
+                }
+            }
+        }
+    }
+    report
+}
+
+/// A request of `method` to `path` carrying `token` in `place`, as a browser would send
+/// it; `None` where the place does not apply (a WebSocket place on a route that is not a
+/// `GET`).
+fn placed(method: &Method, path: &str, place: &CredentialLocation, token: &str) -> Option<http::request::Builder> {
+    let request = Request::builder().method(method.clone());
+    let websocket = |uri: String| {
+        (*method == Method::GET).then(|| request_upgrade(Request::builder().method(Method::GET).uri(uri)))
+    };
+    match place {
+        CredentialLocation::Cookie(name) => Some(
+            request
+                .uri(path)
+                .header(http::header::COOKIE, format!("{name}={token}"))
+                .header("sec-fetch-site", "same-origin"),
+        ),
+        CredentialLocation::WebSocketQuery(name) => {
+            let separator = if path.contains('?') { '&' } else { '?' };
+            websocket(format!("{path}{separator}{name}={token}"))
+        }
+        CredentialLocation::WebSocketProtocol => websocket(path.to_owned())
+            .map(|request| request.header(http::header::SEC_WEBSOCKET_PROTOCOL, format!("bearer, {token}"))),
+        _ => None,
+    }
+}
+
+/// `request` as a WebSocket handshake (RFC 6455 §4.1).
+fn request_upgrade(request: http::request::Builder) -> http::request::Builder {
+    request
+        .header(http::header::CONNECTION, "upgrade")
+        .header(http::header::UPGRADE, "websocket")
+        .header(http::header::SEC_WEBSOCKET_VERSION, "13")
+        .header(http::header::SEC_WEBSOCKET_KEY, "dGhlIHNhbXBsZSBub25jZQ==")
 }
 
 /// The `Authorization` value for a probe: `Some(None)` sends no header, `None` skips the
@@ -497,7 +647,9 @@ fn mismatch<B>(row: &RouteRow, probe: Probe, response: &http::Response<B>) -> Op
         Probe::StaleAuthentication => (!(status == StatusCode::UNAUTHORIZED
             && bearer(Some("insufficient_user_authentication"))))
         .then_some("401 with error=\"insufficient_user_authentication\""),
-        Probe::Meeting => None,
+        Probe::TwoPlaces => (!(status == StatusCode::BAD_REQUEST && bearer(Some("invalid_request"))))
+            .then_some("400 with error=\"invalid_request\""),
+        Probe::Meeting | Probe::MeetingElsewhere => None,
     }
 }
 

@@ -43,7 +43,7 @@ mod snapshot;
 mod token;
 
 pub use assertions::{assert_allowed, assert_forbidden, assert_invalid_token, assert_unauthorized};
-pub use audit::{AuditReport, Finding, Probe, audit, audit_issuers};
+pub use audit::{AuditReport, Finding, Probe, audit, audit_credentials, audit_issuers};
 pub use direct::{unchecked_guard, unchecked_policy};
 pub use issuer::{TEST_AUDIENCE, TEST_ISSUER, TEST_SUBJECT, TestIssuer};
 pub use raw::sign_hmac;
