@@ -568,3 +568,57 @@ fn tenant_client_and_type_checks_come_from_the_environment() {
         assert!(matches!(err, ConfigError::InvalidValue { .. }), "{err:?}");
     }
 }
+
+/// A secret that is not text comes in base64 or base64url, padded or not; the token it
+/// signed verifies, and a bad or short value is refused naming the variable.
+#[test]
+fn a_base64_secret_is_the_bytes_it_encodes() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+
+    let bytes: Vec<u8> = (0..48u8).map(|i| i.wrapping_mul(37) ^ 0xA5).collect();
+    let token = axum_warden::testing::sign_hmac(
+        Algorithm::HS256,
+        &bytes,
+        br#"{"alg":"HS256"}"#,
+        format!(r#"{{"sub":"ada","exp":{}}}"#, harness::now() + 600).as_bytes(),
+    );
+    for encoded in [
+        STANDARD.encode(&bytes),
+        URL_SAFE_NO_PAD.encode(&bytes),
+        format!(" {} ", STANDARD.encode(&bytes)),
+    ] {
+        let warden = from(&[("WARDEN_JWT_SECRET_BASE64", &encoded)]).expect("a base64 secret");
+        let identity = warden.verify_token(&token).expect("signed with the decoded bytes");
+        assert_eq!(identity.subject(), "ada");
+    }
+    let err = from(&[("WARDEN_JWT_SECRET_BASE64", "not base64!")]).expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            ConfigError::InvalidValue {
+                setting: "WARDEN_JWT_SECRET_BASE64",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.to_string().contains("not base64!"),
+        "the value is never shown: {err}"
+    );
+    let short = STANDARD.encode([7u8; 31]);
+    let err = from(&[("WARDEN_JWT_SECRET_BASE64", &short)]).expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            ConfigError::SecretTooShort {
+                setting: "WARDEN_JWT_SECRET_BASE64",
+                len: 31
+            }
+        ),
+        "{err}"
+    );
+    let err = from(&[("WARDEN_JWT_SECRET", SECRET), ("WARDEN_JWT_SECRET_BASE64", &short)]).expect_err("refused");
+    assert!(matches!(err, ConfigError::SeveralKeySources { .. }), "{err}");
+}

@@ -270,9 +270,9 @@ impl W {
                     .build()
                     .expect("JWKS warden")
             }
+            // The A.1 key as RFC 7515 publishes it: a symmetric JWK in a local key set.
             A1 => rfc_builder()
-                .hmac_secret(URL_SAFE_NO_PAD.decode(rfc7515::A1_KEY).expect("base64url"))
-                .algorithms([HS256])
+                .jwks_json(json!({"keys": [{"kty": "oct", "k": rfc7515::A1_KEY}]}).to_string())
                 .build()
                 .expect("A.1 warden"),
             A2 => rfc_builder()

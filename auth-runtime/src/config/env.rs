@@ -1,7 +1,10 @@
 //! The environment variables [`Warden::from_env`](crate::Warden::from_env) reads.
 
-/// An HMAC secret (at least 32 bytes).
+/// An HMAC secret (at least 32 bytes), as text.
 pub const JWT_SECRET: &str = "WARDEN_JWT_SECRET";
+/// An HMAC secret (at least 32 bytes) that is not text, in base64 or base64url, padded
+/// or not: the form providers and `openssl rand -base64 32` give.
+pub const JWT_SECRET_BASE64: &str = "WARDEN_JWT_SECRET_BASE64";
 /// Path of a PEM public key (RSA, EC P-256/P-384 or Ed25519).
 pub const JWT_PUBLIC_KEY_FILE: &str = "WARDEN_JWT_PUBLIC_KEY_FILE";
 /// Path of a JWKS document.
@@ -49,11 +52,19 @@ pub const REQUIRE_AT_JWT: &str = "WARDEN_REQUIRE_AT_JWT";
 pub const CONFIG: &str = "WARDEN_CONFIG";
 
 /// The key-source variables, of which exactly one must be set.
-pub const KEY_SOURCES: [&str; 5] = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWKS_URL, OIDC_ISSUER_URL];
+pub const KEY_SOURCES: [&str; 6] = [
+    JWT_SECRET,
+    JWT_SECRET_BASE64,
+    JWT_PUBLIC_KEY_FILE,
+    JWKS_FILE,
+    JWKS_URL,
+    OIDC_ISSUER_URL,
+];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 18] = [
+pub const ALL: [&str; 19] = [
     JWT_SECRET,
+    JWT_SECRET_BASE64,
     JWT_PUBLIC_KEY_FILE,
     JWKS_FILE,
     JWKS_URL,

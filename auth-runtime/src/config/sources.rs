@@ -81,7 +81,7 @@ pub(super) fn read(path: &Path, setting: &'static str) -> Result<Vec<u8>, Config
 }
 
 pub(super) fn jwks(doc: &[u8], algorithms: &[Algorithm], setting: &'static str) -> Result<KeySet, ConfigError> {
-    let (set, skipped) = keys::from_jwks(doc, algorithms, !algorithms.is_empty())
+    let (set, skipped) = keys::from_jwks(doc, algorithms, !algorithms.is_empty(), keys::JwksOrigin::Local)
         .map_err(|reason| ConfigError::InvalidKey { setting, reason })?;
     for key in &skipped {
         tracing::warn!(target: "axum_warden", setting, kid = key.kid.as_deref(), reason = key.reason, "skipped a key of the key set");

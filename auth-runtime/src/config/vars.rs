@@ -7,7 +7,8 @@ use super::ConfigError;
 use super::builder::WardenBuilder;
 use super::env::{
     ACR_ORDER, AUDIENCE, CLIENT_IDS, CONFIG, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE,
-    JWT_SECRET, LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT, RESOURCE, ROLES_CLAIM, SCOPES_CLAIM, TENANTS,
+    JWT_SECRET, JWT_SECRET_BASE64, LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT, RESOURCE, ROLES_CLAIM,
+    SCOPES_CLAIM, TENANTS,
 };
 use super::issuer::intern;
 use super::sources::KeyInput;
@@ -33,6 +34,13 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>, prefix: &str) -> Res
         b.primary
             .keys
             .push((KeyInput::Secret(secret.into_bytes()), p(JWT_SECRET)));
+    }
+    if let Some(encoded) = get(JWT_SECRET_BASE64)? {
+        let secret = decode_base64(&encoded).ok_or_else(|| ConfigError::InvalidValue {
+            setting: p(JWT_SECRET_BASE64),
+            reason: "is not base64 or base64url (the secret itself is never shown)".into(),
+        })?;
+        b.primary.keys.push((KeyInput::Secret(secret), p(JWT_SECRET_BASE64)));
     }
     if let Some(path) = get(JWT_PUBLIC_KEY_FILE)? {
         b.primary
@@ -159,4 +167,16 @@ fn list_items<'a>(list: &'a str, setting: &'static str, what: &str) -> Result<Ve
         });
     }
     Ok(items)
+}
+
+/// `text` decoded as base64 or base64url, with or without padding, around whitespace;
+/// `None` when it is neither.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    let text = text.trim().trim_end_matches('=');
+    STANDARD_NO_PAD
+        .decode(text)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(text))
+        .ok()
 }

@@ -150,7 +150,8 @@ impl Fetcher {
             url: jwks_url.to_string(),
             reason,
         };
-        let (keys, skipped) = keys::from_jwks(&body, &self.algorithms, self.chosen).map_err(document)?;
+        let (keys, skipped) =
+            keys::from_jwks(&body, &self.algorithms, self.chosen, keys::JwksOrigin::Remote).map_err(document)?;
         if keys.is_empty() {
             let skipped = skipped
                 .iter()

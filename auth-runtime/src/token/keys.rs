@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::DecodingKey;
 use jsonwebtoken::crypto::CryptoProvider;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, PublicKeyUse};
@@ -266,17 +268,31 @@ pub(crate) struct SkippedKey {
     pub(crate) reason: &'static str,
 }
 
+/// Where a JWKS document comes from, which decides whether it may hold HMAC keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JwksOrigin {
+    /// The application's own file or string: its `oct` keys are HMAC secrets it holds
+    /// (the RFC 7515 A.1 key is configured this way).
+    Local,
+    /// Fetched from a URL: a published key set. An `oct` key there would let anyone who
+    /// can read the set sign tokens, so it is skipped.
+    Remote,
+}
+
 /// Builds a key set from a JWKS document.
 ///
 /// Each key is bound to its `alg`; a key without `alg` gets the one its type implies
 /// (EC: by curve, OKP Ed25519: EdDSA, RSA: the RSA algorithms of `configured` when the
-/// application `chose` them, else RS256 alone). `configured` empty allows every algorithm.
-/// Encryption keys, symmetric keys, unknown algorithms and keys whose algorithm is not
-/// configured are skipped with a reason. An empty result is the caller's to judge.
+/// application `chose` them, else RS256 alone; a local `oct` key: the HMAC algorithms
+/// of `configured`, else HS256). `configured` empty allows every algorithm. Encryption
+/// keys, symmetric keys of a remote set, `oct` keys shorter than 32 bytes, unknown
+/// algorithms and keys whose algorithm is not configured are skipped with a reason. An
+/// empty result is the caller's to judge.
 pub(crate) fn from_jwks(
     document: &[u8],
     configured: &[Algorithm],
     chosen: bool,
+    origin: JwksOrigin,
 ) -> Result<(KeySet, Vec<SkippedKey>), String> {
     let doc = super::json::parse_object(document).map_err(|e| format!("not a JWKS document: {e:?}"))?;
     let Some(serde_json::Value::Array(keys)) = doc.get("keys") else {
@@ -299,6 +315,19 @@ pub(crate) fn from_jwks(
         if matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption)) {
             skip("an encryption key (\"use\": \"enc\")");
             continue;
+        }
+        if let AlgorithmParameters::OctetKey(octets) = &jwk.algorithm {
+            if origin == JwksOrigin::Remote {
+                skip("a symmetric (\"oct\") key in a published key set: anyone who can read the set could sign");
+                continue;
+            }
+            let short = URL_SAFE_NO_PAD
+                .decode(octets.value.trim_end_matches('='))
+                .map_or(true, |secret| secret.len() < MIN_HMAC_SECRET_LEN);
+            if short {
+                skip("a symmetric (\"oct\") key shorter than 32 bytes, or not base64url");
+                continue;
+            }
         }
         let algorithms = jwk_algorithms(&jwk, configured, chosen);
         if algorithms.is_empty() {
@@ -339,6 +368,26 @@ pub(crate) fn from_jwks(
 /// alone: a default list (every asymmetric algorithm, for a remote key set) must not
 /// widen one key to six algorithms nobody asked for.
 fn jwk_algorithms(jwk: &Jwk, configured: &[Algorithm], chosen: bool) -> Vec<Algorithm> {
+    // A local `oct` key without `alg` serves the HMAC algorithms the application chose,
+    // or HS256; with `alg`, that one if it is an HMAC algorithm. (Remote ones never get
+    // here.)
+    if let AlgorithmParameters::OctetKey(_) = &jwk.algorithm {
+        return match jwk.common.key_algorithm {
+            None if chosen => configured
+                .iter()
+                .copied()
+                .filter(|a| a.family() == Family::Hmac)
+                .collect(),
+            None => vec![Algorithm::HS256],
+            Some(alg) => alg
+                .to_string()
+                .parse::<Algorithm>()
+                .ok()
+                .filter(|a| a.family() == Family::Hmac)
+                .into_iter()
+                .collect(),
+        };
+    }
     if let AlgorithmParameters::RSA(_) = &jwk.algorithm
         && jwk.common.key_algorithm.is_none()
     {
@@ -382,12 +431,62 @@ fn jwk_algorithm(jwk: &Jwk) -> Option<Algorithm> {
             // Without `alg`, `jwk_algorithms` binds the configured RSA algorithms.
             return declared.filter(|alg| alg.family() == Family::Rsa);
         }
-        // Symmetric keys in a published key set would let anyone who can read it sign;
-        // and key types this version does not know are skipped the same way.
+        // Symmetric keys are handled by `jwk_algorithms` (local sets only); key types
+        // this version does not know are skipped.
         _ => return None,
     };
     match declared {
         Some(alg) if alg != implied => None,
         _ => Some(implied),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oct(k: &[u8], alg: Option<&str>) -> Vec<u8> {
+        let mut jwk = serde_json::json!({"kty": "oct", "kid": "s", "k": URL_SAFE_NO_PAD.encode(k)});
+        if let Some(alg) = alg {
+            jwk["alg"] = alg.into();
+        }
+        serde_json::json!({ "keys": [jwk] }).to_string().into_bytes()
+    }
+
+    #[test]
+    fn a_local_oct_key_is_an_hmac_secret_and_a_remote_one_is_skipped() {
+        install_crypto_provider();
+        let (set, skipped) = from_jwks(&oct(&[7; 32], None), &[], false, JwksOrigin::Local).expect("a key set");
+        assert_eq!(set.algorithms().collect::<Vec<_>>(), [Algorithm::HS256]);
+        assert!(skipped.is_empty());
+
+        let chosen = [Algorithm::HS384, Algorithm::HS512, Algorithm::RS256];
+        let (set, _) = from_jwks(&oct(&[7; 64], None), &chosen, true, JwksOrigin::Local).expect("a key set");
+        assert_eq!(
+            set.algorithms().collect::<Vec<_>>(),
+            [Algorithm::HS384, Algorithm::HS512]
+        );
+
+        let (set, skipped) = from_jwks(&oct(&[7; 32], None), &[], false, JwksOrigin::Remote).expect("a key set");
+        assert!(set.is_empty());
+        assert_eq!(skipped[0].kid.as_deref(), Some("s"));
+        assert!(skipped[0].reason.contains("published key set"), "{skipped:?}");
+    }
+
+    #[test]
+    fn short_or_mislabelled_oct_keys_are_skipped() {
+        install_crypto_provider();
+        for (document, reason) in [
+            (oct(&[7; 31], None), "shorter than 32 bytes"),
+            (oct(&[7; 32], Some("RS256")), "no usable signature algorithm"),
+            (
+                br#"{"keys":[{"kty":"oct","k":"not base64url!"}]}"#.to_vec(),
+                "shorter than 32 bytes, or not base64url",
+            ),
+        ] {
+            let (set, skipped) = from_jwks(&document, &[], false, JwksOrigin::Local).expect("a key set");
+            assert!(set.is_empty());
+            assert!(skipped[0].reason.contains(reason), "{skipped:?}");
+        }
     }
 }
