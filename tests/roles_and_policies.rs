@@ -518,6 +518,33 @@ async fn provider_presets_read_real_shaped_tokens() {
             vec!["read:orders", "write:orders"],
         ),
         (
+            "Auth0, a URL-namespaced roles claim added by an action",
+            RoleSource::claim_named("https://example.com/roles"),
+            json!({
+                "permissions": ["read:orders"],
+                "https://example.com/roles": ["support", "billing"]
+            }),
+            vec!["support", "billing"],
+        ),
+        (
+            "Keycloak client roles by segments, beside a mapping of groups",
+            RoleSource::claim_segments(["resource_access", "orders.api", "roles"])
+                .expect("segments")
+                .and(RoleSource::mapped(|claims| {
+                    let groups = claims.get("groups").and_then(|g| g.as_array());
+                    groups
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|g| g.as_str()?.strip_prefix("/staff/").map(str::to_owned))
+                        .collect()
+                })),
+            json!({
+                "resource_access": {"orders.api": {"roles": ["approver"]}},
+                "groups": ["/staff/editor", "/customers/acme", "/staff/approver"]
+            }),
+            vec!["approver", "editor"],
+        ),
+        (
             "Entra ID",
             RoleSource::entra_id(),
             json!({
@@ -617,4 +644,38 @@ fn duplicate_roles_are_held_once() {
             axum_warden::TokenError::TooManyRoles
         ))
     ));
+}
+
+/// A mapping of the application's own decides routes like a claim does, runs once per
+/// token (the cache keeps its result), and is held to the size cap's limit on roles.
+#[tokio::test]
+async fn a_role_mapping_runs_once_per_token_and_guards_routes() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let issuer = TestIssuer::new(Algorithm::HS256);
+    let warden = issuer
+        .warden_builder()
+        .roles_from(RoleSource::mapped(move |claims| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            // A space-delimited string, split on purpose.
+            claims
+                .get("perms")
+                .and_then(|p| p.as_str())
+                .map(|p| p.split(' ').map(str::to_owned).collect())
+                .unwrap_or_default()
+        }))
+        .build()
+        .expect("valid configuration");
+    let app: axum::Router = typed_routes().with_state(warden.clone()).into();
+    let reader = issuer.token().claim("perms", json!("viewer auditor")).sign();
+    for _ in 0..3 {
+        assert_allowed(&call(&app, "GET", "/articles", Some(&reader)).await);
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "the cache keeps the mapped roles");
+    let nobody = issuer.token().claim("perms", json!("guest")).sign();
+    assert_forbidden(&call(&app, "GET", "/articles", Some(&nobody)).await, None);
+
+    // More roles than the size cap allows are refused, as from a claim.
+    let flood = issuer.token().claim("perms", json!("a ".repeat(5000))).sign();
+    assert!(warden.verify_token(&flood).is_err());
 }

@@ -78,6 +78,10 @@ pub(crate) fn validate(
             add_roles(&mut roles, value, max)?;
         }
     }
+    for map in rules.roles.mappers() {
+        let mapped: Vec<Value> = map(&claims).into_iter().map(Value::String).collect();
+        add_roles(&mut roles, &Value::Array(mapped), max)?;
+    }
     if let Some(hierarchy) = &rules.hierarchy {
         roles = hierarchy.expand(roles);
     }
