@@ -66,7 +66,7 @@ impl RoleSource {
     /// use axum_warden_runtime::RoleSource;
     ///
     /// let auth0 = RoleSource::claim_named("https://example.com/roles");
-    /// assert_eq!(auth0.claims(), ["https://example.com/roles"]);
+    /// assert_eq!(auth0.claims(), [r#"["https://example.com/roles"]"#]);
     /// ```
     #[must_use]
     pub fn claim_named(name: impl Into<String>) -> Self {
@@ -81,7 +81,7 @@ impl RoleSource {
     /// use axum_warden_runtime::RoleSource;
     ///
     /// let client = RoleSource::claim_segments(["resource_access", "orders.api", "roles"]).expect("segments");
-    /// assert_eq!(client.claims(), ["resource_access.orders.api.roles"]);
+    /// assert_eq!(client.claims(), [r#"resource_access["orders.api"].roles"#]);
     /// assert!(RoleSource::claim_segments(["realm_access", ""]).is_none());
     /// ```
     #[must_use]
@@ -133,7 +133,7 @@ impl RoleSource {
     /// use axum_warden_runtime::RoleSource;
     ///
     /// let both = RoleSource::keycloak_realm().and(RoleSource::claim_named("https://example.com/roles"));
-    /// assert_eq!(both.claims(), ["realm_access.roles", "https://example.com/roles"]);
+    /// assert_eq!(both.claims(), ["realm_access.roles", r#"["https://example.com/roles"]"#]);
     /// ```
     #[must_use]
     pub fn and(mut self, other: Self) -> Self {
@@ -197,7 +197,8 @@ impl RoleSource {
         Some(self)
     }
 
-    /// The claims read, as dotted paths, then `<mapped>` for each mapping function.
+    /// The claims read, as dotted paths (a segment with a dot in brackets:
+    /// `resource_access["my.client"].roles`), then `<mapped>` for each mapping function.
     #[must_use]
     pub fn claims(&self) -> Vec<String> {
         let mapped = self.mappers.iter().map(|_| "<mapped>".to_owned());
@@ -243,7 +244,19 @@ impl ClaimPath {
 }
 
 impl std::fmt::Display for ClaimPath {
+    /// Dotted, with a segment that a dot would split (or that has brackets) written as
+    /// `["…"]`: `resource_access["my.client"].roles`, so the text names the claim read.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0.join("."))
+        for (i, segment) in self.0.iter().enumerate() {
+            if segment.contains(['.', '[', ']']) {
+                write!(f, "[{segment:?}]")?;
+            } else {
+                if i > 0 {
+                    f.write_str(".")?;
+                }
+                f.write_str(segment)?;
+            }
+        }
+        Ok(())
     }
 }
