@@ -270,7 +270,6 @@ impl StepUp {
 
     /// `{"acr": …, "max_age": …}` with the members set: the route table's `step_up` and
     /// the OpenAPI documents' `x-step-up`.
-    #[cfg(any(feature = "utoipa", feature = "aide"))]
     pub(crate) fn json_value(&self) -> serde_json::Value {
         let mut value = serde_json::Map::new();
         if let Some(acr) = self.acr {

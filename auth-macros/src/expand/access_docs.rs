@@ -126,12 +126,9 @@ fn claims_expr(parts: &[Part<'_>]) -> TokenStream {
 fn claim_macro_call(typed: &TypedRole) -> TokenStream {
     let path = &typed.path;
     let span = path.span();
-    let mut enum_path = path.clone();
-    match enum_path.segments.pop() {
-        Some(variant) if !enum_path.segments.is_empty() => {
-            let variant = variant.into_value().ident;
-            // `pop` leaves the trailing `::`; a path must not end with one.
-            enum_path.segments.pop_punct();
+    match (super::proofs::enum_of(path), path.segments.last()) {
+        (Some(enum_path), Some(variant)) => {
+            let variant = &variant.ident;
             quote_spanned!(span=> #enum_path!(#variant))
         }
         // A one-segment path is refused before expansion; show it as written.

@@ -67,8 +67,8 @@ fn proof_role(ty: &Type) -> Option<(syn::Path, syn::Path)> {
 }
 
 /// `Role` of `Role::X`: the path without its last segment, or `None` for a one-segment
-/// path.
-fn enum_of(role: &syn::Path) -> Option<syn::Path> {
+/// path. Also where the `# Access` section finds the claim macro of a declared role.
+pub(super) fn enum_of(role: &syn::Path) -> Option<syn::Path> {
     let mut enum_path = role.clone();
     enum_path.segments.pop()?;
     enum_path.segments.pop_punct();

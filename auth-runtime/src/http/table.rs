@@ -258,22 +258,6 @@ fn rule_entries<S: Serializer>(map: &mut S::SerializeMap, requirement: &Requirem
     Ok(())
 }
 
-/// `{"acr": …, "max_age": …}`, each member only when the route sets it.
-struct StepUpObject<'a>(&'a StepUp);
-
-impl Serialize for StepUpObject<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(acr) = self.0.acr {
-            map.serialize_entry("acr", acr)?;
-        }
-        if let Some(max_age) = self.0.max_age {
-            map.serialize_entry("max_age", &max_age)?;
-        }
-        map.end()
-    }
-}
-
 /// `{"editor": ["editor", "admin"], …}` in requirement order.
 struct SatisfiedBy<'a>(&'a [(&'static str, Vec<String>)]);
 
@@ -298,7 +282,7 @@ impl Serialize for Access<'_> {
             map.serialize_entry("policy", policy)?;
         }
         if !self.step_up.is_none() {
-            map.serialize_entry("step_up", &StepUpObject(self.step_up))?;
+            map.serialize_entry("step_up", &self.step_up.json_value())?;
         }
         if let Some(credentials) = self.credentials {
             map.serialize_entry("credentials", credentials)?;
