@@ -8,11 +8,17 @@ pub use axum_warden_runtime::{
     AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError,
     CredentialLocation, Decision, Denied, EffectivePermissions, Granted, Guard, HierarchyError, Identity,
     IdentityBuilder, Includes, InvalidRequest, Invariant, InvariantError, InvariantFailure, InvariantViolation,
-    IssuerConfig, KeyFetchError, Match, MethodRouter, NarrowFrom, NoState, PolicyRejection, ProtectedResource,
-    Rejection, Requirement, ResourceMetadata, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow, RouteTable,
-    Router, Scheme, StepUp, TokenError, UnderPrefix, UnknownAlgorithm, Warden, WardenBuilder, credentials, defaults,
-    env, install_crypto_provider, permissions, routing,
+    IssuerConfig, KeyFetchError, LogoutTokenError, Match, MethodRouter, NarrowFrom, NoState, PolicyRejection,
+    ProtectedResource, Rejection, Requirement, ResourceMetadata, Revocation, RevocationError, RevocationKind,
+    Revocations, RevocationsBuilder, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow, RouteTable, Router,
+    Scheme, StepUp, TokenError, UnderPrefix, UnknownAlgorithm, Warden, WardenBuilder, credentials, defaults, env,
+    install_crypto_provider, permissions, routing,
 };
+
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+#[doc(inline)]
+pub use axum_warden_runtime::RedisError;
 
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]

@@ -39,3 +39,12 @@ pub const DEFAULT_KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_KEY_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Largest JWKS or discovery document read, whether announced or streamed (fixed).
 pub const MAX_KEY_DOCUMENT_BYTES: usize = 1024 * 1024;
+
+/// How long session and subject revocations are kept: a day, the longest an entry of the
+/// verified-token cache lives. See [`RevocationsBuilder::retention`](crate::RevocationsBuilder::retention).
+pub const DEFAULT_REVOCATION_RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How long an instance keeps enforcing the revocations it knows after it lost the shared
+/// store, before it answers 503. See
+/// [`RevocationsBuilder::staleness_limit`](crate::RevocationsBuilder::staleness_limit).
+pub const DEFAULT_STALENESS_LIMIT: Duration = Duration::from_secs(30);

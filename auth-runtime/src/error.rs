@@ -176,6 +176,10 @@ pub enum TokenError {
     /// A custom authenticator refused the credentials.
     #[error("the credentials were refused")]
     Rejected,
+    /// The token verifies, but it, its session or its subject has been revoked
+    /// ([`Revocations`](crate::Revocations)).
+    #[error("the token has been revoked")]
+    Revoked,
 }
 
 impl TokenError {
@@ -207,6 +211,7 @@ impl TokenError {
             Self::ClaimsRefused => "claims_refused",
             Self::ClaimsShape => "claims_shape",
             Self::Rejected => "rejected",
+            Self::Revoked => "revoked",
         }
     }
 }

@@ -111,6 +111,10 @@ pub use roles::{Granted, HierarchyError, Includes, NarrowFrom, RoleHierarchy, Ro
 pub use token::keys::install_crypto_provider;
 pub use token::role_source::RoleSource;
 pub use verifier::cache::CacheStats;
+pub use verifier::logout::LogoutTokenError;
+#[cfg(feature = "redis")]
+pub use verifier::revocation::RedisError;
+pub use verifier::revocation::{Revocation, RevocationError, RevocationKind, Revocations, RevocationsBuilder};
 
 /// What the access attributes expand to, and what hand-written guards are made of. Not a
 /// public API: names and shapes change without notice.

@@ -22,6 +22,7 @@ use crate::token::keys::install_crypto_provider;
 use crate::token::role_source::RoleSource;
 use crate::verifier::Verifier;
 use crate::verifier::cache::TokenCache;
+use crate::verifier::revocation::Revocations;
 
 /// Configures a [`Warden`]; see [`Warden::builder`].
 ///
@@ -76,6 +77,8 @@ pub struct WardenBuilder {
     websocket_query: Option<String>,
     websocket_protocol: bool,
     schemes: Vec<(Scheme, Arc<dyn DynAuthenticator>)>,
+    pub(super) revocations: Option<(Revocations, &'static str)>,
+    pub(super) logout_audiences: Option<(Vec<String>, &'static str)>,
 }
 
 /// How an application renders refusals, as [`renderer`](WardenBuilder::renderer) takes it.
@@ -196,6 +199,42 @@ impl WardenBuilder {
     /// fetched over plain HTTP can be replaced by anyone on the path: avoid in production.
     pub fn allow_plain_http(mut self, allow: bool) -> Self {
         self.remote.allow_http = allow;
+        self
+    }
+
+    /// Refuses verified tokens that `revocations` names (by `jti`, `sid`, or subject and
+    /// `iat`) with 401 `invalid_token`, after verification and on every hit of the
+    /// verified-token cache. The check reads memory only; with a Redis store
+    /// ([`RevocationsBuilder::redis`](crate::RevocationsBuilder::redis)) the guard answers
+    /// 503 until the first load and after the store has been lost for longer than its
+    /// staleness limit.
+    ///
+    /// Revocation applies to JWTs; a custom authenticator checks its own credentials, and
+    /// is refused with it at [`build`](Self::build). See `docs/opaque-tokens-and-revocation.md`.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{Revocations, Warden};
+    ///
+    /// let revocations = Revocations::in_memory();
+    /// let warden = Warden::builder().hmac_secret(vec![7; 32]).revocations(revocations.clone()).build()?;
+    /// assert!(warden.revocations().is_some());
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn revocations(mut self, revocations: Revocations) -> Self {
+        self.revocations = Some((revocations, "revocations"));
+        self
+    }
+
+    /// Accepts OpenID Connect Back-Channel Logout tokens addressed to `client_id` (their
+    /// `aud`) at the route [`Router::back_channel_logout`](crate::Router::back_channel_logout)
+    /// mounts; each one revokes its session (`sid`), or without one every token of its
+    /// subject issued until then. Call it again for more clients. Needs
+    /// [`revocations`](Self::revocations), where the logouts are recorded.
+    pub fn back_channel_logout(mut self, client_id: impl Into<String>) -> Self {
+        let clients = self
+            .logout_audiences
+            .get_or_insert_with(|| (Vec::new(), "back_channel_logout"));
+        clients.0.push(client_id.into());
         self
     }
 
@@ -807,7 +846,8 @@ impl WardenBuilder {
                     .into_iter()
                     .map(|(settings, input, name)| settings.build(input, &|setting| name.name(setting), &shared))
                     .collect::<Result<Vec<_>, _>>()?;
-                Source::Jwt(Verifier::new(trusted, cache))
+                let revocations = self.revocations.as_ref().map(|(list, _)| list.clone());
+                Source::Jwt(Verifier::new(trusted, cache, revocations))
             }
         };
         let locations = locations(
@@ -832,7 +872,23 @@ impl WardenBuilder {
             Some((classes, setting)) => check_acr_order(classes, setting)?,
             None => Vec::new(),
         };
+        if let (Some((_, setting)), Source::Custom(_)) = (&self.revocations, &source) {
+            return Err(ConfigError::Unsupported {
+                setting,
+                reason: "revocations apply to verified JWTs; a custom authenticator checks its own credentials",
+            });
+        }
+        let logout_audiences = check_list(self.logout_audiences.clone(), "client")?;
+        if let Some((_, setting)) = &self.logout_audiences
+            && self.revocations.is_none()
+        {
+            return Err(ConfigError::InvalidValue {
+                setting,
+                reason: "a back-channel logout is recorded as a revocation: configure revocations too (WardenBuilder::revocations, WARDEN_REVOCATION_STORE)".into(),
+            });
+        }
         Ok(Warden::from_inner(Inner {
+            logout_audiences,
             source,
             responder: Responder::new(challenges, self.renderer),
             hierarchy: self.hierarchy,

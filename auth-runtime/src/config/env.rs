@@ -50,6 +50,21 @@ pub const REQUIRE_AT_JWT: &str = "WARDEN_REQUIRE_AT_JWT";
 /// [`WardenBuilder::from_env`](crate::WardenBuilder::from_env) for its format. The
 /// variables above still configure one issuer beside those of the file.
 pub const CONFIG: &str = "WARDEN_CONFIG";
+/// Where revoked tokens are recorded: `memory` (this instance only) or a Redis URL
+/// `redis://…` (every instance; feature `redis`). See
+/// [`WardenBuilder::revocations`](crate::WardenBuilder::revocations).
+pub const REVOCATION_STORE: &str = "WARDEN_REVOCATION_STORE";
+/// Whole seconds session and subject revocations are kept (default a day); see
+/// [`RevocationsBuilder::retention`](crate::RevocationsBuilder::retention).
+pub const REVOCATION_RETENTION_SECONDS: &str = "WARDEN_REVOCATION_RETENTION_SECONDS";
+/// Whole seconds an instance enforces what it knows after losing the Redis store, before it
+/// answers 503 (default 30); see
+/// [`RevocationsBuilder::staleness_limit`](crate::RevocationsBuilder::staleness_limit).
+pub const REVOCATION_STALENESS_SECONDS: &str = "WARDEN_REVOCATION_STALENESS_SECONDS";
+/// The client id OpenID Connect Back-Channel Logout tokens are addressed to (their `aud`);
+/// comma-separated for several. See
+/// [`WardenBuilder::back_channel_logout`](crate::WardenBuilder::back_channel_logout).
+pub const BACKCHANNEL_LOGOUT_CLIENT_ID: &str = "WARDEN_BACKCHANNEL_LOGOUT_CLIENT_ID";
 
 /// The key-source variables, of which exactly one must be set.
 pub const KEY_SOURCES: [&str; 6] = [
@@ -62,7 +77,7 @@ pub const KEY_SOURCES: [&str; 6] = [
 ];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 19] = [
+pub const ALL: [&str; 23] = [
     JWT_SECRET,
     JWT_SECRET_BASE64,
     JWT_PUBLIC_KEY_FILE,
@@ -82,4 +97,8 @@ pub const ALL: [&str; 19] = [
     CLIENT_IDS,
     REQUIRE_AT_JWT,
     CONFIG,
+    REVOCATION_STORE,
+    REVOCATION_RETENTION_SECONDS,
+    REVOCATION_STALENESS_SECONDS,
+    BACKCHANNEL_LOGOUT_CLIENT_ID,
 ];

@@ -6,13 +6,15 @@ use std::time::Duration;
 use super::ConfigError;
 use super::builder::WardenBuilder;
 use super::env::{
-    ACR_ORDER, AUDIENCE, CLIENT_IDS, CONFIG, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE,
-    JWT_SECRET, JWT_SECRET_BASE64, LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT, RESOURCE, ROLES_CLAIM,
-    SCOPES_CLAIM, TENANTS,
+    ACR_ORDER, AUDIENCE, BACKCHANNEL_LOGOUT_CLIENT_ID, CLIENT_IDS, CONFIG, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS,
+    JWT_PUBLIC_KEY_FILE, JWT_SECRET, JWT_SECRET_BASE64, LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT,
+    RESOURCE, REVOCATION_RETENTION_SECONDS, REVOCATION_STALENESS_SECONDS, REVOCATION_STORE, ROLES_CLAIM, SCOPES_CLAIM,
+    TENANTS,
 };
 use super::issuer::intern;
 use super::sources::KeyInput;
 use crate::algorithm::Algorithm;
+use crate::verifier::revocation::Revocations;
 
 /// A builder with every `WARDEN_*` variable `lookup` finds, each name after `prefix`
 /// (`CUSTOMERS_` reads `CUSTOMERS_WARDEN_JWKS_URL`; errors name that variable).
@@ -110,6 +112,56 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>, prefix: &str) -> Res
     if let Some(identifier) = get(RESOURCE)? {
         b.resource = Some((identifier, p(RESOURCE)));
     }
+    let seconds = |name: &'static str| -> Result<Option<Duration>, ConfigError> {
+        get(name)?
+            .map(|secs| {
+                secs.trim()
+                    .parse::<u64>()
+                    .map(Duration::from_secs)
+                    .map_err(|_| ConfigError::InvalidValue {
+                        setting: p(name),
+                        reason: format!("{secs:?} is not a whole number of seconds"),
+                    })
+            })
+            .transpose()
+    };
+    let retention = seconds(REVOCATION_RETENTION_SECONDS)?;
+    let staleness = seconds(REVOCATION_STALENESS_SECONDS)?;
+    match get(REVOCATION_STORE)? {
+        Some(store) => {
+            let mut revocations = Revocations::builder();
+            if let Some(retention) = retention {
+                revocations = revocations.retention(retention);
+            }
+            if let Some(staleness) = staleness {
+                revocations = revocations.staleness_limit(staleness);
+            }
+            b.revocations = Some((
+                revocation_store(revocations, store.trim(), p(REVOCATION_STORE))?,
+                p(REVOCATION_STORE),
+            ));
+        }
+        None => {
+            for (value, name) in [
+                (retention, REVOCATION_RETENTION_SECONDS),
+                (staleness, REVOCATION_STALENESS_SECONDS),
+            ] {
+                if value.is_some() {
+                    return Err(ConfigError::InvalidValue {
+                        setting: p(name),
+                        reason: format!("applies to a revocation store; set {} too", p(REVOCATION_STORE)),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(list) = get(BACKCHANNEL_LOGOUT_CLIENT_ID)? {
+        let clients = list_items(&list, p(BACKCHANNEL_LOGOUT_CLIENT_ID), "client")?;
+        b.logout_audiences = Some((
+            clients.into_iter().map(str::to_owned).collect(),
+            p(BACKCHANNEL_LOGOUT_CLIENT_ID),
+        ));
+    }
     if let Some(path) = get(CONFIG)? {
         #[cfg(feature = "config-file")]
         super::file::read(&mut b, &path, p(CONFIG), &lookup)?;
@@ -123,6 +175,34 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>, prefix: &str) -> Res
         }
     }
     Ok(b)
+}
+
+/// The revocation list `WARDEN_REVOCATION_STORE` names: `memory`, or a Redis URL.
+fn revocation_store(
+    builder: crate::RevocationsBuilder,
+    store: &str,
+    setting: &'static str,
+) -> Result<Revocations, ConfigError> {
+    let invalid = |reason: String| ConfigError::InvalidValue { setting, reason };
+    if store == "memory" {
+        return builder.build().map_err(|e| invalid(e.to_string()));
+    }
+    if store.starts_with("redis://") || store.starts_with("rediss://") || store.starts_with("redis+unix://") {
+        #[cfg(feature = "redis")]
+        return builder
+            .redis(store)
+            .map_err(|e| invalid(format!("is not a Redis URL the client accepts: {e}")))?
+            .build()
+            .map_err(|e| invalid(e.to_string()));
+        #[cfg(not(feature = "redis"))]
+        return Err(ConfigError::Unsupported {
+            setting,
+            reason: "a Redis revocation store needs the `redis` feature of axum-warden",
+        });
+    }
+    Err(invalid(
+        "is neither `memory` nor a Redis URL (`redis://host:port`)".into(),
+    ))
 }
 
 /// The name of variable `name` after `prefix`, as the `&'static str` errors carry.

@@ -5,6 +5,7 @@ mod challenge;
 pub mod credentials;
 mod guard;
 mod locations;
+mod logout;
 mod policy;
 mod resource;
 mod responder;

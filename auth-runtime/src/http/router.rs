@@ -16,6 +16,7 @@ use tower::{Layer, Service};
 use http::Method;
 
 use super::guard::{Guard, GuardState};
+use super::logout::{self, LogoutRule};
 use super::resource::{MetadataEndpoint, MetadataRule};
 use super::table::{RouteMethod, RouteRow, RouteTable};
 use super::warden::Warden;
@@ -356,6 +357,50 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
             .inner
             .route(path, axum::routing::get(move || std::future::ready(serving.respond())));
         self.metadata.push(endpoint);
+        self
+    }
+
+    /// Mounts the OpenID Connect Back-Channel Logout endpoint at `path` (the
+    /// `backchannel_logout_uri` registered with the provider): `POST`, a form with one
+    /// `logout_token`. A token that verifies with the keys of a trusted issuer, is
+    /// addressed to a client of [`WardenBuilder::back_channel_logout`](crate::WardenBuilder::back_channel_logout)
+    /// and passes the checks of the specification (§2.6: `iss`, `aud`, `iat`, `exp`,
+    /// `jti`, the logout event, no `nonce`, `sid` or `sub`; `typ` `logout+jwt` or `JWT`)
+    /// revokes its session, or without `sid` every token of its subject issued until then,
+    /// in the warden's [`Revocations`](crate::Revocations): 200 with
+    /// `Cache-Control: no-store`. Anything else is 400 with `{"error":"invalid_request",
+    /// "error_description":…}` (§2.8), which names the rule that failed.
+    ///
+    /// A logout token that arrives twice revokes the same session twice, which changes
+    /// nothing, so no replay cache is kept. The route is public and listed in the route
+    /// table (handler `back_channel_logout`). Does nothing when the warden accepts no
+    /// logout tokens, so an application can call it whether
+    /// `WARDEN_BACKCHANNEL_LOGOUT_CLIENT_ID` is set or not.
+    ///
+    /// ```
+    /// use axum_warden::{Revocations, Warden};
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .issuer("https://login.example.com")
+    ///     .revocations(Revocations::in_memory())
+    ///     .back_channel_logout("orders-web")
+    ///     .build()?;
+    /// let router: axum_warden::Router<Warden> = axum_warden::Router::new().back_channel_logout("/logout/backchannel", &warden);
+    /// assert_eq!(router.route_table().rows()[0].handler().name, "back_channel_logout");
+    /// # Ok::<(), axum_warden::ConfigError>(())
+    /// ```
+    pub fn back_channel_logout(mut self, path: &str, warden: &Warden) -> Self {
+        if warden.logout_audiences().is_empty() {
+            return self;
+        }
+        self.table
+            .extend([RouteRow::new::<LogoutRule>(RouteMethod::Method(Method::POST)).at(path)]);
+        let warden = warden.clone();
+        self.inner = self.inner.route(
+            path,
+            axum::routing::post(move |request: Request| logout::handle(warden.clone(), request)),
+        );
         self
     }
 

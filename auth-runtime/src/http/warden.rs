@@ -21,6 +21,7 @@ use crate::requirement::StepUp;
 use crate::roles::{Resolved, RoleHierarchy};
 use crate::verifier::Verifier;
 use crate::verifier::cache::CacheStats;
+use crate::verifier::revocation::Revocations;
 
 /// Verifies requests. Built once at startup, shared through router state, cheap to clone.
 ///
@@ -71,6 +72,9 @@ pub(crate) struct Inner {
     /// The schemes accepted beside the JWTs, each with the authenticator that claims its
     /// credentials; empty unless configured, which keeps the JWT path as it was.
     pub(crate) schemes: Vec<SideScheme>,
+    /// The clients whose back-channel logout tokens are accepted (their `aud`); empty
+    /// unless configured.
+    pub(crate) logout_audiences: Vec<String>,
 }
 
 /// A scheme accepted beside the JWTs ([`WardenBuilder::also_accept`](crate::WardenBuilder::also_accept)).
@@ -208,6 +212,29 @@ impl Warden {
         &self.inner().hierarchy
     }
 
+    /// The revocation list this warden checks, when one is configured
+    /// ([`WardenBuilder::revocations`](crate::WardenBuilder::revocations)): revoke
+    /// through it from a logout handler or an admin endpoint.
+    #[must_use]
+    pub fn revocations(&self) -> Option<&Revocations> {
+        match &self.inner().source {
+            Source::Jwt(jwt) => jwt.revocations(),
+            Source::Custom(_) => None,
+        }
+    }
+
+    /// The clients whose OpenID Connect back-channel logout tokens this warden accepts.
+    pub(crate) fn logout_audiences(&self) -> &[String] {
+        &self.inner().logout_audiences
+    }
+
+    pub(crate) fn verifier(&self) -> Option<&Verifier> {
+        match &self.inner().source {
+            Source::Jwt(jwt) => Some(jwt),
+            Source::Custom(_) => None,
+        }
+    }
+
     /// The realm of this warden's challenges.
     #[must_use]
     pub fn realm(&self) -> &str {
@@ -321,8 +348,8 @@ impl Warden {
             Ok(candidate) => candidate,
             Err(error) => return Some(Err(error)),
         };
-        if let Some(identity) = jwt.cached(candidate.as_str()) {
-            return Some(Ok(identity));
+        if let Some(outcome) = jwt.cached(candidate.as_str()) {
+            return Some(outcome);
         }
         match candidate.check() {
             Ok(token) => jwt.verify_now(token, UnknownKid::Defer),
@@ -417,8 +444,8 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return Err(AuthError::MissingCredentials);
         };
-        if let Some(identity) = jwt.cached(token) {
-            return Ok(identity);
+        if let Some(outcome) = jwt.cached(token) {
+            return outcome;
         }
         match jwt.verify_now(token, UnknownKid::Defer) {
             Some(outcome) => outcome,
@@ -442,8 +469,8 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return Err(AuthError::MissingCredentials);
         };
-        if let Some(identity) = jwt.cached(token) {
-            return Ok(identity);
+        if let Some(outcome) = jwt.cached(token) {
+            return outcome;
         }
         // `JudgeAtHand` always answers; the fallback only completes the match.
         jwt.verify_now(token, UnknownKid::JudgeAtHand)

@@ -94,6 +94,17 @@ pub(crate) fn parse<'t>(token: &'t str, expect: &Expect<'_>) -> Result<Parsed<'t
     })
 }
 
+/// The `typ` of a token's header, when it is a string; `None` also for a header that does
+/// not parse (the caller's own parse refuses that). For cold paths only: it decodes the
+/// header again.
+pub(crate) fn header_type(token: &str) -> Option<String> {
+    let header = URL_SAFE_NO_PAD.decode(token.split('.').next()?).ok()?;
+    match parse_header(&header).ok()?.typ {
+        Some(Ok(typ)) => Some(typ.into_owned()),
+        _ => None,
+    }
+}
+
 /// The `iss` a token claims, read from its payload before any verification, to select
 /// the trusted issuer whose keys and rules then verify it. Nothing read here is trusted:
 /// the selected issuer's rules check `iss` again after the signature.

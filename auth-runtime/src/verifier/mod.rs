@@ -9,8 +9,11 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(crate) mod cache;
+pub(crate) mod logout;
+pub(crate) mod revocation;
 
 use cache::{CacheStats, Current, TokenCache};
+use revocation::Revocations;
 
 use crate::algorithm::Algorithm;
 use crate::error::{AuthError, TokenError};
@@ -27,6 +30,8 @@ pub(crate) struct Verifier {
     /// With several, the token's `iss` selects one by exact string match.
     issuers: Box<[Trusted]>,
     cache: Option<TokenCache>,
+    /// Checked after every verification and on every cache hit, when configured.
+    revocations: Option<Revocations>,
 }
 
 /// One trusted issuer: its key source, the algorithms its keys are bound to, and its
@@ -76,12 +81,18 @@ impl Trusted {
 impl Verifier {
     /// A verifier of `issuers` (at least one; the configuration layer guarantees it, and
     /// that several each name a distinct issuer).
-    pub(crate) fn new(issuers: Vec<Trusted>, cache: Option<TokenCache>) -> Self {
+    pub(crate) fn new(issuers: Vec<Trusted>, cache: Option<TokenCache>, revocations: Option<Revocations>) -> Self {
         debug_assert!(!issuers.is_empty(), "a verifier trusts at least one issuer");
         Self {
             issuers: issuers.into_boxed_slice(),
             cache,
+            revocations,
         }
+    }
+
+    /// The revocation list checked after verification, when configured.
+    pub(crate) fn revocations(&self) -> Option<&Revocations> {
+        self.revocations.as_ref()
     }
 
     /// The trusted issuers, in configuration order.
@@ -101,13 +112,19 @@ impl Verifier {
 
     /// The identity of a token verified before, if it is still valid now. Only tokens
     /// that passed every check are cached, so a hit needs no other.
-    pub(crate) fn cached(&self, token: &str) -> Option<Identity> {
+    ///
+    /// A hit is checked against the revocation list (a revoked token stays cached: the
+    /// list refuses it on every hit, and a revocation cannot be withdrawn).
+    pub(crate) fn cached(&self, token: &str) -> Option<Result<Identity, AuthError>> {
         let cache = self.cache.as_ref()?;
         if token.len() > self.max_token_bytes() {
             return None;
         }
-        cache.get(token, unix_now(), |issuer| {
-            self.issuers.get(issuer).map(Trusted::current)
+        let now = unix_now();
+        let identity = cache.get(token, now, |issuer| self.issuers.get(issuer).map(Trusted::current))?;
+        Some(match &self.revocations {
+            None => Ok(identity),
+            Some(revocations) => revocations.check(&identity, now).map(|()| identity),
         })
     }
 
@@ -175,6 +192,9 @@ impl Verifier {
         let now = unix_now();
         let claims = parsed.verify_signature(keys.set()).map_err(AuthError::InvalidToken)?;
         let (identity, time) = claims::validate(claims, &trusted.rules, now).map_err(AuthError::InvalidToken)?;
+        if let Some(revocations) = &self.revocations {
+            revocations.check(&identity, now)?;
+        }
         if let Some(cache) = &self.cache {
             let current = Current {
                 generation: keys.generation(),

@@ -1,0 +1,336 @@
+//! The revocation list shared through Redis.
+//!
+//! Redis holds one key per revocation, `<prefix>:rev:<kind>:<issuer length>:<issuer>:<value>`
+//! (lengths make the name unambiguous whatever the values hold), whose value is the
+//! revocation as JSON and which expires with it (`SET … EXAT`), so Redis never keeps an
+//! entry longer than it matters. Every revocation is also published on the channel
+//! `<prefix>:revocations`, in the same atomic pipeline.
+//!
+//! Each instance runs one task that subscribes to the channel, then loads every key
+//! (`SCAN` + `MGET`) into its in-memory set, and from then on adds each published
+//! revocation. Subscribing before loading means nothing published in between is missed;
+//! revocations are never withdrawn, so a load only adds to what the instance knows and a
+//! late or repeated message changes nothing. When the connection drops, the instance
+//! records when, keeps enforcing its set, reconnects, writes the revocations Redis did not
+//! take, and loads again. The guard answers 503 once the connection has been lost for
+//! longer than the staleness limit, and before the first load.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use redis::aio::MultiplexedConnection;
+use tokio::sync::watch;
+
+use super::{Revocation, RevocationError, Shared, unix_millis, unix_now};
+
+/// How long one connection attempt or one command may take.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+/// How often a live subscription is pinged, so that a connection that died without a word
+/// (a partition, a host gone) is noticed within a second or two.
+const PING_INTERVAL: Duration = Duration::from_secs(1);
+/// Waits between reconnection attempts: the first, then doubling up to the last.
+const RECONNECT_DELAYS: (Duration, Duration) = (Duration::from_millis(100), Duration::from_secs(1));
+/// The longest a key is kept in Redis: a century.
+const MAX_KEY_LIFETIME_SECS: u64 = 100 * 365 * 24 * 60 * 60;
+/// Keys asked for per `SCAN` step and per `MGET`.
+const LOAD_BATCH: usize = 1000;
+
+/// Why Redis did not take or give the revocations.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum RedisError {
+    /// Redis did not answer in time.
+    #[error("Redis did not answer within {0:?}")]
+    Timeout(Duration),
+    /// Redis answered with an error, or the connection failed.
+    #[error("{0}")]
+    Redis(Arc<redis::RedisError>),
+    /// The subscription to the revocation channel ended: the connection closed.
+    #[error("the subscription to the revocation channel ended")]
+    Closed,
+    /// The revocation list was not loaded within the time [`ready`](super::Revocations::ready) allowed.
+    #[error("the revocations were not loaded from Redis within {0:?}")]
+    NotLoaded(Duration),
+}
+
+impl From<redis::RedisError> for RedisError {
+    fn from(error: redis::RedisError) -> Self {
+        Self::Redis(Arc::new(error))
+    }
+}
+
+/// The Redis half of a shared [`Revocations`](super::Revocations).
+pub(crate) struct Store {
+    client: redis::Client,
+    /// `<prefix>:rev:`, the start of every key.
+    keys: String,
+    /// `<prefix>:revocations`.
+    channel: String,
+    /// Whether the follower task runs.
+    running: std::sync::atomic::AtomicBool,
+    /// Set when the first full load is done.
+    loaded: watch::Sender<bool>,
+    /// Revocations Redis did not take, written again on the next connection.
+    pending: Mutex<Vec<Revocation>>,
+    /// The connection revocations are written through, made on first use.
+    writer: tokio::sync::Mutex<Option<MultiplexedConnection>>,
+}
+
+impl Store {
+    pub(super) fn new(client: redis::Client, prefix: &str) -> Self {
+        Self {
+            client,
+            keys: format!("{prefix}:rev:"),
+            channel: format!("{prefix}:revocations"),
+            running: std::sync::atomic::AtomicBool::new(false),
+            loaded: watch::channel(false).0,
+            pending: Mutex::new(Vec::new()),
+            writer: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// The key of one revocation.
+    fn key(&self, revocation: &Revocation) -> String {
+        let issuer = revocation.issuer.as_deref().unwrap_or("");
+        format!(
+            "{}{}:{}:{issuer}:{}",
+            self.keys,
+            revocation.kind.as_str(),
+            issuer.len(),
+            revocation.value
+        )
+    }
+
+    /// Starts the follower task on the current Tokio runtime, once (again after the
+    /// runtime that ran it has shut down).
+    pub(super) fn start(&self, shared: &Arc<Shared>) {
+        if self.running.load(Ordering::Acquire) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self.running.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        runtime.spawn(follow(Arc::downgrade(shared)));
+    }
+
+    /// Waits for the first full load, at most `timeout`.
+    pub(super) async fn ready(&self, shared: &Arc<Shared>, timeout: Duration) -> Result<(), RevocationError> {
+        self.start(shared);
+        let mut loaded = self.loaded.subscribe();
+        match tokio::time::timeout(timeout, loaded.wait_for(|loaded| *loaded)).await {
+            Ok(Ok(_)) => Ok(()),
+            _ => Err(RedisError::NotLoaded(timeout).into()),
+        }
+    }
+
+    /// Writes and publishes one revocation (already applied to this instance's set); on
+    /// failure keeps it for the next connection.
+    pub(super) async fn publish(&self, shared: &Arc<Shared>, revocation: Revocation) -> Result<(), RevocationError> {
+        self.start(shared);
+        let outcome = self.write(std::slice::from_ref(&revocation)).await;
+        if outcome.is_err() {
+            self.pending
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(revocation);
+        }
+        outcome.map_err(RevocationError::from)
+    }
+
+    /// Writes and publishes `revocations` in one atomic pipeline through the writer
+    /// connection (made, or made again after a failure, here).
+    async fn write(&self, revocations: &[Revocation]) -> Result<(), RedisError> {
+        let now = unix_now();
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        for revocation in revocations {
+            let until = revocation.until_or_zero();
+            if until <= now {
+                continue;
+            }
+            let json = revocation.to_json();
+            // Redis refuses an expiry past what its millisecond clock can hold; a
+            // revocation that long is kept for a century instead.
+            let until = until.min(now.saturating_add(MAX_KEY_LIFETIME_SECS));
+            pipe.cmd("SET")
+                .arg(self.key(revocation))
+                .arg(&json)
+                .arg("EXAT")
+                .arg(until)
+                .ignore();
+            pipe.cmd("PUBLISH").arg(&self.channel).arg(&json).ignore();
+        }
+        let mut writer = self.writer.lock().await;
+        let connection = match writer.as_mut() {
+            Some(connection) => connection,
+            None => writer.insert(timed(self.client.get_multiplexed_async_connection()).await?),
+        };
+        let outcome = timed(pipe.query_async::<()>(connection)).await;
+        if outcome.is_err() {
+            // Made again on the next write: a broken connection must not stay.
+            *writer = None;
+        }
+        outcome
+    }
+
+    /// Every revocation Redis holds under the prefix.
+    async fn load(&self, connection: &mut MultiplexedConnection) -> Result<Vec<Revocation>, RedisError> {
+        let pattern = format!("{}*", escape_glob(&self.keys));
+        let mut cursor = 0u64;
+        let mut found = Vec::new();
+        loop {
+            let (next, keys): (u64, Vec<Vec<u8>>) = timed(
+                redis::cmd("SCAN")
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg(&pattern)
+                    .arg("COUNT")
+                    .arg(LOAD_BATCH)
+                    .query_async(connection),
+            )
+            .await?;
+            for chunk in keys.chunks(LOAD_BATCH) {
+                let values: Vec<Option<Vec<u8>>> = timed(redis::cmd("MGET").arg(chunk).query_async(connection)).await?;
+                // A key may expire between SCAN and MGET: then it no longer matters.
+                for value in values.into_iter().flatten() {
+                    match Revocation::from_json(&value) {
+                        Ok(revocation) => found.push(revocation),
+                        Err(why) => tracing::warn!(why, "a revocation in Redis is not readable; skipped"),
+                    }
+                }
+            }
+            if next == 0 {
+                return Ok(found);
+            }
+            cursor = next;
+        }
+    }
+}
+
+/// Follows Redis for one revocation list while it lives: connect, subscribe, catch up,
+/// follow; when the connection drops, mark the list stale and start again.
+async fn follow(shared: Weak<Shared>) {
+    let _running = Running(shared.clone());
+    let mut delay = RECONNECT_DELAYS.0;
+    loop {
+        let outcome = follow_once(&shared).await;
+        let Some(strong) = shared.upgrade() else {
+            return;
+        };
+        if let Err(error) = &outcome {
+            tracing::warn!(%error, "lost the revocation store; enforcing the revocations known so far");
+        }
+        if strong.loaded.load(Ordering::Acquire) {
+            // Keep the first moment of the outage: the limit counts from there.
+            let _ = strong
+                .stale_since
+                .compare_exchange(0, unix_millis().max(1), Ordering::AcqRel, Ordering::Acquire);
+        }
+        drop(strong);
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(RECONNECT_DELAYS.1);
+    }
+}
+
+/// One connection's life: returns when it ends (never `Ok` while the list lives).
+async fn follow_once(shared: &Weak<Shared>) -> Result<(), RedisError> {
+    let (client, store) = {
+        let Some(strong) = shared.upgrade() else {
+            return Ok(());
+        };
+        let Some(store) = strong.store.as_ref() else {
+            return Ok(());
+        };
+        (store.client.clone(), store.channel.clone())
+    };
+    let mut pubsub = timed(client.get_async_pubsub()).await?;
+    timed(pubsub.subscribe(&store)).await?;
+    let (mut sink, mut messages) = pubsub.split();
+    let mut connection = timed(client.get_multiplexed_async_connection()).await?;
+    {
+        let Some(strong) = shared.upgrade() else {
+            return Ok(());
+        };
+        let Some(store) = strong.store.as_ref() else {
+            return Ok(());
+        };
+        let pending = std::mem::take(&mut *store.pending.lock().unwrap_or_else(PoisonError::into_inner));
+        if !pending.is_empty()
+            && let Err(error) = store.write(&pending).await
+        {
+            store
+                .pending
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend(pending);
+            return Err(error);
+        }
+        let loaded = store.load(&mut connection).await?;
+        strong.apply(&loaded, unix_now());
+        strong.loaded.store(true, Ordering::Release);
+        strong.stale_since.store(0, Ordering::Release);
+        store.loaded.send_replace(true);
+        tracing::debug!(revocations = strong.set.load().len(), "revocations loaded from Redis");
+    }
+    let mut ping = tokio::time::interval(PING_INTERVAL);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            message = messages.next() => {
+                let Some(message) = message else {
+                    return Err(RedisError::Closed);
+                };
+                let Some(strong) = shared.upgrade() else {
+                    return Ok(());
+                };
+                match Revocation::from_json(message.get_payload_bytes()) {
+                    Ok(revocation) => strong.apply(std::slice::from_ref(&revocation), unix_now()),
+                    Err(why) => tracing::warn!(why, "a published revocation is not readable; skipped"),
+                }
+            }
+            _ = ping.tick() => {
+                if shared.strong_count() == 0 {
+                    return Ok(());
+                }
+                timed(sink.ping::<String>()).await?;
+            }
+        }
+    }
+}
+
+/// Marks the follower as gone when it ends or its runtime drops it.
+struct Running(Weak<Shared>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(shared) = self.0.upgrade()
+            && let Some(store) = &shared.store
+        {
+            store.running.store(false, Ordering::Release);
+        }
+    }
+}
+
+async fn timed<T>(future: impl Future<Output = redis::RedisResult<T>>) -> Result<T, RedisError> {
+    match tokio::time::timeout(COMMAND_TIMEOUT, future).await {
+        Ok(outcome) => outcome.map_err(RedisError::from),
+        Err(_) => Err(RedisError::Timeout(COMMAND_TIMEOUT)),
+    }
+}
+
+/// `text` with Redis glob characters escaped, for `SCAN … MATCH`.
+fn escape_glob(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
