@@ -12,243 +12,22 @@
 //! [`RevocationsBuilder::redis`]): each instance still checks its own in-memory copy,
 //! which Redis notifications feed.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use arc_swap::ArcSwap;
-use serde_json::Value;
-
-use crate::defaults::{DEFAULT_REVOCATION_RETENTION as DEFAULT_RETENTION, DEFAULT_STALENESS_LIMIT, MAX_LEEWAY};
+use crate::defaults::{DEFAULT_REVOCATION_RETENTION as DEFAULT_RETENTION, DEFAULT_STALENESS_LIMIT};
 use crate::error::{AuthError, TokenError};
 use crate::identity::Identity;
 
+mod list;
 #[cfg(feature = "redis")]
 mod redis;
+
+pub use list::{Revocation, RevocationKind};
+use list::{State, Untrusted, unix_now};
 #[cfg(feature = "redis")]
-pub use self::redis::RedisError;
-
-/// How long a token revocation outlives the token's `exp`: the largest clock-skew leeway
-/// a warden accepts, so no leeway can let the token back in.
-const AFTER_EXPIRY_SECS: u64 = MAX_LEEWAY.as_secs();
-
-/// What a [`Revocation`] names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevocationKind {
-    /// One token, by its `jti` claim.
-    Token,
-    /// Every token of a session, by its `sid` claim (OpenID Connect session id).
-    Session,
-    /// Every token of a subject (`sub`) issued at or before a time; a token without `iat`
-    /// cannot show it is newer and counts as issued before.
-    Subject,
-}
-
-impl RevocationKind {
-    /// The name used in logs and in the shared store: `token`, `session`, `subject`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Token => "token",
-            Self::Session => "session",
-            Self::Subject => "subject",
-        }
-    }
-
-    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
-    fn parse(name: &str) -> Option<Self> {
-        match name {
-            "token" => Some(Self::Token),
-            "session" => Some(Self::Session),
-            "subject" => Some(Self::Subject),
-            _ => None,
-        }
-    }
-}
-
-/// One thing to stop accepting before it expires: a token, a session or a subject's
-/// tokens, optionally of one issuer only.
-///
-/// ```
-/// use std::time::{Duration, UNIX_EPOCH};
-/// use axum_warden_runtime::{Revocation, RevocationKind};
-///
-/// // A token, until shortly after its expiry (it is refused by `exp` from then on).
-/// let token = Revocation::token("a4f6-jti", 1_900_000_000);
-/// assert_eq!(token.kind(), RevocationKind::Token);
-///
-/// // Every token of `alice` issued by this issuer up to now.
-/// let alice = Revocation::subject("alice").issued_by("https://login.example.com");
-/// assert_eq!(alice.issuer(), Some("https://login.example.com"));
-///
-/// // A session, kept for the revocations' retention (a day by default).
-/// let session = Revocation::session("08a5019c-17e1-4977");
-/// assert_eq!(session.value(), "08a5019c-17e1-4977");
-/// # let _ = (Duration::ZERO, UNIX_EPOCH);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Revocation {
-    kind: RevocationKind,
-    value: String,
-    issuer: Option<String>,
-    /// For subjects: tokens issued at or before this time (seconds since the epoch).
-    before: u64,
-    /// When the entry may be forgotten; `None` until the store resolves it with its
-    /// retention.
-    until: Option<u64>,
-}
-
-impl Revocation {
-    /// The token whose `jti` claim is `jti`, which expires at `expires_at` (its `exp`,
-    /// seconds since the Unix epoch): the entry is kept ten minutes beyond, the largest
-    /// leeway a warden accepts, and then forgotten, since `exp` refuses the token.
-    pub fn token(jti: impl Into<String>, expires_at: u64) -> Self {
-        Self {
-            kind: RevocationKind::Token,
-            value: jti.into(),
-            issuer: None,
-            before: 0,
-            until: Some(expires_at.saturating_add(AFTER_EXPIRY_SECS)),
-        }
-    }
-
-    /// The token of a verified identity, by its `jti` and `exp`; `None` when the token
-    /// carries no string `jti` (then revoke its session or its subject).
-    #[must_use]
-    pub fn of_identity(identity: &Identity) -> Option<Self> {
-        let jti = identity.claim("jti")?.as_str()?;
-        let mut revocation = Self::token(jti, identity.expires_at().unwrap_or_else(unix_now));
-        revocation.issuer = identity.issuer().map(str::to_owned);
-        Some(revocation)
-    }
-
-    /// Every token whose `sid` claim is `sid`, for the retention of the store that records
-    /// it ([`RevocationsBuilder::retention`]).
-    pub fn session(sid: impl Into<String>) -> Self {
-        Self {
-            kind: RevocationKind::Session,
-            value: sid.into(),
-            issuer: None,
-            before: 0,
-            until: None,
-        }
-    }
-
-    /// Every token of the subject `sub` issued up to now (logout everywhere, an account
-    /// disabled), for the retention of the store that records it.
-    pub fn subject(sub: impl Into<String>) -> Self {
-        Self::subject_before(sub, SystemTime::now())
-    }
-
-    /// Every token of `sub` issued at or before `time`.
-    pub fn subject_before(sub: impl Into<String>, time: SystemTime) -> Self {
-        Self {
-            kind: RevocationKind::Subject,
-            value: sub.into(),
-            issuer: None,
-            before: time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
-            until: None,
-        }
-    }
-
-    /// Limits the revocation to tokens whose `iss` is `issuer`. Without it, a token of any
-    /// trusted issuer with the same `jti`, `sid` or `sub` is refused, which with several
-    /// issuers may refuse more than meant, never less.
-    #[must_use]
-    pub fn issued_by(mut self, issuer: impl Into<String>) -> Self {
-        self.issuer = Some(issuer.into());
-        self
-    }
-
-    /// Keeps the entry until `time` instead of the default (the token's expiry for a
-    /// token, the store's retention otherwise).
-    #[must_use]
-    pub fn until(mut self, time: SystemTime) -> Self {
-        self.until = Some(time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
-        self
-    }
-
-    /// What the revocation names.
-    #[must_use]
-    pub fn kind(&self) -> RevocationKind {
-        self.kind
-    }
-
-    /// The `jti`, `sid` or `sub` it names.
-    #[must_use]
-    pub fn value(&self) -> &str {
-        &self.value
-    }
-
-    /// The issuer it is limited to, if any.
-    #[must_use]
-    pub fn issuer(&self) -> Option<&str> {
-        self.issuer.as_deref()
-    }
-
-    /// This revocation with its retention resolved at `now`.
-    fn resolved(mut self, now: u64, retention: u64) -> Self {
-        if self.until.is_none() {
-            self.until = Some(now.saturating_add(retention));
-        }
-        self
-    }
-
-    fn until_or_zero(&self) -> u64 {
-        self.until.unwrap_or(0)
-    }
-
-    /// The form the shared store keeps and publishes: a JSON object.
-    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
-    pub(crate) fn to_json(&self) -> String {
-        serde_json::json!({
-            "kind": self.kind.as_str(),
-            "value": self.value,
-            "issuer": self.issuer,
-            "before": self.before,
-            "until": self.until_or_zero(),
-        })
-        .to_string()
-    }
-
-    /// Reads [`to_json`](Self::to_json)'s form back; anything else is refused with the
-    /// reason, never half read.
-    ///
-    /// # Errors
-    /// Why the text is not a revocation.
-    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
-    pub(crate) fn from_json(text: &[u8]) -> Result<Self, &'static str> {
-        let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(text) else {
-            return Err("not a JSON object");
-        };
-        let kind = object
-            .get("kind")
-            .and_then(Value::as_str)
-            .and_then(RevocationKind::parse)
-            .ok_or("no known kind")?;
-        let value = object.get("value").and_then(Value::as_str).ok_or("no string value")?;
-        let issuer = match object.get("issuer") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(issuer)) => Some(issuer.clone()),
-            Some(_) => return Err("an issuer that is not a string"),
-        };
-        let before = object
-            .get("before")
-            .and_then(Value::as_u64)
-            .ok_or("no numeric before")?;
-        let until = object.get("until").and_then(Value::as_u64).ok_or("no numeric until")?;
-        Ok(Self {
-            kind,
-            value: value.to_owned(),
-            issuer,
-            before,
-            until: Some(until),
-        })
-    }
-}
+pub use redis::RedisError;
 
 /// Why a revocation could not be recorded everywhere.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -287,30 +66,20 @@ pub enum RevocationError {
 /// # }).expect("the example runs");
 /// ```
 #[derive(Clone)]
-pub struct Revocations(Arc<Shared>);
+pub struct Revocations(Arc<Inner>);
 
 /// What the clones of one [`Revocations`] share.
-pub(crate) struct Shared {
-    set: ArcSwap<Set>,
-    /// How long session and subject entries are kept, in seconds.
-    retention: u64,
-    /// Whether the set holds what the shared store holds (always, without one).
-    loaded: AtomicBool,
-    /// When the connection to the shared store was lost (milliseconds since the epoch); 0
-    /// while it is up.
-    stale_since: AtomicU64,
-    /// How long the set is trusted after the store was lost, in milliseconds.
-    staleness_limit: u64,
+struct Inner {
+    state: Arc<State>,
     #[cfg(feature = "redis")]
-    store: Option<redis::Store>,
+    store: Option<Arc<redis::Store>>,
 }
 
 impl fmt::Debug for Revocations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let set = self.0.set.load();
         f.debug_struct("Revocations")
-            .field("entries", &set.len())
-            .field("retention_secs", &self.0.retention)
+            .field("entries", &self.len())
+            .field("retention_secs", &self.0.state.retention)
             .field("shared", &self.is_shared())
             .finish_non_exhaustive()
     }
@@ -322,7 +91,11 @@ impl Revocations {
     /// made on one is not seen by the others.
     #[must_use]
     pub fn in_memory() -> Self {
-        Self::builder().build_in_memory()
+        // An in-memory list has no store that could refuse its settings.
+        Self::builder().build().unwrap_or_else(|error| match error {
+            #[cfg(feature = "redis")]
+            RevocationError::Store(_) => unreachable!("no store"),
+        })
     }
 
     /// Starts a revocation list with other settings.
@@ -344,11 +117,12 @@ impl Revocations {
     /// # Errors
     /// [`RevocationError::Store`] when the shared store did not take it (see there).
     pub async fn revoke(&self, revocation: Revocation) -> Result<(), RevocationError> {
-        let revocation = revocation.resolved(unix_now(), self.0.retention);
-        self.0.apply(std::slice::from_ref(&revocation), unix_now());
+        let state = &self.0.state;
+        let revocation = revocation.resolved(unix_now(), state.retention);
+        state.apply(std::slice::from_ref(&revocation), unix_now());
         #[cfg(feature = "redis")]
         if let Some(store) = &self.0.store {
-            store.publish(&self.0, revocation).await?;
+            store.publish(state, revocation).await?;
         }
         Ok(())
     }
@@ -357,13 +131,13 @@ impl Revocations {
     /// rule: see [`check`](Self::check)).
     #[must_use]
     pub fn is_revoked(&self, identity: &Identity) -> bool {
-        self.0.set.load().revokes(identity, unix_now())
+        self.0.state.set.load().revokes(identity, unix_now())
     }
 
     /// The number of entries held (expired ones are dropped at the next change).
     #[must_use]
     pub fn len(&self) -> usize {
-        self.0.set.load().len()
+        self.0.state.set.load().len()
     }
 
     /// Whether no entry is held.
@@ -390,7 +164,7 @@ impl Revocations {
     pub async fn ready(&self, timeout: Duration) -> Result<(), RevocationError> {
         #[cfg(feature = "redis")]
         if let Some(store) = &self.0.store {
-            return store.ready(&self.0, timeout).await;
+            return Ok(store.ready(&self.0.state, timeout).await?);
         }
         let _ = timeout;
         Ok(())
@@ -400,19 +174,19 @@ impl Revocations {
     /// refused when revoked; 503 when the shared store's copy is not loaded yet or has
     /// been out of touch for longer than the staleness limit.
     pub(crate) fn check(&self, identity: &Identity, now: u64) -> Result<(), AuthError> {
-        let shared = &*self.0;
-        if !shared.loaded.load(Ordering::Acquire) {
-            #[cfg(feature = "redis")]
-            if let Some(store) = &shared.store {
-                store.start(&self.0);
+        let state = &*self.0.state;
+        match state.trusted() {
+            Ok(()) => {}
+            Err(Untrusted::NotLoaded) => {
+                #[cfg(feature = "redis")]
+                if let Some(store) = &self.0.store {
+                    store.start(&self.0.state);
+                }
+                return Err(unavailable());
             }
-            return Err(unavailable());
+            Err(Untrusted::Stale) => return Err(unavailable()),
         }
-        let stale_since = shared.stale_since.load(Ordering::Acquire);
-        if stale_since != 0 && unix_millis().saturating_sub(stale_since) >= shared.staleness_limit {
-            return Err(unavailable());
-        }
-        if shared.set.load().revokes(identity, now) {
+        if state.set.load().revokes(identity, now) {
             return Err(AuthError::InvalidToken(TokenError::Revoked));
         }
         Ok(())
@@ -423,19 +197,6 @@ impl Revocations {
 fn unavailable() -> AuthError {
     AuthError::Unavailable {
         retry_after: Duration::from_secs(1),
-    }
-}
-
-impl Shared {
-    /// Adds `revocations` to the set (a new snapshot, expired entries dropped).
-    fn apply(&self, revocations: &[Revocation], now: u64) {
-        self.set.rcu(|current| {
-            let mut next = current.without_expired(now);
-            for revocation in revocations {
-                next.insert(revocation);
-            }
-            next
-        });
     }
 }
 
@@ -506,143 +267,24 @@ impl RevocationsBuilder {
     /// # Errors
     /// Never for now; a future store may refuse its settings.
     pub fn build(self) -> Result<Revocations, RevocationError> {
+        let retention = self.retention.as_secs();
+        let staleness_limit = u64::try_from(self.staleness_limit.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1000);
         #[cfg(feature = "redis")]
-        if let Some(client) = self.redis.clone() {
-            let prefix = self.key_prefix.clone();
-            let mut revocations = self.build_in_memory();
-            let shared = Arc::get_mut(&mut revocations.0).map(|shared| {
-                shared.loaded = AtomicBool::new(false);
-                shared.store = Some(redis::Store::new(client, &prefix));
-            });
-            debug_assert!(shared.is_some(), "a new list has one owner");
-            return Ok(revocations);
+        if let Some(client) = self.redis {
+            return Ok(Revocations(Arc::new(Inner {
+                // Nothing is trusted before the first load from the store.
+                state: Arc::new(State::new(retention, staleness_limit, false)),
+                store: Some(Arc::new(redis::Store::new(client, &self.key_prefix))),
+            })));
         }
-        Ok(self.build_in_memory())
-    }
-
-    fn build_in_memory(self) -> Revocations {
-        Revocations(Arc::new(Shared {
-            set: ArcSwap::default(),
-            retention: self.retention.as_secs(),
-            loaded: AtomicBool::new(true),
-            stale_since: AtomicU64::new(0),
-            staleness_limit: u64::try_from(self.staleness_limit.as_millis())
-                .unwrap_or(u64::MAX)
-                .max(1000),
+        Ok(Revocations(Arc::new(Inner {
+            state: Arc::new(State::new(retention, staleness_limit, true)),
             #[cfg(feature = "redis")]
             store: None,
-        }))
+        })))
     }
-}
-
-/// One snapshot of the revocation list: a map per kind from the named value to its
-/// entries (usually one; several when issuers share a value).
-#[derive(Default, Clone)]
-struct Set {
-    tokens: Map,
-    sessions: Map,
-    subjects: Map,
-}
-
-type Map = HashMap<Box<str>, Vec<Entry>, quick_cache::DefaultHashBuilder>;
-
-#[derive(Clone, PartialEq, Eq)]
-struct Entry {
-    issuer: Option<Box<str>>,
-    before: u64,
-    until: u64,
-}
-
-impl Set {
-    fn len(&self) -> usize {
-        [&self.tokens, &self.sessions, &self.subjects]
-            .iter()
-            .map(|map| map.values().map(Vec::len).sum::<usize>())
-            .sum()
-    }
-
-    fn map_mut(&mut self, kind: RevocationKind) -> &mut Map {
-        match kind {
-            RevocationKind::Token => &mut self.tokens,
-            RevocationKind::Session => &mut self.sessions,
-            RevocationKind::Subject => &mut self.subjects,
-        }
-    }
-
-    fn insert(&mut self, revocation: &Revocation) {
-        let entry = Entry {
-            issuer: revocation.issuer.as_deref().map(Box::from),
-            before: revocation.before,
-            until: revocation.until_or_zero(),
-        };
-        let entries = self
-            .map_mut(revocation.kind)
-            .entry(revocation.value.as_str().into())
-            .or_default();
-        // One entry per issuer: the later subject time and the later expiry win, so
-        // recording a revocation again never shortens it.
-        match entries.iter_mut().find(|held| held.issuer == entry.issuer) {
-            Some(held) => {
-                held.before = held.before.max(entry.before);
-                held.until = held.until.max(entry.until);
-            }
-            None => entries.push(entry),
-        }
-    }
-
-    fn without_expired(&self, now: u64) -> Self {
-        let keep = |map: &Map| -> Map {
-            map.iter()
-                .filter_map(|(value, entries)| {
-                    let live: Vec<Entry> = entries.iter().filter(|e| e.until > now).cloned().collect();
-                    (!live.is_empty()).then(|| (value.clone(), live))
-                })
-                .collect()
-        };
-        Self {
-            tokens: keep(&self.tokens),
-            sessions: keep(&self.sessions),
-            subjects: keep(&self.subjects),
-        }
-    }
-
-    /// Whether an entry live at `now` names `identity`'s token, session or subject.
-    fn revokes(&self, identity: &Identity, now: u64) -> bool {
-        let issuer = identity.issuer();
-        let hit = |map: &Map, value: &str, issued_at: Option<u64>| {
-            map.get(value).is_some_and(|entries| {
-                entries.iter().any(|entry| {
-                    entry.until > now
-                        && entry.issuer.as_deref().is_none_or(|wanted| Some(wanted) == issuer)
-                        && issued_at.is_none_or(|iat| iat <= entry.before)
-                })
-            })
-        };
-        // Each claim is read only when some entry of its kind exists.
-        let claim = |name: &str| identity.claim(name).and_then(Value::as_str);
-        (!self.tokens.is_empty() && claim("jti").is_some_and(|jti| hit(&self.tokens, jti, None)))
-            || (!self.sessions.is_empty() && claim("sid").is_some_and(|sid| hit(&self.sessions, sid, None)))
-            || (!self.subjects.is_empty() && {
-                // No `iat` (or not a number): the token cannot show it is newer.
-                let iat = identity.claim("iat").and_then(Value::as_f64).map_or(0, |iat| {
-                    // Finite, non-negative seconds; the cast saturates for absurd values.
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let seconds = iat.max(0.0) as u64;
-                    seconds
-                });
-                hit(&self.subjects, identity.subject(), Some(iat))
-            })
-    }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
-fn unix_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]

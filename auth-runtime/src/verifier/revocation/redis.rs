@@ -23,7 +23,7 @@ use futures_util::StreamExt as _;
 use redis::aio::MultiplexedConnection;
 use tokio::sync::watch;
 
-use super::{Revocation, RevocationError, Shared, unix_millis, unix_now};
+use super::list::{Revocation, State, unix_now};
 
 /// How long one connection attempt or one command may take.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -93,19 +93,20 @@ impl Store {
 
     /// The key of one revocation.
     fn key(&self, revocation: &Revocation) -> String {
-        let issuer = revocation.issuer.as_deref().unwrap_or("");
+        let issuer = revocation.issuer().unwrap_or("");
         format!(
             "{}{}:{}:{issuer}:{}",
             self.keys,
-            revocation.kind.as_str(),
+            revocation.kind().as_str(),
             issuer.len(),
-            revocation.value
+            revocation.value()
         )
     }
 
     /// Starts the follower task on the current Tokio runtime, once (again after the
-    /// runtime that ran it has shut down).
-    pub(super) fn start(&self, shared: &Arc<Shared>) {
+    /// runtime that ran it has shut down). The task holds the state weakly: it ends when
+    /// the last clone of the list is dropped.
+    pub(super) fn start(self: &Arc<Self>, state: &Arc<State>) {
         if self.running.load(Ordering::Acquire) {
             return;
         }
@@ -115,23 +116,27 @@ impl Store {
         if self.running.swap(true, Ordering::AcqRel) {
             return;
         }
-        runtime.spawn(follow(Arc::downgrade(shared)));
+        runtime.spawn(follow(Arc::clone(self), Arc::downgrade(state)));
     }
 
     /// Waits for the first full load, at most `timeout`.
-    pub(super) async fn ready(&self, shared: &Arc<Shared>, timeout: Duration) -> Result<(), RevocationError> {
-        self.start(shared);
+    pub(super) async fn ready(self: &Arc<Self>, state: &Arc<State>, timeout: Duration) -> Result<(), RedisError> {
+        self.start(state);
         let mut loaded = self.loaded.subscribe();
         match tokio::time::timeout(timeout, loaded.wait_for(|loaded| *loaded)).await {
             Ok(Ok(_)) => Ok(()),
-            _ => Err(RedisError::NotLoaded(timeout).into()),
+            _ => Err(RedisError::NotLoaded(timeout)),
         }
     }
 
     /// Writes and publishes one revocation (already applied to this instance's set); on
     /// failure keeps it for the next connection.
-    pub(super) async fn publish(&self, shared: &Arc<Shared>, revocation: Revocation) -> Result<(), RevocationError> {
-        self.start(shared);
+    pub(super) async fn publish(
+        self: &Arc<Self>,
+        state: &Arc<State>,
+        revocation: Revocation,
+    ) -> Result<(), RedisError> {
+        self.start(state);
         let outcome = self.write(std::slice::from_ref(&revocation)).await;
         if outcome.is_err() {
             self.pending
@@ -139,7 +144,7 @@ impl Store {
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(revocation);
         }
-        outcome.map_err(RevocationError::from)
+        outcome
     }
 
     /// Writes and publishes `revocations` in one atomic pipeline through the writer
@@ -214,66 +219,48 @@ impl Store {
 
 /// Follows Redis for one revocation list while it lives: connect, subscribe, catch up,
 /// follow; when the connection drops, mark the list stale and start again.
-async fn follow(shared: Weak<Shared>) {
-    let _running = Running(shared.clone());
+async fn follow(store: Arc<Store>, state: Weak<State>) {
+    let _running = Running(Arc::clone(&store));
     let mut delay = RECONNECT_DELAYS.0;
     loop {
-        let outcome = follow_once(&shared).await;
-        let Some(strong) = shared.upgrade() else {
+        let outcome = follow_once(&store, &state).await;
+        let Some(strong) = state.upgrade() else {
             return;
         };
         if let Err(error) = &outcome {
             tracing::warn!(%error, "lost the revocation store; enforcing the revocations known so far");
         }
-        if strong.loaded.load(Ordering::Acquire) {
-            // Keep the first moment of the outage: the limit counts from there.
-            let _ = strong
-                .stale_since
-                .compare_exchange(0, unix_millis().max(1), Ordering::AcqRel, Ordering::Acquire);
-        }
+        strong.mark_lost();
         drop(strong);
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(RECONNECT_DELAYS.1);
     }
 }
 
-/// One connection's life: returns when it ends (never `Ok` while the list lives).
-async fn follow_once(shared: &Weak<Shared>) -> Result<(), RedisError> {
-    let (client, store) = {
-        let Some(strong) = shared.upgrade() else {
-            return Ok(());
-        };
-        let Some(store) = strong.store.as_ref() else {
-            return Ok(());
-        };
-        (store.client.clone(), store.channel.clone())
-    };
-    let mut pubsub = timed(client.get_async_pubsub()).await?;
-    timed(pubsub.subscribe(&store)).await?;
+/// One connection's life: returns when it ends (`Ok` only when the list is gone).
+async fn follow_once(store: &Store, state: &Weak<State>) -> Result<(), RedisError> {
+    let mut pubsub = timed(store.client.get_async_pubsub()).await?;
+    timed(pubsub.subscribe(&store.channel)).await?;
     let (mut sink, mut messages) = pubsub.split();
-    let mut connection = timed(client.get_multiplexed_async_connection()).await?;
+    let mut connection = timed(store.client.get_multiplexed_async_connection()).await?;
+    let pending = std::mem::take(&mut *store.pending.lock().unwrap_or_else(PoisonError::into_inner));
+    if !pending.is_empty()
+        && let Err(error) = store.write(&pending).await
     {
-        let Some(strong) = shared.upgrade() else {
+        store
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(pending);
+        return Err(error);
+    }
+    let loaded = store.load(&mut connection).await?;
+    {
+        let Some(strong) = state.upgrade() else {
             return Ok(());
         };
-        let Some(store) = strong.store.as_ref() else {
-            return Ok(());
-        };
-        let pending = std::mem::take(&mut *store.pending.lock().unwrap_or_else(PoisonError::into_inner));
-        if !pending.is_empty()
-            && let Err(error) = store.write(&pending).await
-        {
-            store
-                .pending
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .extend(pending);
-            return Err(error);
-        }
-        let loaded = store.load(&mut connection).await?;
         strong.apply(&loaded, unix_now());
-        strong.loaded.store(true, Ordering::Release);
-        strong.stale_since.store(0, Ordering::Release);
+        strong.mark_fresh();
         store.loaded.send_replace(true);
         tracing::debug!(revocations = strong.set.load().len(), "revocations loaded from Redis");
     }
@@ -285,7 +272,7 @@ async fn follow_once(shared: &Weak<Shared>) -> Result<(), RedisError> {
                 let Some(message) = message else {
                     return Err(RedisError::Closed);
                 };
-                let Some(strong) = shared.upgrade() else {
+                let Some(strong) = state.upgrade() else {
                     return Ok(());
                 };
                 match Revocation::from_json(message.get_payload_bytes()) {
@@ -294,7 +281,7 @@ async fn follow_once(shared: &Weak<Shared>) -> Result<(), RedisError> {
                 }
             }
             _ = ping.tick() => {
-                if shared.strong_count() == 0 {
+                if state.strong_count() == 0 {
                     return Ok(());
                 }
                 timed(sink.ping::<String>()).await?;
@@ -304,15 +291,11 @@ async fn follow_once(shared: &Weak<Shared>) -> Result<(), RedisError> {
 }
 
 /// Marks the follower as gone when it ends or its runtime drops it.
-struct Running(Weak<Shared>);
+struct Running(Arc<Store>);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        if let Some(shared) = self.0.upgrade()
-            && let Some(store) = &shared.store
-        {
-            store.running.store(false, Ordering::Release);
-        }
+        self.0.running.store(false, Ordering::Release);
     }
 }
 

@@ -3,7 +3,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use super::{Revocation, RevocationKind, Revocations, unix_now};
+use super::list::unix_now;
+use super::{Revocation, RevocationKind, Revocations};
 use crate::error::{AuthError, TokenError};
 use crate::identity::Identity;
 
@@ -131,21 +132,21 @@ fn an_unloaded_or_stale_shared_list_answers_503_and_a_fresh_one_its_set() {
     let list = Revocations::in_memory();
     let now = unix_now();
     let token = identity(json!({"sub": "a", "jti": "t"}));
-    list.0.loaded.store(false, Ordering::Release);
+    list.0.state.loaded.store(false, Ordering::Release);
     assert!(matches!(list.check(&token, now), Err(AuthError::Unavailable { .. })));
-    list.0.loaded.store(true, Ordering::Release);
+    list.0.state.loaded.store(true, Ordering::Release);
     // Lost 29 s ago with the default limit of 30 s: still trusted; 30 s: no longer.
-    let millis = super::unix_millis();
-    list.0.stale_since.store(millis - 29_000, Ordering::Release);
+    let millis = super::list::unix_millis();
+    list.0.state.stale_since.store(millis - 29_000, Ordering::Release);
     assert_eq!(list.check(&token, now), Ok(()));
     revoke(&list, Revocation::token("t", now + 60));
     assert!(matches!(
         list.check(&token, now),
         Err(AuthError::InvalidToken(TokenError::Revoked))
     ));
-    list.0.stale_since.store(millis - 30_000, Ordering::Release);
+    list.0.state.stale_since.store(millis - 30_000, Ordering::Release);
     assert!(matches!(list.check(&token, now), Err(AuthError::Unavailable { .. })));
-    list.0.stale_since.store(0, Ordering::Release);
+    list.0.state.stale_since.store(0, Ordering::Release);
     assert!(matches!(list.check(&token, now), Err(AuthError::InvalidToken(_))));
 }
 
