@@ -5,6 +5,8 @@
 //! Two of them (two issuers, two key sets) and a static HS256 issuer in one warden: each
 //! one's tokens accepted, tokens signed with one provider's key claiming the other refused,
 //! and a token of an issuer nobody trusts refused without a request to either provider.
+//! Its back-channel logout (OpenID Connect Back-Channel Logout 1.0), sent by the provider
+//! itself to the app's endpoint, revokes that session's access tokens and no other's.
 //!
 //! Needs `scripts/install-test-deps` (npm ci in tests/oidc) to have run: the test fails,
 //! and says so, when the package is missing.
@@ -18,7 +20,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use axum_warden::testing::TestIssuer;
-use axum_warden::{Algorithm, IssuerConfig, Warden};
+use axum_warden::{Algorithm, IssuerConfig, Revocations, Warden};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
@@ -67,11 +69,17 @@ impl Provider {
     /// Starts the provider on `port` with signing keys `keys` (the first signs), keeping
     /// its keys in `state` across restarts.
     fn start(port: u16, state: &Path, keys: &str) -> Self {
+        Self::start_with(port, state, keys, &[])
+    }
+
+    /// [`start`](Self::start) with more arguments for provider.mjs.
+    fn start_with(port: u16, state: &Path, keys: &str, more: &[&str]) -> Self {
         let dir = script_dir();
         install_provider(&dir);
         let mut child = Command::new("node")
             .arg("provider.mjs")
             .args(["--port", &port.to_string(), "--keys", keys, "--resource", RESOURCE])
+            .args(more)
             .arg("--state")
             .arg(state)
             .current_dir(&dir)
@@ -145,6 +153,21 @@ impl Drop for Provider {
 }
 
 impl Provider {
+    /// Makes the provider send its back-channel logout token for session `sid` of `sub` to
+    /// the `warden-web` client (started with `--logout-uri`); whether that client took it.
+    async fn back_channel_logout(&self, sub: &str, sid: &str) -> Value {
+        reqwest::Client::new()
+            // The test's own values: letters, digits and dashes, nothing to encode.
+            .post(format!("{}/__logout?sub={sub}&sid={sid}", self.issuer))
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .expect("the provider answers")
+            .json()
+            .await
+            .expect("json")
+    }
+
     /// How many requests the provider has received (its `/__requests` counter, which does
     /// not count itself).
     async fn requests(&self) -> u64 {
@@ -388,4 +411,69 @@ async fn two_real_providers_and_a_static_issuer_in_one_warden() {
         .expect("built without the network");
     let err = mismatched.ready().await.expect_err("the document names another issuer");
     assert!(err.to_string().contains("issuer"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_providers_back_channel_logout_revokes_its_session() {
+    let state = Scratch::new();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let app_address = listener.local_addr().expect("address");
+    let logout_uri = format!("http://{app_address}/logout/backchannel");
+    let provider = Provider::start_with(free_port(), &state.0, "k1", &["--logout-uri", &logout_uri]);
+    let issuer = provider.issuer.clone();
+
+    let revocations = Revocations::in_memory();
+    let warden = Warden::builder()
+        .oidc_issuer(&issuer)
+        .audience(RESOURCE)
+        .revocations(revocations.clone())
+        .back_channel_logout("warden-web")
+        .build()
+        .expect("valid configuration");
+    warden.ready().await.expect("discovery and JWKS");
+    let logout_route: axum::Router = axum_warden::Router::new()
+        .back_channel_logout("/logout/backchannel", &warden)
+        .with_state(warden.clone())
+        .into();
+    let app = harness::app(warden, &harness::Runs::default()).merge(logout_route);
+    let server = tokio::spawn(axum::serve(listener, app).into_future());
+
+    // Access tokens of two sessions of alice, signed with the provider's own key as the
+    // tokens it issued in those sessions would be.
+    let now = harness::now();
+    let token = |sid: &str| {
+        let claims = json!({
+            "iss": issuer, "aud": RESOURCE, "sub": "alice", "sid": sid, "jti": format!("at-{sid}"),
+            "iat": now, "exp": now + 600,
+        });
+        forge(&state.0, "k1", "k1", &claims)
+    };
+    let (ended, other) = (token("session-1"), token("session-2"));
+    let client = reqwest::Client::new();
+    let status = |token: String| {
+        let request = client
+            .get(format!("http://{app_address}/me"))
+            .bearer_auth(token)
+            .timeout(Duration::from_secs(10));
+        async move { request.send().await.expect("the app answers").status().as_u16() }
+    };
+    assert_eq!((status(ended.clone()).await, status(other.clone()).await), (200, 200));
+
+    // The provider ends session-1: its logout token, signed by it, reaches the app.
+    let delivered = provider.back_channel_logout("alice", "session-1").await;
+    assert_eq!(delivered["delivered"], true, "{delivered}");
+    assert_eq!(revocations.len(), 1);
+    assert_eq!(
+        status(ended).await,
+        401,
+        "the session's token is refused although it verifies"
+    );
+    assert_eq!(
+        status(other).await,
+        200,
+        "another session of the same user is untouched"
+    );
+    server.abort();
 }

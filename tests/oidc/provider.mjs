@@ -15,6 +15,13 @@
 // GET /__requests answers {"count": N}: how many requests this process has received,
 // itself not included (a test counts what the warden sent, e.g. none for an unknown
 // issuer).
+//
+// With --logout-uri URL, OpenID Connect Back-Channel Logout is on and a second client,
+// `warden-web` (authorization code, session required), has URL as its
+// backchannel_logout_uri. POST /__logout?sub=S&sid=I makes the provider send that client
+// the logout token of session I of S, as it does when the session ends (the provider's
+// own Client#backchannelLogout); it answers {"delivered": true} when the client answered
+// 200, else 502 with the provider's error.
 
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +36,7 @@ const { values } = parseArgs({
     state: { type: 'string' },
     keys: { type: 'string' },
     resource: { type: 'string' },
+    'logout-uri': { type: 'string' },
   },
 });
 for (const name of ['port', 'state', 'keys', 'resource']) {
@@ -56,6 +64,22 @@ function signingKey(kid) {
   return jwk;
 }
 
+const LOGOUT_CLIENT_ID = 'warden-web';
+const logoutUri = values['logout-uri'];
+const logoutClients = logoutUri
+  ? [
+      {
+        client_id: LOGOUT_CLIENT_ID,
+        client_secret: `${CLIENT_SECRET}-web`,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: ['http://127.0.0.1/callback'],
+        backchannel_logout_uri: logoutUri,
+        backchannel_logout_session_required: true,
+      },
+    ]
+  : [];
+
 const issuer = `http://127.0.0.1:${values.port}`;
 const provider = new Provider(issuer, {
   clients: [
@@ -67,11 +91,13 @@ const provider = new Provider(issuer, {
       response_types: [],
       scope: SCOPE,
     },
+    ...logoutClients,
   ],
   jwks: { keys: values.keys.split(',').map(signingKey) },
   scopes: [SCOPE],
   features: {
     devInteractions: { enabled: false },
+    backchannelLogout: { enabled: Boolean(logoutUri) },
     clientCredentials: { enabled: true },
     resourceIndicators: {
       enabled: true,
@@ -92,6 +118,12 @@ const provider = new Provider(issuer, {
     },
   },
   extraTokenClaims: async () => ({ roles: ['reader'] }),
+  // The provider refuses to call loopback addresses (its SSRF protection); the client
+  // it calls here, the test's app, is on loopback by design.
+  fetch: (url, options) => {
+    const { dispatcher: _ssrfProtection, ...rest } = options;
+    return globalThis.fetch(url, rest);
+  },
 });
 
 // Every request is counted before the provider sees it, whatever its path.
@@ -102,6 +134,17 @@ provider.use(async (ctx, next) => {
     return;
   }
   requests += 1;
+  if (logoutUri && ctx.method === 'POST' && ctx.path === '/__logout') {
+    const client = await provider.Client.find(LOGOUT_CLIENT_ID);
+    try {
+      await client.backchannelLogout(ctx.query.sub, ctx.query.sid);
+      ctx.body = { delivered: true };
+    } catch (error) {
+      ctx.status = 502;
+      ctx.body = { delivered: false, error: `${error.message}: ${error.cause ?? ''}` };
+    }
+    return;
+  }
   await next();
 });
 
