@@ -55,6 +55,12 @@ pub use axum_warden_runtime::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION,
 #[doc = include_str!("../docs/testing.md")]
 pub struct TestingChapter;
 
+// The revocation chapter, whose examples include the Redis store.
+#[cfg(all(doctest, feature = "redis"))]
+#[doc(hidden)]
+#[doc = include_str!("../docs/opaque-tokens-and-revocation.md")]
+pub struct RevocationChapter;
+
 /// The names most applications import: `use axum_warden::prelude::*;`.
 pub mod prelude {
     pub use axum_warden_macros::{Roles, public, requires_auth, requires_policy, requires_role, requires_scope};

@@ -53,6 +53,10 @@
 //! gets one `WWW-Authenticate` header field per scheme (`BareSchemes`); a refused API key
 //! or session, its own scheme's challenge alone (`SchemeOnly`).
 //!
+//! The warden `Revoking` checks an in-memory revocation list (a token, a session, a session
+//! of another issuer only, and a subject's tokens issued up to when it was built): a
+//! revoked token verifies and is refused as `invalid_token`, on a cache hit as on first sight.
+//!
 //! The RFC 7515 Appendix A examples (A.1 HS256, A.2 RS256, A.3 ES256) are external ground
 //! truth: wardens built on their published keys must verify them and refuse them only because
 //! they expired in 2011, and refuse them for their signature once one byte of it is flipped.
@@ -94,7 +98,8 @@ use Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
 use W::{
-    A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Rs, Schemes,
+    A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Revoking, Rs,
+    Schemes,
 };
 use cases::CASES;
 
@@ -151,6 +156,33 @@ enum W {
     /// HS256 with the test secret, and beside it the schemes `ApiKey` (header `x-api-key`)
     /// and `Session` (cookie `session`), in that order.
     Schemes,
+    /// HS256 with the test secret, checking an in-memory revocation list that holds the
+    /// token `revoked-jti`, the session `revoked-sid`, the session `other-sid` of the
+    /// issuer `https://other.test` only, and every token of `revoked-sub` issued up to
+    /// when the warden was built.
+    Revoking,
+}
+
+/// The revocation list of `Revoking`. Revoking in memory never waits, so its futures are
+/// polled once.
+fn revocation_list() -> axum_warden::Revocations {
+    use axum_warden::Revocation;
+    let list = axum_warden::Revocations::in_memory();
+    for revocation in [
+        Revocation::token("revoked-jti", u64::MAX / 4),
+        Revocation::session("revoked-sid"),
+        Revocation::session("other-sid").issued_by("https://other.test"),
+        Revocation::subject("revoked-sub"),
+    ] {
+        let mut future = std::pin::pin!(list.revoke(revocation));
+        let waker = std::task::Waker::noop();
+        let ready = std::future::Future::poll(future.as_mut(), &mut std::task::Context::from_waker(waker));
+        assert!(
+            matches!(ready, std::task::Poll::Ready(Ok(()))),
+            "an in-memory list takes it at once"
+        );
+    }
+    list
 }
 
 /// API keys in `x-api-key`: `k-admin` (role `admin`) and `k-reader` (role `reader`).
@@ -198,13 +230,14 @@ const RESOURCE: &str = "https://api.example.com/v1";
 const METADATA_URL: &str = "https://api.example.com/.well-known/oauth-protected-resource/v1";
 
 impl W {
-    const ALL: [Self; 19] = [
-        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta, AtJwt, Party, Pair, Places, Schemes,
+    const ALL: [Self; 20] = [
+        Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta, AtJwt, Party, Pair, Places,
+        Schemes, Revoking,
     ];
 
     fn alg(self) -> Algorithm {
         match self {
-            Hs | HsMeta | A1 | AtJwt | Party | Pair | Places | Schemes => HS256,
+            Hs | HsMeta | A1 | AtJwt | Party | Pair | Places | Schemes | Revoking => HS256,
             Hs384 => HS384,
             Hs512 => HS512,
             Rs | JwksRsa | A2 => RS256,
@@ -248,6 +281,11 @@ impl W {
                 .websocket_protocol_token(true)
                 .build()
                 .expect("a warden reading several places"),
+            Revoking => harness::issuer(HS256)
+                .warden_builder()
+                .revocations(revocation_list())
+                .build()
+                .expect("a warden with revocations"),
             Schemes => harness::issuer(HS256)
                 .warden_builder()
                 .also_accept(Scheme::header("ApiKey", "x-api-key"), ApiKeys)

@@ -13,7 +13,8 @@ use super::Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
 use super::W::{
-    A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Rs, Schemes,
+    A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Revoking, Rs,
+    Schemes,
 };
 use super::{
     ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, COOKIE, Case, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, RECENT, Req,
@@ -713,6 +714,20 @@ pub(super) const CASES: &[Case] = &[
     case("RFC 7515 A.3 r=s=0", A3, Shape("{h}.{p}.{z64}"), ADMIN, 401, InvalidToken),
 
     // --- Where the token comes from: header, cookie, WebSocket query and subprotocol ------------
+    // --- Revocation: verified, then refused as invalid_token ------------------------------------
+    case("revocation baseline", Revoking, Good, ADMIN, 200, Absent),
+    case("revocation jti revoked", Revoking, Claims(r#"{"jti":"revoked-jti"}"#), ADMIN, 401, InvalidToken),
+    case("revocation jti revoked, HEAD", Revoking, Claims(r#"{"jti":"revoked-jti"}"#), head("/admin", BEARER), 401, InvalidToken),
+    case("revocation jti revoked, 403 route", Revoking, Claims(r#"{"jti":"revoked-jti","roles":[]}"#), ADMIN, 401, InvalidToken),
+    case("revocation jti not revoked", Revoking, Claims(r#"{"jti":"revoked-jti-2"}"#), ADMIN, 200, Absent),
+    case("revocation jti differs in case", Revoking, Claims(r#"{"jti":"REVOKED-JTI"}"#), ADMIN, 200, Absent),
+    case("revocation jti as a number", Revoking, Claims(r#"{"jti":7}"#), ADMIN, 200, Absent),
+    case("revocation sid revoked", Revoking, Claims(r#"{"sid":"revoked-sid"}"#), ADMIN, 401, InvalidToken),
+    case("revocation sid revoked, jti not", Revoking, Claims(r#"{"sid":"revoked-sid","jti":"fine"}"#), ME, 401, InvalidToken),
+    case("revocation sid of another issuer", Revoking, Claims(r#"{"sid":"other-sid"}"#), ADMIN, 200, Absent),
+    case("revocation subject, issued before", Revoking, Claims(r#"{"sub":"revoked-sub","iat":$now-100}"#), ADMIN, 401, InvalidToken),
+    case("revocation subject, issued after", Revoking, Claims(r#"{"sub":"revoked-sub","iat":$now+100}"#), ADMIN, 200, Absent),
+    case("revocation other subject", Revoking, Claims(r#"{"sub":"revoked-sub-2","iat":$now-100}"#), ADMIN, 200, Absent),
     case("places header still works", Places, Good, ADMIN, 200, Absent),
     case("places cookie on a GET", Places, Good, with(anon(M::Get, "/admin"), &[COOKIE]), 200, Absent),
     case("places header and cookie", Places, Good, with(ADMIN, &[COOKIE]), 400, InvalidRequest),

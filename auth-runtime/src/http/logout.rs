@@ -33,11 +33,11 @@ pub(crate) async fn handle(warden: Warden, request: Request) -> Response {
         Ok(token) => token,
         Err(reason) => return refuse(reason),
     };
-    let (Some(verifier), Some(revocations)) = (warden.verifier(), warden.revocations()) else {
-        // `WardenBuilder::build` refuses back-channel logout without both; kept total.
+    let Some(revocations) = warden.revocations() else {
+        // `WardenBuilder::build` refuses back-channel logout without revocations; kept total.
         return refuse("this service records no logouts");
     };
-    let revocation = match verifier.verify_logout_token(&token, warden.logout_audiences()).await {
+    let revocation = match warden.verify_logout_token(&token).await {
         Ok(revocation) => revocation,
         Err(error) => {
             tracing::info!(reason = %error, "back-channel logout refused");

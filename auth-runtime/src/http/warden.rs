@@ -21,7 +21,8 @@ use crate::requirement::StepUp;
 use crate::roles::{Resolved, RoleHierarchy};
 use crate::verifier::Verifier;
 use crate::verifier::cache::CacheStats;
-use crate::verifier::revocation::Revocations;
+use crate::verifier::logout::LogoutTokenError;
+use crate::verifier::revocation::{Revocation, Revocations};
 
 /// Verifies requests. Built once at startup, shared through router state, cheap to clone.
 ///
@@ -226,6 +227,40 @@ impl Warden {
     /// The clients whose OpenID Connect back-channel logout tokens this warden accepts.
     pub(crate) fn logout_audiences(&self) -> &[String] {
         &self.inner().logout_audiences
+    }
+
+    /// Verifies an OpenID Connect back-channel logout token as the route
+    /// [`Router::back_channel_logout`](crate::Router::back_channel_logout) mounts does, and
+    /// returns the revocation it asks for without recording it: for an application that
+    /// serves the endpoint itself. It may wait for a key fetch, never longer than the
+    /// fetch timeout.
+    ///
+    /// ```
+    /// # tokio_test::block_on(async {
+    /// use axum_warden::{Algorithm, LogoutTokenError, Revocations};
+    /// use axum_warden::testing::TestIssuer;
+    ///
+    /// let issuer = TestIssuer::new(Algorithm::ES256);
+    /// let warden = issuer.warden_builder().revocations(Revocations::in_memory()).back_channel_logout("web").build()?;
+    /// let event = serde_json::json!({ "http://schemas.openid.net/event/backchannel-logout": {} });
+    /// let token = issuer.token().audience("web").claim("sid", "s-1".into()).claim("jti", "j".into()).claim("events", event);
+    /// assert_eq!(warden.verify_logout_token(&token.clone().sign()).await?.value(), "s-1");
+    /// let nonce = token.claim("nonce", "n".into()).sign();
+    /// assert_eq!(warden.verify_logout_token(&nonce).await.unwrap_err(), LogoutTokenError::Nonce);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).expect("the example runs");
+    /// ```
+    ///
+    /// # Errors
+    /// The rule the token breaks; [`LogoutTokenError::NotAccepted`] when this warden
+    /// accepts no logout tokens (no [`back_channel_logout`](crate::WardenBuilder::back_channel_logout)
+    /// client, or a custom authenticator).
+    pub async fn verify_logout_token(&self, token: &str) -> Result<Revocation, LogoutTokenError> {
+        let audiences = self.logout_audiences();
+        match self.verifier() {
+            Some(verifier) if !audiences.is_empty() => verifier.verify_logout_token(token, audiences).await,
+            _ => Err(LogoutTokenError::NotAccepted),
+        }
     }
 
     pub(crate) fn verifier(&self) -> Option<&Verifier> {

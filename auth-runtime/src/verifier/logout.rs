@@ -50,6 +50,10 @@ pub enum LogoutTokenError {
     /// Neither `sid` nor `sub` is a string: nothing says what to log out.
     #[error("the logout token names neither a session nor a subject")]
     NoSubject,
+    /// This warden accepts no logout tokens: no client is configured for back-channel
+    /// logout.
+    #[error("this service accepts no logout tokens")]
+    NotAccepted,
 }
 
 impl Verifier {
