@@ -18,7 +18,7 @@ use std::future::Future;
 use std::sync::LazyLock;
 use std::task::{Context, Poll, Waker};
 
-use axum_warden_fuzz::{DEBUG, ISSUER, LEEWAY, SECRET, now, sign_hs256, signed_with_secret};
+use axum_warden_fuzz::{DEBUG, ISSUER, LEEWAY, SECRET, now, signed_with_secret, token_input};
 use axum_warden_runtime::{RevocationKind, Revocations, Warden};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -39,23 +39,8 @@ static WARDEN: LazyLock<Warden> = LazyLock::new(|| {
 });
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&flags, rest)) = data.split_first() else {
+    let Some(token) = token_input(data) else {
         return;
-    };
-    let token = if flags & 1 == 0 {
-        String::from_utf8_lossy(rest).into_owned()
-    } else {
-        let Some((split, json)) = rest.split_first_chunk::<2>() else {
-            return;
-        };
-        let at = usize::from(u16::from_le_bytes(*split)) % (json.len() + 1);
-        let (header, payload) = json.split_at(at);
-        if flags & 2 == 0 {
-            sign_hs256(header, payload)
-        } else {
-            let text = String::from_utf8_lossy(payload).replace("NOW", &now().to_string());
-            sign_hs256(header, text.as_bytes())
-        }
     };
     let before = now();
     let mut future = std::pin::pin!(WARDEN.verify_logout_token(&token));

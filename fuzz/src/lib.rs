@@ -151,6 +151,42 @@ pub fn sign_hs256(header: &[u8], payload: &[u8]) -> String {
     format!("{message}.{signature}")
 }
 
+/// The token a `verify_token`-style input stands for: a flags byte, then the rest.
+/// Bit 0 clear: the rest, lossily decoded as UTF-8. Bit 0 set: the next two bytes choose
+/// where the rest splits into header and payload JSON bytes, signed with [`SECRET`]; with
+/// bit 1 set too, every `NOW` in the payload becomes the current Unix time first. `None`
+/// when the input is too short to say.
+#[must_use]
+pub fn token_input(data: &[u8]) -> Option<String> {
+    let (&flags, rest) = data.split_first()?;
+    if flags & 1 == 0 {
+        return Some(String::from_utf8_lossy(rest).into_owned());
+    }
+    let (split, json) = rest.split_first_chunk::<2>()?;
+    let at = usize::from(u16::from_le_bytes(*split)) % (json.len() + 1);
+    let (header, payload) = json.split_at(at);
+    Some(if flags & 2 == 0 {
+        sign_hs256(header, payload)
+    } else {
+        sign_hs256(header, &replace(payload, b"NOW", now().to_string().as_bytes()))
+    })
+}
+
+fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while !rest.is_empty() {
+        if rest.starts_with(from) {
+            out.extend_from_slice(to);
+            rest = &rest[from.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    out
+}
+
 /// Whether `token` is exactly `h.p.s` with `s` the canonical encoding of the HMAC of `h.p`.
 #[must_use]
 pub fn signed_with_secret(token: &str) -> bool {
