@@ -34,7 +34,8 @@ per_request() { # criterion id (exact) → instructions per request
 declare -A ir
 for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwebtoken extractor" \
   "HS256/warden, first sight" "HS256/warden, first sight, cache on" "HS256/warden, repeated token" \
-  "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role"; do
+  "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role" \
+  "revocation/cache hit" "revocation/cache hit, revocation check"; do
   ir[$id]=$(per_request "$id")
   echo "measured: $id = ${ir[$id]}" >&2
 done
@@ -46,11 +47,13 @@ echo "| case | instructions | × bare | × bare, same request | × hand-written 
 echo "|---|---|---|---|---|---|"
 for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwebtoken extractor" \
   "HS256/warden, first sight" "HS256/warden, first sight, cache on" "HS256/warden, repeated token" \
-  "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role"; do
+  "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role" \
+  "revocation/cache hit" "revocation/cache hit, revocation check"; do
   case $id in
     */warden,\ first\ sight*) budget="≤ 1.00× hand-written" ;;
     */warden,\ repeated\ token) budget="≤ 1.60× bare" ;;
     refusals/401\ no\ credentials) budget="≤ 1.10× bare" ;;
+    revocation/cache\ hit,\ revocation\ check) budget="≤ 1.10× the cache hit without it: $(ratio "${ir[$id]}" "${ir["revocation/cache hit"]}")×" ;;
     *) budget="" ;;
   esac
   echo "| $id | ${ir[$id]} | $(ratio "${ir[$id]}" "$bare") | $(ratio "${ir[$id]}" "$same") | $(ratio "${ir[$id]}" "$hand") | $budget |"

@@ -515,7 +515,8 @@ impl Warden {
     }
 
     /// Fetches the key set of a remote key source now, instead of on the first request,
-    /// and starts its background refresh. Other key sources are always ready.
+    /// and starts its background refresh. Other key sources are always ready. A revocation
+    /// list shared through Redis has its own [`Revocations::ready`].
     ///
     /// [`WardenBuilder::build`](crate::WardenBuilder::build) never touches the network,
     /// so it works outside an async runtime; call this from one at startup to fail fast

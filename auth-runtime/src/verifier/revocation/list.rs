@@ -275,16 +275,20 @@ impl State {
         });
     }
 
-    /// Whether the set may be relied on now.
-    pub(super) fn trusted(&self) -> Result<(), Untrusted> {
+    /// Whether the set may be relied on now: `Ok(true)` while the store is followed,
+    /// `Ok(false)` while it is lost but within the staleness limit.
+    pub(super) fn trusted(&self) -> Result<bool, Untrusted> {
         if !self.loaded.load(Ordering::Acquire) {
             return Err(Untrusted::NotLoaded);
         }
         let stale_since = self.stale_since.load(Ordering::Acquire);
-        if stale_since != 0 && unix_millis().saturating_sub(stale_since) >= self.staleness_limit {
+        if stale_since == 0 {
+            return Ok(true);
+        }
+        if unix_millis().saturating_sub(stale_since) >= self.staleness_limit {
             return Err(Untrusted::Stale);
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Records that the shared store is loaded and followed.

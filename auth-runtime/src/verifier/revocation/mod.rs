@@ -175,21 +175,33 @@ impl Revocations {
     /// been out of touch for longer than the staleness limit.
     pub(crate) fn check(&self, identity: &Identity, now: u64) -> Result<(), AuthError> {
         let state = &*self.0.state;
-        match state.trusted() {
-            Ok(()) => {}
-            Err(Untrusted::NotLoaded) => {
-                #[cfg(feature = "redis")]
-                if let Some(store) = &self.0.store {
-                    store.start(&self.0.state);
-                }
+        let following = match state.trusted() {
+            Ok(following) => following,
+            Err(Untrusted::NotLoaded | Untrusted::Stale) => {
+                self.follow();
                 return Err(unavailable());
             }
-            Err(Untrusted::Stale) => return Err(unavailable()),
+        };
+        if !following {
+            // Lost but still trusted: make sure the follower runs (its runtime may have
+            // ended, which marks the list lost too).
+            self.follow();
         }
         if state.set.load().revokes(identity, now) {
             return Err(AuthError::InvalidToken(TokenError::Revoked));
         }
         Ok(())
+    }
+}
+
+impl Revocations {
+    /// Starts the shared store's follower if it is not running; nothing for an in-memory
+    /// list.
+    fn follow(&self) {
+        #[cfg(feature = "redis")]
+        if let Some(store) = &self.0.store {
+            store.start(&self.0.state);
+        }
     }
 }
 

@@ -220,7 +220,7 @@ impl Store {
 /// Follows Redis for one revocation list while it lives: connect, subscribe, catch up,
 /// follow; when the connection drops, mark the list stale and start again.
 async fn follow(store: Arc<Store>, state: Weak<State>) {
-    let _running = Running(Arc::clone(&store));
+    let _running = Running(Arc::clone(&store), state.clone());
     let mut delay = RECONNECT_DELAYS.0;
     loop {
         let outcome = follow_once(&store, &state).await;
@@ -290,11 +290,16 @@ async fn follow_once(store: &Store, state: &Weak<State>) -> Result<(), RedisErro
     }
 }
 
-/// Marks the follower as gone when it ends or its runtime drops it.
-struct Running(Arc<Store>);
+/// Marks the follower as gone when it ends or its runtime drops it, and the list as lost:
+/// nothing keeps it current any more, so the staleness limit starts counting (the next
+/// request starts a new follower).
+struct Running(Arc<Store>, Weak<State>);
 
 impl Drop for Running {
     fn drop(&mut self) {
+        if let Some(state) = self.1.upgrade() {
+            state.mark_lost();
+        }
         self.0.running.store(false, Ordering::Release);
     }
 }
