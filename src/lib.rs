@@ -6,13 +6,13 @@ pub use axum_warden_macros::{Roles, granted, public, requires_auth, requires_pol
 #[doc(inline)]
 pub use axum_warden_runtime::{
     AccessPolicy, Algorithm, AuthError, Authenticator, Authorize, CacheStats, Challenge, Claims, ConfigError,
-    CredentialLocation, Decision, Denied, EffectivePermissions, Granted, Guard, HierarchyError, Identity,
-    IdentityBuilder, Includes, InvalidRequest, Invariant, InvariantError, InvariantFailure, InvariantViolation,
-    IssuerConfig, KeyFetchError, LogoutTokenError, Match, MethodRouter, NarrowFrom, NoState, PolicyRejection,
-    ProtectedResource, Rejection, Requirement, ResourceMetadata, Revocation, RevocationError, RevocationKind,
-    Revocations, RevocationsBuilder, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow, RouteTable, Router,
-    Scheme, StepUp, TokenError, UnderPrefix, UnknownAlgorithm, Warden, WardenBuilder, credentials, defaults, env,
-    install_crypto_provider, permissions, routing,
+    CredentialLocation, Decision, Denied, DpopError, DpopMode, EffectivePermissions, Granted, Guard, HierarchyError,
+    Identity, IdentityBuilder, Includes, InvalidRequest, Invariant, InvariantError, InvariantFailure,
+    InvariantViolation, IssuerConfig, KeyFetchError, LogoutTokenError, Match, MethodRouter, NarrowFrom, NoState,
+    PolicyRejection, ProtectedResource, Rejection, Requirement, ResourceMetadata, Revocation, RevocationError,
+    RevocationKind, Revocations, RevocationsBuilder, RoleHierarchy, RoleSource, Roles, RouteMethod, RouteRow,
+    RouteTable, Router, Scheme, StepUp, TokenError, UnderPrefix, UnknownAlgorithm, Warden, WardenBuilder, credentials,
+    defaults, env, install_crypto_provider, permissions, routing,
 };
 
 #[cfg(feature = "redis")]

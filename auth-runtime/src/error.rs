@@ -16,6 +16,8 @@ use crate::requirement::{Requirement, StepUp};
 /// | [`RequirementNotMet`](Self::RequirementNotMet) | 403 | `insufficient_scope` (with `scope="…"` for scope rules) |
 /// | [`InsufficientAuthentication`](Self::InsufficientAuthentication) | 401 | `insufficient_user_authentication` (with `acr_values="…"` and/or `max_age="…"`) |
 /// | [`Forbidden`](Self::Forbidden) | 403 | `insufficient_scope` |
+/// | [`InvalidDpopProof`](Self::InvalidDpopProof) | 401 | `invalid_dpop_proof` (DPoP challenge) |
+/// | [`UseDpopNonce`](Self::UseDpopNonce) | 401 | `use_dpop_nonce` (DPoP challenge, `DPoP-Nonce` header) |
 /// | [`Unavailable`](Self::Unavailable) | 503 | no challenge, `Retry-After` |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -55,6 +57,17 @@ pub enum AuthError {
         /// The policy's type name.
         policy: &'static str,
     },
+    /// A DPoP-bound request (`Authorization: DPoP …`) whose proof is missing, malformed, or
+    /// does not fit the request or the token (RFC 9449 §4.3).
+    #[error("invalid DPoP proof: {0}")]
+    InvalidDpopProof(DpopError),
+    /// The warden requires a server-provided nonce in DPoP proofs (RFC 9449 §9) and the
+    /// proof has none or a stale one: the answer carries a fresh one in `DPoP-Nonce`.
+    #[error("the DPoP proof needs the server's nonce")]
+    UseDpopNonce {
+        /// The nonce the client must put in its next proof.
+        nonce: String,
+    },
     /// No key could be obtained to verify the token; the request is refused, never allowed.
     #[error("no verification key is available")]
     Unavailable {
@@ -74,6 +87,8 @@ impl AuthError {
             Self::RequirementNotMet { .. } => "insufficient_scope",
             Self::InsufficientAuthentication { .. } => "insufficient_user_authentication",
             Self::Forbidden { .. } => "policy_forbidden",
+            Self::InvalidDpopProof(reason) => reason.code(),
+            Self::UseDpopNonce { .. } => "use_dpop_nonce",
             Self::Unavailable { .. } => "keys_unavailable",
         }
     }
@@ -180,6 +195,100 @@ pub enum TokenError {
     /// ([`Revocations`](crate::Revocations)).
     #[error("the token has been revoked")]
     Revoked,
+    /// The token is bound to a key (`cnf.jkt`, RFC 9449 §6) but came as a bearer token:
+    /// whoever holds it without the key may not use it.
+    #[error("a DPoP-bound token came as a bearer token")]
+    BoundToKey,
+    /// The token came with a DPoP proof but is bound to no key (no `cnf.jkt`).
+    #[error("a token bound to no key came with a DPoP proof")]
+    NotBound,
+}
+
+/// Why a DPoP proof (RFC 9449) was not accepted.
+///
+/// Like [`TokenError`], these reasons go to logs and custom renderers; a client is told
+/// only that its proof is invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DpopError {
+    /// Longer than the size cap.
+    #[error("the DPoP proof is larger than the size cap")]
+    TooLarge,
+    /// Not three base64url segments of JSON objects, or a member name repeated.
+    #[error("the DPoP proof is not a well-formed JWS compact serialization")]
+    Malformed,
+    /// The header's `typ` is not `dpop+jwt`.
+    #[error("the DPoP proof is not typed dpop+jwt")]
+    NotAProof,
+    /// The header has a `crit` member.
+    #[error("the DPoP proof has a critical header parameter")]
+    CriticalHeader,
+    /// `alg` is missing, symmetric, `none`, or not among the accepted algorithms.
+    #[error("the DPoP proof's algorithm is not accepted")]
+    AlgorithmNotAllowed,
+    /// `jwk` is missing, not a public key of a supported type, or does not fit `alg`.
+    #[error("the DPoP proof's jwk is not a usable public key for its algorithm")]
+    InvalidKey,
+    /// `jwk` carries private key material.
+    #[error("the DPoP proof's jwk carries private key material")]
+    PrivateKey,
+    /// The signature does not verify with `jwk`.
+    #[error("the DPoP proof's signature does not verify")]
+    BadSignature,
+    /// `jti`, `htm`, `htu` or `iat` is missing or has the wrong type, or `ath` or `nonce`
+    /// is not a string.
+    #[error("a claim of the DPoP proof is missing or has the wrong type")]
+    InvalidClaims,
+    /// The request has no `DPoP` header.
+    #[error("the request has no DPoP proof")]
+    Missing,
+    /// The request has more than one `DPoP` header.
+    #[error("the request has more than one DPoP proof")]
+    Several,
+    /// `htm` is not the request's method.
+    #[error("the DPoP proof is for another method")]
+    WrongMethod,
+    /// `htu` is not the request's URI (without query and fragment).
+    #[error("the DPoP proof is for another URI")]
+    WrongUri,
+    /// `iat` lies outside the accepted window around now.
+    #[error("the DPoP proof was not issued within the accepted window")]
+    OutsideWindow,
+    /// A proof with this `jti` was accepted before, within the window.
+    #[error("the DPoP proof was used before")]
+    Replayed,
+    /// `ath` is missing or is not the hash of the access token.
+    #[error("the DPoP proof does not name the access token (ath)")]
+    WrongTokenHash,
+    /// `jwk` is not the key the access token is bound to (`cnf.jkt`).
+    #[error("the DPoP proof is signed by another key than the token is bound to")]
+    WrongKey,
+}
+
+impl DpopError {
+    /// A short, stable code for logs and metrics.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::TooLarge => "dpop_too_large",
+            Self::Malformed => "dpop_malformed",
+            Self::NotAProof => "dpop_not_a_proof",
+            Self::CriticalHeader => "dpop_critical_header",
+            Self::AlgorithmNotAllowed => "dpop_algorithm_not_allowed",
+            Self::InvalidKey => "dpop_invalid_key",
+            Self::PrivateKey => "dpop_private_key",
+            Self::BadSignature => "dpop_bad_signature",
+            Self::InvalidClaims => "dpop_invalid_claims",
+            Self::Missing => "dpop_missing",
+            Self::Several => "dpop_several",
+            Self::WrongMethod => "dpop_wrong_method",
+            Self::WrongUri => "dpop_wrong_uri",
+            Self::OutsideWindow => "dpop_outside_window",
+            Self::Replayed => "dpop_replayed",
+            Self::WrongTokenHash => "dpop_wrong_token_hash",
+            Self::WrongKey => "dpop_wrong_key",
+        }
+    }
 }
 
 impl TokenError {
@@ -212,6 +321,8 @@ impl TokenError {
             Self::ClaimsShape => "claims_shape",
             Self::Rejected => "rejected",
             Self::Revoked => "revoked",
+            Self::BoundToKey => "bound_to_key",
+            Self::NotBound => "not_bound",
         }
     }
 }

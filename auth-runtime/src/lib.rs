@@ -82,10 +82,10 @@ mod verifier;
 
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use config::{ConfigError, IssuerConfig, WardenBuilder, env};
-pub use error::{AuthError, InvalidRequest, TokenError};
+pub use error::{AuthError, DpopError, InvalidRequest, TokenError};
 pub use http::credentials;
 pub use http::{
-    AccessPolicy, Authenticator, Authorize, Challenge, Claims, CredentialLocation, Decision, Denied, Guard,
+    AccessPolicy, Authenticator, Authorize, Challenge, Claims, CredentialLocation, Decision, Denied, DpopMode, Guard,
     MethodRouter, NoState, PolicyRejection, ProtectedResource, Rejection, ResourceMetadata, RouteMethod, RouteRow,
     RouteTable, Router, Scheme, Warden, routing,
 };

@@ -16,6 +16,9 @@ use crate::http::{
     Authenticator, Challenges, DynAuthenticator, Inner, Locations, ProtectedResource, Rejection, Responder, Scheme,
     SideScheme, Source, TokenCookie, Warden,
 };
+use crate::http::{
+    DEFAULT_DPOP_ALGORITHMS, DEFAULT_DPOP_REPLAY_CAPACITY, DEFAULT_DPOP_WINDOW, Dpop, DpopMode, DpopSettings,
+};
 use crate::roles::RoleHierarchy;
 use crate::token::claims::ClaimsCheck;
 use crate::token::keys::install_crypto_provider;
@@ -79,6 +82,12 @@ pub struct WardenBuilder {
     schemes: Vec<(Scheme, Arc<dyn DynAuthenticator>)>,
     pub(super) revocations: Option<(Revocations, &'static str)>,
     pub(super) logout_audiences: Option<(Vec<String>, &'static str)>,
+    pub(super) dpop: Option<(DpopMode, &'static str)>,
+    pub(super) dpop_algorithms: Option<(Vec<Algorithm>, &'static str)>,
+    pub(super) dpop_origin: Option<(String, &'static str)>,
+    pub(super) dpop_nonce_secret: Option<(Vec<u8>, &'static str)>,
+    dpop_window: Option<Duration>,
+    dpop_replay_capacity: Option<usize>,
 }
 
 /// How an application renders refusals, as [`renderer`](WardenBuilder::renderer) takes it.
@@ -235,6 +244,76 @@ impl WardenBuilder {
             .logout_audiences
             .get_or_insert_with(|| (Vec::new(), "back_channel_logout"));
         clients.0.push(client_id.into());
+        self
+    }
+
+    /// Accepts DPoP-bound access tokens (RFC 9449): `Authorization: DPoP <token>` with a
+    /// `DPoP` proof header, beside bearer tokens ([`DpopMode::Allowed`](crate::DpopMode::Allowed))
+    /// or instead of them ([`DpopMode::Required`](crate::DpopMode::Required)). Off by default.
+    ///
+    /// The proof is checked as RFC 9449 §4.3 says: `typ` `dpop+jwt`, an asymmetric
+    /// algorithm of [`dpop_algorithms`](Self::dpop_algorithms), a public `jwk` (private
+    /// members refused) that verifies the signature, `htm` the request's method, `htu` its
+    /// URI without query ([`dpop_origin`](Self::dpop_origin) behind a proxy), `iat` within
+    /// [`dpop_proof_window`](Self::dpop_proof_window) of now, a `jti` not seen in that
+    /// window, `ath` the hash of the token, and the key's thumbprint the token's `cnf.jkt`.
+    /// A bad proof is 401 with `WWW-Authenticate: DPoP …, error="invalid_dpop_proof"`.
+    ///
+    /// Whatever the mode, a token bound to a key is refused as a bearer token (401
+    /// `invalid_token`). See `docs/dpop.md`.
+    ///
+    /// ```
+    /// use axum_warden_runtime::{DpopMode, Warden};
+    ///
+    /// let warden = Warden::builder()
+    ///     .hmac_secret(vec![7; 32])
+    ///     .dpop(DpopMode::Allowed)
+    ///     .dpop_origin("https://api.example.com")
+    ///     .build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn dpop(mut self, mode: DpopMode) -> Self {
+        self.dpop = Some((mode, "dpop"));
+        self
+    }
+
+    /// The algorithms a DPoP proof may be signed with (default: every asymmetric algorithm
+    /// the crate verifies). They are the `algs` of DPoP challenges.
+    pub fn dpop_algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.dpop_algorithms = Some((algorithms.into_iter().collect(), "dpop_algorithms"));
+        self
+    }
+
+    /// The origin clients address the API at (`https://api.example.com`), which a proof's
+    /// `htu` must name with the request's path. Set it behind a proxy or a load balancer;
+    /// without it, the origin is the request's own (an absolute URI, or the `Host`
+    /// header with `https`, `http` for loopback hosts).
+    pub fn dpop_origin(mut self, origin: impl Into<String>) -> Self {
+        self.dpop_origin = Some((origin.into(), "dpop_origin"));
+        self
+    }
+
+    /// How far a proof's `iat` may be from now, either way (default 60 s, at most 10
+    /// minutes); proofs are remembered this long to refuse a replay.
+    pub fn dpop_proof_window(mut self, window: Duration) -> Self {
+        self.dpop_window = Some(window);
+        self
+    }
+
+    /// Requires server nonces in DPoP proofs (RFC 9449 §9): a proof without a valid one is
+    /// answered 401 `use_dpop_nonce` with a fresh nonce in `DPoP-Nonce`. Nonces are an
+    /// HMAC of their time under `secret` (at least 32 bytes), valid for the proof window,
+    /// so every instance configured with the same secret accepts the others' nonces.
+    pub fn dpop_nonce_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.dpop_nonce_secret = Some((secret.into(), "dpop_nonce_secret"));
+        self
+    }
+
+    /// How many proofs are remembered to refuse replays (default 100 000). A proof pushed
+    /// out before its window ends could be replayed: keep it above the DPoP requests one
+    /// instance serves per window.
+    pub fn dpop_replay_capacity(mut self, proofs: usize) -> Self {
+        self.dpop_replay_capacity = Some(proofs);
         self
     }
 
@@ -822,6 +901,18 @@ impl WardenBuilder {
                 });
             }
         }
+        let dpop = dpop_settings(
+            self.dpop,
+            self.dpop_algorithms,
+            self.dpop_origin,
+            self.dpop_nonce_secret,
+            self.dpop_window,
+            self.dpop_replay_capacity,
+        )?;
+        let challenges = match &dpop {
+            Some(dpop) => challenges.with_dpop(dpop.algorithms().iter().map(|a| a.as_str()).collect(), dpop.required()),
+            None => challenges,
+        };
         let challenges = challenges.with_schemes(self.schemes.iter().map(|(scheme, _)| scheme.name()));
         let resolved = self.hierarchy.resolve()?;
         let source = match custom {
@@ -830,6 +921,7 @@ impl WardenBuilder {
                 let cache = TokenCache::new(self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY));
                 let max_token_bytes = self.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES);
                 let shared = Shared {
+                    refuse_bound: self.dpop.is_none_or(|(mode, _)| mode == DpopMode::Off),
                     max_token_bytes,
                     // Every entry takes at least a byte of the token, so the size cap bounds
                     // the count: no token under the cap is refused for its number of roles.
@@ -887,7 +979,14 @@ impl WardenBuilder {
                 reason: "a back-channel logout is recorded as a revocation: configure revocations too (WardenBuilder::revocations, WARDEN_REVOCATION_STORE)".into(),
             });
         }
+        if dpop.is_some() && matches!(source, Source::Custom(_)) {
+            return Err(ConfigError::Unsupported {
+                setting: "dpop",
+                reason: "DPoP binds JWT access tokens to a key; a custom authenticator checks its own credentials",
+            });
+        }
         Ok(Warden::from_inner(Inner {
+            dpop,
             logout_audiences,
             source,
             responder: Responder::new(challenges, self.renderer),
@@ -903,6 +1002,99 @@ impl WardenBuilder {
                 .collect(),
         }))
     }
+}
+
+/// The DPoP settings, checked: `None` when DPoP is off (and then no other DPoP setting may
+/// be given, as it would do nothing).
+fn dpop_settings(
+    mode: Option<(DpopMode, &'static str)>,
+    algorithms: Option<(Vec<Algorithm>, &'static str)>,
+    origin: Option<(String, &'static str)>,
+    nonce_secret: Option<(Vec<u8>, &'static str)>,
+    window: Option<Duration>,
+    replay_capacity: Option<usize>,
+) -> Result<Option<Dpop>, ConfigError> {
+    let invalid = |setting: &'static str, reason: String| ConfigError::InvalidValue { setting, reason };
+    let Some((mode, mode_setting)) = mode.filter(|(mode, _)| *mode != DpopMode::Off) else {
+        let stray = [
+            algorithms.as_ref().map(|(_, s)| *s),
+            origin.as_ref().map(|(_, s)| *s),
+            nonce_secret.as_ref().map(|(_, s)| *s),
+            window.map(|_| "dpop_proof_window"),
+            replay_capacity.map(|_| "dpop_replay_capacity"),
+        ];
+        if let Some(setting) = stray.into_iter().flatten().next() {
+            return Err(invalid(
+                setting,
+                "applies to DPoP, which is off: allow or require it (WardenBuilder::dpop, WARDEN_DPOP)".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let algorithms = match algorithms {
+        None => DEFAULT_DPOP_ALGORITHMS.to_vec(),
+        Some((list, setting)) => {
+            if list.is_empty() {
+                return Err(invalid(setting, "names no algorithm".into()));
+            }
+            if let Some(symmetric) = list.iter().find(|a| a.family() == crate::algorithm::Family::Hmac) {
+                return Err(invalid(
+                    setting,
+                    format!("{symmetric} is symmetric: a proof must be signed with a key only the client holds"),
+                ));
+            }
+            list
+        }
+    };
+    let origin = match origin {
+        None => None,
+        Some((origin, setting)) => Some(check_origin(&origin).map_err(|reason| invalid(setting, reason))?),
+    };
+    let window = window.unwrap_or(DEFAULT_DPOP_WINDOW);
+    if window.is_zero() || window > crate::defaults::MAX_LEEWAY {
+        return Err(invalid(
+            "dpop_proof_window",
+            format!("{window:?} is not between 1 s and 10 minutes"),
+        ));
+    }
+    if let Some((secret, setting)) = &nonce_secret
+        && secret.len() < crate::defaults::MIN_HMAC_SECRET_LEN
+    {
+        return Err(invalid(setting, "is shorter than 32 bytes".into()));
+    }
+    let capacity = replay_capacity.unwrap_or(DEFAULT_DPOP_REPLAY_CAPACITY);
+    if capacity == 0 {
+        return Err(invalid(
+            "dpop_replay_capacity",
+            "is 0: every proof could be replayed".into(),
+        ));
+    }
+    Dpop::new(DpopSettings {
+        required: mode == DpopMode::Required,
+        algorithms,
+        origin,
+        window,
+        nonce_secret: nonce_secret.map(|(secret, _)| secret),
+        replay_capacity: capacity,
+    })
+    .map(Some)
+    .map_err(|e| invalid(mode_setting, e.to_string()))
+}
+
+/// An origin as `dpop_origin` takes it: `https://host[:port]` (`http` too), nothing after
+/// the authority but an optional `/`.
+fn check_origin(origin: &str) -> Result<String, String> {
+    let trimmed = origin.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| format!("{origin:?} is not an http or https origin"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+        return Err(format!(
+            "{origin:?} is not an origin (scheme://host[:port], no path, query or user)"
+        ));
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// A list of accepted values (tenants, clients), checked: when given, at least one value,

@@ -65,6 +65,19 @@ pub const REVOCATION_STALENESS_SECONDS: &str = "WARDEN_REVOCATION_STALENESS_SECO
 /// comma-separated for several. See
 /// [`WardenBuilder::back_channel_logout`](crate::WardenBuilder::back_channel_logout).
 pub const BACKCHANNEL_LOGOUT_CLIENT_ID: &str = "WARDEN_BACKCHANNEL_LOGOUT_CLIENT_ID";
+/// `off` (the default), `allowed` or `required`: whether DPoP-bound tokens are accepted
+/// beside bearer tokens or instead of them. See
+/// [`WardenBuilder::dpop`](crate::WardenBuilder::dpop).
+pub const DPOP: &str = "WARDEN_DPOP";
+/// Comma-separated algorithms DPoP proofs may be signed with (default: every asymmetric
+/// one). See [`WardenBuilder::dpop_algorithms`](crate::WardenBuilder::dpop_algorithms).
+pub const DPOP_ALGORITHMS: &str = "WARDEN_DPOP_ALGORITHMS";
+/// The origin clients address the API at, which proofs' `htu` names (behind a proxy). See
+/// [`WardenBuilder::dpop_origin`](crate::WardenBuilder::dpop_origin).
+pub const DPOP_ORIGIN: &str = "WARDEN_DPOP_ORIGIN";
+/// A secret of at least 32 bytes that turns server nonces on. See
+/// [`WardenBuilder::dpop_nonce_secret`](crate::WardenBuilder::dpop_nonce_secret).
+pub const DPOP_NONCE_SECRET: &str = "WARDEN_DPOP_NONCE_SECRET";
 
 /// The key-source variables, of which exactly one must be set.
 pub const KEY_SOURCES: [&str; 6] = [
@@ -77,7 +90,7 @@ pub const KEY_SOURCES: [&str; 6] = [
 ];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 23] = [
+pub const ALL: [&str; 27] = [
     JWT_SECRET,
     JWT_SECRET_BASE64,
     JWT_PUBLIC_KEY_FILE,
@@ -101,4 +114,8 @@ pub const ALL: [&str; 23] = [
     REVOCATION_RETENTION_SECONDS,
     REVOCATION_STALENESS_SECONDS,
     BACKCHANNEL_LOGOUT_CLIENT_ID,
+    DPOP,
+    DPOP_ALGORITHMS,
+    DPOP_ORIGIN,
+    DPOP_NONCE_SECRET,
 ];

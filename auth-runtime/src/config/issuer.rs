@@ -50,6 +50,8 @@ pub(super) struct Shared {
     pub(super) client_ids: Vec<String>,
     pub(super) checks: Vec<crate::token::claims::ClaimsCheck>,
     pub(super) hierarchy: Option<Arc<Resolved>>,
+    /// Whether DPoP-bound tokens are refused while being verified (DPoP is off).
+    pub(super) refuse_bound: bool,
     // Read by remote key sources only (their options, and the cache they empty on rotation).
     #[cfg_attr(not(feature = "remote-keys"), allow(dead_code))]
     pub(super) remote: Options,
@@ -132,6 +134,7 @@ impl Settings {
             tenants: shared.tenants.clone(),
             client_ids: shared.client_ids.clone(),
             checks: shared.checks.clone(),
+            refuse_bound: shared.refuse_bound,
             max_claim_entries: shared.max_claim_entries,
         };
         let algorithms = self.algorithms;

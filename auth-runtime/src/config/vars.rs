@@ -6,10 +6,10 @@ use std::time::Duration;
 use super::ConfigError;
 use super::builder::WardenBuilder;
 use super::env::{
-    ACR_ORDER, AUDIENCE, BACKCHANNEL_LOGOUT_CLIENT_ID, CLIENT_IDS, CONFIG, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS,
-    JWT_PUBLIC_KEY_FILE, JWT_SECRET, JWT_SECRET_BASE64, LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT,
-    RESOURCE, REVOCATION_RETENTION_SECONDS, REVOCATION_STALENESS_SECONDS, REVOCATION_STORE, ROLES_CLAIM, SCOPES_CLAIM,
-    TENANTS,
+    ACR_ORDER, AUDIENCE, BACKCHANNEL_LOGOUT_CLIENT_ID, CLIENT_IDS, CONFIG, DPOP, DPOP_ALGORITHMS, DPOP_NONCE_SECRET,
+    DPOP_ORIGIN, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE, JWT_SECRET, JWT_SECRET_BASE64,
+    LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT, RESOURCE, REVOCATION_RETENTION_SECONDS,
+    REVOCATION_STALENESS_SECONDS, REVOCATION_STORE, ROLES_CLAIM, SCOPES_CLAIM, TENANTS,
 };
 use super::issuer::intern;
 use super::sources::KeyInput;
@@ -161,6 +161,29 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>, prefix: &str) -> Res
             clients.into_iter().map(str::to_owned).collect(),
             p(BACKCHANNEL_LOGOUT_CLIENT_ID),
         ));
+    }
+    if let Some(mode) = get(DPOP)? {
+        let mode = match mode.trim() {
+            "off" => crate::http::DpopMode::Off,
+            "allowed" => crate::http::DpopMode::Allowed,
+            "required" => crate::http::DpopMode::Required,
+            other => {
+                return Err(ConfigError::InvalidValue {
+                    setting: p(DPOP),
+                    reason: format!("{other:?} is none of `off`, `allowed`, `required`"),
+                });
+            }
+        };
+        b.dpop = Some((mode, p(DPOP)));
+    }
+    if let Some(list) = get(DPOP_ALGORITHMS)? {
+        b.dpop_algorithms = Some((parse_algorithms(&list, p(DPOP_ALGORITHMS))?, p(DPOP_ALGORITHMS)));
+    }
+    if let Some(origin) = get(DPOP_ORIGIN)? {
+        b.dpop_origin = Some((origin, p(DPOP_ORIGIN)));
+    }
+    if let Some(secret) = get(DPOP_NONCE_SECRET)? {
+        b.dpop_nonce_secret = Some((secret.into_bytes(), p(DPOP_NONCE_SECRET)));
     }
     if let Some(path) = get(CONFIG)? {
         #[cfg(feature = "config-file")]

@@ -10,7 +10,7 @@ use http::HeaderValue;
 /// Every parameter is a quoted string restricted to the characters RFC 6750 allows in it;
 /// anything else is dropped, so no input can break the header or smuggle a parameter.
 /// Parameters are written in one order whatever the order of the calls: `realm`, `error`,
-/// `error_description`, `scope`, `resource_metadata`.
+/// `error_description`, `scope`, `acr_values`, `max_age`, `algs`, `resource_metadata`.
 ///
 /// ```
 /// use axum_warden_runtime::Challenge;
@@ -38,6 +38,8 @@ pub struct Challenge {
     acr_values: Option<String>,
     max_age: Option<u64>,
     resource_metadata: Option<String>,
+    /// `Some` for a `DPoP` challenge: its `algs` parameter.
+    dpop_algs: Option<String>,
 }
 
 impl Challenge {
@@ -104,6 +106,20 @@ impl Challenge {
         self
     }
 
+    /// Makes this a `DPoP` challenge (RFC 9449 §7.1) whose `algs` parameter lists the
+    /// proof algorithms the resource accepts.
+    ///
+    /// ```
+    /// use axum_warden_runtime::Challenge;
+    ///
+    /// let value = Challenge::new("api").error("invalid_dpop_proof").dpop(["ES256", "PS256"]).to_string();
+    /// assert_eq!(value, r#"DPoP realm="api", error="invalid_dpop_proof", algs="ES256 PS256""#);
+    /// ```
+    pub fn dpop<'a>(mut self, algs: impl IntoIterator<Item = &'a str>) -> Self {
+        self.dpop_algs = Some(space_separated(algs));
+        self
+    }
+
     /// The header value. Never fails: every character outside the allowed sets was dropped.
     #[must_use]
     pub fn to_header_value(&self) -> HeaderValue {
@@ -114,9 +130,10 @@ impl Challenge {
 
 impl std::fmt::Display for Challenge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut out = String::from("Bearer");
+        let scheme = if self.dpop_algs.is_some() { "DPoP" } else { "Bearer" };
+        let mut out = String::from(scheme);
         let mut param = |name: &str, value: &str, allowed: fn(char) -> bool| {
-            let sep = if out.len() == "Bearer".len() { " " } else { ", " };
+            let sep = if out.len() == scheme.len() { " " } else { ", " };
             let _ = write!(out, "{sep}{name}=\"");
             out.extend(value.chars().filter(|&c| allowed(c)));
             out.push('"');
@@ -136,6 +153,9 @@ impl std::fmt::Display for Challenge {
         }
         if let Some(seconds) = self.max_age {
             param("max_age", &seconds.to_string(), |c| c.is_ascii_digit());
+        }
+        if let Some(algs) = &self.dpop_algs {
+            param("algs", algs, |c| c == ' ' || is_nqchar(c));
         }
         if let Some(url) = &self.resource_metadata {
             param("resource_metadata", url, is_nqchar);

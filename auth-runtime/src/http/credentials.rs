@@ -383,26 +383,60 @@ pub(crate) fn bearer_candidate(headers: &HeaderMap, max_len: usize) -> Result<Ca
     candidate(value.as_bytes(), max_len)
 }
 
+/// The token of `Authorization: DPoP <token>` (RFC 9449 §7.1), its length checked: `None`
+/// when the header is absent or names another scheme; two headers are two credentials.
+pub(crate) fn dpop_candidate(headers: &HeaderMap, max_len: usize) -> Result<Option<Candidate<'_>>, AuthError> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(AuthError::InvalidRequest(InvalidRequest::SeveralCredentials));
+    }
+    match scheme_candidate(value.as_bytes(), b"dpop", max_len) {
+        Ok(candidate) => Ok(Some(candidate)),
+        Err(AuthError::MissingCredentials) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether the request's one `Authorization` header names the `DPoP` scheme.
+pub(crate) fn is_dpop_scheme(headers: &HeaderMap) -> bool {
+    headers
+        .get(AUTHORIZATION)
+        .is_some_and(|value| names_scheme(value.as_bytes(), b"dpop"))
+}
+
 /// What a bearer header value may hold beyond the token: the scheme and the spaces around
 /// the token. A longer value is refused before any byte of it is scanned.
 pub(crate) const MAX_HEADER_OVERHEAD: usize = 1024;
 
 fn candidate(value: &[u8], max_len: usize) -> Result<Candidate<'_>, AuthError> {
-    const SCHEME: &[u8] = b"bearer";
-    // `Bearer` followed by a space or the end; anything else (Basic, Digest, a bare token,
-    // `Bearerx`) is not a bearer credential at all.
-    let is_bearer = value
-        .get(..SCHEME.len())
-        .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME))
-        && value.get(SCHEME.len()).is_none_or(|&b| b == b' ');
-    if !is_bearer {
+    scheme_candidate(value, b"bearer", max_len)
+}
+
+/// Whether a header value starts with `scheme` (lower case), in any case, followed by a
+/// space or the end.
+fn names_scheme(value: &[u8], scheme: &[u8]) -> bool {
+    value
+        .get(..scheme.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+        && value.get(scheme.len()).is_none_or(|&b| b == b' ')
+}
+
+/// The token of a header value of `scheme` (lower case): `MissingCredentials` for another
+/// scheme.
+fn scheme_candidate<'v>(value: &'v [u8], scheme: &[u8], max_len: usize) -> Result<Candidate<'v>, AuthError> {
+    // The scheme followed by a space or the end; anything else (Basic, Digest, a bare
+    // token, `Bearerx`) is not a credential of this scheme at all.
+    if !names_scheme(value, scheme) {
         return Err(AuthError::MissingCredentials);
     }
     if value.len() > max_len.saturating_add(MAX_HEADER_OVERHEAD) {
         return Err(AuthError::InvalidToken(TokenError::TooLarge));
     }
     // The scheme ended at a space (or at the end), so `1*SP` is all that can precede the token.
-    let token = trim_ascii_space(&value[SCHEME.len()..]);
+    let token = trim_ascii_space(&value[scheme.len()..]);
     if token.len() > max_len {
         return Err(AuthError::InvalidToken(TokenError::TooLarge));
     }

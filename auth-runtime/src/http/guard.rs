@@ -251,7 +251,9 @@ impl Warden {
     ) -> Rejection {
         denial_event(parts, error.code(), identity, handler);
         let claimed_by = parts.extensions.get::<ClaimedBy>().map(|claimed| claimed.0);
-        Rejection::new(error, Some(self.responder().clone()), &parts.method).of_scheme(claimed_by)
+        Rejection::new(error, Some(self.responder().clone()), &parts.method)
+            .of_scheme(claimed_by)
+            .of_dpop(self.dpop_answer(parts))
     }
 
     /// The caller for the [`Identity`] extractor: the identity a guard stored, or a

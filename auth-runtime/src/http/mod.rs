@@ -3,6 +3,7 @@
 
 mod challenge;
 pub mod credentials;
+mod dpop;
 mod guard;
 mod locations;
 mod logout;
@@ -18,6 +19,11 @@ pub use challenge::Challenge;
 pub(crate) use challenge::is_nqchar;
 #[cfg(test)]
 pub(crate) use credentials::MAX_HEADER_OVERHEAD;
+pub use dpop::DpopMode;
+pub(crate) use dpop::{
+    DEFAULT_ALGORITHMS as DEFAULT_DPOP_ALGORITHMS, DEFAULT_REPLAY_CAPACITY as DEFAULT_DPOP_REPLAY_CAPACITY,
+    DEFAULT_WINDOW as DEFAULT_DPOP_WINDOW, Dpop, DpopSettings,
+};
 pub use guard::{Claims, Grants, Guard, GuardState, grant};
 pub(crate) use locations::{Locations, TokenCookie};
 pub use policy::{AccessPolicy, Authorize, Decision, Denied, NoState, PolicyCheck, PolicyRejection};

@@ -57,6 +57,11 @@ pub(crate) struct Challenges {
     /// The bare challenge of each scheme accepted beside the JWTs, in the order they were
     /// added: a request without credentials gets all of them after the Bearer one.
     side: Vec<HeaderValue>,
+    /// The algorithms of DPoP challenges, when the warden accepts DPoP proofs.
+    dpop: Option<Vec<&'static str>>,
+    /// The bare DPoP challenge a request without credentials gets after the Bearer one,
+    /// when DPoP is allowed beside bearer tokens (when it is required, it is `bare`).
+    dpop_bare: Option<HeaderValue>,
     start: Start,
     /// The complete header block of each answer that does not depend on the route, with
     /// the body it goes with: a refusal clones one map instead of hashing four names into
@@ -137,9 +142,63 @@ impl Challenges {
             invalid_token,
             insufficient_scope,
             side: Vec::new(),
+            dpop: None,
+            dpop_bare: None,
             start,
             blocks,
         })
+    }
+
+    /// These challenges for a warden that accepts DPoP proofs signed with `algs`: beside
+    /// bearer tokens (`required` false), a request without credentials gets a DPoP
+    /// challenge after the Bearer one; when DPoP is required, the DPoP challenge alone.
+    /// Call before [`with_schemes`](Self::with_schemes), whose challenges come after.
+    pub(crate) fn with_dpop(mut self, algs: Vec<&'static str>, required: bool) -> Self {
+        let dpop_bare = self.start.unauthorized().dpop(algs.iter().copied()).to_header_value();
+        let bare = self.bare.clone();
+        if let Some((_, challenge, headers)) = self.blocks.iter_mut().find(|(_, challenge, _)| *challenge == bare) {
+            if required {
+                headers.insert(WWW_AUTHENTICATE, dpop_bare.clone());
+                *challenge = dpop_bare.clone();
+            } else {
+                headers.append(WWW_AUTHENTICATE, dpop_bare.clone());
+            }
+        }
+        if required {
+            self.bare = dpop_bare;
+        } else {
+            self.dpop_bare = Some(dpop_bare);
+        }
+        self.dpop = Some(algs);
+        self
+    }
+
+    /// The DPoP challenge of the answer to `error` (`None` for 503, or when the warden
+    /// accepts no DPoP proofs).
+    fn dpop_challenge(&self, error: &AuthError) -> Option<HeaderValue> {
+        let algs = self.dpop.as_ref()?;
+        let start = &self.start;
+        let challenge = match error {
+            AuthError::MissingCredentials => start.unauthorized(),
+            AuthError::InvalidRequest(_) => start.refusal().error("invalid_request"),
+            AuthError::InvalidToken(_) => start.unauthorized().error("invalid_token"),
+            AuthError::InvalidDpopProof(_) => start.unauthorized().error("invalid_dpop_proof"),
+            AuthError::UseDpopNonce { .. } => start
+                .unauthorized()
+                .error("use_dpop_nonce")
+                .error_description("Resource server requires nonce in DPoP proof"),
+            AuthError::RequirementNotMet { requirement } => match requirement.challenge_scopes() {
+                Some(scopes) => start
+                    .refusal()
+                    .error("insufficient_scope")
+                    .scope(scopes.iter().copied()),
+                None => start.refusal().error("insufficient_scope"),
+            },
+            AuthError::InsufficientAuthentication { unmet } => step_up_challenge(start.unauthorized(), *unmet),
+            AuthError::Forbidden { .. } => start.refusal().error("insufficient_scope"),
+            AuthError::Unavailable { .. } => return None,
+        };
+        Some(challenge.dpop(algs.iter().copied()).to_header_value())
     }
 
     /// These challenges with one more per scheme accepted beside the JWTs (`names`, checked
@@ -179,6 +238,11 @@ impl Challenges {
                 step_up_challenge(self.start.unauthorized(), *unmet).to_header_value()
             }
             AuthError::Forbidden { .. } => self.insufficient_scope.clone(),
+            // Only a DPoP request earns these, whose challenge is a DPoP one; a warden
+            // without DPoP never answers them.
+            AuthError::InvalidDpopProof(_) | AuthError::UseDpopNonce { .. } => {
+                return self.dpop_challenge(error);
+            }
             AuthError::Unavailable { .. } => return None,
         })
     }
@@ -200,6 +264,8 @@ impl Challenges {
             AuthError::Forbidden { .. } => &self.insufficient_scope,
             AuthError::RequirementNotMet { .. }
             | AuthError::InsufficientAuthentication { .. }
+            | AuthError::InvalidDpopProof(_)
+            | AuthError::UseDpopNonce { .. }
             | AuthError::Unavailable { .. } => return None,
         };
         let body = problem_body(error);
@@ -283,6 +349,9 @@ pub struct Rejection {
     head: bool,
     /// The scheme accepted beside the JWTs whose credential was refused, by its position.
     scheme: Option<usize>,
+    /// Whether the answer is a DPoP one: the request came with `Authorization: DPoP`, or
+    /// the warden requires DPoP.
+    dpop: bool,
 }
 
 impl Rejection {
@@ -292,7 +361,23 @@ impl Rejection {
             responder,
             head: method == Method::HEAD,
             scheme: None,
+            dpop: false,
         }
+    }
+
+    /// This refusal, of a request answered with DPoP challenges.
+    pub(crate) fn of_dpop(mut self, dpop: bool) -> Self {
+        self.dpop = dpop;
+        self
+    }
+
+    /// Whether the challenge is a DPoP one.
+    fn is_dpop(&self) -> bool {
+        self.dpop
+            || matches!(
+                self.error,
+                AuthError::InvalidDpopProof(_) | AuthError::UseDpopNonce { .. }
+            )
     }
 
     /// This refusal, of a credential of the scheme at `position` among those accepted
@@ -357,6 +442,7 @@ impl Rejection {
         if matches!(self.error, AuthError::MissingCredentials)
             && let Some(responder) = &self.responder
         {
+            all.extend(responder.challenges.dpop_bare.iter().cloned());
             all.extend(responder.challenges.side.iter().cloned());
         }
         all
@@ -374,7 +460,9 @@ impl Rejection {
         match self.error {
             AuthError::MissingCredentials
             | AuthError::InvalidToken(_)
-            | AuthError::InsufficientAuthentication { .. } => StatusCode::UNAUTHORIZED,
+            | AuthError::InsufficientAuthentication { .. }
+            | AuthError::InvalidDpopProof(_)
+            | AuthError::UseDpopNonce { .. } => StatusCode::UNAUTHORIZED,
             AuthError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             AuthError::RequirementNotMet { .. } | AuthError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AuthError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -395,6 +483,14 @@ impl Rejection {
         if let Some(challenge) = self.side_challenge() {
             return Some(challenge);
         }
+        if self.is_dpop()
+            && let Some(challenge) = self
+                .responder
+                .as_ref()
+                .and_then(|r| r.challenges.dpop_challenge(&self.error))
+        {
+            return Some(challenge);
+        }
         match &self.responder {
             Some(responder) => responder.challenges.challenge(&self.error),
             None => Challenges::new(DEFAULT_REALM, None)?.challenge(&self.error),
@@ -413,8 +509,11 @@ impl Rejection {
             }
             _ => problem_body(&self.error),
         };
+        // A DPoP answer differs from the prebuilt Bearer one, except the bare challenge,
+        // which is built for the warden's DPoP setting already.
         if let Some(responder) = &self.responder
             && self.scheme.is_none()
+            && (!self.is_dpop() || matches!(self.error, AuthError::MissingCredentials))
             && let Some(headers) = responder.challenges.prebuilt(&self.error)
         {
             return render(status, headers.clone(), body, self.head);
@@ -423,7 +522,11 @@ impl Rejection {
             AuthError::Unavailable { retry_after } => Some(retry_after.as_secs().max(1)),
             _ => None,
         };
-        render(status, headers(self.challenge(), body, retry_after), body, self.head)
+        let mut headers = headers(self.challenge(), body, retry_after);
+        if let Some(nonce) = self.dpop_nonce() {
+            headers.insert(DPOP_NONCE, nonce);
+        }
+        render(status, headers, body, self.head)
     }
 }
 
@@ -447,7 +550,18 @@ impl IntoResponse for Rejection {
     }
 }
 
+/// The header that carries a server's DPoP nonce (RFC 9449 §8).
+const DPOP_NONCE: http::HeaderName = http::HeaderName::from_static("dpop-nonce");
+
 impl Rejection {
+    /// The `DPoP-Nonce` value of a `use_dpop_nonce` refusal.
+    fn dpop_nonce(&self) -> Option<HeaderValue> {
+        match &self.error {
+            AuthError::UseDpopNonce { nonce } => HeaderValue::from_str(nonce).ok(),
+            _ => None,
+        }
+    }
+
     /// The answer: the application's renderer's, or the default one.
     fn respond(self) -> Response {
         match self.responder.as_ref().and_then(|r| r.renderer.as_ref()) {
@@ -458,6 +572,10 @@ impl Rejection {
                 response
                     .headers_mut()
                     .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                // The client cannot retry without it, whatever the renderer wrote.
+                if let Some(nonce) = self.dpop_nonce() {
+                    response.headers_mut().insert(DPOP_NONCE, nonce);
+                }
                 response
             }
             None => self.default_response(),
@@ -493,6 +611,12 @@ fn problem_body(error: &AuthError) -> &'static str {
         }
         AuthError::Forbidden { .. } => {
             r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"The caller may not access this resource."}"#
+        }
+        AuthError::InvalidDpopProof(_) => {
+            r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"The DPoP proof is not valid."}"#
+        }
+        AuthError::UseDpopNonce { .. } => {
+            r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"The DPoP proof must carry the nonce in the DPoP-Nonce header."}"#
         }
         AuthError::Unavailable { .. } => {
             r#"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"Credentials cannot be verified right now; try again later."}"#

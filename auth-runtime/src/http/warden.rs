@@ -10,6 +10,7 @@ use std::sync::Arc;
 use http::request::Parts;
 
 use super::credentials::{self, Candidate};
+use super::dpop::Dpop;
 use super::locations::Locations;
 use super::resource::ProtectedResource;
 use super::responder::Responder;
@@ -76,6 +77,8 @@ pub(crate) struct Inner {
     /// The clients whose back-channel logout tokens are accepted (their `aud`); empty
     /// unless configured.
     pub(crate) logout_audiences: Vec<String>,
+    /// DPoP-bound tokens (RFC 9449), when accepted; `None` keeps the bearer path as it was.
+    pub(crate) dpop: Option<Dpop>,
 }
 
 /// A scheme accepted beside the JWTs ([`WardenBuilder::also_accept`](crate::WardenBuilder::also_accept)).
@@ -379,17 +382,58 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return None;
         };
-        let candidate = match self.candidate(parts, jwt.max_token_bytes()) {
-            Ok(candidate) => candidate,
+        let (candidate, dpop_request) = match self.credential(parts, jwt.max_token_bytes()) {
+            Ok(found) => found,
             Err(error) => return Some(Err(error)),
         };
-        if let Some(outcome) = jwt.cached(candidate.as_str()) {
-            return Some(outcome);
+        let token = candidate.as_str();
+        let outcome = match jwt.cached(token) {
+            Some(outcome) => outcome,
+            None => match candidate.check() {
+                Ok(token) => jwt.verify_now(token, UnknownKid::Defer)?,
+                Err(error) => Err(error),
+            },
+        };
+        Some(self.bind(parts, token, dpop_request, outcome))
+    }
+
+    /// The request's JWT and whether it came with the DPoP scheme: `Authorization: DPoP`
+    /// when the warden accepts DPoP, else a bearer token from the header or the configured
+    /// places (none when DPoP is required).
+    fn credential<'a>(&'a self, parts: &'a Parts, max_len: usize) -> Result<(Candidate<'a>, bool), AuthError> {
+        if let Some(dpop) = &self.inner().dpop {
+            if let Some(candidate) = credentials::dpop_candidate(&parts.headers, max_len)? {
+                return Ok((candidate, true));
+            }
+            if dpop.required() {
+                return Err(AuthError::MissingCredentials);
+            }
         }
-        match candidate.check() {
-            Ok(token) => jwt.verify_now(token, UnknownKid::Defer),
-            Err(error) => Some(Err(error)),
+        Ok((self.candidate(parts, max_len)?, false))
+    }
+
+    /// A verified token's identity, checked for its DPoP binding when the warden accepts
+    /// DPoP (without it, a bound token was refused while being verified).
+    fn bind(
+        &self,
+        parts: &Parts,
+        token: &str,
+        dpop_request: bool,
+        outcome: Result<Identity, AuthError>,
+    ) -> Result<Identity, AuthError> {
+        match (&self.inner().dpop, outcome) {
+            (Some(dpop), Ok(identity)) => dpop.bind(parts, token, dpop_request, identity),
+            (_, outcome) => outcome,
         }
+    }
+
+    /// Whether a refusal of this request is answered with DPoP challenges: DPoP is
+    /// required, or the request used the DPoP scheme.
+    pub(crate) fn dpop_answer(&self, parts: &Parts) -> bool {
+        self.inner()
+            .dpop
+            .as_ref()
+            .is_some_and(|dpop| dpop.required() || credentials::is_dpop_scheme(&parts.headers))
     }
 
     /// The JWT of a request, its length checked: from the `Authorization` header, or from
@@ -461,8 +505,10 @@ impl Warden {
         match &self.inner().source {
             Source::Custom(auth) => Ok(self.with_hierarchy(auth.authenticate(parts).await?)),
             Source::Jwt(jwt) => {
-                let candidate = self.candidate(parts, jwt.max_token_bytes())?;
-                jwt.verify_waiting(candidate.check()?).await
+                let (candidate, dpop_request) = self.credential(parts, jwt.max_token_bytes())?;
+                let token = candidate.as_str();
+                let outcome = jwt.verify_waiting(candidate.check()?).await;
+                self.bind(parts, token, dpop_request, outcome)
             }
         }
     }

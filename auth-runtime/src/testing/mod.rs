@@ -36,6 +36,7 @@
 mod assertions;
 mod audit;
 mod direct;
+mod dpop;
 mod issuer;
 mod keys;
 mod raw;
@@ -45,6 +46,7 @@ mod token;
 pub use assertions::{assert_allowed, assert_forbidden, assert_invalid_token, assert_unauthorized};
 pub use audit::{AuditReport, Finding, Probe, audit, audit_credentials, audit_issuers};
 pub use direct::{unchecked_guard, unchecked_policy};
+pub use dpop::DpopKey;
 pub use issuer::{TEST_AUDIENCE, TEST_ISSUER, TEST_SUBJECT, TestIssuer};
 pub use raw::sign_hmac;
 pub use snapshot::{SnapshotError, UPDATE_SNAPSHOTS_ENV};

@@ -155,7 +155,7 @@ pub fn sign_hmac(algorithm: Algorithm, secret: &[u8], header: &[u8], payload: &[
 }
 
 /// The private key that signs `algorithm` tokens.
-fn encoding_key(algorithm: Algorithm) -> EncodingKey {
+pub(super) fn encoding_key(algorithm: Algorithm) -> EncodingKey {
     match key_pair(algorithm) {
         KeyPair::Secret => EncodingKey::from_secret(HMAC_SECRET),
         KeyPair::Pem { private, .. } => match algorithm {
@@ -167,7 +167,7 @@ fn encoding_key(algorithm: Algorithm) -> EncodingKey {
     .unwrap_or_else(|e| panic!("embedded test key: {e}"))
 }
 
-fn signature(message: &[u8], key: &EncodingKey, algorithm: Algorithm) -> String {
+pub(super) fn signature(message: &[u8], key: &EncodingKey, algorithm: Algorithm) -> String {
     crate::token::keys::install_crypto_provider();
     jsonwebtoken::crypto::sign(message, key, algorithm.to_jsonwebtoken())
         .unwrap_or_else(|e| panic!("signing test bytes: {e}"))

@@ -254,6 +254,11 @@ impl TokenBuilder<'_> {
         self
     }
 
+    /// Binds the token to a DPoP key: `cnf.jkt` is the key's thumbprint (RFC 9449 §6.1).
+    pub fn bound_to(self, key: &super::DpopKey) -> Self {
+        self.claim("cnf", serde_json::json!({ "jkt": key.thumbprint() }))
+    }
+
     /// Removes a claim (for tokens that lack `exp`, `iss` …).
     ///
     /// ```

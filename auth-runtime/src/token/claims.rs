@@ -33,6 +33,9 @@ pub(crate) struct Rules {
     pub(crate) client_ids: Vec<String>,
     /// The application's checks over the verified claims, all of which must hold.
     pub(crate) checks: Vec<ClaimsCheck>,
+    /// Whether a token bound to a DPoP key (`cnf.jkt`) is refused: when the warden accepts
+    /// no DPoP proofs, so such a token could only ever come as a bearer token.
+    pub(crate) refuse_bound: bool,
     /// The most roles, and the most scopes, one token may carry. By default the size cap
     /// in bytes: every entry takes at least one byte of the token, so a token under the
     /// size cap is never refused for the number of its roles or scopes.
@@ -62,6 +65,9 @@ pub(crate) fn validate(
     }
     if !rules.client_ids.is_empty() {
         check_client(&claims, &rules.client_ids)?;
+    }
+    if rules.refuse_bound && claims.get("cnf").and_then(|cnf| cnf.get("jkt")).is_some() {
+        return Err(TokenError::BoundToKey);
     }
     if !rules.checks.iter().all(|check| (check.0)(&claims)) {
         return Err(TokenError::ClaimsRefused);
@@ -275,6 +281,7 @@ mod tests {
 
     fn rules() -> Rules {
         Rules {
+            refuse_bound: true,
             issuer: Some("iss".into()),
             audiences: vec!["api".into()],
             leeway: 60,

@@ -360,6 +360,21 @@ pub(crate) fn from_jwks(
     Ok((set, skipped))
 }
 
+/// The public key of a JWK object bound to `alg`, for a key a message carries itself (a
+/// DPoP proof's `jwk`): `None` for a symmetric key, a key that does not fit `alg`, or
+/// invalid key material. Private members are the caller's to refuse first.
+pub(crate) fn from_public_jwk(jwk: &serde_json::Map<String, serde_json::Value>, alg: Algorithm) -> Option<KeyEntry> {
+    let parsed = serde_json::from_value::<Jwk>(serde_json::Value::Object(jwk.clone())).ok()?;
+    if matches!(parsed.algorithm, AlgorithmParameters::OctetKey(_)) || alg.family() == Family::Hmac {
+        return None;
+    }
+    if !jwk_algorithms(&parsed, &[alg], true).contains(&alg) {
+        return None;
+    }
+    let key = DecodingKey::from_jwk(&parsed).ok()?;
+    KeyEntry::new(None, alg, key).ok()
+}
+
 /// The algorithms a JWK may verify: its `alg`, or what its type implies; empty when it
 /// cannot sign (an encryption or unknown algorithm, a symmetric key, an `alg` that
 /// contradicts the key type).

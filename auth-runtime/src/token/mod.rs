@@ -7,6 +7,7 @@
 //! [`KeyError`](keys::KeyError)s back.
 
 pub(crate) mod claims;
+pub(crate) mod dpop;
 pub(crate) mod json;
 pub(crate) mod jws;
 pub(crate) mod keys;
