@@ -7,6 +7,10 @@
 //! and a token of an issuer nobody trusts refused without a request to either provider.
 //! Its back-channel logout (OpenID Connect Back-Channel Logout 1.0), sent by the provider
 //! itself to the app's endpoint, revokes that session's access tokens and no other's.
+//! Its DPoP-bound tokens (RFC 9449), obtained and used by a real client library
+//! (`oauth4webapi`, run by `tests/oidc/dpop-client.mjs`), pass with the library's proofs and
+//! server nonces, and are refused as bearer tokens, with a replayed proof, with a proof for
+//! another URI and with another key's proof.
 //!
 //! Needs `scripts/install-test-deps` (npm ci in tests/oidc) to have run: the test fails,
 //! and says so, when the package is missing.
@@ -20,7 +24,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use axum_warden::testing::TestIssuer;
-use axum_warden::{Algorithm, IssuerConfig, Revocations, Warden};
+use axum_warden::{Algorithm, DpopMode, IssuerConfig, Revocations, Warden};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
@@ -476,4 +480,97 @@ async fn a_real_providers_back_channel_logout_revokes_its_session() {
         "another session of the same user is untouched"
     );
     server.abort();
+}
+
+/// Runs tests/oidc/dpop-client.mjs against the provider and the app at `api`; its report,
+/// one JSON object per step, by step name.
+fn dpop_client(provider: &Provider, api: &str) -> std::collections::HashMap<String, Value> {
+    let output = Command::new("node")
+        .arg("dpop-client.mjs")
+        .args([
+            "--issuer",
+            &provider.issuer,
+            "--client-id",
+            CLIENT_ID,
+            "--client-secret",
+            CLIENT_SECRET,
+        ])
+        .args(["--resource", RESOURCE, "--scope", "orders:read", "--api", api])
+        .current_dir(script_dir())
+        .stdin(Stdio::null())
+        .output()
+        .expect("node runs the DPoP client");
+    assert!(
+        output.status.success(),
+        "the DPoP client failed: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("a JSON line"))
+        .map(|step| (step["step"].as_str().expect("a step").to_owned(), step))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_client_librarys_proofs_for_a_real_providers_bound_tokens() {
+    let state = Scratch::new();
+    let provider = Provider::start(free_port(), &state.0, "k1");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let api = format!("http://{}", listener.local_addr().expect("address"));
+    let warden = Warden::builder()
+        .oidc_issuer(&provider.issuer)
+        .audience(RESOURCE)
+        .dpop(DpopMode::Required)
+        .dpop_origin(&api)
+        .dpop_nonce_secret(b"the nonce secret of the DPoP test, 32+ bytes".to_vec())
+        .build()
+        .expect("valid configuration");
+    warden.ready().await.expect("discovery and JWKS");
+    let server = tokio::spawn(axum::serve(listener, harness::app(warden, &harness::Runs::default())).into_future());
+
+    let report = tokio::task::spawn_blocking({
+        let api = api.clone();
+        move || dpop_client(&provider, &api)
+    })
+    .await
+    .expect("the client's thread");
+    server.abort();
+    let step = |name: &str| report.get(name).unwrap_or_else(|| panic!("no step {name}: {report:?}"));
+    assert!(
+        step("token")["token_type"]
+            .as_str()
+            .is_some_and(|t| t.eq_ignore_ascii_case("dpop")),
+        "{report:?}"
+    );
+    // The library's proof, after it learned the nonce the API asked for.
+    assert_eq!(step("dpop")["status"], 200, "{report:?}");
+    assert_eq!(
+        step("dpop")["requests"],
+        2,
+        "one use_dpop_nonce answer, then the retry: {report:?}"
+    );
+    assert_eq!(step("again")["status"], 200, "{report:?}");
+    assert_eq!(step("again")["requests"], 1, "the nonce is reused: {report:?}");
+    let refused = |name: &str, error: Option<&str>| {
+        let answer = step(name);
+        assert_eq!(answer["status"], 401, "{name}: {report:?}");
+        let challenge = answer["challenge"].as_str().unwrap_or_default();
+        assert!(challenge.starts_with("DPoP "), "{name}: {challenge}");
+        match error {
+            Some(error) => assert!(
+                challenge.contains(&format!(r#"error="{error}""#)),
+                "{name}: {challenge}"
+            ),
+            None => assert!(!challenge.contains("error="), "{name}: {challenge}"),
+        }
+    };
+    // DPoP is required: a bearer token is no credential, bound or not.
+    refused("bearer", None);
+    refused("replay", Some("invalid_dpop_proof"));
+    refused("elsewhere", Some("invalid_dpop_proof"));
+    refused("stranger", Some("invalid_dpop_proof"));
 }
