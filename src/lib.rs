@@ -55,6 +55,12 @@ pub use axum_warden_runtime::{ACCESS_POLICY_EXTENSION, REQUIRED_ROLES_EXTENSION,
 #[doc = include_str!("../docs/testing.md")]
 pub struct TestingChapter;
 
+// The DPoP chapter: its examples use the test kit's DPoP keys.
+#[cfg(all(doctest, feature = "test-util"))]
+#[doc(hidden)]
+#[doc = include_str!("../docs/dpop.md")]
+pub struct DpopChapter;
+
 // The revocation chapter, whose examples include the Redis store.
 #[cfg(all(doctest, feature = "redis"))]
 #[doc(hidden)]

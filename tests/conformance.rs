@@ -53,6 +53,13 @@
 //! gets one `WWW-Authenticate` header field per scheme (`BareSchemes`); a refused API key
 //! or session, its own scheme's challenge alone (`SchemeOnly`).
 //!
+//! The warden `Dpop` accepts DPoP-bound tokens (RFC 9449) beside bearer ones; its valid token
+//! is bound to the test kit's EdDSA key. A `dpop` header template `{proof}` is a valid proof
+//! of that key for the case's method and path with its token, and `{proof-<name>}` one made
+//! wrong in one way (`post`, `uri`, `origin`, `key`, `ath`, `token`, `old`, `future`,
+//! `none`, `hs`, `typ`, `private`). A replayed proof needs a second request, so it is
+//! checked in tests/dpop.rs and against the real client in tests/oidc_provider.rs.
+//!
 //! The warden `Revoking` checks an in-memory revocation list (a token, a session, a session
 //! of another issuer only, and a subject's tokens issued up to when it was built): a
 //! revoked token verifies and is refused as `invalid_token`, on a cache hit as on first sight.
@@ -90,16 +97,16 @@ use serde_json::{Value, json};
 
 use Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
 use Chal::{
-    Absent, Bare, BareMeta, BareSchemes, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, SchemeOnly,
-    Scope, StepUpAcr, StepUpAcrMeta, StepUpAge, StepUpBoth,
+    Absent, Bare, BareDpop, BareMeta, BareSchemes, DpopError, Insufficient, InvalidRequest, InvalidToken,
+    InvalidTokenMeta, SchemeOnly, Scope, StepUpAcr, StepUpAcrMeta, StepUpAge, StepUpBoth,
 };
 use Form::{Bits, Der, Pem};
 use Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
 use W::{
-    A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Revoking, Rs,
-    Schemes,
+    A1, A2, A3, AtJwt, Dpop, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Revoking,
+    Rs, Schemes,
 };
 use cases::CASES;
 
@@ -156,11 +163,56 @@ enum W {
     /// HS256 with the test secret, and beside it the schemes `ApiKey` (header `x-api-key`)
     /// and `Session` (cookie `session`), in that order.
     Schemes,
+    /// HS256 with the test secret, accepting DPoP-bound tokens beside bearer ones
+    /// ([`DPOP_ORIGIN`]); its valid token is bound to [`dpop_key`] (`cnf.jkt`).
+    Dpop,
     /// HS256 with the test secret, checking an in-memory revocation list that holds the
     /// token `revoked-jti`, the session `revoked-sid`, the session `other-sid` of the
     /// issuer `https://other.test` only, and every token of `revoked-sub` issued up to
     /// when the warden was built.
     Revoking,
+}
+
+/// The `algs` of DPoP challenges: every asymmetric algorithm, the default.
+const DPOP_ALGS: &str = "ES256 ES384 EdDSA PS256 PS384 PS512 RS256 RS384 RS512";
+
+/// The origin the DPoP proofs of `Dpop`'s requests name.
+const DPOP_ORIGIN: &str = "https://api.example";
+
+/// The client key the valid token of `Dpop` is bound to.
+fn dpop_key() -> &'static axum_warden::testing::DpopKey {
+    static KEY: std::sync::LazyLock<axum_warden::testing::DpopKey> =
+        std::sync::LazyLock::new(|| axum_warden::testing::DpopKey::new(EdDSA));
+    &KEY
+}
+
+/// The DPoP proof a header template names (`{proof}`, or `{proof-<how it is wrong>}`),
+/// for a `method` request to `path` with `token`.
+fn proof(name: &[u8], method: &str, path: &str, token: &str) -> String {
+    let url = format!("{DPOP_ORIGIN}{}", path.split('?').next().unwrap_or(path));
+    let key = dpop_key();
+    let with = |claims: Value, header: Value| key.proof_with(method, &url, token, &claims, &header);
+    let now = harness::now();
+    match name {
+        b"{proof}" => key.proof(method, &url, token),
+        b"{proof-post}" => key.proof("POST", &url, token),
+        b"{proof-uri}" => key.proof(method, &format!("{DPOP_ORIGIN}/me"), token),
+        b"{proof-origin}" => key.proof(method, &url.replace(DPOP_ORIGIN, "https://evil.example"), token),
+        b"{proof-key}" => axum_warden::testing::DpopKey::new(ES384).proof(method, &url, token),
+        b"{proof-ath}" => with(json!({"ath": null}), json!({})),
+        b"{proof-token}" => key.proof(method, &url, "another-token"),
+        b"{proof-old}" => with(json!({"iat": now - 120}), json!({})),
+        b"{proof-future}" => with(json!({"iat": now + 120}), json!({})),
+        b"{proof-none}" => with(json!({}), json!({"alg": "none"})),
+        b"{proof-hs}" => with(json!({}), json!({"alg": "HS256"})),
+        b"{proof-typ}" => with(json!({}), json!({"typ": "JWT"})),
+        b"{proof-private}" => {
+            let mut jwk = key.public_jwk();
+            jwk["d"] = json!("nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A");
+            with(json!({}), json!({ "jwk": jwk }))
+        }
+        other => panic!("no proof template {}", String::from_utf8_lossy(other)),
+    }
 }
 
 /// The revocation list of `Revoking`. Revoking in memory never waits, so its futures are
@@ -230,14 +282,14 @@ const RESOURCE: &str = "https://api.example.com/v1";
 const METADATA_URL: &str = "https://api.example.com/.well-known/oauth-protected-resource/v1";
 
 impl W {
-    const ALL: [Self; 20] = [
+    const ALL: [Self; 21] = [
         Hs, Hs384, Hs512, Rs, Ps, Es, Es384, Ed, Jwks, JwksRsa, A1, A2, A3, HsMeta, AtJwt, Party, Pair, Places,
-        Schemes, Revoking,
+        Schemes, Revoking, Dpop,
     ];
 
     fn alg(self) -> Algorithm {
         match self {
-            Hs | HsMeta | A1 | AtJwt | Party | Pair | Places | Schemes | Revoking => HS256,
+            Hs | HsMeta | A1 | AtJwt | Party | Pair | Places | Schemes | Revoking | Dpop => HS256,
             Hs384 => HS384,
             Hs512 => HS512,
             Rs | JwksRsa | A2 => RS256,
@@ -281,6 +333,12 @@ impl W {
                 .websocket_protocol_token(true)
                 .build()
                 .expect("a warden reading several places"),
+            Dpop => harness::issuer(HS256)
+                .warden_builder()
+                .dpop(axum_warden::DpopMode::Allowed)
+                .dpop_origin(DPOP_ORIGIN)
+                .build()
+                .expect("a warden accepting DPoP"),
             Revoking => harness::issuer(HS256)
                 .warden_builder()
                 .revocations(revocation_list())
@@ -355,6 +413,11 @@ impl W {
     fn claims(self, now: i64) -> Value {
         match self {
             Party => patched(std_claims(now), r#"{"tid":"t1","azp":"web"}"#, now),
+            Dpop => {
+                let mut claims = std_claims(now);
+                claims["cnf"] = json!({ "jkt": dpop_key().thumbprint() });
+                claims
+            }
             _ => std_claims(now),
         }
     }
@@ -445,6 +508,11 @@ enum Chal {
     BareSchemes,
     /// The challenge of one scheme accepted beside the JWTs, alone: `<name> realm="api"`.
     SchemeOnly(&'static str),
+    /// `Bearer realm="api"` and `DPoP realm="api", algs="…"`, one header field each: no
+    /// credentials at a warden that allows DPoP.
+    BareDpop,
+    /// `DPoP realm="api", error="…", algs="…"`: a refused DPoP request.
+    DpopError(&'static str),
 }
 
 impl Chal {
@@ -470,6 +538,8 @@ impl Chal {
             ),
             BareSchemes => format!("{realm}\nApiKey realm=\"api\"\nSession realm=\"api\""),
             SchemeOnly(name) => format!(r#"{name} realm="api""#),
+            BareDpop => format!("{realm}\nDPoP realm=\"api\", algs=\"{DPOP_ALGS}\""),
+            DpopError(error) => format!(r#"DPoP realm="api", error="{error}", algs="{DPOP_ALGS}""#),
             StepUpAcrMeta(acr) => format!(
                 r#"{realm}, error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="{acr}", resource_metadata="{METADATA_URL}""#
             ),
@@ -482,7 +552,7 @@ impl Chal {
         matches!(
             (status, self),
             (200, Absent)
-                | (400, InvalidRequest)
+                | (400, InvalidRequest | DpopError("invalid_request"))
                 | (
                     401,
                     Bare | InvalidToken
@@ -494,8 +564,10 @@ impl Chal {
                         | StepUpAcrMeta(_)
                         | BareSchemes
                         | SchemeOnly(_)
+                        | BareDpop
+                        | DpopError("invalid_token" | "invalid_dpop_proof")
                 )
-                | (403, Insufficient | Scope(_))
+                | (403, Insufficient | Scope(_) | DpopError("insufficient_scope"))
         )
     }
 }
@@ -598,6 +670,10 @@ const COOKIE: (&str, &[u8]) = ("cookie", b"theme=dark; access_token={t}");
 const BEARER: &[u8] = b"Bearer {t}";
 /// Requires role `admin`.
 const ADMIN: Req = get("/admin", BEARER);
+/// `GET /admin` with `Authorization: DPoP <token>`; its proof is an extra header.
+const DPOP: Req = get("/admin", b"DPoP {t}");
+/// A valid DPoP proof for the request (see [`proof`]).
+const PROOF: (&str, &[u8]) = ("dpop", b"{proof}");
 /// Requires a verified identity.
 const ME: Req = get("/me", BEARER);
 /// Requires role `editor` or `admin`.
@@ -800,15 +876,20 @@ fn app(warden: Warden, runs: &Runs) -> Router {
 }
 
 fn request(req: &Req, token: &str) -> http::Request<Body> {
-    let fill = |template: &[u8]| {
-        let value = replace(template, b"{t}", token.as_bytes());
-        HeaderValue::from_bytes(&value).expect("a header value the http crate accepts")
-    };
     let method = match req.method {
         M::Get => http::Method::GET,
         M::Head => http::Method::HEAD,
         M::Options => http::Method::OPTIONS,
         M::Post => http::Method::POST,
+    };
+    let method_name = method.as_str().to_owned();
+    let fill = |template: &[u8]| {
+        if template.starts_with(b"{proof") {
+            let proof = proof(template, &method_name, req.path, token);
+            return HeaderValue::from_str(&proof).expect("a proof is a header value");
+        }
+        let value = replace(template, b"{t}", token.as_bytes());
+        HeaderValue::from_bytes(&value).expect("a header value the http crate accepts")
     };
     let mut builder = http::Request::builder()
         .method(method)

@@ -44,7 +44,8 @@ fn script_dir() -> PathBuf {
 fn install_provider(dir: &Path) {
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
-        if dir.join("node_modules/oidc-provider/package.json").is_file() {
+        let installed = |package: &str| dir.join("node_modules").join(package).join("package.json").is_file();
+        if installed("oidc-provider") && installed("oauth4webapi") {
             return;
         }
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install-test-deps");

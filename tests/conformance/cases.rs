@@ -5,20 +5,20 @@
 
 use super::Algorithm::{ES256, ES384, EdDSA, HS256, HS384, HS512, PS256, RS256};
 use super::Chal::{
-    Absent, Bare, BareMeta, BareSchemes, Insufficient, InvalidRequest, InvalidToken, InvalidTokenMeta, SchemeOnly,
-    Scope, StepUpAcr, StepUpAcrMeta, StepUpAge, StepUpBoth,
+    Absent, Bare, BareDpop, BareMeta, BareSchemes, DpopError, Insufficient, InvalidRequest, InvalidToken,
+    InvalidTokenMeta, SchemeOnly, Scope, StepUpAcr, StepUpAcrMeta, StepUpAge, StepUpBoth,
 };
 use super::Form::{Bits, Der, Pem};
 use super::Tok::{
     Claims, Confused, ForeignRsa, Good, Grafted, Header, Lit, NoClaim, NoHeader, Other, Raw, Shape, StdHeader, Unsigned,
 };
 use super::W::{
-    A1, A2, A3, AtJwt, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Revoking, Rs,
-    Schemes,
+    A1, A2, A3, AtJwt, Dpop, Ed, Es, Es384, Hs, Hs384, Hs512, HsMeta, Jwks, JwksRsa, Pair, Party, Places, Ps, Revoking,
+    Rs, Schemes,
 };
 use super::{
-    ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, COOKIE, Case, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, RECENT, Req,
-    UPGRADE, anon, case, get, head, options, post, two, with,
+    ADMIN, ADMIN_MFA, AUDIT, Auth, BEARER, BOTH, COOKIE, Case, DPOP, EDIT, EDITORS, M, ME, MFA, OPEN, ORDERS, PROOF,
+    RECENT, Req, UPGRADE, anon, case, get, head, options, post, two, with,
 };
 
 #[rustfmt::skip]
@@ -714,6 +714,38 @@ pub(super) const CASES: &[Case] = &[
     case("RFC 7515 A.3 r=s=0", A3, Shape("{h}.{p}.{z64}"), ADMIN, 401, InvalidToken),
 
     // --- Where the token comes from: header, cookie, WebSocket query and subprotocol ------------
+    // --- DPoP (RFC 9449 §4.3, §7.1): bound tokens with proofs beside bearer ones ----------------
+    case("dpop valid", Dpop, Good, with(DPOP, &[PROOF]), 200, Absent),
+    case("dpop valid, scheme in lower case", Dpop, Good, with(get("/admin", b"dpop {t}"), &[PROOF]), 200, Absent),
+    case("dpop valid, HEAD", Dpop, Good, with(head("/admin", b"DPoP {t}"), &[PROOF]), 200, Absent),
+    case("dpop valid, query not in htu", Dpop, Good, with(get("/admin?page=2", b"DPoP {t}"), &[PROOF]), 200, Absent),
+    case("dpop valid, role missing", Dpop, Claims(r#"{"roles":["editor"]}"#), with(DPOP, &[PROOF]), 403, DpopError("insufficient_scope")),
+    case("dpop proof for another method", Dpop, Good, with(DPOP, &[("dpop", b"{proof-post}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof for another path", Dpop, Good, with(DPOP, &[("dpop", b"{proof-uri}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof for another origin", Dpop, Good, with(DPOP, &[("dpop", b"{proof-origin}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof of another key", Dpop, Good, with(DPOP, &[("dpop", b"{proof-key}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof without ath", Dpop, Good, with(DPOP, &[("dpop", b"{proof-ath}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof for another token", Dpop, Good, with(DPOP, &[("dpop", b"{proof-token}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof iat 2 min ago", Dpop, Good, with(DPOP, &[("dpop", b"{proof-old}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof iat in 2 min", Dpop, Good, with(DPOP, &[("dpop", b"{proof-future}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof alg none", Dpop, Good, with(DPOP, &[("dpop", b"{proof-none}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof alg HS256", Dpop, Good, with(DPOP, &[("dpop", b"{proof-hs}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof typ JWT", Dpop, Good, with(DPOP, &[("dpop", b"{proof-typ}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof with private key", Dpop, Good, with(DPOP, &[("dpop", b"{proof-private}")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof not a JWT", Dpop, Good, with(DPOP, &[("dpop", b"not.a.proof")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop no proof", Dpop, Good, DPOP, 401, DpopError("invalid_dpop_proof")),
+    case("dpop two proofs", Dpop, Good, with(DPOP, &[PROOF, PROOF]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof without a token", Dpop, Good, with(anon(M::Get, "/admin"), &[PROOF]), 401, BareDpop),
+    case("dpop no credentials", Dpop, Good, anon(M::Get, "/admin"), 401, BareDpop),
+    case("dpop bound token as bearer", Dpop, Good, ADMIN, 401, InvalidToken),
+    case("dpop bound token as bearer, with a proof", Dpop, Good, with(ADMIN, &[PROOF]), 401, InvalidToken),
+    case("dpop unbound token with a proof", Dpop, NoClaim("cnf"), with(DPOP, &[PROOF]), 401, DpopError("invalid_token")),
+    case("dpop unbound bearer token", Dpop, NoClaim("cnf"), ADMIN, 200, Absent),
+    case("dpop bad signature with a proof", Dpop, Shape("{h}.{p}.AAAA"), with(DPOP, &[PROOF]), 401, DpopError("invalid_token")),
+    case("dpop scheme twice", Dpop, Good, with(two("/admin", b"DPoP {t}", b"DPoP {t}"), &[PROOF]), 400, DpopError("invalid_request")),
+    case("dpop off: bound token as bearer", Hs, Claims(r#"{"cnf":{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}"#), ADMIN, 401, InvalidToken),
+    case("dpop off: the scheme is not read", Hs, Good, with(get("/admin", b"DPoP {t}"), &[PROOF]), 401, Bare),
+    case("dpop off: cnf without jkt is no binding", Hs, Claims(r#"{"cnf":{"x5t#S256":"abc"}}"#), ADMIN, 200, Absent),
     // --- Revocation: verified, then refused as invalid_token ------------------------------------
     case("revocation baseline", Revoking, Good, ADMIN, 200, Absent),
     case("revocation jti revoked", Revoking, Claims(r#"{"jti":"revoked-jti"}"#), ADMIN, 401, InvalidToken),
