@@ -3,7 +3,8 @@
 //! made on one instance is enforced by another within a second; with Redis killed under
 //! load no revoked token is accepted, the instances answer 503 once the staleness limit
 //! has passed and recover when Redis returns; revocations made before a restart are
-//! still enforced after it, by the instances that lived through it and by a new one.
+//! still enforced after it, by the instances that lived through it and by a new one. A DPoP
+//! proof accepted by one instance is refused as a replay by another.
 //!
 //! Each "instance" is a warden with its own `Revocations` (its own connections, its own
 //! in-memory set), as two processes behind a load balancer would have.
@@ -19,7 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use axum_warden::{Algorithm, AuthError, Revocation, RevocationError, Revocations, TokenError, Warden};
+use axum_warden::testing::DpopKey;
+use axum_warden::{Algorithm, AuthError, DpopMode, Revocation, RevocationError, Revocations, TokenError, Warden};
 use harness::{SUBJECT, issuer};
 use serde_json::json;
 
@@ -81,6 +83,37 @@ impl Redis {
         let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
         let mut answer = [0u8; 7];
         stream.write_all(b"PING\r\n").is_ok() && stream.read_exact(&mut answer).is_ok() && &answer == b"+PONG\r\n"
+    }
+
+    /// The ids of the connections subscribed to two channels (each instance's follower),
+    /// from `CLIENT LIST`.
+    fn followers(&self) -> Vec<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(2))).expect("timeout");
+        stream.write_all(b"CLIENT LIST\r\n").expect("send");
+        // A bulk string: `$<length>\r\n<text>\r\n`.
+        let mut reply = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buffer).expect("read");
+            reply.extend_from_slice(&buffer[..n]);
+            let text = String::from_utf8_lossy(&reply);
+            if let Some((head, body)) = text.split_once("\r\n")
+                && let Ok(length) = head.trim_start_matches('$').parse::<usize>()
+                && body.len() >= length
+            {
+                return body[..length]
+                    .lines()
+                    .filter(|line| line.split(' ').any(|field| field == "sub=2"))
+                    .filter_map(|line| {
+                        line.split(' ')
+                            .find_map(|field| field.strip_prefix("id="))
+                            .map(str::to_owned)
+                    })
+                    .collect();
+            }
+            assert!(n > 0, "CLIENT LIST ended early");
+        }
     }
 
     /// SIGKILL: no shutdown, no final save; only what the append-only file holds survives.
@@ -179,6 +212,13 @@ async fn a_revocation_on_one_instance_is_enforced_by_another_within_a_second() {
         assert!(b.verify_token(token).is_ok());
     }
     let bystander = token("t-4");
+    // Each instance follows through one subscription that stays up: the same two
+    // connections across several pings (a follower that lost its connection at every ping
+    // would still catch up through its reloads, but not within milliseconds).
+    let followers = redis.followers();
+    assert_eq!(followers.len(), 2, "{followers:?}");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(redis.followers(), followers, "the followers reconnected");
 
     a_list
         .revoke(Revocation::token("t-1", u64::MAX / 2))
@@ -362,4 +402,61 @@ async fn an_instance_started_while_redis_is_down_answers_503_until_it_has_loaded
         .expect("loads once Redis is back");
     assert!(revoked(&warden.verify_token(&early)));
     assert!(warden.verify_token(&token("late")).is_ok());
+}
+
+/// One instance that requires DPoP and shares `revocations`.
+fn dpop_instance(revocations: Revocations) -> axum::Router {
+    let warden = harness::issuer(Algorithm::ES256)
+        .warden_builder()
+        .revocations(revocations)
+        .dpop(DpopMode::Required)
+        .dpop_origin("https://api.example")
+        .build()
+        .expect("warden");
+    harness::app(warden, &harness::Runs::default())
+}
+
+async fn with_proof(app: &axum::Router, token: &str, proof: &str) -> harness::Answer {
+    let request = http::Request::get("/me")
+        .header("authorization", format!("DPoP {token}"))
+        .header("dpop", proof)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    harness::send(app, request).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dpop_proof_accepted_by_one_instance_is_a_replay_at_another() {
+    let redis = Redis::start("dpop");
+    let key = DpopKey::new(Algorithm::EdDSA);
+    let token = issuer(Algorithm::ES256).token().subject(SUBJECT).bound_to(&key).sign();
+    let proof = || key.proof("GET", "https://api.example/me", &token);
+
+    // Control: instances that share nothing each accept a proof once.
+    let (a, b) = (
+        dpop_instance(Revocations::in_memory()),
+        dpop_instance(Revocations::in_memory()),
+    );
+    let replayed = proof();
+    assert_eq!(with_proof(&a, &token, &replayed).await.status, 200);
+    assert_eq!(with_proof(&b, &token, &replayed).await.status, 200, "nothing shared");
+
+    // Through Redis: accepted by A, refused by B, once the message has arrived.
+    let (_, a_list) = instance(&redis).await;
+    let (_, b_list) = instance(&redis).await;
+    let (a, b) = (dpop_instance(a_list), dpop_instance(b_list));
+    let replayed = proof();
+    assert_eq!(with_proof(&a, &token, &replayed).await.status, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let answer = with_proof(&b, &token, &replayed).await;
+    assert_eq!(answer.status, 401);
+    assert!(
+        answer
+            .challenge()
+            .is_some_and(|c| c.contains(r#"error="invalid_dpop_proof""#)),
+        "{:?}",
+        answer.challenge()
+    );
+    // A fresh proof still passes at B.
+    assert_eq!(with_proof(&b, &token, &proof()).await.status, 200);
 }

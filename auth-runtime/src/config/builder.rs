@@ -902,6 +902,7 @@ impl WardenBuilder {
             }
         }
         let dpop = dpop_settings(
+            self.revocations.as_ref().map(|(list, _)| list.clone()),
             self.dpop,
             self.dpop_algorithms,
             self.dpop_origin,
@@ -1007,6 +1008,7 @@ impl WardenBuilder {
 /// The DPoP settings, checked: `None` when DPoP is off (and then no other DPoP setting may
 /// be given, as it would do nothing).
 fn dpop_settings(
+    shared: Option<Revocations>,
     mode: Option<(DpopMode, &'static str)>,
     algorithms: Option<(Vec<Algorithm>, &'static str)>,
     origin: Option<(String, &'static str)>,
@@ -1076,6 +1078,7 @@ fn dpop_settings(
         window,
         nonce_secret: nonce_secret.map(|(secret, _)| secret),
         replay_capacity: capacity,
+        shared,
     })
     .map(Some)
     .map_err(|e| invalid(mode_setting, e.to_string()))

@@ -18,6 +18,7 @@ use crate::algorithm::Algorithm;
 use crate::error::{AuthError, DpopError, TokenError};
 use crate::identity::Identity;
 use crate::token::dpop::{self as proof, Proof};
+use crate::verifier::revocation::Revocations;
 
 /// Whether a warden accepts DPoP-bound tokens (RFC 9449), set with
 /// [`WardenBuilder::dpop`](crate::WardenBuilder::dpop) or `WARDEN_DPOP`.
@@ -77,6 +78,9 @@ pub(crate) struct Dpop {
     /// Proofs accepted within the window, by key thumbprint and `jti`, with when they
     /// leave it.
     seen: Arc<quick_cache::sync::Cache<Box<str>, u64>>,
+    /// The shared revocation store, through which the proofs accepted here reach every
+    /// other instance's replay cache, and theirs this one's.
+    shared: Option<Revocations>,
 }
 
 /// Settings of [`Dpop::new`].
@@ -87,6 +91,8 @@ pub(crate) struct DpopSettings {
     pub(crate) window: Duration,
     pub(crate) nonce_secret: Option<Vec<u8>>,
     pub(crate) replay_capacity: usize,
+    /// The revocation list, when it is shared with other instances.
+    pub(crate) shared: Option<Revocations>,
 }
 
 impl Dpop {
@@ -101,13 +107,24 @@ impl Dpop {
             }),
             None => None,
         };
+        let seen = Arc::new(quick_cache::sync::Cache::new(settings.replay_capacity.max(1)));
+        let shared = settings.shared.filter(Revocations::shares_proofs);
+        if let Some(shared) = &shared {
+            let cache = Arc::clone(&seen);
+            shared.on_shared_proof(Arc::new(move |key: &str, until: u64| {
+                if cache.get(key).is_none_or(|held: u64| held < until) {
+                    cache.insert(key.into(), until);
+                }
+            }));
+        }
         Ok(Self {
             required: settings.required,
             algorithms: settings.algorithms,
             origin: settings.origin.map(|origin| origin.trim_end_matches('/').to_owned()),
             window: settings.window.as_secs().max(1),
             nonces,
-            seen: Arc::new(quick_cache::sync::Cache::new(settings.replay_capacity.max(1))),
+            seen,
+            shared,
         })
     }
 
@@ -203,15 +220,24 @@ impl Dpop {
                 Err(AuthError::InvalidDpopProof(DpopError::Replayed))
             }
             quick_cache::sync::GuardResult::Value(_) => {
-                self.seen.insert(key, until);
+                self.seen.insert(key.clone(), until);
+                self.share(&key, until);
                 Ok(())
             }
             quick_cache::sync::GuardResult::Guard(guard) => {
                 let _ = guard.insert(until);
+                self.share(&key, until);
                 Ok(())
             }
             // Another request with the same proof is being recorded right now: a replay.
             quick_cache::sync::GuardResult::Timeout => Err(AuthError::InvalidDpopProof(DpopError::Replayed)),
+        }
+    }
+
+    /// Tells the other instances of an accepted proof, when they share a store.
+    fn share(&self, key: &str, until: u64) {
+        if let Some(shared) = &self.shared {
+            shared.share_proof(key, until);
         }
     }
 

@@ -231,6 +231,10 @@ impl Revocation {
     }
 }
 
+/// Told of a DPoP proof another instance accepted: its replay-cache key and until when
+/// (seconds since the epoch) it must be refused.
+pub(crate) type ProofListener = std::sync::Arc<dyn Fn(&str, u64) + Send + Sync>;
+
 /// The state of one revocation list: the set, and whether it can be trusted.
 pub(crate) struct State {
     pub(super) set: ArcSwap<Set>,
@@ -289,6 +293,12 @@ impl State {
             return Err(Untrusted::Stale);
         }
         Ok(false)
+    }
+
+    /// Whether the shared store is loaded and followed right now.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(super) fn is_fresh(&self) -> bool {
+        self.loaded.load(Ordering::Acquire) && self.stale_since.load(Ordering::Acquire) == 0
     }
 
     /// Records that the shared store is loaded and followed.

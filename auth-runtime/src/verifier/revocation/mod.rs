@@ -24,6 +24,7 @@ mod list;
 #[cfg(feature = "redis")]
 mod redis;
 
+pub(crate) use list::ProofListener;
 pub use list::{Revocation, RevocationKind};
 use list::{State, Untrusted, unix_now};
 #[cfg(feature = "redis")]
@@ -195,6 +196,33 @@ impl Revocations {
 }
 
 impl Revocations {
+    /// Tells every other instance that a DPoP proof was accepted here, without waiting;
+    /// nothing without a shared store.
+    pub(crate) fn share_proof(&self, key: &str, until: u64) {
+        #[cfg(feature = "redis")]
+        if let Some(store) = &self.0.store {
+            store.publish_proof(key, until);
+        }
+        #[cfg(not(feature = "redis"))]
+        let _ = (key, until);
+    }
+
+    /// Whether DPoP proofs are shared with other instances (through a shared store).
+    pub(crate) fn shares_proofs(&self) -> bool {
+        self.is_shared()
+    }
+
+    /// Registers `listener` for the proofs other instances accept; nothing without a
+    /// shared store.
+    pub(crate) fn on_shared_proof(&self, listener: ProofListener) {
+        #[cfg(feature = "redis")]
+        if let Some(store) = &self.0.store {
+            store.listen(listener);
+        }
+        #[cfg(not(feature = "redis"))]
+        let _ = listener;
+    }
+
     /// Starts the shared store's follower if it is not running; nothing for an in-memory
     /// list.
     fn follow(&self) {

@@ -6,7 +6,11 @@
 //! entry longer than it matters. Every revocation is also published on the channel
 //! `<prefix>:revocations`, in the same atomic pipeline.
 //!
-//! Each instance runs one task that subscribes to the channel, then loads every key
+//! Accepted DPoP proofs are published on `<prefix>:dpop-proofs` (`<until> <key>`, no key
+//! stored): every instance adds them to its replay cache, so a proof replayed to another
+//! instance is refused there too, once the message has arrived (milliseconds).
+//!
+//! Each instance runs one task that subscribes to the channels, then loads every key
 //! (`SCAN` + `MGET`) into its in-memory set, and from then on adds each published
 //! revocation. Subscribing before loading means nothing published in between is missed;
 //! revocations are never withdrawn, so a load only adds to what the instance knows and a
@@ -23,7 +27,7 @@ use futures_util::StreamExt as _;
 use redis::aio::MultiplexedConnection;
 use tokio::sync::watch;
 
-use super::list::{Revocation, State, unix_now};
+use super::list::{ProofListener, Revocation, State, unix_now};
 
 /// How long one connection attempt or one command may take.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -68,6 +72,10 @@ pub(crate) struct Store {
     keys: String,
     /// `<prefix>:revocations`.
     channel: String,
+    /// `<prefix>:dpop-proofs`.
+    proof_channel: String,
+    /// What is told of every DPoP proof another instance accepted.
+    proof_listeners: Mutex<Vec<ProofListener>>,
     /// Whether the follower task runs.
     running: std::sync::atomic::AtomicBool,
     /// Set when the first full load is done.
@@ -84,6 +92,8 @@ impl Store {
             client,
             keys: format!("{prefix}:rev:"),
             channel: format!("{prefix}:revocations"),
+            proof_channel: format!("{prefix}:dpop-proofs"),
+            proof_listeners: Mutex::new(Vec::new()),
             running: std::sync::atomic::AtomicBool::new(false),
             loaded: watch::channel(false).0,
             pending: Mutex::new(Vec::new()),
@@ -145,6 +155,63 @@ impl Store {
                 .push(revocation);
         }
         outcome
+    }
+
+    /// Adds a listener of the proofs other instances accept.
+    pub(super) fn listen(&self, listener: ProofListener) {
+        self.proof_listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(listener);
+    }
+
+    /// Publishes an accepted proof's key without waiting: a task on the current runtime
+    /// sends it (nothing outside a runtime). A proof that fails to go out is known to this
+    /// instance only, as it would be without the store.
+    pub(super) fn publish_proof(self: &Arc<Self>, key: &str, until: u64) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let store = Arc::clone(self);
+        let message = format!("{until} {key}");
+        runtime.spawn(async move {
+            let mut writer = store.writer.lock().await;
+            let connection = match writer.as_mut() {
+                Some(connection) => connection,
+                None => match timed(store.client.get_multiplexed_async_connection()).await {
+                    Ok(connection) => writer.insert(connection),
+                    Err(_) => return,
+                },
+            };
+            let sent = timed(
+                redis::cmd("PUBLISH")
+                    .arg(&store.proof_channel)
+                    .arg(&message)
+                    .query_async::<()>(connection),
+            )
+            .await;
+            if sent.is_err() {
+                *writer = None;
+            }
+        });
+    }
+
+    /// Tells the listeners of a proof another instance published.
+    fn proof_published(&self, payload: &[u8]) {
+        let Some((until, key)) = std::str::from_utf8(payload).ok().and_then(|text| text.split_once(' ')) else {
+            return;
+        };
+        let Ok(until) = until.parse::<u64>() else {
+            return;
+        };
+        for listener in self
+            .proof_listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            listener(key, until);
+        }
     }
 
     /// Writes and publishes `revocations` in one atomic pipeline through the writer
@@ -230,6 +297,10 @@ async fn follow(store: Arc<Store>, state: Weak<State>) {
         if let Err(error) = &outcome {
             tracing::warn!(%error, "lost the revocation store; enforcing the revocations known so far");
         }
+        if strong.is_fresh() {
+            // The connection had been up: try again soon, however long earlier outages were.
+            delay = RECONNECT_DELAYS.0;
+        }
         strong.mark_lost();
         drop(strong);
         tokio::time::sleep(delay).await;
@@ -241,6 +312,7 @@ async fn follow(store: Arc<Store>, state: Weak<State>) {
 async fn follow_once(store: &Store, state: &Weak<State>) -> Result<(), RedisError> {
     let mut pubsub = timed(store.client.get_async_pubsub()).await?;
     timed(pubsub.subscribe(&store.channel)).await?;
+    timed(pubsub.subscribe(&store.proof_channel)).await?;
     let (mut sink, mut messages) = pubsub.split();
     let mut connection = timed(store.client.get_multiplexed_async_connection()).await?;
     let pending = std::mem::take(&mut *store.pending.lock().unwrap_or_else(PoisonError::into_inner));
@@ -264,7 +336,8 @@ async fn follow_once(store: &Store, state: &Weak<State>) -> Result<(), RedisErro
         store.loaded.send_replace(true);
         tracing::debug!(revocations = strong.set.load().len(), "revocations loaded from Redis");
     }
-    let mut ping = tokio::time::interval(PING_INTERVAL);
+    // The first ping one interval from now (an interval's first tick is at once).
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_INTERVAL, PING_INTERVAL);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
@@ -275,6 +348,10 @@ async fn follow_once(store: &Store, state: &Weak<State>) -> Result<(), RedisErro
                 let Some(strong) = state.upgrade() else {
                     return Ok(());
                 };
+                if message.get_channel_name() == store.proof_channel {
+                    store.proof_published(message.get_payload_bytes());
+                    continue;
+                }
                 match Revocation::from_json(message.get_payload_bytes()) {
                     Ok(revocation) => strong.apply(std::slice::from_ref(&revocation), unix_now()),
                     Err(why) => tracing::warn!(why, "a published revocation is not readable; skipped"),
@@ -284,7 +361,8 @@ async fn follow_once(store: &Store, state: &Weak<State>) -> Result<(), RedisErro
                 if state.strong_count() == 0 {
                     return Ok(());
                 }
-                timed(sink.ping::<String>()).await?;
+                // In subscribed mode Redis answers PING with an array, not `PONG`.
+                timed(sink.ping::<redis::Value>()).await?;
             }
         }
     }
