@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
-bin=$(cargo bench --bench guard --no-run --message-format=json 2>/dev/null |
+# The test kit makes the DPoP proofs of the `dpop` cases.
+bin=$(cargo bench --features test-util --bench guard --no-run --message-format=json 2>/dev/null |
   python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
@@ -24,7 +25,8 @@ per_request() { # criterion id (exact) → instructions per request
   local file="$out/$(tr -c 'a-zA-Z0-9' _ <<<"$1")"
   valgrind --tool=callgrind --callgrind-out-file="$file" "$bin" --bench "^$1\$" --profile-time 5 >/dev/null 2>&1
   # The callers of `run` are listed above it, each with its call count.
-  callgrind_annotate --tree=caller --inclusive=yes "$file" 2>/dev/null |
+  # --threshold=100: every function, however small its share of the whole program.
+  callgrind_annotate --tree=caller --inclusive=yes --threshold=100 "$file" 2>/dev/null |
     awk 'done { next }
          /^ *[0-9,]+ .*< / { c = $0; sub(/.*\(/, "", c); sub(/x\).*/, "", c); gsub(",", "", c); calls += c; next }
          /^ *[0-9,]+ .*\* .*:guard::run / { n = $1; gsub(",", "", n); printf "%.0f\n", n / calls; done = 1; next }
@@ -35,7 +37,8 @@ declare -A ir
 for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwebtoken extractor" \
   "HS256/warden, first sight" "HS256/warden, first sight, cache on" "HS256/warden, repeated token" \
   "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role" \
-  "revocation/cache hit" "revocation/cache hit, revocation check"; do
+  "revocation/cache hit" "revocation/cache hit, revocation check" \
+  "dpop/ES256 bearer, repeated token" "dpop/ES256 DPoP, repeated token, fresh proof" "ES256/warden, first sight"; do
   ir[$id]=$(per_request "$id")
   echo "measured: $id = ${ir[$id]}" >&2
 done
@@ -48,11 +51,13 @@ echo "|---|---|---|---|---|---|"
 for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwebtoken extractor" \
   "HS256/warden, first sight" "HS256/warden, first sight, cache on" "HS256/warden, repeated token" \
   "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role" \
-  "revocation/cache hit" "revocation/cache hit, revocation check"; do
+  "revocation/cache hit" "revocation/cache hit, revocation check" \
+  "dpop/ES256 bearer, repeated token" "dpop/ES256 DPoP, repeated token, fresh proof" "ES256/warden, first sight"; do
   case $id in
     */warden,\ first\ sight*) budget="≤ 1.00× hand-written" ;;
     */warden,\ repeated\ token) budget="≤ 1.60× bare" ;;
     refusals/401\ no\ credentials) budget="≤ 1.10× bare" ;;
+    dpop/ES256\ DPoP*) budget="$(ratio "${ir[$id]}" "${ir["dpop/ES256 bearer, repeated token"]}")× the bearer request, $(ratio "${ir[$id]}" "${ir["ES256/warden, first sight"]}")× an ES256 first sight" ;;
     revocation/cache\ hit,\ revocation\ check) budget="≤ 1.10× the cache hit without it: $(ratio "${ir[$id]}" "${ir["revocation/cache hit"]}")×" ;;
     *) budget="" ;;
   esac

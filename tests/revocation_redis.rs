@@ -248,6 +248,15 @@ async fn a_revocation_on_one_instance_is_enforced_by_another_within_a_second() {
         "the subject's every earlier token"
     );
 
+    // Many at once: one pipeline, every one of them at B.
+    let disabled: Vec<String> = (0..200).map(|n| format!("disabled-{n}")).collect();
+    a_list
+        .revoke_all(disabled.iter().map(|sub| Revocation::subject(sub.as_str())))
+        .await
+        .expect("Redis takes them");
+    let last = issuer(Algorithm::HS256).token().subject("disabled-199").sign();
+    until_refused(&b, &last, Duration::from_secs(1)).await;
+
     // A token of another subject is untouched everywhere.
     let other = issuer(Algorithm::HS256)
         .token()

@@ -128,6 +128,38 @@ impl Revocations {
         Ok(())
     }
 
+    /// Records several revocations at once: one change of the in-memory set and, with the
+    /// shared store, one write to it, whatever their number (a list of accounts disabled,
+    /// the sessions of an organisation).
+    ///
+    /// ```
+    /// # tokio_test::block_on(async {
+    /// use axum_warden_runtime::{Revocation, Revocations};
+    ///
+    /// let list = Revocations::in_memory();
+    /// list.revoke_all((0..1000).map(|n| Revocation::subject(format!("user-{n}")))).await?;
+    /// assert_eq!(list.len(), 1000);
+    /// # Ok::<(), axum_warden_runtime::RevocationError>(())
+    /// # }).expect("the example runs");
+    /// ```
+    ///
+    /// # Errors
+    /// [`RevocationError::Store`] when the shared store did not take them (see there).
+    pub async fn revoke_all(&self, revocations: impl IntoIterator<Item = Revocation>) -> Result<(), RevocationError> {
+        let state = &self.0.state;
+        let now = unix_now();
+        let revocations: Vec<Revocation> = revocations
+            .into_iter()
+            .map(|revocation| revocation.resolved(now, state.retention))
+            .collect();
+        state.apply(&revocations, now);
+        #[cfg(feature = "redis")]
+        if let Some(store) = &self.0.store {
+            store.publish_all(state, revocations).await?;
+        }
+        Ok(())
+    }
+
     /// Whether `identity` is revoked now, as the guard judges it (without the staleness
     /// rule: see [`check`](Self::check)).
     #[must_use]

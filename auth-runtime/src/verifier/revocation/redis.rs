@@ -146,13 +146,22 @@ impl Store {
         state: &Arc<State>,
         revocation: Revocation,
     ) -> Result<(), RedisError> {
+        self.publish_all(state, vec![revocation]).await
+    }
+
+    /// [`publish`](Self::publish) for several, in one pipeline.
+    pub(super) async fn publish_all(
+        self: &Arc<Self>,
+        state: &Arc<State>,
+        revocations: Vec<Revocation>,
+    ) -> Result<(), RedisError> {
         self.start(state);
-        let outcome = self.write(std::slice::from_ref(&revocation)).await;
+        let outcome = self.write(&revocations).await;
         if outcome.is_err() {
             self.pending
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push(revocation);
+                .extend(revocations);
         }
         outcome
     }
