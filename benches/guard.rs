@@ -98,6 +98,54 @@ impl Setup {
     }
 }
 
+/// A DPoP client: the ES256 test key, its public JWK and thumbprint, and proofs.
+struct DpopClient {
+    key: EncodingKey,
+    jwk: serde_json::Value,
+    thumbprint: String,
+}
+
+impl DpopClient {
+    fn new() -> Self {
+        use jsonwebtoken::jwk::{Jwk, ThumbprintHash};
+        let key = EncodingKey::from_ec_pem(&read("ec256.key")).expect("ec");
+        let jwk = Jwk::from_encoding_key(&key, jsonwebtoken::Algorithm::ES256).expect("a JWK");
+        let thumbprint = jwk.thumbprint(ThumbprintHash::SHA256).expect("a thumbprint");
+        let mut public = serde_json::to_value(&jwk).expect("JSON");
+        public
+            .as_object_mut()
+            .expect("an object")
+            .retain(|name, _| matches!(name.as_str(), "kty" | "crv" | "x" | "y"));
+        Self {
+            key,
+            jwk: public,
+            thumbprint,
+        }
+    }
+
+    /// A fresh proof (its own `jti`) for `method` `url` with `token`.
+    fn proof(&self, method: &str, url: &str, token: &str) -> String {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs();
+        let header = json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": self.jwk});
+        let claims = json!({
+            "jti": format!("bench-{}", SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
+            "htm": method, "htu": url, "iat": now,
+            "ath": b64.encode(sha2::Sha256::digest(token.as_bytes())),
+        });
+        let message = format!("{}.{}", b64.encode(header.to_string()), b64.encode(claims.to_string()));
+        let signature =
+            jsonwebtoken::crypto::sign(message.as_bytes(), &self.key, jsonwebtoken::Algorithm::ES256).expect("signs");
+        format!("{message}.{signature}")
+    }
+}
+
 // ---- the hand-written baseline: what an application writes without this crate ----
 
 #[derive(Clone)]
@@ -280,8 +328,6 @@ fn benches(c: &mut Criterion) {
     group.finish();
 
     revocation(c, &rt);
-    // The proofs come from the test kit: `cargo bench --bench guard --features test-util`.
-    #[cfg(feature = "test-util")]
     dpop(c, &rt);
 }
 
@@ -289,18 +335,18 @@ fn benches(c: &mut Criterion) {
 /// same token's bearer request without DPoP, each against an ES256-verifying warden with
 /// the verified-token cache on (so the token is a cache hit and the proof's signature is
 /// most of the difference). Each DPoP iteration gets a proof minted outside the timing,
-/// since a proof may be used once.
-#[cfg(feature = "test-util")]
+/// since a proof may be used once. The proofs are made here with `jsonwebtoken` and
+/// `sha2` (not the test kit, whose refusal bookkeeping would weigh on the other cases).
 fn dpop(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     let setup = Setup::new(Algorithm::ES256);
-    let key = axum_warden::testing::DpopKey::new(Algorithm::ES256);
+    let key = DpopClient::new();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
         .as_secs();
     let claims = json!({
         "sub": "bench", "iss": ISSUER, "aud": AUDIENCE, "exp": now + 3600, "roles": ["admin"],
-        "cnf": {"jkt": key.thumbprint()},
+        "cnf": {"jkt": key.thumbprint},
     });
     let bound = jsonwebtoken::encode(&Header::new(jwt_alg(Algorithm::ES256)), &claims, &setup.encoding).expect("signs");
     let unbound = setup.token(&["admin"], u64::MAX - 1);
@@ -323,6 +369,7 @@ fn dpop(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         b.iter_batched(
             || {
                 let proof = key.proof("GET", "https://api.bench/guarded", &bound);
+
                 Request::get("/guarded")
                     .header("authorization", format!("DPoP {bound}"))
                     .header("dpop", proof)

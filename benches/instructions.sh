@@ -11,8 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
-# The test kit makes the DPoP proofs of the `dpop` cases.
-bin=$(cargo bench --features test-util --bench guard --no-run --message-format=json 2>/dev/null |
+bin=$(cargo bench --bench guard --no-run --message-format=json 2>/dev/null |
   python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)

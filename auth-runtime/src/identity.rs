@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::{Map, Value};
 
@@ -31,6 +32,10 @@ struct Inner {
     scopes: Vec<String>,
     claims: Map<String, Value>,
     expires_at: Option<u64>,
+    /// The version of the revocation list this identity was last found not revoked in
+    /// (`u64::MAX`: never checked). The verified-token cache keeps one identity per token,
+    /// so a hit checks the list again only when the list changed since.
+    revocation_checked: AtomicU64,
 }
 
 impl Identity {
@@ -43,6 +48,7 @@ impl Identity {
             scopes: Vec::new(),
             claims: Map::new(),
             expires_at: None,
+            revocation_checked: AtomicU64::new(u64::MAX),
         })
     }
 
@@ -144,7 +150,20 @@ impl Identity {
             scopes: inner.scopes.clone(),
             claims: inner.claims.clone(),
             expires_at: inner.expires_at,
+            revocation_checked: AtomicU64::new(u64::MAX),
         }))
+    }
+}
+
+impl Identity {
+    /// Whether this identity was found not revoked in the revocation list of `version`.
+    pub(crate) fn not_revoked_in(&self, version: u64) -> bool {
+        self.0.revocation_checked.load(Ordering::Relaxed) == version
+    }
+
+    /// Records that this identity is not revoked in the list of `version`.
+    pub(crate) fn mark_not_revoked_in(&self, version: u64) {
+        self.0.revocation_checked.store(version, Ordering::Relaxed);
     }
 }
 

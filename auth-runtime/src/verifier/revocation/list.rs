@@ -268,13 +268,15 @@ impl State {
         }
     }
 
-    /// Adds `revocations` to the set (a new snapshot, expired entries dropped).
+    /// Adds `revocations` to the set (a new snapshot, expired entries dropped, a new
+    /// version).
     pub(super) fn apply(&self, revocations: &[Revocation], now: u64) {
         self.set.rcu(|current| {
             let mut next = current.without_expired(now);
             for revocation in revocations {
                 next.insert(revocation);
             }
+            next.version = VERSIONS.fetch_add(1, Ordering::Relaxed);
             next
         });
     }
@@ -322,8 +324,14 @@ impl State {
 
 /// One snapshot of the revocation list: a map per kind from the named value to its
 /// entries (usually one; several when issuers share a value).
+/// Versions of revocation sets, unique in the process (several lists never share one), so
+/// an identity found not revoked in one version is known not revoked while the set has it.
+static VERSIONS: AtomicU64 = AtomicU64::new(1);
+
 #[derive(Default, Clone)]
 pub(crate) struct Set {
+    /// Which snapshot this is: a new one for every change (0 for the first, empty one).
+    version: u64,
     tokens: Map,
     sessions: Map,
     subjects: Map,
@@ -385,6 +393,7 @@ impl Set {
                 .collect()
         };
         Self {
+            version: self.version,
             tokens: keep(&self.tokens),
             sessions: keep(&self.sessions),
             subjects: keep(&self.subjects),
@@ -392,6 +401,21 @@ impl Set {
     }
 
     /// Whether an entry live at `now` names `identity`'s token, session or subject.
+    /// Whether an entry live at `now` revokes `identity`, found without a lookup when the
+    /// identity was found not revoked in this very snapshot before: revocations are only
+    /// added by a change, which makes a new snapshot, and an entry that expires only
+    /// revokes less.
+    pub(super) fn revokes_cached(&self, identity: &Identity, now: u64) -> bool {
+        if identity.not_revoked_in(self.version) {
+            return false;
+        }
+        let revoked = self.revokes(identity, now);
+        if !revoked {
+            identity.mark_not_revoked_in(self.version);
+        }
+        revoked
+    }
+
     pub(super) fn revokes(&self, identity: &Identity, now: u64) -> bool {
         let issuer = identity.issuer();
         let hit = |map: &Map, value: &str, issued_at: Option<u64>| {

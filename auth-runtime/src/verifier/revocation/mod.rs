@@ -220,7 +220,7 @@ impl Revocations {
             // ended, which marks the list lost too).
             self.follow();
         }
-        if state.set.load().revokes(identity, now) {
+        if state.set.load().revokes_cached(identity, now) {
             return Err(AuthError::InvalidToken(TokenError::Revoked));
         }
         Ok(())
