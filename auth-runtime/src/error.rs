@@ -176,6 +176,10 @@ pub enum TokenError {
     /// A custom authenticator refused the credentials.
     #[error("the credentials were refused")]
     Rejected,
+    /// The authorization server's introspection endpoint says the token is not active
+    /// (expired, revoked, unknown, or not for this resource server).
+    #[error("the authorization server says the token is not active")]
+    Inactive,
 }
 
 impl TokenError {
@@ -207,6 +211,7 @@ impl TokenError {
             Self::ClaimsRefused => "claims_refused",
             Self::ClaimsShape => "claims_shape",
             Self::Rejected => "rejected",
+            Self::Inactive => "inactive_token",
         }
     }
 }

@@ -112,6 +112,13 @@ pub use token::keys::install_crypto_provider;
 pub use token::role_source::RoleSource;
 pub use verifier::cache::CacheStats;
 
+/// What the fuzz targets of `fuzz/` reach inside the runtime. Not a public API.
+#[doc(hidden)]
+#[cfg(feature = "introspection")]
+pub mod __fuzz {
+    pub use crate::verifier::introspection::{Judged, judge_answer};
+}
+
 /// What the access attributes expand to, and what hand-written guards are made of. Not a
 /// public API: names and shapes change without notice.
 #[doc(hidden)]

@@ -321,8 +321,8 @@ impl Warden {
             Ok(candidate) => candidate,
             Err(error) => return Some(Err(error)),
         };
-        if let Some(identity) = jwt.cached(candidate.as_str()) {
-            return Some(Ok(identity));
+        if let Some(outcome) = jwt.cached(candidate.as_str()) {
+            return Some(outcome);
         }
         match candidate.check() {
             Ok(token) => jwt.verify_now(token, UnknownKid::Defer),
@@ -417,8 +417,8 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return Err(AuthError::MissingCredentials);
         };
-        if let Some(identity) = jwt.cached(token) {
-            return Ok(identity);
+        if let Some(outcome) = jwt.cached(token) {
+            return outcome;
         }
         match jwt.verify_now(token, UnknownKid::Defer) {
             Some(outcome) => outcome,
@@ -442,8 +442,8 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return Err(AuthError::MissingCredentials);
         };
-        if let Some(identity) = jwt.cached(token) {
-            return Ok(identity);
+        if let Some(outcome) = jwt.cached(token) {
+            return outcome;
         }
         // `JudgeAtHand` always answers; the fallback only completes the match.
         jwt.verify_now(token, UnknownKid::JudgeAtHand)

@@ -7,6 +7,8 @@
 //! [`KeyError`](keys::KeyError)s back.
 
 pub(crate) mod claims;
+#[cfg(feature = "introspection")]
+pub(crate) mod introspection;
 pub(crate) mod json;
 pub(crate) mod jws;
 pub(crate) mod keys;

@@ -5,10 +5,17 @@
 //! [`Verifier::cached`] (a lookup), [`Verifier::verify_now`] (full verification with the
 //! keys at hand, never waiting) and, only when that found no key for the token's `kid`,
 //! [`Verifier::verify_waiting`] (which may wait for a key fetch).
+//!
+//! With introspection configured (feature `introspection`), a token that is not a JWS
+//! (three base64url segments), or every token when no issuer is trusted, is not verified
+//! here but asked about at the authorization server: its cached answer is the lookup,
+//! `verify_now` always defers it, and `verify_waiting` asks.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(crate) mod cache;
+#[cfg(feature = "introspection")]
+pub(crate) mod introspection;
 
 use cache::{CacheStats, Current, TokenCache};
 
@@ -25,8 +32,13 @@ pub(crate) struct Verifier {
     /// At least one. With exactly one, every token goes to it (its rules check `iss`, as
     /// they always did), so the single-issuer path reads no claim before verification.
     /// With several, the token's `iss` selects one by exact string match.
+    /// May be empty when introspection is configured: every token is then introspected.
     issuers: Box<[Trusted]>,
     cache: Option<TokenCache>,
+    /// The token length cap (one per warden: it is checked before an issuer is known).
+    max_token_bytes: usize,
+    #[cfg(feature = "introspection")]
+    introspector: Option<introspection::Introspector>,
 }
 
 /// One trusted issuer: its key source, the algorithms its keys are bound to, and its
@@ -74,14 +86,32 @@ impl Trusted {
 }
 
 impl Verifier {
-    /// A verifier of `issuers` (at least one; the configuration layer guarantees it, and
-    /// that several each name a distinct issuer).
-    pub(crate) fn new(issuers: Vec<Trusted>, cache: Option<TokenCache>) -> Self {
-        debug_assert!(!issuers.is_empty(), "a verifier trusts at least one issuer");
+    /// A verifier of `issuers` (at least one unless introspection is configured; the
+    /// configuration layer guarantees it, and that several each name a distinct issuer).
+    pub(crate) fn new(issuers: Vec<Trusted>, cache: Option<TokenCache>, max_token_bytes: usize) -> Self {
         Self {
             issuers: issuers.into_boxed_slice(),
             cache,
+            max_token_bytes,
+            #[cfg(feature = "introspection")]
+            introspector: None,
         }
+    }
+
+    /// Asks `introspector` about the tokens that are not JWSs (about all of them, when no
+    /// issuer is trusted).
+    #[cfg(feature = "introspection")]
+    pub(crate) fn with_introspection(mut self, introspector: introspection::Introspector) -> Self {
+        self.introspector = Some(introspector);
+        self
+    }
+
+    /// The introspector that answers for `token`, when it is not a JWT's to verify.
+    #[cfg(feature = "introspection")]
+    fn introspector_for(&self, token: &str) -> Option<&introspection::Introspector> {
+        self.introspector
+            .as_ref()
+            .filter(|_| self.issuers.is_empty() || !introspection::is_jws(token))
     }
 
     /// The trusted issuers, in configuration order.
@@ -91,24 +121,37 @@ impl Verifier {
 
     /// The token length cap (one per warden: it is checked before an issuer is known).
     pub(crate) fn max_token_bytes(&self) -> usize {
-        self.issuers.first().map_or(0, |i| i.rules.max_token_bytes)
+        self.max_token_bytes
     }
 
-    /// Whether some issuer's keys are fetched over HTTP.
+    /// Whether some issuer's keys are fetched over HTTP, or tokens are introspected.
     pub(crate) fn has_remote_keys(&self) -> bool {
+        #[cfg(feature = "introspection")]
+        if self.introspector.is_some() {
+            return true;
+        }
         self.issuers.iter().any(Trusted::has_remote_keys)
     }
 
     /// The identity of a token verified before, if it is still valid now. Only tokens
     /// that passed every check are cached, so a hit needs no other.
-    pub(crate) fn cached(&self, token: &str) -> Option<Identity> {
+    ///
+    /// A token to introspect finds its cached answer, which may be a refusal (inactive)
+    /// or a recent failure of the server (503).
+    pub(crate) fn cached(&self, token: &str) -> Option<Result<Identity, AuthError>> {
+        #[cfg(feature = "introspection")]
+        if let Some(introspector) = self.introspector_for(token) {
+            return introspector.cached(token);
+        }
         let cache = self.cache.as_ref()?;
         if token.len() > self.max_token_bytes() {
             return None;
         }
-        cache.get(token, unix_now(), |issuer| {
-            self.issuers.get(issuer).map(Trusted::current)
-        })
+        cache
+            .get(token, unix_now(), |issuer| {
+                self.issuers.get(issuer).map(Trusted::current)
+            })
+            .map(Ok)
     }
 
     /// The issuer that verifies `token`: the only one, or the one its `iss` names. An
@@ -131,7 +174,12 @@ impl Verifier {
     ///
     /// `None` only with [`UnknownKid::Defer`], when a remote key set lacks the token's
     /// `kid`: then [`verify_waiting`](Self::verify_waiting) goes on.
+    /// A token to introspect is always deferred: asking the server means waiting.
     pub(crate) fn verify_now(&self, token: &str, unknown: UnknownKid) -> Option<Result<Identity, AuthError>> {
+        #[cfg(feature = "introspection")]
+        if self.introspector_for(token).is_some() {
+            return None;
+        }
         let (index, trusted) = match self.select(token) {
             Ok(selected) => selected,
             Err(error) => return Some(Err(error)),
@@ -153,7 +201,12 @@ impl Verifier {
 
     /// Full verification that may wait for a key fetch (bounded by the fetch timeout),
     /// after [`verify_now`](Self::verify_now) answered `None`.
+    /// A token to introspect is asked about here (through its cache).
     pub(crate) async fn verify_waiting(&self, token: &str) -> Result<Identity, AuthError> {
+        #[cfg(feature = "introspection")]
+        if let Some(introspector) = self.introspector_for(token) {
+            return introspector.introspect(token).await;
+        }
         let (index, trusted) = self.select(token)?;
         let parsed = parse(trusted, token)?;
         let keys = trusted
