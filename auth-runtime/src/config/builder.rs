@@ -42,6 +42,7 @@ use crate::verifier::cache::TokenCache;
 /// | connecting to the key source | 2 s ([`DEFAULT_KEY_CONNECT_TIMEOUT`](crate::defaults::DEFAULT_KEY_CONNECT_TIMEOUT)) | [`key_connect_timeout`](Self::key_connect_timeout) | as above |
 /// | fetches triggered by unknown `kid`s | one per 10 s ([`DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL`](crate::defaults::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL)) | [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval) | judged on the key set at hand |
 /// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::defaults::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (`quick_cache`'s S3-FIFO policy) |
+/// | introspection answers (feature `introspection`) | 16 KiB ([`MAX_INTROSPECTION_RESPONSE_BYTES`](crate::defaults::MAX_INTROSPECTION_RESPONSE_BYTES)), whether announced or streamed; answers of [`token_cache_capacity`](Self::token_cache_capacity) tokens kept, each until `exp` or 60 s (active), 5 s (inactive), 1 s (failed) | fixed; [`introspection_cache`](Self::introspection_cache) | 503 with `Retry-After`, never an allow; entries are evicted |
 /// | clock-skew leeway | 60 s ([`DEFAULT_LEEWAY`](crate::defaults::DEFAULT_LEEWAY)), at most 10 minutes | [`leeway`](Self::leeway) | refused at [`build`](Self::build) |
 ///
 /// Other headers, and the request head as a whole, are bounded by the HTTP server

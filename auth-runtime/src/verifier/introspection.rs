@@ -385,7 +385,128 @@ pub(crate) fn is_jws(token: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    const NOW: u64 = 1_800_000_000;
+    const ISS: &str = "https://as.example";
+
+    fn judged(answer: &serde_json::Value) -> Judged {
+        judge_answer(answer.to_string().as_bytes(), Some(ISS), Some("api"), NOW)
+    }
+
+    fn active(extra: &serde_json::Value) -> serde_json::Value {
+        let mut answer = json!({"active": true, "iss": ISS, "aud": "api", "sub": "svc", "exp": NOW + 600});
+        if let (Some(answer), Some(extra)) = (answer.as_object_mut(), extra.as_object()) {
+            answer.extend(extra.clone());
+        }
+        answer
+    }
+
+    #[test]
+    fn an_active_answer_is_the_identity() {
+        let Judged::Accepted(identity) = judged(&active(&json!({"scope": "a b", "roles": ["reader"]}))) else {
+            panic!("accepted");
+        };
+        assert_eq!(identity.subject(), "svc");
+        assert_eq!(identity.scopes(), ["a", "b"]);
+        assert_eq!(identity.roles(), ["reader"]);
+        assert_eq!(identity.issuer(), Some(ISS));
+        assert_eq!(identity.expires_at(), Some(NOW + 600));
+        assert_eq!(identity.claim("active"), Some(&json!(true)));
+    }
+
+    #[test]
+    fn the_claim_rules_of_a_jwt_apply() {
+        for (extra, expected) in [
+            (json!({"aud": "elsewhere"}), TokenError::InvalidAudience),
+            (json!({"aud": ["elsewhere", "other"]}), TokenError::InvalidAudience),
+            (json!({"iss": "https://evil.example"}), TokenError::InvalidIssuer),
+            (json!({"exp": NOW - 61}), TokenError::Expired),
+            (json!({"nbf": NOW + 61}), TokenError::NotYetValid),
+            (json!({"roles": {"admin": true}}), TokenError::InvalidRoles),
+        ] {
+            assert!(
+                matches!(judged(&active(&extra)), Judged::Refused(e) if e == expected),
+                "{extra}"
+            );
+        }
+        // Within the leeway, as for a JWT.
+        assert!(matches!(
+            judged(&active(&json!({"exp": NOW - 59}))),
+            Judged::Accepted(_)
+        ));
+        let mut without_iss = active(&json!({}));
+        without_iss.as_object_mut().map(|o| o.remove("iss"));
+        assert!(matches!(
+            judged(&without_iss),
+            Judged::Refused(TokenError::InvalidIssuer)
+        ));
+    }
+
+    #[test]
+    fn inactive_is_a_refusal_and_malformed_a_server_failure() {
+        assert!(matches!(
+            judged(&json!({"active": false})),
+            Judged::Refused(TokenError::Inactive)
+        ));
+        for answer in [
+            json!({"active": "true", "iss": ISS, "aud": "api"}),
+            json!([{"active": true}]),
+            json!("active"),
+            active(&json!({"exp": "never"})),
+            active(&json!({"sub": 42})),
+            active(&json!({"scope": ["a"]})),
+        ] {
+            assert!(matches!(judged(&answer), Judged::ServerFailure), "{answer}");
+        }
+        let huge = format!(
+            r#"{{"active":true,"pad":"{}"}}"#,
+            "a".repeat(MAX_INTROSPECTION_RESPONSE_BYTES)
+        );
+        assert!(matches!(
+            judge_answer(huge.as_bytes(), None, None, NOW),
+            Judged::ServerFailure
+        ));
+    }
+
+    #[test]
+    fn an_answer_is_used_until_it_runs_out_and_a_cached_identity_until_exp() {
+        let start = Instant::now();
+        let refused = Answer::Refused {
+            error: TokenError::Inactive,
+            until: start + Duration::from_secs(5),
+        };
+        assert!(matches!(
+            refused.outcome(start, NOW, 60),
+            Some(Err(AuthError::InvalidToken(TokenError::Inactive)))
+        ));
+        assert!(refused.outcome(start + Duration::from_secs(5), NOW, 60).is_none());
+        let failed = Answer::Failed {
+            until: start + INTROSPECTION_FAILURE_MEMORY,
+        };
+        assert!(matches!(
+            failed.outcome(start, NOW, 60),
+            Some(Err(AuthError::Unavailable { .. }))
+        ));
+        let Judged::Accepted(identity) = judged(&active(&json!({}))) else {
+            panic!("accepted");
+        };
+        let cached = Answer::Active {
+            identity,
+            time: TimeClaims {
+                exp: (NOW + 10) as f64,
+                nbf: None,
+            },
+            until: start + Duration::from_secs(60),
+        };
+        assert!(matches!(cached.outcome(start, NOW, 0), Some(Ok(_))));
+        assert!(matches!(
+            cached.outcome(start, NOW + 10, 0),
+            Some(Err(AuthError::InvalidToken(TokenError::Expired)))
+        ));
+    }
 
     #[test]
     fn three_base64url_segments_are_a_jws_anything_else_is_not() {
