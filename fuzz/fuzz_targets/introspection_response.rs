@@ -7,7 +7,7 @@
 //! Properties: never a panic; a body over 16 KiB is a server failure; an accepted answer
 //! is a JSON object with `"active": true` whose `exp` (if any) and `nbf` hold with the
 //! leeway, whose `iss` and `aud` are what the warden requires (no `aud` when it accepts
-//! none), whose claims are the answer's members, and whose subject and roles come from its
+//! none), whose `token_type` (if any) is `Bearer` and that has no `cnf`, whose claims are the answer's members, and whose subject and roles come from its
 //! `sub` and `roles`; a refusal as inactive is an object with `"active": false`.
 #![no_main]
 
@@ -70,6 +70,9 @@ fuzz_target!(|data: &[u8]| {
                 }
                 (Some(_), aud) => panic!("accepted without the audience: {aud:?}"),
             }
+            assert!(!members.contains_key("cnf"), "a sender-constrained token as a bearer token");
+            let kind = members.get("token_type").map(|t| t.as_str().expect("a string token_type"));
+            assert!(kind.is_none_or(|t| t.eq_ignore_ascii_case("bearer")), "token_type {kind:?}");
             assert_eq!(identity.claims(), &members, "the claims are the members");
             let sub = members.get("sub").map_or("", |s| s.as_str().expect("a string sub"));
             assert_eq!(identity.subject(), sub);

@@ -226,8 +226,9 @@ impl WardenBuilder {
     ///
     /// An active answer becomes the [`Identity`](crate::Identity): its members are the
     /// claims, judged by the same rules as a JWT's (issuer, audience, `exp`/`nbf`/`iat`
-    /// with the leeway, roles from the configured role source, scopes from `scope`).
-    /// `"active": false` is 401 `invalid_token`. No answer, an error status or an answer
+    /// with the leeway, roles from the configured role source, scopes from `scope`); a
+    /// `token_type` other than `Bearer`, or a `cnf` (a sender-constrained token), is
+    /// refused. `"active": false` is 401 `invalid_token`. No answer, an error status or an answer
     /// that is not well formed is 503 with `Retry-After`, never an allow.
     ///
     /// ```

@@ -311,10 +311,24 @@ impl Introspector {
 
 /// The identity an introspection answer gives at `unix` (seconds since the Unix epoch),
 /// or why the token is refused.
+///
+/// Only a bearer access token is accepted: an answer whose `token_type` is not `Bearer`
+/// (a refresh token, a DPoP-bound token) or that carries `cnf` (a token bound to a key or
+/// a certificate, whose proof this crate does not check) is refused, so that such a
+/// token cannot be used as a plain bearer token.
 fn judge(introspected: Introspected, rules: &Rules, unix: u64) -> Result<(Identity, TimeClaims), TokenError> {
     match introspected {
         Introspected::Inactive => Err(TokenError::Inactive),
-        Introspected::Active(members, time) => claims::validate_with_time(members, rules, unix, time),
+        Introspected::Active(members, time) => {
+            let bearer = members
+                .get("token_type")
+                .and_then(serde_json::Value::as_str)
+                .is_none_or(|kind| kind.eq_ignore_ascii_case("bearer"));
+            if !bearer || members.contains_key("cnf") {
+                return Err(TokenError::NotAnAccessToken);
+            }
+            claims::validate_with_time(members, rules, unix, time)
+        }
     }
 }
 
@@ -426,12 +440,22 @@ mod tests {
             (json!({"exp": NOW - 61}), TokenError::Expired),
             (json!({"nbf": NOW + 61}), TokenError::NotYetValid),
             (json!({"roles": {"admin": true}}), TokenError::InvalidRoles),
+            (json!({"token_type": "refresh_token"}), TokenError::NotAnAccessToken),
+            (json!({"token_type": "DPoP"}), TokenError::NotAnAccessToken),
+            (
+                json!({"cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}),
+                TokenError::NotAnAccessToken,
+            ),
         ] {
             assert!(
                 matches!(judged(&active(&extra)), Judged::Refused(e) if e == expected),
                 "{extra}"
             );
         }
+        assert!(matches!(
+            judged(&active(&json!({"token_type": "bearer"}))),
+            Judged::Accepted(_)
+        ));
         // Within the leeway, as for a JWT.
         assert!(matches!(
             judged(&active(&json!({"exp": NOW - 59}))),
