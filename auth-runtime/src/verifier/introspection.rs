@@ -80,18 +80,18 @@ impl Answer {
 
     /// The outcome of a request that finds this answer at `now` (and `unix`, seconds since
     /// the Unix epoch); `None` when the answer is too old to use.
-    fn outcome(&self, now: Instant, unix: u64, leeway: u64) -> Option<Result<Identity, AuthError>> {
+    fn outcome(self, now: Instant, unix: u64, leeway: u64) -> Option<Result<Identity, AuthError>> {
         (now < self.until()).then(|| self.result(unix, leeway))
     }
 
     /// The outcome of this answer, however old.
-    fn result(&self, unix: u64, leeway: u64) -> Result<Identity, AuthError> {
+    fn result(self, unix: u64, leeway: u64) -> Result<Identity, AuthError> {
         match self {
             Self::Active { identity, time, .. } => match time.check(unix, leeway) {
-                Ok(()) => Ok(identity.clone()),
+                Ok(()) => Ok(identity),
                 Err(error) => Err(AuthError::InvalidToken(error)),
             },
-            Self::Refused { error, .. } => Err(AuthError::InvalidToken(*error)),
+            Self::Refused { error, .. } => Err(AuthError::InvalidToken(error)),
             Self::Failed { .. } => Err(unavailable()),
         }
     }
@@ -173,16 +173,18 @@ impl Introspector {
         // would be a clock that stands still, answered as a failure rather than a loop.
         for _ in 0..2 {
             match cache.get_value_or_guard_async(token).await {
-                Ok(answer) => match answer.outcome(Instant::now(), unix_now(), self.rules.leeway) {
-                    Some(outcome) => return outcome,
-                    None => {
-                        let until = answer.until();
-                        cache.remove_if(token, |current| current.until() == until);
+                Ok(answer) => {
+                    let until = answer.until();
+                    match answer.outcome(Instant::now(), unix_now(), self.rules.leeway) {
+                        Some(outcome) => return outcome,
+                        None => {
+                            cache.remove_if(token, |current| current.until() == until);
+                        }
                     }
-                },
+                }
                 Err(guard) => {
                     let answer = self.ask(token).await;
-                    let outcome = answer.result(unix_now(), self.rules.leeway);
+                    let outcome = answer.clone().result(unix_now(), self.rules.leeway);
                     // The waiters take the answer from the guard, even one already too
                     // old to keep (an active token at the end of its life).
                     let _ = guard.insert(answer);
@@ -503,10 +505,15 @@ mod tests {
             until: start + Duration::from_secs(5),
         };
         assert!(matches!(
-            refused.outcome(start, NOW, 60),
+            refused.clone().outcome(start, NOW, 60),
             Some(Err(AuthError::InvalidToken(TokenError::Inactive)))
         ));
-        assert!(refused.outcome(start + Duration::from_secs(5), NOW, 60).is_none());
+        assert!(
+            refused
+                .clone()
+                .outcome(start + Duration::from_secs(5), NOW, 60)
+                .is_none()
+        );
         let failed = Answer::Failed {
             until: start + INTROSPECTION_FAILURE_MEMORY,
         };
@@ -525,7 +532,7 @@ mod tests {
             },
             until: start + Duration::from_secs(60),
         };
-        assert!(matches!(cached.outcome(start, NOW, 0), Some(Ok(_))));
+        assert!(matches!(cached.clone().outcome(start, NOW, 0), Some(Ok(_))));
         assert!(matches!(
             cached.outcome(start, NOW + 10, 0),
             Some(Err(AuthError::InvalidToken(TokenError::Expired)))
