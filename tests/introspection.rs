@@ -4,7 +4,9 @@
 //! the provider and the cached answer has run out; 503 with `Retry-After` for a new token
 //! while the provider is down; one introspection for a burst of a thousand requests with
 //! one new token; JWTs and opaque tokens side by side on one warden, the endpoint found
-//! through discovery; unknown tokens refused without being remembered for long.
+//! through discovery; unknown tokens refused without being remembered for long. What no
+//! real server answers (malformed answers, error statuses, a hang) comes from an endpoint
+//! on loopback: 503, one request for twenty at once, never an allow.
 //!
 //! Needs `scripts/install-test-deps` (npm ci in tests/oidc), like `tests/oidc_provider.rs`.
 
@@ -136,7 +138,9 @@ async fn opaque_tokens_while_active_after_revocation_and_when_unknown() {
     assert_eq!(provider.requests_to(INTROSPECTION).await, 2);
 
     // A token the provider never issued: refused, remembered briefly, then asked again.
-    for garbage in ["not-a-token-anyone-issued", "x.y"] {
+    // Without a key source, a token shaped like a JWS is introspected too (the provider
+    // answers 400 unsupported_token_type, which vouches for nothing: 401).
+    for garbage in ["not-a-token-anyone-issued", "x.y", "eyJhbGciOiJub25lIn0.e30.c2ln"] {
         let before = provider.requests_to(INTROSPECTION).await;
         for _ in 0..3 {
             let answer = harness::call(&app, "/me", garbage).await;
@@ -217,6 +221,74 @@ async fn jwts_and_opaque_tokens_side_by_side_then_the_provider_stops() {
         assert!(down.headers.contains_key("retry-after"), "{:?}", down.headers);
     }
     assert_eq!(harness::call(&app, "/read", &jwt).await.status, 200);
+}
+
+/// An introspection endpoint on loopback that gives `answer` (status and body), after
+/// `delay`, counting the requests it receives: for what no real server answers.
+async fn broken_endpoint(
+    status: u16,
+    body: String,
+    delay: Duration,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let handler = move || {
+        seen.fetch_add(1, Ordering::SeqCst);
+        let body = body.clone();
+        async move {
+            tokio::time::sleep(delay).await;
+            (http::StatusCode::from_u16(status).expect("a status"), body)
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}/introspect", listener.local_addr().expect("bound"));
+    let app = Router::new().route("/introspect", axum::routing::post(handler));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, count)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_fails_or_answers_badly_is_503_never_an_allow() {
+    use std::sync::atomic::Ordering;
+    let huge = format!(r#"{{"active":true,"pad":"{}"}}"#, "a".repeat(40 * 1024));
+    for (status, body, delay) in [
+        (200, r#"{"active":"true"}"#.to_owned(), Duration::ZERO),
+        (200, r#"[{"active":true}]"#.to_owned(), Duration::ZERO),
+        (200, r#"{"active":true,"exp":"2100-01-01"}"#.to_owned(), Duration::ZERO),
+        (200, huge, Duration::ZERO),
+        (500, r#"{"active":true}"#.to_owned(), Duration::ZERO),
+        (401, r#"{"error":"invalid_client"}"#.to_owned(), Duration::ZERO),
+        (400, r#"{"error":"invalid_request"}"#.to_owned(), Duration::ZERO),
+        // Slower than the timeout below.
+        (200, r#"{"active":true}"#.to_owned(), Duration::from_secs(3)),
+    ] {
+        let (url, count) = broken_endpoint(status, body, delay).await;
+        let app = app(Warden::builder()
+            .introspection_endpoint(&url)
+            .introspection_client(API_ID, API_SECRET)
+            .key_fetch_timeout(Duration::from_millis(500))
+            .build()
+            .expect("valid configuration"));
+        // Twenty requests at once with one token: one question, and the failure is
+        // remembered for those queued behind it rather than asked again by each.
+        let requests = (0..20).map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { harness::call(&app, "/me", "an-opaque-token").await })
+        });
+        for answer in futures_util::future::join_all(requests.collect::<Vec<_>>()).await {
+            let answer = answer.expect("joined");
+            assert_eq!(answer.status, 503, "{status} after {delay:?}");
+            assert_eq!(
+                answer.headers.get("retry-after").map(|v| v.as_bytes()),
+                Some(&b"1"[..]),
+                "{status}"
+            );
+        }
+        assert_eq!(count.load(Ordering::SeqCst), 1, "{status} after {delay:?}");
+    }
 }
 
 /// The error of a warden configured by the variables `vars`.

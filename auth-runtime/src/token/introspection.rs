@@ -87,6 +87,20 @@ pub(crate) fn parse(body: &[u8]) -> Result<Introspected, ResponseError> {
     Ok(Introspected::Active(members, time))
 }
 
+/// The `error` code of an OAuth error answer (RFC 6749 §5.2), when the body is one.
+pub(crate) fn error_code(body: &[u8]) -> Option<&'static str> {
+    /// The codes an introspection endpoint may answer with; others are not kept.
+    const CODES: [&str; 4] = [
+        "invalid_request",
+        "invalid_client",
+        "unauthorized_client",
+        "unsupported_token_type",
+    ];
+    let members = json::parse_object(body).ok()?;
+    let code = members.get("error")?.as_str()?;
+    CODES.into_iter().find(|known| *known == code)
+}
+
 /// A NumericDate: a finite JSON number.
 fn is_numeric_date(value: &Value) -> bool {
     value.as_f64().is_some_and(f64::is_finite)
@@ -205,6 +219,18 @@ mod tests {
                 "{member}: {value}"
             );
         }
+    }
+
+    #[test]
+    fn error_codes_are_read_from_oauth_error_answers() {
+        assert_eq!(
+            error_code(br#"{"error":"unsupported_token_type","error_description":"x"}"#),
+            Some("unsupported_token_type")
+        );
+        assert_eq!(error_code(br#"{"error":"invalid_client"}"#), Some("invalid_client"));
+        assert_eq!(error_code(br#"{"error":"made_up"}"#), None);
+        assert_eq!(error_code(br#"{"error":7}"#), None);
+        assert_eq!(error_code(b"<html>"), None);
     }
 
     #[test]

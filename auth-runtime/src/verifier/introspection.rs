@@ -262,13 +262,22 @@ impl Introspector {
             .await
             .map_err(|e| failed(&e))?;
         let status = response.status();
-        if status != http::StatusCode::OK {
+        if status != http::StatusCode::OK && status != http::StatusCode::BAD_REQUEST {
             return Err(format!("{url}: status {status}"));
         }
         let body = read_capped(&mut response, MAX_INTROSPECTION_RESPONSE_BYTES)
             .await
             .map_err(|e| failed(&e))?
             .ok_or_else(|| format!("{url}: the answer is larger than {MAX_INTROSPECTION_RESPONSE_BYTES} bytes"))?;
+        if status == http::StatusCode::BAD_REQUEST {
+            // A server that will not introspect this kind of token (`oidc-provider` says so
+            // of JWTs) vouches for nothing: the token is refused like an inactive one. Any
+            // other 400 is a request the server could not read, a failure.
+            return match introspection::error_code(&body) {
+                Some("unsupported_token_type") => Ok(Introspected::Inactive),
+                code => Err(format!("{url}: status 400 ({})", code.unwrap_or("no error code"))),
+            };
+        }
         introspection::parse(&body).map_err(|e| format!("{url}: {e}"))
     }
 
