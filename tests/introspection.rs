@@ -87,6 +87,7 @@ async fn opaque_tokens_while_active_after_revocation_and_when_unknown() {
     let state = Scratch::new();
     let provider = Provider::start(free_port(), &state.0, "k1");
     let warden = introspecting(&provider);
+    assert!(format!("{warden:?}").contains("introspection: true"), "{warden:?}");
     let app = app(warden.clone());
     let token = provider.opaque_token().await;
 

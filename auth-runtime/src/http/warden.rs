@@ -111,6 +111,12 @@ impl fmt::Debug for Warden {
             },
             Source::Custom(_) => s.field("authenticator", &"custom"),
         };
+        #[cfg(feature = "introspection")]
+        if let Source::Jwt(jwt) = &inner.source
+            && jwt.introspects()
+        {
+            s.field("introspection", &true);
+        }
         s.finish_non_exhaustive()
     }
 }

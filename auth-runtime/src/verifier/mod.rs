@@ -106,6 +106,12 @@ impl Verifier {
         self
     }
 
+    /// Whether tokens that are not JWSs are introspected.
+    #[cfg(feature = "introspection")]
+    pub(crate) fn introspects(&self) -> bool {
+        self.introspector.is_some()
+    }
+
     /// The introspector that answers for `token`, when it is not a JWT's to verify.
     #[cfg(feature = "introspection")]
     fn introspector_for(&self, token: &str) -> Option<&introspection::Introspector> {
