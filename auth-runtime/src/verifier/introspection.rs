@@ -169,10 +169,12 @@ impl Introspector {
         let Some(cache) = &self.cache else {
             return self.ask(token).await.result(unix_now(), self.rules.leeway);
         };
-        // An answer found too old is removed and the lookup repeated; a second old one
-        // would be a clock that stands still, answered as a failure rather than a loop.
-        for _ in 0..2 {
+        // An answer found too old is removed and the lookup repeated once; an answer
+        // found then is used however old (it was given just now to the request that asked,
+        // and its time claims are still checked), never a loop.
+        for attempt in 0..2 {
             match cache.get_value_or_guard_async(token).await {
+                Ok(answer) if attempt > 0 => return answer.result(unix_now(), self.rules.leeway),
                 Ok(answer) => {
                     let until = answer.until();
                     match answer.outcome(Instant::now(), unix_now(), self.rules.leeway) {
