@@ -302,6 +302,19 @@ fn benches(c: &mut Criterion) {
         group.finish();
     }
 
+    #[cfg(feature = "introspection")]
+    {
+        // An opaque token whose introspection answer is cached: the server is asked once,
+        // before the measurement, and every measured request is a cache hit.
+        let (warden, token) = introspection::cached_warden();
+        let app = warden_router(&warden);
+        let mut group = c.benchmark_group("introspection");
+        group.bench_function("cache hit", |b| {
+            b.iter(|| run(&rt, &app, request("/guarded", Some(&token)), StatusCode::OK));
+        });
+        group.finish();
+    }
+
     let setup = Setup::new(Algorithm::HS256);
     let warden = warden_router(&setup.warden);
     let mut tampered = setup.token(&["admin"], 1);
@@ -435,6 +448,55 @@ fn main() {
     ratios::print();
 }
 
+/// A warden whose introspection endpoint is a local axum server on loopback, which says
+/// every token is active (with realistic members: scope, roles, audience, issuer, `exp`).
+#[cfg(feature = "introspection")]
+mod introspection {
+    use axum::Json;
+    use axum::routing::post;
+    use axum_warden::Warden;
+    use serde_json::json;
+
+    use super::{AUDIENCE, ISSUER, Router};
+
+    /// The warden and an opaque token whose answer it has cached (for an hour, longer than
+    /// any run). The bench's runtime has no I/O driver: the one question is asked here, on
+    /// a runtime of its own, beside the server.
+    pub(super) fn cached_warden() -> (Warden, String) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("a loopback port");
+        let address = listener.local_addr().expect("bound");
+        let answer = json!({
+            "active": true, "sub": "svc-orders", "client_id": "svc-orders", "iss": ISSUER,
+            "aud": AUDIENCE, "scope": "orders:read orders:write", "roles": ["admin", "reader"],
+            "exp": 4_102_444_800_u64, "iat": 1_700_000_000_u64, "token_type": "Bearer",
+        });
+        let app = Router::new().route("/introspect", post(move || async move { Json(answer) }));
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        let warden = Warden::builder()
+            .introspection_endpoint(format!("http://{address}/introspect"))
+            .introspection_client("bench-api", "bench-secret")
+            .introspection_cache(std::time::Duration::from_secs(3600), std::time::Duration::from_secs(5))
+            .issuer(ISSUER)
+            .audience(AUDIENCE)
+            .build()
+            .expect("valid configuration");
+        let token = "Lg5yWqdIvRrSMxwOwv7NXqqd4_oeYArLnzJ3J9ueN-I".to_owned();
+        runtime
+            .block_on(warden.verify_token_waiting(&token))
+            .expect("the local endpoint says active");
+        // The server keeps running on the runtime's worker, unused after this.
+        std::mem::forget(runtime);
+        (warden, token)
+    }
+}
+
 /// Reads criterion's estimates back and prints the budget ratios.
 mod ratios {
     fn median_ns(id: &str) -> Option<f64> {
@@ -487,6 +549,15 @@ mod ratios {
                     vs_same(h)
                 );
             }
+        }
+        if let Some(t) = median_ns("introspection/cache hit") {
+            let repeated = median_ns("HS256/warden, repeated token");
+            let vs_jwt = repeated.map_or("-".to_owned(), |r| format!("{:.2}× the HS256 cache hit", t / r));
+            println!(
+                "| introspection cache hit | {t:.0} ns | {:.2} | {} | {vs_jwt} | ≤ 1.6× bare |",
+                t / bare,
+                vs_same(t)
+            );
         }
         for (case, budget) in [
             ("401 no credentials", "≤ 1.1× bare"),

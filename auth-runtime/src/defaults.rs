@@ -48,3 +48,18 @@ pub const DEFAULT_REVOCATION_RETENTION: Duration = Duration::from_secs(24 * 60 *
 /// store, before it answers 503. See
 /// [`RevocationsBuilder::staleness_limit`](crate::RevocationsBuilder::staleness_limit).
 pub const DEFAULT_STALENESS_LIMIT: Duration = Duration::from_secs(30);
+/// Largest introspection answer read (fixed): an answer over it is a failure of the
+/// authorization server (503), never an allow. Real answers take a few hundred bytes.
+pub const MAX_INTROSPECTION_RESPONSE_BYTES: usize = 16 * 1024;
+/// Default longest time an active introspection answer is used before the server is
+/// asked again, whatever the token's `exp`
+/// ([`introspection_cache`](crate::WardenBuilder::introspection_cache)): how long a token
+/// revoked at the server may still be accepted.
+pub const DEFAULT_INTROSPECTION_ACTIVE_FOR: Duration = Duration::from_secs(60);
+/// Default time an inactive introspection answer is used
+/// ([`introspection_cache`](crate::WardenBuilder::introspection_cache)).
+pub const DEFAULT_INTROSPECTION_INACTIVE_FOR: Duration = Duration::from_secs(5);
+/// How long a failed introspection (server unreachable, timeout, 5xx, malformed answer)
+/// is remembered for its token (fixed), so that the requests queued behind it get 503 at
+/// once instead of each waiting a full timeout in turn; also the `Retry-After` they get.
+pub const INTROSPECTION_FAILURE_MEMORY: Duration = Duration::from_secs(1);

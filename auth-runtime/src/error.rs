@@ -202,6 +202,10 @@ pub enum TokenError {
     /// The token came with a DPoP proof but is bound to no key (no `cnf.jkt`).
     #[error("a token bound to no key came with a DPoP proof")]
     NotBound,
+    /// The authorization server's introspection endpoint says the token is not active
+    /// (expired, revoked, unknown, or not for this resource server).
+    #[error("the authorization server says the token is not active")]
+    Inactive,
 }
 
 /// Why a DPoP proof (RFC 9449) was not accepted.
@@ -323,6 +327,7 @@ impl TokenError {
             Self::Revoked => "revoked",
             Self::BoundToKey => "bound_to_key",
             Self::NotBound => "not_bound",
+            Self::Inactive => "inactive_token",
         }
     }
 }

@@ -116,6 +116,13 @@ pub use verifier::logout::LogoutTokenError;
 pub use verifier::revocation::RedisError;
 pub use verifier::revocation::{Revocation, RevocationError, RevocationKind, Revocations, RevocationsBuilder};
 
+/// What the fuzz targets of `fuzz/` reach inside the runtime. Not a public API.
+#[doc(hidden)]
+#[cfg(feature = "introspection")]
+pub mod __fuzz {
+    pub use crate::verifier::introspection::{Judged, judge_answer};
+}
+
 /// What the access attributes expand to, and what hand-written guards are made of. Not a
 /// public API: names and shapes change without notice.
 #[doc(hidden)]

@@ -14,7 +14,13 @@
 //
 // GET /__requests answers {"count": N}: how many requests this process has received,
 // itself not included (a test counts what the warden sent, e.g. none for an unknown
-// issuer).
+// issuer); GET /__requests?path=/token/introspection counts those of one path.
+//
+// Token introspection (RFC 7662, /token/introspection) and revocation (RFC 7009,
+// /token/revocation) are on. The resource indicator RESOURCE + "opaque" gets OPAQUE access
+// tokens with the same audience, scope and `roles`, and `sub` = the client id; the
+// confidential client `warden-api` (secret API_SECRET below) is the API that introspects
+// them with client_secret_basic.
 //
 // With --logout-uri URL, OpenID Connect Back-Channel Logout is on and a second client,
 // `warden-web` (authorization code, session required), has URL as its
@@ -49,6 +55,8 @@ for (const name of ['port', 'state', 'keys', 'resource']) {
 const CLIENT_ID = 'warden-test';
 const CLIENT_SECRET = 'warden-test-secret-for-loopback-tests-only';
 const SCOPE = 'orders:read';
+const API_ID = 'warden-api';
+const API_SECRET = 'warden-api-secret-for-loopback-tests-only';
 
 function signingKey(kid) {
   const file = join(values.state, `${kid}.json`);
@@ -92,6 +100,7 @@ const provider = new Provider(issuer, {
       scope: SCOPE,
     },
     ...logoutClients,
+    { client_id: API_ID, client_secret: API_SECRET, grant_types: [], redirect_uris: [], response_types: [] },
   ],
   jwks: { keys: values.keys.split(',').map(signingKey) },
   scopes: [SCOPE],
@@ -99,25 +108,31 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: false },
     backchannelLogout: { enabled: Boolean(logoutUri) },
     clientCredentials: { enabled: true },
+    introspection: { enabled: true, allowedPolicy: async (_ctx, client) => client.clientId === API_ID },
+    revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => client.clientId === token.clientId },
     resourceIndicators: {
       enabled: true,
       defaultResource: () => undefined,
       useGrantedResource: () => false,
       getResourceServerInfo: (_ctx, resourceIndicator) => {
-        if (resourceIndicator !== values.resource) {
+        const opaque = resourceIndicator === `${values.resource}opaque`;
+        if (resourceIndicator !== values.resource && !opaque) {
           throw new errors.InvalidTarget();
         }
         return {
           scope: SCOPE,
           audience: values.resource,
           accessTokenTTL: 600,
-          accessTokenFormat: 'jwt',
+          accessTokenFormat: opaque ? 'opaque' : 'jwt',
           jwt: { sign: { alg: 'RS256' } },
         };
       },
     },
   },
-  extraTokenClaims: async () => ({ roles: ['reader'] }),
+  extraTokenClaims: async (_ctx, token) => ({
+    roles: ['reader'],
+    ...(token.resourceServer?.accessTokenFormat === 'opaque' ? { sub: token.clientId } : {}),
+  }),
   // The provider refuses to call loopback addresses (its SSRF protection); the client
   // it calls here, the test's app, is on loopback by design.
   fetch: (url, options) => {
@@ -128,12 +143,14 @@ const provider = new Provider(issuer, {
 
 // Every request is counted before the provider sees it, whatever its path.
 let requests = 0;
+const perPath = new Map();
 provider.use(async (ctx, next) => {
   if (ctx.path === '/__requests') {
-    ctx.body = { count: requests };
+    ctx.body = { count: ctx.query.path ? (perPath.get(ctx.query.path) ?? 0) : requests };
     return;
   }
   requests += 1;
+  perPath.set(ctx.path, (perPath.get(ctx.path) ?? 0) + 1);
   if (logoutUri && ctx.method === 'POST' && ctx.path === '/__logout') {
     const client = await provider.Client.find(LOGOUT_CLIENT_ID);
     try {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use axum::response::Response;
 
 use super::ConfigError;
+use super::introspection;
 use super::issuer::{IssuerConfig, Settings, Shared, intern};
 use super::remote::Options;
 use super::sources::KeyInput;
@@ -45,6 +46,7 @@ use crate::verifier::revocation::Revocations;
 /// | connecting to the key source | 2 s ([`DEFAULT_KEY_CONNECT_TIMEOUT`](crate::defaults::DEFAULT_KEY_CONNECT_TIMEOUT)) | [`key_connect_timeout`](Self::key_connect_timeout) | as above |
 /// | fetches triggered by unknown `kid`s | one per 10 s ([`DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL`](crate::defaults::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL)) | [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval) | judged on the key set at hand |
 /// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::defaults::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (`quick_cache`'s S3-FIFO policy) |
+/// | introspection answers (feature `introspection`) | 16 KiB ([`MAX_INTROSPECTION_RESPONSE_BYTES`](crate::defaults::MAX_INTROSPECTION_RESPONSE_BYTES)), whether announced or streamed; answers of [`token_cache_capacity`](Self::token_cache_capacity) tokens kept, each until `exp` or 60 s (active), 5 s (inactive), 1 s (failed) | fixed; [`introspection_cache`](Self::introspection_cache) | 503 with `Retry-After`, never an allow; entries are evicted |
 /// | clock-skew leeway | 60 s ([`DEFAULT_LEEWAY`](crate::defaults::DEFAULT_LEEWAY)), at most 10 minutes | [`leeway`](Self::leeway) | refused at [`build`](Self::build) |
 ///
 /// Other headers, and the request head as a whole, are bounded by the HTTP server
@@ -75,6 +77,7 @@ pub struct WardenBuilder {
     renderer: Option<Renderer>,
     pub(super) remote: Options,
     pub(super) token_cache_capacity: Option<u64>,
+    pub(super) introspection: introspection::Options,
     token_cookie: Option<String>,
     cookie_origins: Option<Vec<String>>,
     websocket_query: Option<String>,
@@ -323,6 +326,91 @@ impl WardenBuilder {
     /// (plus the leeway) has not passed and the key set has not changed.
     pub fn token_cache_capacity(mut self, tokens: u64) -> Self {
         self.token_cache_capacity = Some(tokens);
+        self
+    }
+
+    /// Asks the authorization server's token introspection endpoint (RFC 7662) at `url`
+    /// about every bearer token that is not a JWS (three base64url segments): opaque
+    /// access tokens. JWSs still go to the configured key source; without one, every
+    /// bearer token is introspected. Needs [`introspection_client`](Self::introspection_client)
+    /// and the `introspection` feature.
+    ///
+    /// Without this, but with [`oidc_issuer`](Self::oidc_issuer) and an introspection
+    /// client, the endpoint is the `introspection_endpoint` of the issuer's discovery
+    /// document. The URL follows the rules of [`jwks_url`](Self::jwks_url) (https; http
+    /// for loopback hosts or after [`allow_plain_http`](Self::allow_plain_http)); the
+    /// request is bounded by [`key_fetch_timeout`](Self::key_fetch_timeout) and
+    /// [`key_connect_timeout`](Self::key_connect_timeout), and never follows a redirect.
+    ///
+    /// An active answer becomes the [`Identity`](crate::Identity): its members are the
+    /// claims, judged by the same rules as a JWT's (issuer, audience, `exp`/`nbf`/`iat`
+    /// with the leeway, roles from the configured role source, scopes from `scope`); a
+    /// `token_type` other than `Bearer`, or a `cnf` (a sender-constrained token), is
+    /// refused. `"active": false` is 401 `invalid_token`. No answer, an error status or an answer
+    /// that is not well formed is 503 with `Retry-After`, never an allow.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use axum_warden_runtime::Warden;
+    ///
+    /// let warden = Warden::builder()
+    ///     .introspection_endpoint("https://login.example.com/oauth2/introspect")
+    ///     .introspection_client("orders-api", "s3cret")
+    ///     .introspection_cache(Duration::from_secs(30), Duration::from_secs(5))
+    ///     .audience("orders-api")
+    ///     .build()?;
+    /// # Ok::<(), axum_warden_runtime::ConfigError>(())
+    /// ```
+    pub fn introspection_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.introspection.endpoint = Some((url.into(), "introspection_endpoint"));
+        self
+    }
+
+    /// The credentials this API authenticates to the introspection endpoint with
+    /// (`client_secret_basic`: HTTP Basic, each part form-encoded as RFC 6749 §2.3.1 asks).
+    ///
+    /// ```
+    /// use axum_warden_runtime::{ConfigError, Warden};
+    ///
+    /// // With `oidc_issuer`, the endpoint comes from the discovery document.
+    /// let warden = Warden::builder()
+    ///     .oidc_issuer("https://login.example.com/realms/shop")
+    ///     .introspection_client("orders-api", "s3cret")
+    ///     .build()?;
+    ///
+    /// let err = Warden::builder().introspection_client("orders-api", "s3cret").build().unwrap_err();
+    /// assert!(matches!(err, ConfigError::InvalidValue { setting: "introspection_endpoint", .. }));
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    pub fn introspection_client(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        self.introspection.client_id = Some((client_id.into(), "introspection_client"));
+        self.introspection.client_secret = Some((client_secret.into(), "introspection_client"));
+        self
+    }
+
+    /// How long introspection answers are used: an active one until the token's `exp` or
+    /// `active_for` after it was received, whichever comes first (default 60 s: a token
+    /// revoked at the server may be accepted that long); an inactive one, or one the claim
+    /// rules refuse, for `inactive_for` (default 5 s). Both must be longer than zero.
+    ///
+    /// Answers are kept for at most [`token_cache_capacity`](Self::token_cache_capacity)
+    /// tokens (0: none, and every request asks the server).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use axum_warden_runtime::{ConfigError, Warden};
+    ///
+    /// let err = Warden::builder()
+    ///     .introspection_endpoint("https://login.example.com/introspect")
+    ///     .introspection_client("api", "s3cret")
+    ///     .introspection_cache(Duration::ZERO, Duration::from_secs(5))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, ConfigError::InvalidValue { setting: "introspection_cache", .. }));
+    /// ```
+    pub fn introspection_cache(mut self, active_for: Duration, inactive_for: Duration) -> Self {
+        self.introspection.active_for = Some((active_for, "introspection_cache"));
+        self.introspection.inactive_for = Some((inactive_for, "introspection_cache"));
         self
     }
 
@@ -814,9 +902,17 @@ impl WardenBuilder {
     /// The first [`ConfigError`] found, naming the setting at fault.
     pub fn build(self) -> Result<Warden, ConfigError> {
         install_crypto_provider();
+        #[cfg(not(feature = "introspection"))]
+        introspection::refuse(&self.introspection)?;
+        let introspection = self.introspection.first_setting().map(|_| self.introspection);
         let mut primary = self.primary;
         let mut inputs = std::mem::take(&mut primary.keys).into_iter();
         let first_input = inputs.next();
+        #[cfg(feature = "introspection")]
+        let discover_from = match &first_input {
+            Some((KeyInput::OidcIssuer(issuer), _)) => Some(issuer.trim().to_owned()),
+            _ => None,
+        };
         if let (Some((_, first)), Some((_, second))) = (&first_input, inputs.next()) {
             return Err(ConfigError::SeveralKeySources { first, second });
         }
@@ -825,11 +921,15 @@ impl WardenBuilder {
         let custom_issuer = primary.issuer.clone();
         let mut issuers: Vec<(Settings, (KeyInput, &'static str), Namer)> = Vec::new();
         let mut custom = None;
+        let mut alone = None;
         match first_input {
             Some((KeyInput::Custom(auth), setting)) => custom = Some((auth, setting)),
             Some(input) => issuers.push((primary, input, Namer::Plain)),
-            None => {}
+            // Introspection alone: the single-issuer settings are its claim rules.
+            None => alone = Some(primary),
         }
+        #[cfg(not(feature = "introspection"))]
+        let _ = &alone;
         let trusted = self.trusted.into_iter().enumerate();
         let trusted = trusted.map(|(index, config)| (config.settings, Namer::Issuer(index)));
         let from_file = self.file_issuers.into_iter().map(|settings| (settings, Namer::Given));
@@ -860,7 +960,13 @@ impl WardenBuilder {
                 second: name.name("issuer"),
             });
         }
-        if custom.is_none() && issuers.is_empty() {
+        if let (Some((_, first)), Some(options)) = (&custom, &introspection) {
+            return Err(ConfigError::SeveralKeySources {
+                first,
+                second: options.first_setting().unwrap_or("introspection_endpoint"),
+            });
+        }
+        if custom.is_none() && issuers.is_empty() && introspection.is_none() {
             return Err(ConfigError::NoKeySource);
         }
         check_distinct_issuers(&issuers)?;
@@ -935,12 +1041,44 @@ impl WardenBuilder {
                     remote: self.remote,
                     cache: cache.clone(),
                 };
+                // The introspected tokens follow the single-issuer settings' claim rules.
+                #[cfg(feature = "introspection")]
+                let introspection = match introspection {
+                    Some(options) => {
+                        let settings = issuers
+                            .iter()
+                            .find(|(_, _, name)| matches!(name, Namer::Plain))
+                            .map(|(settings, _, _)| settings)
+                            .or(alone.as_ref());
+                        let mut rules = match settings {
+                            Some(settings) => settings.rules(&|setting| setting, &shared)?,
+                            None => Settings::default().rules(&|setting| setting, &shared)?,
+                        };
+                        if let Some(issuer) = &discover_from {
+                            rules.issuer.get_or_insert_with(|| issuer.clone());
+                        }
+                        let context = introspection::Context {
+                            discover_from,
+                            rules,
+                            remote: shared.remote.clone(),
+                            capacity: self.token_cache_capacity.unwrap_or(DEFAULT_TOKEN_CACHE_CAPACITY),
+                        };
+                        Some(introspection::introspector(options, context)?)
+                    }
+                    None => None,
+                };
                 let trusted = issuers
                     .into_iter()
                     .map(|(settings, input, name)| settings.build(input, &|setting| name.name(setting), &shared))
                     .collect::<Result<Vec<_>, _>>()?;
                 let revocations = self.revocations.as_ref().map(|(list, _)| list.clone());
-                Source::Jwt(Verifier::new(trusted, cache, revocations))
+                let verifier = Verifier::new(trusted, cache, max_token_bytes, revocations);
+                #[cfg(feature = "introspection")]
+                let verifier = match introspection {
+                    Some(introspector) => verifier.with_introspection(introspector),
+                    None => verifier,
+                };
+                Source::Jwt(verifier)
             }
         };
         let locations = locations(

@@ -79,6 +79,22 @@ pub const DPOP_ORIGIN: &str = "WARDEN_DPOP_ORIGIN";
 /// [`WardenBuilder::dpop_nonce_secret`](crate::WardenBuilder::dpop_nonce_secret).
 pub const DPOP_NONCE_SECRET: &str = "WARDEN_DPOP_NONCE_SECRET";
 
+/// URL of the authorization server's token introspection endpoint (RFC 7662; feature
+/// `introspection`): bearer tokens that are not JWSs are asked about there. Without it,
+/// an introspection client and [`OIDC_ISSUER_URL`] discover the endpoint. See
+/// [`WardenBuilder::introspection_endpoint`](crate::WardenBuilder::introspection_endpoint).
+pub const INTROSPECTION_URL: &str = "WARDEN_INTROSPECTION_URL";
+/// The client id this API authenticates to the introspection endpoint with
+/// (`client_secret_basic`); needs [`INTROSPECTION_CLIENT_SECRET`].
+pub const INTROSPECTION_CLIENT_ID: &str = "WARDEN_INTROSPECTION_CLIENT_ID";
+/// The client secret that goes with [`INTROSPECTION_CLIENT_ID`].
+pub const INTROSPECTION_CLIENT_SECRET: &str = "WARDEN_INTROSPECTION_CLIENT_SECRET";
+/// Longest use of an active introspection answer, in whole seconds (default 60; the
+/// token's `exp` ends it sooner). See [`WardenBuilder::introspection_cache`](crate::WardenBuilder::introspection_cache).
+pub const INTROSPECTION_CACHE_SECONDS: &str = "WARDEN_INTROSPECTION_CACHE_SECONDS";
+/// Use of an inactive introspection answer, in whole seconds (default 5).
+pub const INTROSPECTION_INACTIVE_CACHE_SECONDS: &str = "WARDEN_INTROSPECTION_INACTIVE_CACHE_SECONDS";
+
 /// The key-source variables, of which exactly one must be set.
 pub const KEY_SOURCES: [&str; 6] = [
     JWT_SECRET,
@@ -90,7 +106,7 @@ pub const KEY_SOURCES: [&str; 6] = [
 ];
 
 /// Every variable [`Warden::from_env`](crate::Warden::from_env) reads.
-pub const ALL: [&str; 27] = [
+pub const ALL: [&str; 32] = [
     JWT_SECRET,
     JWT_SECRET_BASE64,
     JWT_PUBLIC_KEY_FILE,
@@ -118,4 +134,9 @@ pub const ALL: [&str; 27] = [
     DPOP_ALGORITHMS,
     DPOP_ORIGIN,
     DPOP_NONCE_SECRET,
+    INTROSPECTION_URL,
+    INTROSPECTION_CLIENT_ID,
+    INTROSPECTION_CLIENT_SECRET,
+    INTROSPECTION_CACHE_SECONDS,
+    INTROSPECTION_INACTIVE_CACHE_SECONDS,
 ];

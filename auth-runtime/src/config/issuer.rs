@@ -102,41 +102,8 @@ impl Settings {
             key: setting,
             algorithms: name(self.algorithms_setting.unwrap_or("algorithms")),
         };
-        let leeway = self.leeway.unwrap_or(DEFAULT_LEEWAY);
-        if leeway > MAX_LEEWAY {
-            return Err(ConfigError::InvalidValue {
-                setting: name(self.leeway_setting.unwrap_or("leeway")),
-                reason: format!(
-                    "{} s is more than the maximum of {} s",
-                    leeway.as_secs(),
-                    MAX_LEEWAY.as_secs()
-                ),
-            });
-        }
-        let roles = match (self.roles_from, self.roles_claim) {
-            (Some(source), _) => source,
-            (None, None) => RoleSource::default_claim(),
-            (None, Some((path, setting))) => RoleSource::claim(&path).ok_or_else(|| ConfigError::InvalidValue {
-                setting: name(setting),
-                reason: format!("{path:?} is not a claim path like `roles` or `realm_access.roles`"),
-            })?,
-        };
         #[cfg_attr(not(feature = "remote-keys"), allow(unused_mut))]
-        let mut rules = Rules {
-            issuer: self.issuer,
-            audiences: self.audiences,
-            leeway: leeway.as_secs(),
-            roles,
-            hierarchy: shared.hierarchy.clone(),
-            scopes_claim: self.scopes_claim,
-            max_token_bytes: shared.max_token_bytes,
-            access_token_type: shared.access_token_type,
-            tenants: shared.tenants.clone(),
-            client_ids: shared.client_ids.clone(),
-            checks: shared.checks.clone(),
-            refuse_bound: shared.refuse_bound,
-            max_claim_entries: shared.max_claim_entries,
-        };
+        let mut rules = self.rules(name, shared)?;
         let algorithms = self.algorithms;
         Ok(match input {
             #[cfg(feature = "remote-keys")]
@@ -175,6 +142,48 @@ impl Settings {
                         .into(),
                 });
             }
+        })
+    }
+
+    /// The claim rules of these settings, checked (the leeway, the roles claim path).
+    pub(super) fn rules(
+        &self,
+        name: &dyn Fn(&'static str) -> &'static str,
+        shared: &Shared,
+    ) -> Result<Rules, ConfigError> {
+        let leeway = self.leeway.unwrap_or(DEFAULT_LEEWAY);
+        if leeway > MAX_LEEWAY {
+            return Err(ConfigError::InvalidValue {
+                setting: name(self.leeway_setting.unwrap_or("leeway")),
+                reason: format!(
+                    "{} s is more than the maximum of {} s",
+                    leeway.as_secs(),
+                    MAX_LEEWAY.as_secs()
+                ),
+            });
+        }
+        let roles = match (&self.roles_from, &self.roles_claim) {
+            (Some(source), _) => source.clone(),
+            (None, None) => RoleSource::default_claim(),
+            (None, Some((path, setting))) => RoleSource::claim(path).ok_or_else(|| ConfigError::InvalidValue {
+                setting: name(setting),
+                reason: format!("{path:?} is not a claim path like `roles` or `realm_access.roles`"),
+            })?,
+        };
+        Ok(Rules {
+            issuer: self.issuer.clone(),
+            audiences: self.audiences.clone(),
+            leeway: leeway.as_secs(),
+            roles,
+            hierarchy: shared.hierarchy.clone(),
+            scopes_claim: self.scopes_claim.clone(),
+            max_token_bytes: shared.max_token_bytes,
+            access_token_type: shared.access_token_type,
+            tenants: shared.tenants.clone(),
+            client_ids: shared.client_ids.clone(),
+            checks: shared.checks.clone(),
+            refuse_bound: shared.refuse_bound,
+            max_claim_entries: shared.max_claim_entries,
         })
     }
 }

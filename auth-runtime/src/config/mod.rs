@@ -7,6 +7,7 @@ pub mod env;
 mod error;
 #[cfg(feature = "config-file")]
 mod file;
+mod introspection;
 mod issuer;
 mod remote;
 mod sources;

@@ -37,7 +37,7 @@ pub(super) struct Options {
 #[cfg(feature = "remote-keys")]
 impl Options {
     /// Checks the settings: every duration positive, the bounds in order.
-    fn settings(self) -> Result<Settings, ConfigError> {
+    pub(super) fn settings(self) -> Result<Settings, ConfigError> {
         let positive = |value: Option<Duration>, default: Duration, setting: &'static str| match value {
             Some(d) if d.is_zero() => Err(ConfigError::InvalidValue {
                 setting,

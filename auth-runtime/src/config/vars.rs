@@ -7,9 +7,11 @@ use super::ConfigError;
 use super::builder::WardenBuilder;
 use super::env::{
     ACR_ORDER, AUDIENCE, BACKCHANNEL_LOGOUT_CLIENT_ID, CLIENT_IDS, CONFIG, DPOP, DPOP_ALGORITHMS, DPOP_NONCE_SECRET,
-    DPOP_ORIGIN, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS, JWT_PUBLIC_KEY_FILE, JWT_SECRET, JWT_SECRET_BASE64,
-    LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT, RESOURCE, REVOCATION_RETENTION_SECONDS,
-    REVOCATION_STALENESS_SECONDS, REVOCATION_STORE, ROLES_CLAIM, SCOPES_CLAIM, TENANTS,
+    DPOP_ORIGIN, INTROSPECTION_CACHE_SECONDS, INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET,
+    INTROSPECTION_INACTIVE_CACHE_SECONDS, INTROSPECTION_URL, ISSUER, JWKS_FILE, JWKS_URL, JWT_ALGORITHMS,
+    JWT_PUBLIC_KEY_FILE, JWT_SECRET, JWT_SECRET_BASE64, LEEWAY_SECONDS, OIDC_ISSUER_URL, REALM, REQUIRE_AT_JWT,
+    RESOURCE, REVOCATION_RETENTION_SECONDS, REVOCATION_STALENESS_SECONDS, REVOCATION_STORE, ROLES_CLAIM,
+    SCOPES_CLAIM, TENANTS,
 };
 use super::issuer::intern;
 use super::sources::KeyInput;
@@ -70,12 +72,21 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>, prefix: &str) -> Res
             .map(str::to_owned)
             .collect();
     }
-    if let Some(secs) = get(LEEWAY_SECONDS)? {
-        let secs = secs.trim().parse::<u64>().map_err(|_| ConfigError::InvalidValue {
-            setting: p(LEEWAY_SECONDS),
-            reason: format!("{secs:?} is not a whole number of seconds"),
-        })?;
-        b.primary.leeway = Some(Duration::from_secs(secs));
+    let seconds = |name: &'static str| -> Result<Option<Duration>, ConfigError> {
+        get(name)?
+            .map(|secs| {
+                secs.trim()
+                    .parse::<u64>()
+                    .map(Duration::from_secs)
+                    .map_err(|_| ConfigError::InvalidValue {
+                        setting: p(name),
+                        reason: format!("{secs:?} is not a whole number of seconds"),
+                    })
+            })
+            .transpose()
+    };
+    if let Some(leeway) = seconds(LEEWAY_SECONDS)? {
+        b.primary.leeway = Some(leeway);
         b.primary.leeway_setting = Some(p(LEEWAY_SECONDS));
     }
     if let Some(path) = get(ROLES_CLAIM)? {
@@ -109,6 +120,14 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>, prefix: &str) -> Res
             }
         };
     }
+    let introspection = &mut b.introspection;
+    introspection.endpoint = get(INTROSPECTION_URL)?.map(|url| (url, p(INTROSPECTION_URL)));
+    introspection.client_id = get(INTROSPECTION_CLIENT_ID)?.map(|id| (id, p(INTROSPECTION_CLIENT_ID)));
+    introspection.client_secret =
+        get(INTROSPECTION_CLIENT_SECRET)?.map(|secret| (secret, p(INTROSPECTION_CLIENT_SECRET)));
+    introspection.active_for = seconds(INTROSPECTION_CACHE_SECONDS)?.map(|d| (d, p(INTROSPECTION_CACHE_SECONDS)));
+    introspection.inactive_for =
+        seconds(INTROSPECTION_INACTIVE_CACHE_SECONDS)?.map(|d| (d, p(INTROSPECTION_INACTIVE_CACHE_SECONDS)));
     if let Some(identifier) = get(RESOURCE)? {
         b.resource = Some((identifier, p(RESOURCE)));
     }

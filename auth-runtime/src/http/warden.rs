@@ -119,6 +119,12 @@ impl fmt::Debug for Warden {
             },
             Source::Custom(_) => s.field("authenticator", &"custom"),
         };
+        #[cfg(feature = "introspection")]
+        if let Source::Jwt(jwt) = &inner.source
+            && jwt.introspects()
+        {
+            s.field("introspection", &true);
+        }
         s.finish_non_exhaustive()
     }
 }
@@ -515,7 +521,8 @@ impl Warden {
 
     /// Verifies a bearer token (without the `Bearer ` prefix) as the guard does: through
     /// the verified-token cache, waiting for a key fetch when a remote key source lacks
-    /// the token's `kid` (never longer than the fetch timeout).
+    /// the token's `kid` (never longer than the fetch timeout), or for the answer of the
+    /// introspection endpoint about a token to introspect (feature `introspection`).
     ///
     /// # Errors
     /// [`AuthError::InvalidToken`] with the reason, [`AuthError::Unavailable`] when a
@@ -540,7 +547,9 @@ impl Warden {
     /// With a remote key source it uses the keys fetched so far: before the first fetch
     /// completed it answers [`AuthError::Unavailable`] (and starts the fetch when called
     /// inside a Tokio runtime); an unknown `kid` starts a refresh for later calls. Use
-    /// [`verify_token_waiting`](Self::verify_token_waiting) to wait for it instead.
+    /// [`verify_token_waiting`](Self::verify_token_waiting) to wait for it instead. A token
+    /// to introspect (feature `introspection`) is answered from the cached answers only:
+    /// without one, [`AuthError::Unavailable`], since asking the server means waiting.
     ///
     /// # Errors
     /// [`AuthError::InvalidToken`] with the reason, [`AuthError::Unavailable`] as above, or

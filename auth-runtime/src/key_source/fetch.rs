@@ -243,18 +243,32 @@ impl Fetcher {
             url: url.to_string(),
             reason: format!("the document is larger than {MAX_DOCUMENT_BYTES} bytes"),
         };
-        if response.content_length().is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64) {
-            return Err(too_big());
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| failed(&e))? {
-            if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
-                return Err(too_big());
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_capped(&mut response, MAX_DOCUMENT_BYTES)
+            .await
+            .map_err(|e| failed(&e))?
+            .ok_or_else(too_big)?;
         Ok((body, max_age))
     }
+}
+
+/// The body of `response` when it is at most `cap` bytes, whether its length is announced
+/// by `Content-Length` or streamed; `None` as soon as it is known to be longer, before
+/// the rest is read.
+pub(crate) async fn read_capped(
+    response: &mut reqwest::Response,
+    cap: usize,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > cap {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 /// The `max-age` of a `Cache-Control` value (`no-store`/`no-cache` count as 0).
@@ -272,7 +286,7 @@ fn max_age(value: &str) -> Option<Duration> {
 }
 
 /// An error and its sources, as one line.
-fn chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

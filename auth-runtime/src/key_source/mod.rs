@@ -20,6 +20,8 @@ mod settings;
 mod source;
 
 pub use error::KeyFetchError;
+#[cfg(feature = "introspection")]
+pub(crate) use fetch::{chain, read_capped};
 #[cfg(feature = "remote-keys")]
 pub(crate) use fetch::{discovery_url, parse_url};
 #[cfg(feature = "remote-keys")]

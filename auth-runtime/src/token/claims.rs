@@ -50,6 +50,18 @@ pub(crate) fn validate(
     now: u64,
 ) -> Result<(Identity, TimeClaims), TokenError> {
     let time = TimeClaims::read(&claims)?;
+    validate_with_time(claims, rules, now, time)
+}
+
+/// [`validate`] with the time claims read already: an introspection response may lack
+/// `exp` (RFC 7662 §2.2), which a JWT may not, and is otherwise judged exactly as the
+/// claims of a JWT.
+pub(crate) fn validate_with_time(
+    claims: Map<String, Value>,
+    rules: &Rules,
+    now: u64,
+    time: TimeClaims,
+) -> Result<(Identity, TimeClaims), TokenError> {
     time.check(now, rules.leeway)?;
     let issuer = match (claims.get("iss"), &rules.issuer) {
         (Some(Value::String(iss)), Some(expected)) if iss == expected => Some(iss.clone()),
@@ -102,10 +114,14 @@ pub(crate) fn validate(
     if let Some(issuer) = issuer {
         identity = identity.issuer(issuer);
     }
-    // `exp` is finite and positive here; the cast saturates for absurd values.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let expires_at = time.exp.max(0.0) as u64;
-    Ok((identity.expires_at(expires_at).claims(claims).build(), time))
+    // `exp` is positive here (infinite only for an introspection answer without one,
+    // whose identity then has no expiry); the cast saturates for absurd values.
+    if time.exp.is_finite() {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let expires_at = time.exp.max(0.0) as u64;
+        identity = identity.expires_at(expires_at);
+    }
+    Ok((identity.claims(claims).build(), time))
 }
 
 /// A check of the application over verified claims
@@ -162,6 +178,23 @@ impl TimeClaims {
             numeric_date(iat)?;
         }
         Ok(Self { exp, nbf })
+    }
+
+    /// Like [`read`](Self::read), with `exp` optional: an introspection answer without
+    /// one has an infinite `exp` (the server vouches for the token without an end).
+    #[cfg(feature = "introspection")]
+    pub(crate) fn read_optional_exp(claims: &Map<String, Value>) -> Result<Self, TokenError> {
+        if claims.contains_key("exp") {
+            return Self::read(claims);
+        }
+        let nbf = claims.get("nbf").map(numeric_date).transpose()?;
+        if let Some(iat) = claims.get("iat") {
+            numeric_date(iat)?;
+        }
+        Ok(Self {
+            exp: f64::INFINITY,
+            nbf,
+        })
     }
 
     /// Whether the token is valid at `now` (seconds since the Unix epoch) with `leeway`

@@ -8,6 +8,8 @@
 
 pub(crate) mod claims;
 pub(crate) mod dpop;
+#[cfg(feature = "introspection")]
+pub(crate) mod introspection;
 pub(crate) mod json;
 pub(crate) mod jws;
 pub(crate) mod keys;

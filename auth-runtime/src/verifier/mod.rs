@@ -5,12 +5,19 @@
 //! [`Verifier::cached`] (a lookup), [`Verifier::verify_now`] (full verification with the
 //! keys at hand, never waiting) and, only when that found no key for the token's `kid`,
 //! [`Verifier::verify_waiting`] (which may wait for a key fetch).
+//!
+//! With introspection configured (feature `introspection`), a token that is not a JWS
+//! (three base64url segments), or every token when no issuer is trusted, is not verified
+//! here but asked about at the authorization server: its cached answer is the lookup,
+//! `verify_now` always defers it, and `verify_waiting` asks.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(crate) mod cache;
 pub(crate) mod logout;
 pub(crate) mod revocation;
+#[cfg(feature = "introspection")]
+pub(crate) mod introspection;
 
 use cache::{CacheStats, Current, TokenCache};
 use revocation::Revocations;
@@ -28,10 +35,15 @@ pub(crate) struct Verifier {
     /// At least one. With exactly one, every token goes to it (its rules check `iss`, as
     /// they always did), so the single-issuer path reads no claim before verification.
     /// With several, the token's `iss` selects one by exact string match.
+    /// May be empty when introspection is configured: every token is then introspected.
     issuers: Box<[Trusted]>,
     cache: Option<TokenCache>,
     /// Checked after every verification and on every cache hit, when configured.
     revocations: Option<Revocations>,
+    /// The token length cap (one per warden: it is checked before an issuer is known).
+    max_token_bytes: usize,
+    #[cfg(feature = "introspection")]
+    introspector: Option<introspection::Introspector>,
 }
 
 /// One trusted issuer: its key source, the algorithms its keys are bound to, and its
@@ -79,20 +91,57 @@ impl Trusted {
 }
 
 impl Verifier {
-    /// A verifier of `issuers` (at least one; the configuration layer guarantees it, and
-    /// that several each name a distinct issuer).
-    pub(crate) fn new(issuers: Vec<Trusted>, cache: Option<TokenCache>, revocations: Option<Revocations>) -> Self {
-        debug_assert!(!issuers.is_empty(), "a verifier trusts at least one issuer");
+    /// A verifier of `issuers` (at least one unless introspection is configured; the
+    /// configuration layer guarantees it, and that several each name a distinct issuer).
+    pub(crate) fn new(
+        issuers: Vec<Trusted>,
+        cache: Option<TokenCache>,
+        max_token_bytes: usize,
+        revocations: Option<Revocations>,
+    ) -> Self {
         Self {
             issuers: issuers.into_boxed_slice(),
             cache,
             revocations,
+            max_token_bytes,
+            #[cfg(feature = "introspection")]
+            introspector: None,
         }
     }
 
     /// The revocation list checked after verification, when configured.
     pub(crate) fn revocations(&self) -> Option<&Revocations> {
         self.revocations.as_ref()
+    }
+
+    /// `outcome`, checked against the revocation list when one is configured.
+    fn unrevoked(&self, outcome: Result<Identity, AuthError>, now: u64) -> Result<Identity, AuthError> {
+        match (&self.revocations, outcome) {
+            (Some(revocations), Ok(identity)) => revocations.check(&identity, now).map(|()| identity),
+            (_, outcome) => outcome,
+        }
+    }
+
+    /// Asks `introspector` about the tokens that are not JWSs (about all of them, when no
+    /// issuer is trusted).
+    #[cfg(feature = "introspection")]
+    pub(crate) fn with_introspection(mut self, introspector: introspection::Introspector) -> Self {
+        self.introspector = Some(introspector);
+        self
+    }
+
+    /// Whether tokens that are not JWSs are introspected.
+    #[cfg(feature = "introspection")]
+    pub(crate) fn introspects(&self) -> bool {
+        self.introspector.is_some()
+    }
+
+    /// The introspector that answers for `token`, when it is not a JWT's to verify.
+    #[cfg(feature = "introspection")]
+    fn introspector_for(&self, token: &str) -> Option<&introspection::Introspector> {
+        self.introspector
+            .as_ref()
+            .filter(|_| self.issuers.is_empty() || !introspection::is_jws(token))
     }
 
     /// The trusted issuers, in configuration order.
@@ -102,11 +151,15 @@ impl Verifier {
 
     /// The token length cap (one per warden: it is checked before an issuer is known).
     pub(crate) fn max_token_bytes(&self) -> usize {
-        self.issuers.first().map_or(0, |i| i.rules.max_token_bytes)
+        self.max_token_bytes
     }
 
-    /// Whether some issuer's keys are fetched over HTTP.
+    /// Whether some issuer's keys are fetched over HTTP, or tokens are introspected.
     pub(crate) fn has_remote_keys(&self) -> bool {
+        #[cfg(feature = "introspection")]
+        if self.introspector.is_some() {
+            return true;
+        }
         self.issuers.iter().any(Trusted::has_remote_keys)
     }
 
@@ -114,18 +167,22 @@ impl Verifier {
     /// that passed every check are cached, so a hit needs no other.
     ///
     /// A hit is checked against the revocation list (a revoked token stays cached: the
-    /// list refuses it on every hit, and a revocation cannot be withdrawn).
+    /// list refuses it on every hit, and a revocation cannot be withdrawn). A token to
+    /// introspect finds its cached answer, which may be a refusal (inactive) or a recent
+    /// failure of the server (503); an active one is checked against the revocation list
+    /// too (a back-channel logout names sessions and subjects, whatever their tokens).
     pub(crate) fn cached(&self, token: &str) -> Option<Result<Identity, AuthError>> {
+        #[cfg(feature = "introspection")]
+        if let Some(introspector) = self.introspector_for(token) {
+            return introspector.cached(token).map(|outcome| self.unrevoked(outcome, unix_now()));
+        }
         let cache = self.cache.as_ref()?;
         if token.len() > self.max_token_bytes() {
             return None;
         }
         let now = unix_now();
         let identity = cache.get(token, now, |issuer| self.issuers.get(issuer).map(Trusted::current))?;
-        Some(match &self.revocations {
-            None => Ok(identity),
-            Some(revocations) => revocations.check(&identity, now).map(|()| identity),
-        })
+        Some(self.unrevoked(Ok(identity), now))
     }
 
     /// The issuer that verifies `token`: the only one, or the one its `iss` names. An
@@ -148,7 +205,12 @@ impl Verifier {
     ///
     /// `None` only with [`UnknownKid::Defer`], when a remote key set lacks the token's
     /// `kid`: then [`verify_waiting`](Self::verify_waiting) goes on.
+    /// A token to introspect is always deferred: asking the server means waiting.
     pub(crate) fn verify_now(&self, token: &str, unknown: UnknownKid) -> Option<Result<Identity, AuthError>> {
+        #[cfg(feature = "introspection")]
+        if self.introspector_for(token).is_some() {
+            return None;
+        }
         let (index, trusted) = match self.select(token) {
             Ok(selected) => selected,
             Err(error) => return Some(Err(error)),
@@ -170,7 +232,13 @@ impl Verifier {
 
     /// Full verification that may wait for a key fetch (bounded by the fetch timeout),
     /// after [`verify_now`](Self::verify_now) answered `None`.
+    /// A token to introspect is asked about here (through its cache).
     pub(crate) async fn verify_waiting(&self, token: &str) -> Result<Identity, AuthError> {
+        #[cfg(feature = "introspection")]
+        if let Some(introspector) = self.introspector_for(token) {
+            let outcome = introspector.introspect(token).await;
+            return self.unrevoked(outcome, unix_now());
+        }
         let (index, trusted) = self.select(token)?;
         let parsed = parse(trusted, token)?;
         let keys = trusted
