@@ -30,6 +30,9 @@ use serde_json::{Value, json};
 
 use oidc_support::{CLIENT_ID, CLIENT_SECRET, Provider, RESOURCE, Scratch, free_port, script_dir};
 
+/// The resource indicator whose access tokens the provider makes opaque.
+const OPAQUE_RESOURCE: &str = "https://orders.api.test/opaque";
+
 const UNKNOWN_KID_INTERVAL: Duration = Duration::from_millis(500);
 
 /// `claims` signed RS256 with the provider key `kid` kept in `state`, under header kid
@@ -305,7 +308,7 @@ async fn a_real_providers_back_channel_logout_revokes_its_session() {
 
 /// Runs tests/oidc/dpop-client.mjs against the provider and the app at `api`; its report,
 /// one JSON object per step, by step name.
-fn dpop_client(provider: &Provider, api: &str) -> std::collections::HashMap<String, Value> {
+fn dpop_client(provider: &Provider, api: &str, resource: &str) -> std::collections::HashMap<String, Value> {
     let output = Command::new("node")
         .arg("dpop-client.mjs")
         .args([
@@ -316,7 +319,7 @@ fn dpop_client(provider: &Provider, api: &str) -> std::collections::HashMap<Stri
             "--client-secret",
             CLIENT_SECRET,
         ])
-        .args(["--resource", RESOURCE, "--scope", "orders:read", "--api", api])
+        .args(["--resource", resource, "--scope", "orders:read", "--api", api])
         .current_dir(script_dir())
         .stdin(Stdio::null())
         .output()
@@ -334,17 +337,14 @@ fn dpop_client(provider: &Provider, api: &str) -> std::collections::HashMap<Stri
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_real_client_librarys_proofs_for_a_real_providers_bound_tokens() {
-    let state = Scratch::new();
-    let provider = Provider::start(free_port(), &state.0, "k1");
+/// Runs the DPoP client against a DPoP-requiring app with `warden` (more settings of the
+/// provider's issuer) for tokens of `resource`, and checks every step of its report.
+async fn dpop_against(provider: Provider, warden: axum_warden::WardenBuilder, resource: &'static str) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let api = format!("http://{}", listener.local_addr().expect("address"));
-    let warden = Warden::builder()
-        .oidc_issuer(&provider.issuer)
-        .audience(RESOURCE)
+    let warden = warden
         .dpop(DpopMode::Required)
         .dpop_origin(&api)
         .dpop_nonce_secret(b"the nonce secret of the DPoP test, 32+ bytes".to_vec())
@@ -352,10 +352,9 @@ async fn a_real_client_librarys_proofs_for_a_real_providers_bound_tokens() {
         .expect("valid configuration");
     warden.ready().await.expect("discovery and JWKS");
     let server = tokio::spawn(axum::serve(listener, harness::app(warden, &harness::Runs::default())).into_future());
-
     let report = tokio::task::spawn_blocking({
         let api = api.clone();
-        move || dpop_client(&provider, &api)
+        move || dpop_client(&provider, &api, resource)
     })
     .await
     .expect("the client's thread");
@@ -394,4 +393,24 @@ async fn a_real_client_librarys_proofs_for_a_real_providers_bound_tokens() {
     refused("replay", Some("invalid_dpop_proof"));
     refused("elsewhere", Some("invalid_dpop_proof"));
     refused("stranger", Some("invalid_dpop_proof"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_client_librarys_proofs_for_a_real_providers_bound_opaque_tokens() {
+    let state = Scratch::new();
+    let provider = Provider::start(free_port(), &state.0, "k1");
+    // The opaque token's answer carries `cnf.jkt` and `token_type: DPoP`.
+    let warden = Warden::builder()
+        .oidc_issuer(&provider.issuer)
+        .audience(RESOURCE)
+        .introspection_client(oidc_support::API_ID, oidc_support::API_SECRET);
+    dpop_against(provider, warden, OPAQUE_RESOURCE).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_client_librarys_proofs_for_a_real_providers_bound_tokens() {
+    let state = Scratch::new();
+    let provider = Provider::start(free_port(), &state.0, "k1");
+    let warden = Warden::builder().oidc_issuer(&provider.issuer).audience(RESOURCE);
+    dpop_against(provider, warden, RESOURCE).await;
 }

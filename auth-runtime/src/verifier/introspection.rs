@@ -325,19 +325,28 @@ impl Introspector {
 /// The identity an introspection answer gives at `unix` (seconds since the Unix epoch),
 /// or why the token is refused.
 ///
-/// Only a bearer access token is accepted: an answer whose `token_type` is not `Bearer`
-/// (a refresh token, a DPoP-bound token) or that carries `cnf` (a token bound to a key or
-/// a certificate, whose proof this crate does not check) is refused, so that such a
-/// token cannot be used as a plain bearer token.
+/// Only access tokens are accepted: a bearer one, or one bound to a DPoP key (RFC 9449
+/// §6.2: `token_type` `DPoP` and `cnf.jkt`), whose proof the guard then checks like a
+/// bound JWT's (and which, like one, is refused while the warden accepts no DPoP). An
+/// answer of another `token_type` (a refresh token), a `DPoP` one without `cnf.jkt`, or a
+/// `cnf` with anything else (a certificate binding, whose proof this crate does not
+/// check) is refused, so that no such token passes as a plain bearer token.
 fn judge(introspected: Introspected, rules: &Rules, unix: u64) -> Result<(Identity, TimeClaims), TokenError> {
     match introspected {
         Introspected::Inactive => Err(TokenError::Inactive),
         Introspected::Active(members, time) => {
-            let bearer = members
-                .get("token_type")
-                .and_then(serde_json::Value::as_str)
-                .is_none_or(|kind| kind.eq_ignore_ascii_case("bearer"));
-            if !bearer || members.contains_key("cnf") {
+            let cnf = members.get("cnf").map(|cnf| cnf.as_object());
+            let key_bound = match cnf {
+                None => false,
+                Some(Some(cnf)) if cnf.len() == 1 && cnf.get("jkt").is_some_and(serde_json::Value::is_string) => true,
+                Some(_) => return Err(TokenError::NotAnAccessToken),
+            };
+            let fits = match members.get("token_type").and_then(serde_json::Value::as_str) {
+                None => true,
+                Some(kind) if kind.eq_ignore_ascii_case("bearer") => true,
+                Some(kind) => kind.eq_ignore_ascii_case("dpop") && key_bound,
+            };
+            if !fits {
                 return Err(TokenError::NotAnAccessToken);
             }
             claims::validate_with_time(members, rules, unix, time)
@@ -376,6 +385,7 @@ pub fn judge_answer(body: &[u8], issuer: Option<&str>, audience: Option<&str>, u
         tenants: Vec::new(),
         client_ids: Vec::new(),
         checks: Vec::new(),
+        refuse_bound: true,
         max_claim_entries: max,
     };
     match introspection::parse(body) {
@@ -456,8 +466,22 @@ mod tests {
             (json!({"token_type": "refresh_token"}), TokenError::NotAnAccessToken),
             (json!({"token_type": "DPoP"}), TokenError::NotAnAccessToken),
             (
-                json!({"cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}),
+                json!({"cnf": {"x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"}}),
                 TokenError::NotAnAccessToken,
+            ),
+            (json!({"cnf": {"jkt": 7}}), TokenError::NotAnAccessToken),
+            (
+                json!({"cnf": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}),
+                TokenError::NotAnAccessToken,
+            ),
+            // Bound to a DPoP key: refused while the warden accepts no DPoP (as a JWT).
+            (
+                json!({"cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}),
+                TokenError::BoundToKey,
+            ),
+            (
+                json!({"token_type": "DPoP", "cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}),
+                TokenError::BoundToKey,
             ),
         ] {
             assert!(

@@ -14,10 +14,10 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(crate) mod cache;
-pub(crate) mod logout;
-pub(crate) mod revocation;
 #[cfg(feature = "introspection")]
 pub(crate) mod introspection;
+pub(crate) mod logout;
+pub(crate) mod revocation;
 
 use cache::{CacheStats, Current, TokenCache};
 use revocation::Revocations;
@@ -174,7 +174,9 @@ impl Verifier {
     pub(crate) fn cached(&self, token: &str) -> Option<Result<Identity, AuthError>> {
         #[cfg(feature = "introspection")]
         if let Some(introspector) = self.introspector_for(token) {
-            return introspector.cached(token).map(|outcome| self.unrevoked(outcome, unix_now()));
+            return introspector
+                .cached(token)
+                .map(|outcome| self.unrevoked(outcome, unix_now()));
         }
         let cache = self.cache.as_ref()?;
         if token.len() > self.max_token_bytes() {
