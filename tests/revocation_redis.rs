@@ -250,11 +250,11 @@ async fn a_revocation_on_one_instance_is_enforced_by_another_within_a_second() {
 
     // Many at once: one pipeline, every one of them at B.
     let disabled: Vec<String> = (0..200).map(|n| format!("disabled-{n}")).collect();
+    let last = issuer(Algorithm::HS256).token().subject("disabled-199").sign();
     a_list
         .revoke_all(disabled.iter().map(|sub| Revocation::subject(sub.as_str())))
         .await
         .expect("Redis takes them");
-    let last = issuer(Algorithm::HS256).token().subject("disabled-199").sign();
     until_refused(&b, &last, Duration::from_secs(1)).await;
 
     // A token of another subject is untouched everywhere.
@@ -361,6 +361,8 @@ async fn revocations_made_before_a_restart_are_enforced_after_it() {
     let mut redis = Redis::start("restart");
     let (a, a_list) = instance(&redis).await;
     let kept = token("kept");
+    // Issued before carol's tokens are revoked, as every token a revocation names is.
+    let carol = issuer(Algorithm::HS256).token().subject("carol").sign();
     a_list
         .revoke(Revocation::token("kept", u64::MAX / 2))
         .await
@@ -372,7 +374,6 @@ async fn revocations_made_before_a_restart_are_enforced_after_it() {
     // A new instance knows only what Redis kept through the restart.
     let (c, c_list) = instance(&redis).await;
     assert!(revoked(&c.verify_token(&kept)));
-    let carol = issuer(Algorithm::HS256).token().subject("carol").sign();
     assert!(revoked(&c.verify_token(&carol)));
     assert_eq!(c_list.len(), 2);
     // The instance that lived through it still refuses, and serves others once reloaded.
