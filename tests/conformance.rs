@@ -57,8 +57,8 @@
 //! is bound to the test kit's EdDSA key. A `dpop` header template `{proof}` is a valid proof
 //! of that key for the case's method and path with its token, and `{proof-<name>}` one made
 //! wrong in one way (`post`, `uri`, `origin`, `key`, `ath`, `token`, `old`, `future`,
-//! `none`, `hs`, `typ`, `private`). A replayed proof needs a second request, so it is
-//! checked in tests/dpop.rs and against the real client in tests/oidc_provider.rs.
+//! `none`, `hs`, `typ`, `private`). `{proof-replayed}` is one proof per token, which the
+//! matrix sends once (it must pass) before the case's request replays it.
 //!
 //! The warden `Revoking` checks an in-memory revocation list (a token, a session, a session
 //! of another issuer only, and a subject's tokens issued up to when it was built): a
@@ -195,6 +195,19 @@ fn proof(name: &[u8], method: &str, path: &str, token: &str) -> String {
     let now = harness::now();
     match name {
         b"{proof}" => key.proof(method, &url, token),
+        // One proof per token, the same each time: the matrix sends it once before the
+        // case's request (see `primes`), so the case's request replays it.
+        b"{proof-replayed}" => {
+            thread_local! {
+                static MADE: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+            }
+            MADE.with(|made| {
+                made.borrow_mut()
+                    .entry(token.to_owned())
+                    .or_insert_with(|| key.proof(method, &url, token))
+                    .clone()
+            })
+        }
         b"{proof-post}" => key.proof("POST", &url, token),
         b"{proof-uri}" => key.proof(method, &format!("{DPOP_ORIGIN}/me"), token),
         b"{proof-origin}" => key.proof(method, &url.replace(DPOP_ORIGIN, "https://evil.example"), token),
@@ -749,6 +762,11 @@ async fn conformance_matrix() {
             .find(|(w, _, _)| *w == case.w)
             .expect("every warden is built");
         let token = build(case.tok, case.w);
+        if primes(&case.req) {
+            // The same request once before, for a replay to be one.
+            let first = send(app, request(&case.req, &token)).await;
+            assert_eq!(first.status, 200, "{}: the first use of the proof passes", case.name);
+        }
         let before = runs.count();
         let answer = send(app, request(&case.req, &token)).await;
         let ran = runs.count() - before;
@@ -873,6 +891,12 @@ fn app(warden: Warden, runs: &Runs) -> Router {
             routing::get(async move |_: Guard<AdminMfaRecentPolicy>| admin_mfa()),
         )
         .with_state(warden)
+}
+
+/// Whether a case's request replays a proof (`{proof-replayed}`): the matrix then sends it
+/// once before.
+fn primes(req: &Req) -> bool {
+    req.extra.iter().any(|(_, value)| *value == b"{proof-replayed}")
 }
 
 fn request(req: &Req, token: &str) -> http::Request<Body> {

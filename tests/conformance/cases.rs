@@ -733,6 +733,7 @@ pub(super) const CASES: &[Case] = &[
     case("dpop proof typ JWT", Dpop, Good, with(DPOP, &[("dpop", b"{proof-typ}")]), 401, DpopError("invalid_dpop_proof")),
     case("dpop proof with private key", Dpop, Good, with(DPOP, &[("dpop", b"{proof-private}")]), 401, DpopError("invalid_dpop_proof")),
     case("dpop proof not a JWT", Dpop, Good, with(DPOP, &[("dpop", b"not.a.proof")]), 401, DpopError("invalid_dpop_proof")),
+    case("dpop proof replayed", Dpop, Good, with(DPOP, &[("dpop", b"{proof-replayed}")]), 401, DpopError("invalid_dpop_proof")),
     case("dpop no proof", Dpop, Good, DPOP, 401, DpopError("invalid_dpop_proof")),
     case("dpop two proofs", Dpop, Good, with(DPOP, &[PROOF, PROOF]), 401, DpopError("invalid_dpop_proof")),
     case("dpop proof without a token", Dpop, Good, with(anon(M::Get, "/admin"), &[PROOF]), 401, BareDpop),
