@@ -31,6 +31,7 @@ use serde_json::{Value, json};
 use oidc_support::{CLIENT_ID, CLIENT_SECRET, Provider, RESOURCE, Scratch, free_port, script_dir};
 
 /// The resource indicator whose access tokens the provider makes opaque.
+#[cfg(feature = "introspection")]
 const OPAQUE_RESOURCE: &str = "https://orders.api.test/opaque";
 
 const UNKNOWN_KID_INTERVAL: Duration = Duration::from_millis(500);
@@ -395,6 +396,7 @@ async fn dpop_against(provider: Provider, warden: axum_warden::WardenBuilder, re
     refused("stranger", Some("invalid_dpop_proof"));
 }
 
+#[cfg(feature = "introspection")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_client_librarys_proofs_for_a_real_providers_bound_opaque_tokens() {
     let state = Scratch::new();
