@@ -345,11 +345,14 @@ impl WardenBuilder {
     /// An active answer becomes the [`Identity`](crate::Identity): its members are the
     /// claims, judged by the same rules as a JWT's (issuer, audience, `exp`/`nbf`/`iat`
     /// with the leeway, roles from the configured role source, scopes from `scope`); a
-    /// `token_type` other than `Bearer`, or a `cnf` (a sender-constrained token), is
-    /// refused. `"active": false` is 401 `invalid_token`. No answer, an error status or an answer
+    /// token bound to a DPoP key (`token_type` `DPoP`, `cnf.jkt`) is checked like a bound
+    /// JWT ([`dpop`](Self::dpop)); another `token_type`, or another `cnf`, is refused.
+    /// Without the `introspection` feature these settings are refused at
+    /// [`build`](Self::build). `"active": false` is 401 `invalid_token`. No answer, an error status or an answer
     /// that is not well formed is 503 with `Retry-After`, never an allow.
     ///
-    /// ```
+    #[cfg_attr(feature = "introspection", doc = "```")]
+    #[cfg_attr(not(feature = "introspection"), doc = "```ignore")]
     /// use std::time::Duration;
     /// use axum_warden_runtime::Warden;
     ///
@@ -369,7 +372,8 @@ impl WardenBuilder {
     /// The credentials this API authenticates to the introspection endpoint with
     /// (`client_secret_basic`: HTTP Basic, each part form-encoded as RFC 6749 §2.3.1 asks).
     ///
-    /// ```
+    #[cfg_attr(feature = "introspection", doc = "```")]
+    #[cfg_attr(not(feature = "introspection"), doc = "```ignore")]
     /// use axum_warden_runtime::{ConfigError, Warden};
     ///
     /// // With `oidc_issuer`, the endpoint comes from the discovery document.
@@ -396,7 +400,8 @@ impl WardenBuilder {
     /// Answers are kept for at most [`token_cache_capacity`](Self::token_cache_capacity)
     /// tokens (0: none, and every request asks the server).
     ///
-    /// ```
+    #[cfg_attr(feature = "introspection", doc = "```")]
+    #[cfg_attr(not(feature = "introspection"), doc = "```ignore")]
     /// use std::time::Duration;
     /// use axum_warden_runtime::{ConfigError, Warden};
     ///
