@@ -107,7 +107,7 @@ impl Revocation {
     }
 
     /// Every token whose `sid` claim is `sid`, for the retention of the store that records
-    /// it ([`RevocationsBuilder::retention`]).
+    /// it ([`RevocationsBuilder::retention`](crate::RevocationsBuilder::retention)).
     pub fn session(sid: impl Into<String>) -> Self {
         Self {
             kind: RevocationKind::Session,

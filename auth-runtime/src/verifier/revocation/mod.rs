@@ -161,7 +161,7 @@ impl Revocations {
     }
 
     /// Whether `identity` is revoked now, as the guard judges it (without the staleness
-    /// rule: see [`check`](Self::check)).
+    /// rule, which also answers 503 for a shared list that cannot be trusted).
     #[must_use]
     pub fn is_revoked(&self, identity: &Identity) -> bool {
         self.0.state.set.load().revokes(identity, unix_now())
