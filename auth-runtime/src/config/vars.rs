@@ -131,19 +131,6 @@ pub(super) fn read(lookup: impl Fn(&str) -> Option<String>, prefix: &str) -> Res
     if let Some(identifier) = get(RESOURCE)? {
         b.resource = Some((identifier, p(RESOURCE)));
     }
-    let seconds = |name: &'static str| -> Result<Option<Duration>, ConfigError> {
-        get(name)?
-            .map(|secs| {
-                secs.trim()
-                    .parse::<u64>()
-                    .map(Duration::from_secs)
-                    .map_err(|_| ConfigError::InvalidValue {
-                        setting: p(name),
-                        reason: format!("{secs:?} is not a whole number of seconds"),
-                    })
-            })
-            .transpose()
-    };
     let retention = seconds(REVOCATION_RETENTION_SECONDS)?;
     let staleness = seconds(REVOCATION_STALENESS_SECONDS)?;
     match get(REVOCATION_STORE)? {

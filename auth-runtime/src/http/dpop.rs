@@ -108,7 +108,7 @@ impl Dpop {
             None => None,
         };
         let seen = Arc::new(quick_cache::sync::Cache::new(settings.replay_capacity.max(1)));
-        let shared = settings.shared.filter(Revocations::shares_proofs);
+        let shared = settings.shared.filter(Revocations::is_shared);
         if let Some(shared) = &shared {
             let cache = Arc::clone(&seen);
             shared.on_shared_proof(Arc::new(move |key: &str, until: u64| {

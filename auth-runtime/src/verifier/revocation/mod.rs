@@ -239,11 +239,6 @@ impl Revocations {
         let _ = (key, until);
     }
 
-    /// Whether DPoP proofs are shared with other instances (through a shared store).
-    pub(crate) fn shares_proofs(&self) -> bool {
-        self.is_shared()
-    }
-
     /// Registers `listener` for the proofs other instances accept; nothing without a
     /// shared store.
     pub(crate) fn on_shared_proof(&self, listener: ProofListener) {
