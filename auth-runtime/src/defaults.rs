@@ -17,7 +17,8 @@ pub const DEFAULT_REALM: &str = "api";
 /// Minimum HMAC secret length: RFC 7518 §3.2 asks for a key at least as long as the hash
 /// output; 32 bytes is that bound for HS256 and the least accepted for any HMAC algorithm.
 pub const MIN_HMAC_SECRET_LEN: usize = 32;
-/// Default number of verified tokens kept
+/// Default capacity of the verified-token cache, in units of weight: 10 000 tokens of up
+/// to 1 KiB, about 30 MB at most whatever the tokens
 /// ([`token_cache_capacity`](crate::WardenBuilder::token_cache_capacity)).
 pub const DEFAULT_TOKEN_CACHE_CAPACITY: u64 = 10_000;
 /// Default time between two background refreshes of a remote key set when the JWKS

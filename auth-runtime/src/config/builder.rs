@@ -45,8 +45,8 @@ use crate::verifier::revocation::Revocations;
 /// | one key-set fetch, discovery and body included | 5 s ([`DEFAULT_KEY_FETCH_TIMEOUT`](crate::defaults::DEFAULT_KEY_FETCH_TIMEOUT)) | [`key_fetch_timeout`](Self::key_fetch_timeout) | the fetch fails; a request waiting for it gets 503 |
 /// | connecting to the key source | 2 s ([`DEFAULT_KEY_CONNECT_TIMEOUT`](crate::defaults::DEFAULT_KEY_CONNECT_TIMEOUT)) | [`key_connect_timeout`](Self::key_connect_timeout) | as above |
 /// | fetches triggered by unknown `kid`s | one per 10 s ([`DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL`](crate::defaults::DEFAULT_UNKNOWN_KID_REFRESH_INTERVAL)) | [`unknown_kid_refresh_interval`](Self::unknown_kid_refresh_interval) | judged on the key set at hand |
-/// | verified tokens kept | 10 000 ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::defaults::DEFAULT_TOKEN_CACHE_CAPACITY)) | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (`quick_cache`'s S3-FIFO policy) |
-/// | introspection answers (feature `introspection`) | 16 KiB ([`MAX_INTROSPECTION_RESPONSE_BYTES`](crate::defaults::MAX_INTROSPECTION_RESPONSE_BYTES)), whether announced or streamed; answers of [`token_cache_capacity`](Self::token_cache_capacity) tokens kept, each until `exp` or 60 s (active), 5 s (inactive), 1 s (failed) | fixed; [`introspection_cache`](Self::introspection_cache) | 503 with `Retry-After`, never an allow; entries are evicted |
+/// | verified tokens kept | 10 000 units of weight ([`DEFAULT_TOKEN_CACHE_CAPACITY`](crate::defaults::DEFAULT_TOKEN_CACHE_CAPACITY)): 10 000 tokens of up to 1 KiB, about 30 MB at most whatever the tokens | [`token_cache_capacity`](Self::token_cache_capacity) | entries are evicted (`quick_cache`'s S3-FIFO policy) |
+/// | introspection answers (feature `introspection`) | 16 KiB ([`MAX_INTROSPECTION_RESPONSE_BYTES`](crate::defaults::MAX_INTROSPECTION_RESPONSE_BYTES)), whether announced or streamed; answers of [`token_cache_capacity`](Self::token_cache_capacity) units of weight kept (one per started KiB of the token), each until `exp` or 60 s (active), 5 s (inactive), 1 s (failed) | fixed; [`introspection_cache`](Self::introspection_cache) | 503 with `Retry-After`, never an allow; entries are evicted |
 /// | clock-skew leeway | 60 s ([`DEFAULT_LEEWAY`](crate::defaults::DEFAULT_LEEWAY)), at most 10 minutes | [`leeway`](Self::leeway) | refused at [`build`](Self::build) |
 ///
 /// Other headers, and the request head as a whole, are bounded by the HTTP server
@@ -320,10 +320,22 @@ impl WardenBuilder {
         self
     }
 
-    /// How many verified tokens are kept (default 10 000; 0 turns the cache off).
+    /// How much of the verified-token cache may hold, in units of weight (default 10 000;
+    /// 0 turns the cache off).
     ///
     /// A token seen before costs a lookup instead of a signature check, while its `exp`
     /// (plus the leeway) has not passed and the key set has not changed.
+    ///
+    /// A token weighs one per started KiB of its text, plus one per 64 JSON values in its
+    /// claims: a token of up to 1 KiB with ordinary claims weighs 1, one at the default
+    /// size cap at least 8. Each unit stands for at most about 3 KB of memory (1.9 KB
+    /// for the eight-claim tokens identity providers issue, measured by
+    /// `benches/memory.rs`), so the cache stays within `units` × 3 KB whatever tokens
+    /// reach it, and 10 000 ordinary tokens fit in the default. An entry must fit in one
+    /// of the cache's shards, which hold at least 31 units each when the capacity is 32 or
+    /// more (more with a larger capacity or fewer cores): a token heavier than its shard,
+    /// which takes claims of well over a thousand JSON values, is verified every time
+    /// instead of kept.
     pub fn token_cache_capacity(mut self, tokens: u64) -> Self {
         self.token_cache_capacity = Some(tokens);
         self
@@ -398,7 +410,8 @@ impl WardenBuilder {
     /// rules refuse, for `inactive_for` (default 5 s). Both must be longer than zero.
     ///
     /// Answers are kept for at most [`token_cache_capacity`](Self::token_cache_capacity)
-    /// tokens (0: none, and every request asks the server).
+    /// units of weight, one per started KiB of a token (0: none, and every request asks
+    /// the server).
     ///
     #[cfg_attr(feature = "introspection", doc = "```")]
     #[cfg_attr(not(feature = "introspection"), doc = "```ignore")]

@@ -14,11 +14,22 @@
 //! insert each cost about as much as a concurrent hash-map access, which the performance
 //! budget needs (see `benches/README.md`); time-based expiry is not needed from it because
 //! of the checks above.
+//!
+//! Memory is bounded by weight, not by count: an entry weighs one per started KiB of its
+//! token and one more per 64 JSON values in its claims ([`TokenWeight`]). The identity is
+//! parsed from the token, so an entry's size follows its token's length, and each parsed
+//! value adds a slot of its own (a claim of two-byte array items takes 16 times the
+//! token's bytes). `benches/memory.rs` measures 1.9 to 2.9 KB per unit of weight whatever
+//! the tokens, so a cache of capacity `n` holds at most about `n` × 3 KB: `n` ordinary
+//! tokens, or `n` / 8 tokens at the default size cap.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use quick_cache::Weighter;
 use quick_cache::sync::Cache;
+
+use serde_json::{Map, Value};
 
 use crate::identity::Identity;
 use crate::token::claims::TimeClaims;
@@ -67,6 +78,70 @@ struct Entry {
     /// When the entry stops being used (seconds since the Unix epoch): `exp` plus the
     /// leeway, at most a day after the insert.
     until: f64,
+    /// Its [`TokenWeight`], computed once: the cache asks for it again at eviction.
+    weight: u64,
+}
+
+/// The weight of a cached token: one per started KiB of its text, so a token of up to
+/// 1 KiB weighs 1 and one at the default size cap (8 KiB) weighs 8; a verified token
+/// weighs one more per 64 JSON values in its claims.
+///
+/// The caches of verified tokens and of introspection answers both hold a token and what
+/// was learned from it, whose size grows with the token's; weighing by length keeps the
+/// memory a capacity stands for about the same whatever tokens fill the cache. The count
+/// of values covers the claims whose parsed form is many times their text (each value
+/// is a 32-byte slot, `0,` is two bytes of JSON). An introspection answer's identity is
+/// made from the server's answer, whose size is capped on its own.
+#[derive(Clone, Copy)]
+pub(crate) struct TokenWeight;
+
+impl TokenWeight {
+    /// JSON values per unit of weight: 64 slots of 32 bytes, 2 KiB.
+    const VALUES_PER_UNIT: usize = 64;
+
+    /// The weight of a token of `len` bytes.
+    pub(crate) fn of(len: usize) -> u64 {
+        u64::try_from(len.div_ceil(1024).max(1)).unwrap_or(u64::MAX)
+    }
+
+    /// The weight of a verified token of `len` bytes whose identity holds `claims`.
+    fn of_verified(len: usize, claims: &Map<String, Value>) -> u64 {
+        let values = u64::try_from(count_values(claims) / Self::VALUES_PER_UNIT).unwrap_or(u64::MAX);
+        Self::of(len).saturating_add(values)
+    }
+
+    /// A cache of at most `capacity` in weight, for introspection answers.
+    #[cfg(feature = "introspection")]
+    pub(crate) fn cache<V: Clone>(capacity: u64) -> Cache<String, V, Self> {
+        let items = usize::try_from(capacity).unwrap_or(usize::MAX);
+        Cache::with_weighter(items, capacity, Self)
+    }
+}
+
+#[cfg(feature = "introspection")]
+impl<V> Weighter<String, V> for TokenWeight {
+    fn weight(&self, token: &String, _: &V) -> u64 {
+        Self::of(token.len())
+    }
+}
+
+impl Weighter<Arc<str>, Entry> for TokenWeight {
+    fn weight(&self, _: &Arc<str>, entry: &Entry) -> u64 {
+        entry.weight
+    }
+}
+
+/// The JSON values in `claims`, nested ones included (the depth is bounded by the
+/// parser's recursion limit, which refused deeper claims before they got here).
+fn count_values(claims: &Map<String, Value>) -> usize {
+    fn count(value: &Value) -> usize {
+        1 + match value {
+            Value::Array(items) => items.iter().map(count).sum(),
+            Value::Object(members) => members.values().map(count).sum(),
+            _ => 0,
+        }
+    }
+    claims.values().map(count).sum()
 }
 
 /// A bounded cache of verified tokens, shared by the clones of one warden and by all
@@ -77,7 +152,7 @@ struct Entry {
 /// verified it, whose key-set generation and leeway every hit is checked against.
 #[derive(Clone)]
 pub(crate) struct TokenCache {
-    entries: Arc<Cache<Arc<str>, Entry>>,
+    entries: Arc<Cache<Arc<str>, Entry, TokenWeight>>,
     counters: Arc<Counters>,
 }
 
@@ -96,10 +171,14 @@ struct Counters {
 }
 
 impl TokenCache {
-    /// A cache of at most `capacity` tokens (`None` for 0: caching off).
+    /// A cache of at most `capacity` in [`TokenWeight`] (`None` for 0: caching off).
     pub(crate) fn new(capacity: u64) -> Option<Self> {
         (capacity > 0).then(|| Self {
-            entries: Arc::new(Cache::new(usize::try_from(capacity).unwrap_or(usize::MAX))),
+            entries: Arc::new(Cache::with_weighter(
+                usize::try_from(capacity).unwrap_or(usize::MAX),
+                capacity,
+                TokenWeight,
+            )),
             counters: Arc::default(),
         })
     }
@@ -156,6 +235,7 @@ impl TokenCache {
             issuer,
             generation,
             until,
+            weight: TokenWeight::of_verified(token.len(), identity.claims()),
         };
         self.entries.insert(Arc::from(token), entry);
     }
@@ -278,6 +358,30 @@ mod tests {
         cache.clear();
         assert!(cache.get("a.b.c", t, one(0, 0)).is_none());
         assert_eq!(cache.stats().entries, 0);
+    }
+
+    #[test]
+    fn a_token_weighs_one_per_started_kib() {
+        assert_eq!(TokenWeight::of(0), 1);
+        assert_eq!(TokenWeight::of(1024), 1);
+        assert_eq!(TokenWeight::of(1025), 2);
+        assert_eq!(TokenWeight::of(8 * 1024), 8);
+        let t = now();
+        let fill = |len: usize| {
+            let cache = TokenCache::new(64).expect("enabled");
+            for n in 0..50 {
+                let token = format!("{n:04}{}", "x".repeat(len - 4));
+                put(&cache, &token, json!({"exp": t + 100}), at(0, 0), t);
+            }
+            cache.stats().entries
+        };
+        assert_eq!(fill(100), 50, "50 small tokens fit in 64");
+        let large = fill(8 * 1024);
+        assert!((1..=8).contains(&large), "8 KiB tokens weigh 8 each: {large} held");
+        let claims = json!({"exp": 1, "roles": ["a", "b"], "pad": vec![0; 200], "o": {"k": [1]}});
+        let claims = claims.as_object().expect("object");
+        assert_eq!(count_values(claims), 4 + 2 + 200 + 2);
+        assert_eq!(TokenWeight::of_verified(100, claims), 1 + 208 / 64);
     }
 
     #[test]

@@ -28,6 +28,7 @@ use crate::identity::Identity;
 use crate::key_source::{chain, discovery_url, parse_url, read_capped};
 use crate::token::claims::{self, Rules, TimeClaims};
 use crate::token::introspection::{self, Introspected};
+use crate::verifier::cache::TokenWeight;
 
 /// Where the introspection endpoint is.
 pub(crate) enum Endpoint {
@@ -110,7 +111,7 @@ pub(crate) struct Introspector {
     /// `Basic base64(urlencode(client_id):urlencode(client_secret))` (RFC 6749 §2.3.1).
     authorization: HeaderValue,
     rules: Rules,
-    cache: Option<Cache<String, Answer>>,
+    cache: Option<Cache<String, Answer, TokenWeight>>,
     active_for: Duration,
     inactive_for: Duration,
     allow_http: bool,
@@ -145,8 +146,7 @@ impl Introspector {
             client,
             authorization,
             rules,
-            cache: (settings.capacity > 0)
-                .then(|| Cache::new(usize::try_from(settings.capacity).unwrap_or(usize::MAX))),
+            cache: (settings.capacity > 0).then(|| TokenWeight::cache(settings.capacity)),
             active_for: settings.active_for,
             inactive_for: settings.inactive_for,
             allow_http: settings.allow_http,

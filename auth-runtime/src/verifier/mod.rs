@@ -288,7 +288,6 @@ impl Verifier {
     }
 }
 
-/// The token's header and claims, read under the issuer's algorithms and size cap.
 /// The token's header and claims, read under the issuer's algorithms, size cap and
 /// access-token type rule.
 fn parse<'t>(trusted: &Trusted, token: &'t str) -> Result<Parsed<'t>, AuthError> {
