@@ -18,9 +18,9 @@
 //! Memory is bounded by weight, not by count: an entry weighs one per started KiB of its
 //! token and one more per 64 JSON values in its claims ([`TokenWeight`]). The identity is
 //! parsed from the token, so an entry's size follows its token's length, and each parsed
-//! value adds a slot of its own (a claim of two-byte array items takes 16 times the
-//! token's bytes). `benches/memory.rs` measures 1.9 to 2.9 KB per unit of weight whatever
-//! the tokens, so a cache of capacity `n` holds at most about `n` × 3 KB: `n` ordinary
+//! value adds a slot of its own (a claim of two-byte array items takes 16 times its JSON
+//! text). `benches/memory.rs` measures 1.9 to 2.7 KB per unit of weight whatever the
+//! tokens, so a cache of capacity `n` holds at most about `n` × 3 KB: `n` ordinary
 //! tokens, or `n` / 8 tokens at the default size cap.
 
 use std::sync::Arc;
