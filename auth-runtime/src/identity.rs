@@ -25,30 +25,104 @@ use serde_json::{Map, Value};
 #[derive(Clone)]
 pub struct Identity(Arc<Inner>);
 
+/// `repr(C)` keeps the fields in this order: what a cache hit reads of an identity that
+/// has gone cold (the reference count before it, the revocation version, the packed
+/// roles) shares the first cache line of the allocation.
+#[repr(C)]
 struct Inner {
+    /// The version of the revocation list this identity was last found not revoked in
+    /// (`u64::MAX`: never checked). The verified-token cache keeps one identity per token,
+    /// so a hit checks the list again only when the list changed since.
+    revocation_checked: AtomicU64,
+    packed_roles: Packed,
+    packed_scopes: Packed,
     subject: String,
     issuer: Option<String>,
     roles: Vec<String>,
     scopes: Vec<String>,
     claims: Map<String, Value>,
     expires_at: Option<u64>,
-    /// The version of the revocation list this identity was last found not revoked in
-    /// (`u64::MAX`: never checked). The verified-token cache keeps one identity per token,
-    /// so a hit checks the list again only when the list changed since.
-    revocation_checked: AtomicU64,
+}
+
+/// A short list of names packed inline, each as its length (one byte) and its bytes.
+///
+/// A role or scope rule reads these instead of the `Vec<String>`: among many callers the
+/// identity a cache hit returns is cold in the CPU caches, and the vector costs two more
+/// dependent memory reads (its buffer, then each string) on every such request. Names
+/// that do not fit leave it empty and marked, and the rule reads the vector.
+#[derive(Clone, Copy)]
+struct Packed {
+    /// Bytes of `bytes` in use, or [`Packed::SPILLED`].
+    len: u8,
+    bytes: [u8; Packed::CAPACITY],
+}
+
+impl Packed {
+    /// With the reference counts, the revocation version and the length byte, the roles
+    /// fill the first 64 bytes of the allocation.
+    const CAPACITY: usize = 39;
+    const SPILLED: u8 = u8::MAX;
+
+    fn new(names: &[String]) -> Self {
+        let mut packed = Self {
+            len: 0,
+            bytes: [0; Self::CAPACITY],
+        };
+        let mut at = 0;
+        for name in names {
+            let end = at + 1 + name.len();
+            let Ok(len) = u8::try_from(name.len()) else {
+                return Self::spilled();
+            };
+            if end > Self::CAPACITY {
+                return Self::spilled();
+            }
+            packed.bytes[at] = len;
+            packed.bytes[at + 1..end].copy_from_slice(name.as_bytes());
+            at = end;
+        }
+        // `at` ≤ CAPACITY < SPILLED.
+        packed.len = u8::try_from(at).unwrap_or(Self::SPILLED);
+        packed
+    }
+
+    fn spilled() -> Self {
+        Self {
+            len: Self::SPILLED,
+            bytes: [0; Self::CAPACITY],
+        }
+    }
+
+    /// Whether `name` is among the packed names; `None` when they did not fit.
+    fn contains(&self, name: &str) -> Option<bool> {
+        if self.len == Self::SPILLED {
+            return None;
+        }
+        let mut rest = self.bytes.get(..usize::from(self.len))?;
+        while let Some((&len, tail)) = rest.split_first() {
+            let (packed, tail) = tail.split_at_checked(usize::from(len))?;
+            if packed == name.as_bytes() {
+                return Some(true);
+            }
+            rest = tail;
+        }
+        Some(false)
+    }
 }
 
 impl Identity {
     /// Starts an identity for `subject`, for custom authenticators and tests.
     pub fn builder(subject: impl Into<String>) -> IdentityBuilder {
         IdentityBuilder(Inner {
+            revocation_checked: AtomicU64::new(u64::MAX),
+            packed_roles: Packed::spilled(),
+            packed_scopes: Packed::spilled(),
             subject: subject.into(),
             issuer: None,
             roles: Vec::new(),
             scopes: Vec::new(),
             claims: Map::new(),
             expires_at: None,
-            revocation_checked: AtomicU64::new(u64::MAX),
         })
     }
 
@@ -79,13 +153,21 @@ impl Identity {
     /// Whether the identity holds `role` (exact, case-sensitive).
     #[must_use]
     pub fn has_role(&self, role: &str) -> bool {
-        self.0.roles.iter().any(|r| r == role)
+        let inner = &self.0;
+        inner
+            .packed_roles
+            .contains(role)
+            .unwrap_or_else(|| inner.roles.iter().any(|r| r == role))
     }
 
     /// Whether the identity was granted `scope` (exact, case-sensitive).
     #[must_use]
     pub fn has_scope(&self, scope: &str) -> bool {
-        self.0.scopes.iter().any(|s| s == scope)
+        let inner = &self.0;
+        inner
+            .packed_scopes
+            .contains(scope)
+            .unwrap_or_else(|| inner.scopes.iter().any(|s| s == scope))
     }
 
     /// Every verified claim, as the token carried it.
@@ -144,13 +226,15 @@ impl Identity {
     pub(crate) fn with_roles(&self, roles: Vec<String>) -> Self {
         let inner = &self.0;
         Self(Arc::new(Inner {
+            revocation_checked: AtomicU64::new(u64::MAX),
+            packed_roles: Packed::new(&roles),
+            packed_scopes: inner.packed_scopes,
             subject: inner.subject.clone(),
             issuer: inner.issuer.clone(),
             roles,
             scopes: inner.scopes.clone(),
             claims: inner.claims.clone(),
             expires_at: inner.expires_at,
-            revocation_checked: AtomicU64::new(u64::MAX),
         }))
     }
 }
@@ -216,7 +300,55 @@ impl IdentityBuilder {
 
     /// Finishes the identity.
     #[must_use]
-    pub fn build(self) -> Identity {
+    pub fn build(mut self) -> Identity {
+        self.0.packed_roles = Packed::new(&self.0.roles);
+        self.0.packed_scopes = Packed::new(&self.0.scopes);
         Identity(Arc::new(self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The packed lookup answers as the list does, whether the names fit or spill
+        /// (long names, many names, empty names, names that are prefixes of others).
+        #[test]
+        fn packed_names_answer_as_the_list(
+            names in proptest::collection::vec("[a-c:]{0,6}|[a-z]{30,300}", 0..12),
+            asked in "[a-c:]{0,6}|[a-z]{30,40}",
+        ) {
+            let identity = Identity::builder("s").roles(names.clone()).scopes(names.clone()).build();
+            let listed = names.contains(&asked);
+            prop_assert_eq!(identity.has_role(&asked), listed);
+            prop_assert_eq!(identity.has_scope(&asked), listed);
+            for name in &names {
+                prop_assert!(identity.has_role(name) && identity.has_scope(name));
+            }
+        }
+    }
+
+    #[test]
+    fn names_that_fit_are_packed_and_the_rest_spill() {
+        let fits = ["admin".to_owned(), "orders".to_owned()];
+        assert_eq!(Packed::new(&fits).contains("orders"), Some(true));
+        assert_eq!(Packed::new(&fits).contains("order"), Some(false));
+        let long = ["a".repeat(Packed::CAPACITY)];
+        assert_eq!(Packed::new(&long).contains("a"), None, "one byte over: spilled");
+        let exact = ["a".repeat(Packed::CAPACITY - 1)];
+        assert_eq!(Packed::new(&exact).contains(&exact[0]), Some(true), "exactly full");
+        let huge = ["b".repeat(300)];
+        assert_eq!(Packed::new(&huge).contains(&huge[0]), None);
+    }
+
+    #[test]
+    fn the_roles_share_the_first_cache_line_with_the_reference_count() {
+        // Two reference counts, then the revocation version and the packed roles.
+        assert_eq!(
+            std::mem::offset_of!(Inner, packed_roles) + std::mem::size_of::<Packed>() + 16,
+            64
+        );
     }
 }

@@ -30,11 +30,11 @@ impl Match {
     /// Whether `held` meets `wanted`. An empty list is met by nobody: a rule that names no
     /// role would otherwise let everyone in with `all` (the attributes refuse empty lists;
     /// this covers hand-written requirements).
-    fn holds(self, wanted: &[&str], held: &[String]) -> bool {
+    fn holds(self, wanted: &[&str], has: impl Fn(&str) -> bool) -> bool {
         if wanted.is_empty() {
             return false;
         }
-        let has = |name: &&str| held.iter().any(|h| h == name);
+        let has = |name: &&str| has(name);
         match self {
             Self::Any => wanted.iter().any(has),
             Self::All => wanted.iter().all(has),
@@ -102,8 +102,8 @@ impl Requirement {
     pub fn is_met_by(&self, identity: &Identity) -> bool {
         match *self {
             Self::Public | Self::Authenticated => true,
-            Self::Roles { mode, names } => mode.holds(names, identity.roles()),
-            Self::Scopes { mode, names } => mode.holds(names, identity.scopes()),
+            Self::Roles { mode, names } => mode.holds(names, |name| identity.has_role(name)),
+            Self::Scopes { mode, names } => mode.holds(names, |name| identity.has_scope(name)),
             Self::RolesAndScopes { .. } => self.unmet_part(identity).is_none(),
         }
     }

@@ -345,10 +345,11 @@ fn single_or_none<T>(mut items: impl Iterator<Item = T>) -> Result<Option<T>, Au
 }
 
 /// A bearer credential whose scheme, count and length are checked but whose characters
-/// are not yet: the verified-token cache holds only tokens that passed every check, so a
-/// cache hit needs no second pass over the token.
+/// are not yet (not even that they are UTF-8): the verified-token cache holds only tokens
+/// that passed every check and is looked up by bytes, so a cache hit needs no pass over
+/// the token besides the lookup's own comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Candidate<'a>(&'a str);
+pub(crate) struct Candidate<'a>(&'a [u8]);
 
 impl<'a> Candidate<'a> {
     /// A token found outside the header, its length checked.
@@ -356,18 +357,18 @@ impl<'a> Candidate<'a> {
         if token.len() > max_len {
             return Err(AuthError::InvalidToken(TokenError::TooLarge));
         }
-        Ok(Self(token))
+        Ok(Self(token.as_bytes()))
     }
 
     /// The credential as sent.
-    pub(crate) fn as_str(self) -> &'a str {
+    pub(crate) fn as_bytes(self) -> &'a [u8] {
         self.0
     }
 
-    /// The remaining check: the `b64token` grammar.
+    /// The remaining check: the `b64token` grammar (ASCII, so the token is text).
     pub(crate) fn check(self) -> Result<&'a str, AuthError> {
-        check_b64token(self.0.as_bytes())?;
-        Ok(self.0)
+        check_b64token(self.0)?;
+        std::str::from_utf8(self.0).map_err(|_| AuthError::InvalidToken(TokenError::Malformed))
     }
 }
 
@@ -440,13 +441,7 @@ fn scheme_candidate<'v>(value: &'v [u8], scheme: &[u8], max_len: usize) -> Resul
     if token.len() > max_len {
         return Err(AuthError::InvalidToken(TokenError::TooLarge));
     }
-    match std::str::from_utf8(token) {
-        Ok(token) => Ok(Candidate(token)),
-        // Not UTF-8, so not a b64token either: the check names the error.
-        Err(_) => Err(check_b64token(token)
-            .err()
-            .unwrap_or(AuthError::InvalidToken(TokenError::Malformed))),
-    }
+    Ok(Candidate(token))
 }
 
 /// The `b64token` check, with the error it earns: a comma (outside the grammar) means a

@@ -144,7 +144,7 @@ impl Dpop {
     pub(crate) fn bind(
         &self,
         parts: &Parts,
-        token: &str,
+        token: &[u8],
         dpop_request: bool,
         identity: Identity,
     ) -> Result<Identity, AuthError> {
@@ -165,7 +165,7 @@ impl Dpop {
     /// RFC 9449 §4.3 for the request's one `DPoP` header, against `token` and the key
     /// thumbprint `jkt` it is bound to. The proof is remembered only once every other check
     /// passed, so a refused proof cannot make a later valid one look like a replay.
-    fn check(&self, parts: &Parts, token: &str, jkt: &str, now: u64) -> Result<(), AuthError> {
+    fn check(&self, parts: &Parts, token: &[u8], jkt: &str, now: u64) -> Result<(), AuthError> {
         let invalid = AuthError::InvalidDpopProof;
         let mut values = parts.headers.get_all(DPOP).iter();
         let header = values.next().ok_or(invalid(DpopError::Missing))?;

@@ -392,7 +392,7 @@ impl Warden {
             Ok(found) => found,
             Err(error) => return Some(Err(error)),
         };
-        let token = candidate.as_str();
+        let token = candidate.as_bytes();
         let outcome = match jwt.cached(token) {
             Some(outcome) => outcome,
             None => match candidate.check() {
@@ -423,7 +423,7 @@ impl Warden {
     fn bind(
         &self,
         parts: &Parts,
-        token: &str,
+        token: &[u8],
         dpop_request: bool,
         outcome: Result<Identity, AuthError>,
     ) -> Result<Identity, AuthError> {
@@ -512,7 +512,7 @@ impl Warden {
             Source::Custom(auth) => Ok(self.with_hierarchy(auth.authenticate(parts).await?)),
             Source::Jwt(jwt) => {
                 let (candidate, dpop_request) = self.credential(parts, jwt.max_token_bytes())?;
-                let token = candidate.as_str();
+                let token = candidate.as_bytes();
                 let outcome = jwt.verify_waiting(candidate.check()?).await;
                 self.bind(parts, token, dpop_request, outcome)
             }
@@ -532,7 +532,7 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return Err(AuthError::MissingCredentials);
         };
-        if let Some(outcome) = jwt.cached(token) {
+        if let Some(outcome) = jwt.cached(token.as_bytes()) {
             return outcome;
         }
         match jwt.verify_now(token, UnknownKid::Defer) {
@@ -559,7 +559,7 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return Err(AuthError::MissingCredentials);
         };
-        if let Some(outcome) = jwt.cached(token) {
+        if let Some(outcome) = jwt.cached(token.as_bytes()) {
             return outcome;
         }
         // `JudgeAtHand` always answers; the fallback only completes the match.

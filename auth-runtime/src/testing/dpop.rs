@@ -110,7 +110,7 @@ impl DpopKey {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let jti = format!("test-{now}-{}", SEQUENCE.fetch_add(1, Ordering::Relaxed));
         let mut all_claims = json!({
-            "jti": jti, "htm": method, "htu": url, "iat": now, "ath": access_token_hash(access_token),
+            "jti": jti, "htm": method, "htu": url, "iat": now, "ath": access_token_hash(access_token.as_bytes()),
         });
         let mut all_header = json!({"typ": "dpop+jwt", "alg": self.algorithm.as_str(), "jwk": self.jwk});
         merge(&mut all_claims, claims);

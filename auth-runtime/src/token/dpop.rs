@@ -157,8 +157,8 @@ pub(crate) fn thumbprint(jwk: &Map<String, Value>) -> Option<String> {
 }
 
 /// The `ath` of `token`: the base64url SHA-256 of its ASCII bytes (RFC 9449 §4.2).
-pub(crate) fn access_token_hash(token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
+pub(crate) fn access_token_hash(token: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(token))
 }
 
 /// Whether the proof's `htu` names `expected` (the request's URI as an absolute URI,

@@ -23,11 +23,12 @@
 //! tokens, so a cache of capacity `n` holds at most about `n` × 3 KB: `n` ordinary
 //! tokens, or `n` / 8 tokens at the default size cap.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use quick_cache::Weighter;
 use quick_cache::sync::Cache;
+use quick_cache::{Equivalent, Weighter};
 
 use serde_json::{Map, Value};
 
@@ -125,8 +126,8 @@ impl<V> Weighter<String, V> for TokenWeight {
     }
 }
 
-impl Weighter<Arc<str>, Entry> for TokenWeight {
-    fn weight(&self, _: &Arc<str>, entry: &Entry) -> u64 {
+impl Weighter<TokenKey, Entry> for TokenWeight {
+    fn weight(&self, _: &TokenKey, entry: &Entry) -> u64 {
         entry.weight
     }
 }
@@ -144,6 +145,47 @@ fn count_values(claims: &Map<String, Value>) -> usize {
     claims.values().map(count).sum()
 }
 
+/// How many bytes at the end of a token its hash in the cache reads.
+///
+/// A JWT ends with its signature, at least 43 characters of base64url: bytes that differ
+/// between any two tokens an issuer signs and that nobody without the key can choose.
+/// Hashing them alone costs a fixed few instructions where the whole token (a kilobyte
+/// for RS256 with a few claims) cost a tenth of a cache hit. The hash only spreads the
+/// entries: a lookup still compares the full token, so tokens that share their last bytes
+/// (any number of forged ones can) share a hash chain, never an entry, and only verified
+/// tokens are inserted, so they cannot lengthen the chains either.
+const HASHED_TAIL: usize = 32;
+
+/// The bytes of `token` its hash reads.
+fn hashed_tail(token: &[u8]) -> &[u8] {
+    &token[token.len().saturating_sub(HASHED_TAIL)..]
+}
+
+/// A cached token: equal as the full string, hashed by its [`hashed_tail`].
+#[derive(Clone, PartialEq, Eq)]
+struct TokenKey(Arc<str>);
+
+impl Hash for TokenKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hashed_tail(self.0.as_bytes()).hash(state);
+    }
+}
+
+/// A token looked up (its bytes as sent), hashed as [`TokenKey`] is.
+struct Lookup<'a>(&'a [u8]);
+
+impl Hash for Lookup<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hashed_tail(self.0).hash(state);
+    }
+}
+
+impl Equivalent<TokenKey> for Lookup<'_> {
+    fn equivalent(&self, key: &TokenKey) -> bool {
+        self.0 == key.0.as_bytes()
+    }
+}
+
 /// A bounded cache of verified tokens, shared by the clones of one warden and by all
 /// of its trusted issuers.
 ///
@@ -152,7 +194,7 @@ fn count_values(claims: &Map<String, Value>) -> usize {
 /// verified it, whose key-set generation and leeway every hit is checked against.
 #[derive(Clone)]
 pub(crate) struct TokenCache {
-    entries: Arc<Cache<Arc<str>, Entry, TokenWeight>>,
+    entries: Arc<Cache<TokenKey, Entry, TokenWeight>>,
     counters: Arc<Counters>,
 }
 
@@ -186,18 +228,19 @@ impl TokenCache {
     /// The identity of `token` if it was verified under the current key-set generation
     /// of its issuer (`current` of the entry's issuer index; `None` for an index no
     /// issuer has) and its time claims still hold at `now` (seconds since the Unix epoch).
-    pub(crate) fn get(&self, token: &str, now: u64, current: impl Fn(usize) -> Option<Current>) -> Option<Identity> {
-        let found = self.entries.get(token).filter(|entry| {
+    pub(crate) fn get(&self, token: &[u8], now: u64, current: impl Fn(usize) -> Option<Current>) -> Option<Identity> {
+        let token = Lookup(token);
+        let found = self.entries.get(&token).filter(|entry| {
             #[allow(clippy::cast_precision_loss)]
             let past_until = now as f64 >= entry.until;
             let Some(Current { generation, leeway }) = current(entry.issuer) else {
-                self.entries.remove(token);
+                self.entries.remove(&token);
                 return false;
             };
             let usable = entry.generation == generation && !past_until && entry.time.check(now, leeway).is_ok();
             if !usable && (entry.generation != generation || past_until) {
                 // Never usable again (a not-yet-valid entry will be).
-                self.entries.remove(token);
+                self.entries.remove(&token);
             }
             usable
         });
@@ -237,7 +280,7 @@ impl TokenCache {
             until,
             weight: TokenWeight::of_verified(token.len(), identity.claims()),
         };
-        self.entries.insert(Arc::from(token), entry);
+        self.entries.insert(TokenKey(Arc::from(token)), entry);
     }
 
     /// Drops every entry (the key set changed).
@@ -284,30 +327,65 @@ mod tests {
     }
 
     #[test]
+    fn tokens_that_share_the_hashed_tail_are_never_each_other() {
+        let cache = TokenCache::new(100).expect("enabled");
+        let t = now();
+        let tail = "s".repeat(HASHED_TAIL);
+        let (issued, forged) = (format!("header.alice.{tail}"), format!("header.mallory.{tail}"));
+        put(&cache, &issued, json!({"exp": t + 100}), at(1, 0), t);
+        assert!(cache.get(issued.as_bytes(), t, one(1, 0)).is_some());
+        assert!(
+            cache.get(forged.as_bytes(), t, one(1, 0)).is_none(),
+            "same tail, other payload: a miss"
+        );
+        assert!(
+            cache.get(tail.as_bytes(), t, one(1, 0)).is_none(),
+            "the tail alone: a miss"
+        );
+        // Tokens on one hash chain (and so in one shard, which keeps only its share of the
+        // capacity) each find their own entry or none.
+        let chain: Vec<String> = (0..50).map(|i| format!("header.{i}.{tail}")).collect();
+        for token in &chain {
+            put(&cache, token, json!({"exp": t + 100, "n": token}), at(1, 0), t);
+        }
+        let mut found = 0;
+        for token in &chain {
+            if let Some(identity) = cache.get(token.as_bytes(), t, one(1, 0)) {
+                assert_eq!(
+                    identity.claim("n").and_then(serde_json::Value::as_str),
+                    Some(token.as_str())
+                );
+                found += 1;
+            }
+        }
+        assert!(found > 0, "the last inserted are held");
+    }
+
+    #[test]
     fn hits_recheck_the_time_claims_and_the_generation() {
         let cache = TokenCache::new(10).expect("enabled");
         let t = now();
         let tok = json!({"exp": t + 100, "nbf": t + 3});
         put(&cache, "tok", tok.clone(), at(1, 5), t);
-        assert!(cache.get("tok", t, one(1, 5)).is_some(), "nbf within the leeway");
-        assert!(cache.get("tok", t + 104, one(1, 5)).is_some());
+        assert!(cache.get(b"tok", t, one(1, 5)).is_some(), "nbf within the leeway");
+        assert!(cache.get(b"tok", t + 104, one(1, 5)).is_some());
         assert!(
-            cache.get("tok", t.saturating_sub(10), one(1, 5)).is_none(),
+            cache.get(b"tok", t.saturating_sub(10), one(1, 5)).is_none(),
             "the clock went back before nbf"
         );
         assert_eq!(cache.stats().entries, 1, "kept: it becomes usable again");
         assert!(
-            cache.get("tok", t, one(2, 5)).is_none(),
+            cache.get(b"tok", t, one(2, 5)).is_none(),
             "verified under another key set"
         );
         assert_eq!(cache.stats().entries, 0, "a stale generation is dropped");
         put(&cache, "tok", tok, at(1, 5), t);
         assert!(
-            cache.get("tok", t + 105, one(1, 5)).is_none(),
+            cache.get(b"tok", t + 105, one(1, 5)).is_none(),
             "exp + leeway has passed"
         );
         assert_eq!(cache.stats().entries, 0, "an expired entry is dropped");
-        assert!(cache.get("other", t, one(1, 5)).is_none());
+        assert!(cache.get(b"other", t, one(1, 5)).is_none());
         let stats = cache.stats();
         assert_eq!((stats.hits, stats.misses), (2, 4));
     }
@@ -328,10 +406,10 @@ mod tests {
                 _ => None,
             }
         };
-        assert!(cache.get("from-b", t, two(7)).is_some());
-        assert!(cache.get("from-b", t, two(8)).is_none(), "issuer 1 rotated its keys");
+        assert!(cache.get(b"from-b", t, two(7)).is_some());
+        assert!(cache.get(b"from-b", t, two(8)).is_none(), "issuer 1 rotated its keys");
         cache.insert("from-b", &identity, time, 1, at(7, 0), t);
-        assert!(cache.get("from-b", t, one(7, 0)).is_none(), "no issuer 1 any more");
+        assert!(cache.get(b"from-b", t, one(7, 0)).is_none(), "no issuer 1 any more");
         assert_eq!(cache.stats().entries, 0);
     }
 
@@ -340,9 +418,9 @@ mod tests {
         let cache = TokenCache::new(10).expect("enabled");
         let t = now();
         put(&cache, "long", json!({"exp": t + 7 * 86_400}), at(0, 0), t);
-        assert!(cache.get("long", t + 86_399, one(0, 0)).is_some());
+        assert!(cache.get(b"long", t + 86_399, one(0, 0)).is_some());
         assert!(
-            cache.get("long", t + 86_400, one(0, 0)).is_none(),
+            cache.get(b"long", t + 86_400, one(0, 0)).is_none(),
             "verified again after a day"
         );
     }
@@ -352,11 +430,11 @@ mod tests {
         let cache = TokenCache::new(10).expect("enabled");
         let t = now();
         put(&cache, "a.b.c", json!({"exp": t + 100}), at(0, 0), t);
-        assert!(cache.get("a.b.c", t, one(0, 0)).is_some());
-        assert!(cache.get("a.b.", t, one(0, 0)).is_none());
-        assert!(cache.get("a.b.cc", t, one(0, 0)).is_none());
+        assert!(cache.get(b"a.b.c", t, one(0, 0)).is_some());
+        assert!(cache.get(b"a.b.", t, one(0, 0)).is_none());
+        assert!(cache.get(b"a.b.cc", t, one(0, 0)).is_none());
         cache.clear();
-        assert!(cache.get("a.b.c", t, one(0, 0)).is_none());
+        assert!(cache.get(b"a.b.c", t, one(0, 0)).is_none());
         assert_eq!(cache.stats().entries, 0);
     }
 
@@ -370,7 +448,8 @@ mod tests {
         let fill = |len: usize| {
             let cache = TokenCache::new(64).expect("enabled");
             for n in 0..50 {
-                let token = format!("{n:04}{}", "x".repeat(len - 4));
+                // Tokens end with their signature, different in each.
+                let token = format!("{}{n:04}", "x".repeat(len - 4));
                 put(&cache, &token, json!({"exp": t + 100}), at(0, 0), t);
             }
             cache.stats().entries
@@ -391,7 +470,7 @@ mod tests {
         put(&cache, "expired", json!({"exp": t}), at(0, 0), t);
         // A token without `exp` never reaches the cache: `TimeClaims::read` refuses it.
         assert!(TimeClaims::read(&serde_json::Map::new()).is_err());
-        assert!(cache.get("expired", t - 1, one(0, 0)).is_none());
+        assert!(cache.get(b"expired", t - 1, one(0, 0)).is_none());
         assert_eq!(cache.stats().entries, 0);
         assert!(TokenCache::new(0).is_none(), "capacity 0 turns caching off");
     }

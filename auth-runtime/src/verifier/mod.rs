@@ -171,9 +171,15 @@ impl Verifier {
     /// introspect finds its cached answer, which may be a refusal (inactive) or a recent
     /// failure of the server (503); an active one is checked against the revocation list
     /// too (a back-channel logout names sessions and subjects, whatever their tokens).
-    pub(crate) fn cached(&self, token: &str) -> Option<Result<Identity, AuthError>> {
+    ///
+    /// `token` is the credential's bytes as sent, not yet checked to be text: a cached
+    /// token passed every check, so bytes equal to it need none.
+    pub(crate) fn cached(&self, token: &[u8]) -> Option<Result<Identity, AuthError>> {
         #[cfg(feature = "introspection")]
-        if let Some(introspector) = self.introspector_for(token) {
+        if self.introspector.is_some()
+            && let Ok(token) = std::str::from_utf8(token)
+            && let Some(introspector) = self.introspector_for(token)
+        {
             return introspector
                 .cached(token)
                 .map(|outcome| self.unrevoked(outcome, unix_now()));

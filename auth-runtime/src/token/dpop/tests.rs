@@ -229,7 +229,7 @@ fn thumbprints_match_the_rfc_examples() {
 fn the_access_token_hash_is_the_rfc_example() {
     // RFC 9449 §4.2's `ath` example, of the access token of §7.1's request.
     assert_eq!(
-        access_token_hash("Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"),
+        access_token_hash(b"Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"),
         "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"
     );
 }
