@@ -111,9 +111,15 @@ impl TokenWeight {
         Self::of(len).saturating_add(values)
     }
 
-    /// A cache of at most `capacity` in weight, for introspection answers.
-    #[cfg(feature = "introspection")]
-    pub(crate) fn cache<V: Clone>(capacity: u64) -> Cache<String, V, Self> {
+    /// A cache of at most `capacity` in weight: the verified tokens' and, with an
+    /// introspection endpoint, its answers'. The item estimate is the capacity, the count
+    /// of tokens of weight 1 that fill it.
+    pub(crate) fn cache<K, V>(capacity: u64) -> Cache<K, V, Self>
+    where
+        K: Eq + Hash,
+        V: Clone,
+        Self: Weighter<K, V>,
+    {
         let items = usize::try_from(capacity).unwrap_or(usize::MAX);
         Cache::with_weighter(items, capacity, Self)
     }
@@ -216,11 +222,7 @@ impl TokenCache {
     /// A cache of at most `capacity` in [`TokenWeight`] (`None` for 0: caching off).
     pub(crate) fn new(capacity: u64) -> Option<Self> {
         (capacity > 0).then(|| Self {
-            entries: Arc::new(Cache::with_weighter(
-                usize::try_from(capacity).unwrap_or(usize::MAX),
-                capacity,
-                TokenWeight,
-            )),
+            entries: Arc::new(TokenWeight::cache(capacity)),
             counters: Arc::default(),
         })
     }
