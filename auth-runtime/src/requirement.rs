@@ -27,9 +27,9 @@ impl Match {
         }
     }
 
-    /// Whether `held` meets `wanted`. An empty list is met by nobody: a rule that names no
-    /// role would otherwise let everyone in with `all` (the attributes refuse empty lists;
-    /// this covers hand-written requirements).
+    /// Whether the names for which `has` is true meet `wanted`. An empty list is met by
+    /// nobody: a rule that names no role would otherwise let everyone in with `all` (the
+    /// attributes refuse empty lists; this covers hand-written requirements).
     fn holds(self, wanted: &[&str], has: impl Fn(&str) -> bool) -> bool {
         if wanted.is_empty() {
             return false;
