@@ -34,10 +34,9 @@ impl Match {
         if wanted.is_empty() {
             return false;
         }
-        let has = |name: &&str| has(name);
         match self {
-            Self::Any => wanted.iter().any(has),
-            Self::All => wanted.iter().all(has),
+            Self::Any => wanted.iter().any(|name| has(name)),
+            Self::All => wanted.iter().all(|name| has(name)),
         }
     }
 }

@@ -156,10 +156,10 @@ fn count_values(claims: &Map<String, Value>) -> usize {
 /// A JWT ends with its signature, at least 43 characters of base64url: bytes that differ
 /// between any two tokens an issuer signs and that nobody without the key can choose.
 /// Hashing them alone costs a fixed few instructions where hashing the whole token (a
-/// kilobyte for RS256 with a few claims) took several per cent of a cache hit. The hash only spreads the
-/// entries: a lookup still compares the full token, so tokens that share their last bytes
-/// (any number of forged ones can) share a hash chain, never an entry, and only verified
-/// tokens are inserted, so they cannot lengthen the chains either.
+/// kilobyte for RS256 with a few claims) took several per cent of a cache hit. The hash
+/// only spreads the entries: a lookup still compares the full token, so tokens that share
+/// their last bytes (any number of forged ones can) share a hash chain, never an entry,
+/// and only verified tokens are inserted, so they cannot lengthen the chains either.
 const HASHED_TAIL: usize = 32;
 
 /// The bytes of `token` its hash reads.

@@ -175,6 +175,7 @@ impl Verifier {
     /// `token` is the credential's bytes as sent, not yet checked to be text: a cached
     /// token passed every check, so bytes equal to it need none.
     pub(crate) fn cached(&self, token: &[u8]) -> Option<Result<Identity, AuthError>> {
+        // Only a warden that introspects pays for the UTF-8 check on a hit.
         #[cfg(feature = "introspection")]
         if self.introspector.is_some()
             && let Ok(token) = std::str::from_utf8(token)
