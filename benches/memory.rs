@@ -97,28 +97,34 @@ fn live_bytes() -> u64 {
     dhat::HeapStats::get().curr_bytes as u64
 }
 
-/// Verifies subjects `from..to` once each; every token must pass.
-fn verify_range(warden: &Warden, tokens: &Tokens, shape: Shape, from: u64, to: u64) {
+/// Verifies subjects `from..to` once each; every token must pass. With `read_claims`,
+/// each identity's claims are read, as the `Claims` extractor, a revocation check or a
+/// DPoP check reads them: the identity then builds its map of claims, and the cache holds
+/// it beside the verified text.
+fn verify_range(warden: &Warden, tokens: &Tokens, shape: Shape, (from, to): (u64, u64), read_claims: bool) {
     for n in from..to {
         let token = tokens.token(shape, n);
-        if let Err(error) = warden.verify_token(&token) {
-            panic!("subject {n}: {error}");
+        match warden.verify_token(&token) {
+            Ok(identity) if read_claims => assert!(!identity.claims().is_empty()),
+            Ok(_) => {}
+            Err(error) => panic!("subject {n}: {error}"),
         }
     }
 }
 
 /// Fills a warden of the default capacity with `count` distinct tokens, then streams
 /// `stream` more through it, printing the live bytes at each tenth of the stream.
-fn run(shape: Shape, name: &str, count: u64, stream: u64) {
+fn run(shape: Shape, name: &str, count: u64, stream: u64, read_claims: bool) {
     let tokens = Tokens::new();
     let sample = tokens.token(shape, 0).len();
     let before = live_bytes();
     let warden = warden(None);
     let empty = live_bytes() - before;
-    verify_range(&warden, &tokens, shape, 0, count);
+    verify_range(&warden, &tokens, shape, (0, count), read_claims);
     let full = live_bytes() - before;
     let entries = warden.cache_stats().entries;
-    println!("{name} ({sample}-byte tokens)");
+    let read = if read_claims { "claims read" } else { "claims not read" };
+    println!("{name} ({sample}-byte tokens, {read})");
     println!("  warden with an empty cache:   {:>12} bytes", empty);
     println!(
         "  after {count} distinct tokens: {:>12} bytes ({entries} entries held), {} bytes per entry",
@@ -129,7 +135,7 @@ fn run(shape: Shape, name: &str, count: u64, stream: u64) {
     let mut peak = full;
     for round in 0..10 {
         let from = count + round * step;
-        verify_range(&warden, &tokens, shape, from, from + step);
+        verify_range(&warden, &tokens, shape, (from, from + step), read_claims);
         let now = live_bytes() - before;
         peak = peak.max(now);
         println!(
@@ -155,13 +161,17 @@ fn main() {
     axum_warden::install_crypto_provider();
     let _profiler = dhat::Profiler::builder().testing().build();
     let (count, stream) = if full { (10_000, 100_000) } else { (100, 1_000) };
-    run(Shape::Realistic, "eight-claim tokens", count, stream);
-    let stream = if full { 30_000 } else { 300 };
-    run(Shape::AtTheCap, "tokens at the 8 KiB size cap", count, stream);
-    run(
-        Shape::ShortItems,
-        "tokens at the size cap, claims of short array items",
-        count,
-        stream,
-    );
+    let capped = if full { 30_000 } else { 300 };
+    for read_claims in [false, true] {
+        run(Shape::Realistic, "eight-claim tokens", count, stream, read_claims);
+        run(
+            Shape::AtTheCap,
+            "tokens at the 8 KiB size cap",
+            count,
+            capped,
+            read_claims,
+        );
+        let name = "tokens at the size cap, claims of short array items";
+        run(Shape::ShortItems, name, count, capped, read_claims);
+    }
 }

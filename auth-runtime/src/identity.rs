@@ -1,8 +1,8 @@
 //! The verified caller.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -40,8 +40,41 @@ struct Inner {
     issuer: Option<String>,
     roles: Vec<String>,
     scopes: Vec<String>,
-    claims: Map<String, Value>,
+    claims: ClaimStore,
     expires_at: Option<u64>,
+}
+
+/// The claims of an identity: a map, or the verified text the map is built from when it
+/// is first asked for.
+///
+/// The verifier keeps the text: its rules read a few claims, which it picks from the
+/// text without building the map, and most routes never ask for the rest. A map is the
+/// larger of the two, both to build and to hold in the verified-token cache.
+#[derive(Clone)]
+enum ClaimStore {
+    Map(Map<String, Value>),
+    Text {
+        /// A JSON object with no duplicate member names, as the verifier accepted it
+        /// (a `String`, not a `Box<str>`: shrinking the decoded buffer would cost a
+        /// reallocation per verified token).
+        text: String,
+        /// The JSON values in it, nested ones included.
+        values: usize,
+        map: OnceLock<Map<String, Value>>,
+    },
+}
+
+impl ClaimStore {
+    fn map(&self) -> &Map<String, Value> {
+        match self {
+            Self::Map(map) => map,
+            Self::Text { text, map, .. } => map.get_or_init(|| {
+                // The verifier parsed this text strictly before it kept it, so this
+                // parse cannot fail; if it ever did, no claim would be read.
+                crate::token::json::parse_object(text.as_bytes()).unwrap_or_default()
+            }),
+        }
+    }
 }
 
 /// A short list of names packed inline, each as its length (one byte) and its bytes.
@@ -121,7 +154,7 @@ impl Identity {
             issuer: None,
             roles: Vec::new(),
             scopes: Vec::new(),
-            claims: Map::new(),
+            claims: ClaimStore::Map(Map::new()),
             expires_at: None,
         })
     }
@@ -173,13 +206,13 @@ impl Identity {
     /// Every verified claim, as the token carried it.
     #[must_use]
     pub fn claims(&self) -> &Map<String, Value> {
-        &self.0.claims
+        self.0.claims.map()
     }
 
     /// One verified claim by name.
     #[must_use]
     pub fn claim(&self, name: &str) -> Option<&Value> {
-        self.0.claims.get(name)
+        self.claims().get(name)
     }
 
     /// The `exp` claim in seconds since the Unix epoch, when the identity expires.
@@ -203,14 +236,14 @@ impl Identity {
     /// ```
     #[must_use]
     pub fn acr(&self) -> Option<&str> {
-        self.0.claims.get("acr").and_then(Value::as_str)
+        self.claims().get("acr").and_then(Value::as_str)
     }
 
     /// When the caller authenticated (`auth_time` claim, seconds since the epoch), when it
     /// is a non-negative number; a fraction is dropped.
     #[must_use]
     pub fn auth_time(&self) -> Option<u64> {
-        let value = self.0.claims.get("auth_time")?;
+        let value = self.claims().get("auth_time")?;
         value.as_u64().or_else(|| {
             let seconds = value.as_f64()?;
             // Finite and non-negative here; the cast saturates for absurd values.
@@ -240,6 +273,15 @@ impl Identity {
 }
 
 impl Identity {
+    /// The JSON values of its claims, nested ones included: what the verified-token
+    /// cache weighs, without building the map of claims kept as text.
+    pub(crate) fn claim_values(&self) -> usize {
+        match &self.0.claims {
+            ClaimStore::Map(map) => crate::token::json::count_values(map),
+            ClaimStore::Text { values, .. } => *values,
+        }
+    }
+
     /// Whether this identity was found not revoked in the revocation list of `version`.
     pub(crate) fn not_revoked_in(&self, version: u64) -> bool {
         self.0.revocation_checked.load(Ordering::Relaxed) == version
@@ -288,7 +330,18 @@ impl IdentityBuilder {
 
     /// Sets the claims the [`Claims`](crate::Claims) extractor reads.
     pub fn claims(mut self, claims: Map<String, Value>) -> Self {
-        self.0.claims = claims;
+        self.0.claims = ClaimStore::Map(claims);
+        self
+    }
+
+    /// Sets the claims as the verified JSON text they are parsed from when first asked
+    /// for, and the count of its values.
+    pub(crate) fn claims_text(mut self, text: String, values: usize) -> Self {
+        self.0.claims = ClaimStore::Text {
+            text,
+            values,
+            map: OnceLock::new(),
+        };
         self
     }
 

@@ -7,7 +7,9 @@
 //! what depends on the request and on state.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+use crate::verifier::unix_now;
 
 use http::HeaderName;
 use http::request::Parts;
@@ -298,8 +300,4 @@ impl Nonces {
             && jsonwebtoken::crypto::verify(mac, time.as_bytes(), &self.checking, jsonwebtoken::Algorithm::HS256)
                 .unwrap_or(false)
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

@@ -20,10 +20,10 @@ use crate::identity::Identity;
 use crate::key_source::{KeyFetchError, UnknownKid};
 use crate::requirement::StepUp;
 use crate::roles::{Resolved, RoleHierarchy};
-use crate::verifier::Verifier;
 use crate::verifier::cache::CacheStats;
 use crate::verifier::logout::LogoutTokenError;
 use crate::verifier::revocation::{Revocation, Revocations};
+use crate::verifier::{Verifier, unix_now};
 
 /// Verifies requests. Built once at startup, shared through router state, cheap to clone.
 ///
@@ -393,10 +393,11 @@ impl Warden {
             Err(error) => return Some(Err(error)),
         };
         let token = candidate.as_bytes();
-        let outcome = match jwt.cached(token) {
+        let now = unix_now();
+        let outcome = match jwt.cached(token, now) {
             Some(outcome) => outcome,
             None => match candidate.check() {
-                Ok(token) => jwt.verify_now(token, UnknownKid::Defer)?,
+                Ok(token) => jwt.verify_now(token, UnknownKid::Defer, now)?,
                 Err(error) => Err(error),
             },
         };
@@ -532,10 +533,11 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return Err(AuthError::MissingCredentials);
         };
-        if let Some(outcome) = jwt.cached(token.as_bytes()) {
+        let now = unix_now();
+        if let Some(outcome) = jwt.cached(token.as_bytes(), now) {
             return outcome;
         }
-        match jwt.verify_now(token, UnknownKid::Defer) {
+        match jwt.verify_now(token, UnknownKid::Defer, now) {
             Some(outcome) => outcome,
             None => jwt.verify_waiting(token).await,
         }
@@ -559,11 +561,12 @@ impl Warden {
         let Source::Jwt(jwt) = &self.inner().source else {
             return Err(AuthError::MissingCredentials);
         };
-        if let Some(outcome) = jwt.cached(token.as_bytes()) {
+        let now = unix_now();
+        if let Some(outcome) = jwt.cached(token.as_bytes(), now) {
             return outcome;
         }
         // `JudgeAtHand` always answers; the fallback only completes the match.
-        jwt.verify_now(token, UnknownKid::JudgeAtHand)
+        jwt.verify_now(token, UnknownKid::JudgeAtHand, now)
             .unwrap_or(Err(AuthError::Unavailable {
                 retry_after: std::time::Duration::from_secs(1),
             }))

@@ -1,6 +1,8 @@
 //! [`TokenBuilder`]: one token of a [`TestIssuer`], claim by claim.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+use crate::verifier::unix_now;
 
 use jsonwebtoken::{EncodingKey, Header};
 use serde_json::{Map, Value, json};
@@ -348,8 +350,4 @@ impl TokenBuilder<'_> {
     pub fn bearer(self) -> String {
         format!("Bearer {}", self.sign())
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

@@ -9,9 +9,11 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::json::{self, Picked};
+use super::jws::json_error;
 use super::role_source::RoleSource;
 use crate::error::TokenError;
-use crate::identity::Identity;
+use crate::identity::{Identity, IdentityBuilder};
 use crate::roles::Resolved;
 
 /// The claim checks of one verifier.
@@ -42,6 +44,99 @@ pub(crate) struct Rules {
     pub(crate) max_claim_entries: usize,
 }
 
+/// A claims set as the rules read it: a parsed map, or the members picked for the rules
+/// from the verified text ([`json::pick`]).
+pub(crate) trait ClaimSet {
+    /// The top-level claim `name`.
+    fn get(&self, name: &str) -> Option<&Value>;
+
+    /// The top-level claim `name`, owned: moved out of picked members, which are dropped
+    /// after the rules, cloned from a map, which the identity keeps.
+    fn owned(&mut self, name: &str) -> Option<Value>;
+}
+
+impl ClaimSet for Map<String, Value> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        Map::get(self, name)
+    }
+
+    fn owned(&mut self, name: &str) -> Option<Value> {
+        Map::get(self, name).cloned()
+    }
+}
+
+/// A shared claims set: what is owned is cloned.
+impl<C: ClaimSet> ClaimSet for &C {
+    fn get(&self, name: &str) -> Option<&Value> {
+        (**self).get(name)
+    }
+
+    fn owned(&mut self, name: &str) -> Option<Value> {
+        (**self).get(name).cloned()
+    }
+}
+
+impl ClaimSet for Picked<'_> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        Picked::get(self, name)
+    }
+
+    fn owned(&mut self, name: &str) -> Option<Value> {
+        self.take(name)
+    }
+}
+
+impl Rules {
+    /// Whether the rules read the top-level claim `name`: what [`validate_payload`] picks.
+    /// Checks of the application and role mappers read every claim, so with either the
+    /// whole map is built instead.
+    fn reads(&self, name: &str) -> bool {
+        match name {
+            "iss" | "aud" | "exp" | "nbf" | "iat" | "sub" => true,
+            "tid" if !self.tenants.is_empty() => true,
+            "azp" | "client_id" if !self.client_ids.is_empty() => true,
+            "cnf" if self.refuse_bound => true,
+            _ => {
+                let scopes = match &self.scopes_claim {
+                    Some(claim) => claim == name,
+                    None => name == "scope" || name == "scp",
+                };
+                scopes || self.roles.paths().iter().any(|path| path.first() == name)
+            }
+        }
+    }
+
+    /// Whether the rules need every claim parsed: the application's checks and role
+    /// mappers take the whole map.
+    fn need_map(&self) -> bool {
+        !self.checks.is_empty() || !self.roles.mappers().is_empty()
+    }
+}
+
+/// Applies the claim rules to the verified payload of a JWS (its decoded bytes): the
+/// identity, and the time claims the verified-token cache checks again on every hit.
+///
+/// The claims the rules read are picked from the text; the identity keeps the text and
+/// builds the map of every claim only when it is asked for. A payload is refused exactly
+/// when [`json::parse_object`] refuses it, with the same error.
+pub(crate) fn validate_payload(
+    payload: Vec<u8>,
+    rules: &Rules,
+    now: u64,
+) -> Result<(Identity, TimeClaims), TokenError> {
+    if rules.need_map() {
+        let claims = json::parse_object(&payload).map_err(json_error)?;
+        return validate(claims, rules, now);
+    }
+    let text = String::from_utf8(payload).map_err(|_| TokenError::Malformed)?;
+    let mut picked = json::pick(&text, |name| rules.reads(name)).map_err(json_error)?;
+    let time = TimeClaims::read(&picked)?;
+    let identity = judge(&mut picked, None, rules, now, time)?;
+    let values = picked.values;
+    drop(picked);
+    Ok((identity.claims_text(text, values).build(), time))
+}
+
 /// Applies the claim rules to verified claims: the identity, and the time claims the
 /// verified-token cache checks again on every hit.
 pub(crate) fn validate(
@@ -62,11 +157,25 @@ pub(crate) fn validate_with_time(
     now: u64,
     time: TimeClaims,
 ) -> Result<(Identity, TimeClaims), TokenError> {
+    let identity = judge(&mut &claims, Some(&claims), rules, now, time)?;
+    Ok((identity.claims(claims).build(), time))
+}
+
+/// The claim rules over `claims`, and the identity they make, without its claims.
+/// `all` is the whole map, which the application's checks and role mappers take: without
+/// it, a rule set that has either refuses the token rather than skip them.
+fn judge<C: ClaimSet>(
+    claims: &mut C,
+    all: Option<&Map<String, Value>>,
+    rules: &Rules,
+    now: u64,
+    time: TimeClaims,
+) -> Result<IdentityBuilder, TokenError> {
     time.check(now, rules.leeway)?;
-    let issuer = match (claims.get("iss"), &rules.issuer) {
-        (Some(Value::String(iss)), Some(expected)) if iss == expected => Some(iss.clone()),
-        (Some(Value::String(iss)), None) => Some(iss.clone()),
-        (None, None) => None,
+    let has_issuer = match (claims.get("iss"), &rules.issuer) {
+        (Some(Value::String(iss)), Some(expected)) if iss == expected => true,
+        (Some(Value::String(_)), None) => true,
+        (None, None) => false,
         _ => return Err(TokenError::InvalidIssuer),
     };
     check_audience(claims.get("aud"), &rules.audiences)?;
@@ -76,29 +185,37 @@ pub(crate) fn validate_with_time(
         return Err(TokenError::InvalidTenant);
     }
     if !rules.client_ids.is_empty() {
-        check_client(&claims, &rules.client_ids)?;
+        check_client(&*claims, &rules.client_ids)?;
     }
     if rules.refuse_bound && claims.get("cnf").and_then(|cnf| cnf.get("jkt")).is_some() {
         return Err(TokenError::BoundToKey);
     }
-    if !rules.checks.iter().all(|check| (check.0)(&claims)) {
-        return Err(TokenError::ClaimsRefused);
+    if !rules.checks.is_empty() {
+        let Some(all) = all else {
+            return Err(TokenError::ClaimsRefused);
+        };
+        if !rules.checks.iter().all(|check| (check.0)(all)) {
+            return Err(TokenError::ClaimsRefused);
+        }
     }
-    let subject = match claims.get("sub") {
-        None => String::new(),
-        Some(Value::String(sub)) => sub.clone(),
-        Some(_) => return Err(TokenError::InvalidClaimType),
-    };
+    if claims.get("sub").is_some_and(|sub| !sub.is_string()) {
+        return Err(TokenError::InvalidClaimType);
+    }
     let max = rules.max_claim_entries;
     let mut roles = Vec::new();
     for path in rules.roles.paths() {
-        if let Some(value) = path.lookup(&claims) {
+        if let Some(value) = path.lookup(&*claims) {
             add_roles(&mut roles, value, max)?;
         }
     }
-    for map in rules.roles.mappers() {
-        let mapped: Vec<Value> = map(&claims).into_iter().map(Value::String).collect();
-        add_roles(&mut roles, &Value::Array(mapped), max)?;
+    if !rules.roles.mappers().is_empty() {
+        let Some(all) = all else {
+            return Err(TokenError::InvalidRoles);
+        };
+        for map in rules.roles.mappers() {
+            let mapped: Vec<Value> = map(all).into_iter().map(Value::String).collect();
+            add_roles(&mut roles, &Value::Array(mapped), max)?;
+        }
     }
     if let Some(hierarchy) = &rules.hierarchy {
         roles = hierarchy.expand(roles);
@@ -110,9 +227,16 @@ pub(crate) fn validate_with_time(
             None => scopes(claims.get("scp"), max)?,
         },
     };
-    let mut identity = Identity::builder(subject).roles(roles).scopes(scopes);
-    if let Some(issuer) = issuer {
-        identity = identity.issuer(issuer);
+    // Checked to be strings above.
+    let owned_string = |value: Option<Value>| match value {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    };
+    let mut identity = Identity::builder(owned_string(claims.owned("sub")))
+        .roles(roles)
+        .scopes(scopes);
+    if has_issuer {
+        identity = identity.issuer(owned_string(claims.owned("iss")));
     }
     // `exp` is positive here (infinite only for an introspection answer without one,
     // whose identity then has no expiry); the cast saturates for absurd values.
@@ -121,7 +245,7 @@ pub(crate) fn validate_with_time(
         let expires_at = time.exp.max(0.0) as u64;
         identity = identity.expires_at(expires_at);
     }
-    Ok((identity.claims(claims).build(), time))
+    Ok(identity)
 }
 
 /// A check of the application over verified claims
@@ -147,7 +271,7 @@ fn one_of(value: Option<&Value>, accepted: &[String]) -> bool {
 /// v2) or `client_id` (RFC 9068; Cognito, Auth0's RFC 9068 profile). At least one must be
 /// present, and each present one must be an accepted client, so a token cannot pass on
 /// one claim while the other names someone else.
-fn check_client(claims: &Map<String, Value>, accepted: &[String]) -> Result<(), TokenError> {
+fn check_client(claims: &impl ClaimSet, accepted: &[String]) -> Result<(), TokenError> {
     let (azp, client_id) = (claims.get("azp"), claims.get("client_id"));
     let fits = |value: Option<&Value>| value.is_none() || one_of(value, accepted);
     if (azp.is_none() && client_id.is_none()) || !fits(azp) || !fits(client_id) {
@@ -168,7 +292,7 @@ pub(crate) struct TimeClaims {
 
 impl TimeClaims {
     /// Reads `exp` (required), `nbf` and `iat` (each a NumericDate when present).
-    pub(crate) fn read(claims: &Map<String, Value>) -> Result<Self, TokenError> {
+    pub(crate) fn read(claims: &impl ClaimSet) -> Result<Self, TokenError> {
         let exp = match claims.get("exp") {
             None => return Err(TokenError::MissingExpiry),
             Some(v) => numeric_date(v)?,
@@ -506,5 +630,115 @@ mod tests {
         assert!(ClaimPath::parse("a..b").is_none());
         assert!(ClaimPath::parse("").is_none());
         assert!(ClaimPath::parse("roles").is_some());
+    }
+
+    /// What an identity shows of the rules' work, for comparing the two paths.
+    fn seen(outcome: Result<(Identity, TimeClaims), TokenError>) -> Result<impl PartialEq + fmt::Debug, TokenError> {
+        outcome.map(|(id, time)| {
+            let shown = (
+                id.subject().to_owned(),
+                id.issuer().map(str::to_owned),
+                id.roles().to_vec(),
+                id.scopes().to_vec(),
+                id.expires_at(),
+                id.claims().clone(),
+                id.claim_values(),
+            );
+            (shown, time)
+        })
+    }
+
+    #[test]
+    fn picked_claims_are_judged_as_the_whole_map() {
+        let mut tenants = rules();
+        tenants.tenants = vec!["t1".into()];
+        tenants.client_ids = vec!["web".into()];
+        tenants.scopes_claim = Some("scp".into());
+        tenants.roles = RoleSource::claim("roles")
+            .expect("a path")
+            .and(RoleSource::keycloak_realm());
+        let mut unbound = rules();
+        unbound.refuse_bound = false;
+        unbound.issuer = None;
+        unbound.audiences = Vec::new();
+        let payloads = [
+            json!({"exp": 2000, "iss": "iss", "aud": "api", "sub": "alice", "realm_access": {"roles": ["a", "b", "a"]}, "scope": "x y"}),
+            json!({"exp": 2000.5, "iss": "iss", "aud": ["api", "other"], "jti": "j", "name": {"given": "A"}, "scp": ["x"]}),
+            json!({"exp": 2000, "iss": "iss", "aud": "api", "tid": "t1", "azp": "web", "roles": "r", "scp": "s t", "realm_access": {"roles": ["k"]}}),
+            json!({"exp": 2000, "iss": "iss", "aud": "api", "tid": "t2", "azp": "web"}),
+            json!({"exp": 2000, "iss": "iss", "aud": "api", "tid": "t1", "client_id": "cli"}),
+            json!({"exp": 2000, "iss": "iss", "aud": "api", "cnf": {"jkt": "x"}}),
+            json!({"exp": 2000, "iss": "other", "aud": "api"}),
+            json!({"exp": 2000, "iss": "iss", "aud": "api", "sub": 7}),
+            json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": [1]}}),
+            json!({"exp": 2000, "iss": "iss", "aud": "api", "realm_access": {"roles": ["a", "b", "c", "d"]}}),
+            json!({"exp": 2000, "iss": "iss", "aud": "api", "scope": 3}),
+            json!({"exp": 900, "iss": "iss", "aud": "api"}),
+            json!({"exp": 2000, "nbf": 1500, "iss": "iss", "aud": "api"}),
+            json!({"exp": "2000", "iss": "iss", "aud": "api"}),
+            json!({"iss": "iss", "aud": "api"}),
+            json!({"exp": 2000, "iat": "x", "iss": "iss", "aud": "api"}),
+            json!({"exp": 2000}),
+        ];
+        for rules in [rules(), tenants, unbound] {
+            assert!(!rules.need_map());
+            for payload in &payloads {
+                let text = payload.to_string();
+                let picked = validate_payload(text.clone().into_bytes(), &rules, 1000);
+                let mapped = validate(claims(payload.clone()), &rules, 1000);
+                assert_eq!(seen(picked), seen(mapped), "{text}");
+            }
+        }
+        // Text the map refuses is refused with the same error.
+        for text in [
+            &br#"{"exp":2000,"exp":2001}"#[..],
+            br#"{"exp":2000,"x":{"a":1,"a":1}}"#,
+            b"[]",
+            b"{",
+            b"{\"exp\":2000,\"x\":\"\xff\"}",
+        ] {
+            let mapped = json::parse_object(text).map_err(json_error).err();
+            assert!(mapped.is_some(), "{text:?}");
+            assert_eq!(
+                validate_payload(text.to_vec(), &rules(), 1000).err(),
+                mapped,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn checks_and_role_mappers_get_every_claim() {
+        let mut checked = rules();
+        checked.checks = vec![ClaimsCheck(Arc::new(|c| c.get("jti").is_some()))];
+        let mut mapped = rules();
+        mapped.roles = RoleSource::mapped(|c| {
+            c.get("jti")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .into_iter()
+                .collect()
+        });
+        for rules in [&checked, &mapped] {
+            assert!(rules.need_map());
+            let payload = br#"{"exp":2000,"iss":"iss","aud":"api","jti":"j"}"#.to_vec();
+            assert!(validate_payload(payload, rules, 1000).is_ok());
+        }
+        let payload = br#"{"exp":2000,"iss":"iss","aud":"api"}"#.to_vec();
+        assert_eq!(
+            validate_payload(payload, &checked, 1000).err(),
+            Some(TokenError::ClaimsRefused)
+        );
+        // Without the map, a rule set with checks or mappers refuses rather than skip them.
+        let mut picked = json::pick(r#"{"exp":2000,"iss":"iss","aud":"api","jti":"j"}"#, |_| true).expect("valid");
+        let time = TimeClaims::read(&picked).expect("time");
+        assert_eq!(
+            judge(&mut picked, None, &checked, 1000, time).err(),
+            Some(TokenError::ClaimsRefused)
+        );
+        assert_eq!(
+            judge(&mut picked, None, &mapped, 1000, time).err(),
+            Some(TokenError::InvalidRoles)
+        );
     }
 }

@@ -5,10 +5,10 @@
 //! security component must not guess which member the signer meant, so duplicates are an
 //! error here, at every depth. Nesting depth is bounded by `serde_json`'s own recursion
 //! limit (128 levels, the outermost object included), which also bounds this visitor's
-//! recursion. Header members the verifier does not read are walked without being stored
-//! ([`Skip`]), but checked as `serde_json::Value` would check them (numbers in range,
-//! nesting within the limit), so a header is accepted exactly when it is valid JSON to
-//! `serde_json`.
+//! recursion. Header members and claims the verifier does not read are walked without
+//! being stored ([`Counted`]), but checked as `serde_json::Value` would check them
+//! (numbers in range, nesting within the limit), so a header is accepted exactly when it
+//! is valid JSON to `serde_json`, and picked claims exactly when the whole map would be.
 
 use std::fmt;
 
@@ -118,11 +118,11 @@ impl<'de> Visitor<'de> for HeaderVisitor {
                 "kid" => header.kid = Some(map.next_value::<MaybeStr<'de>>()?.0),
                 "typ" => header.typ = Some(map.next_value::<MaybeStr<'de>>()?.0),
                 "crit" => {
-                    map.next_value::<Skip>()?;
+                    map.next_value::<Counted>()?;
                     header.crit = true;
                 }
                 _ => {
-                    map.next_value::<Skip>()?;
+                    map.next_value::<Counted>()?;
                 }
             }
             seen.push(name);
@@ -132,90 +132,51 @@ impl<'de> Visitor<'de> for HeaderVisitor {
 }
 
 /// The member names of one object seen so far, for the duplicate check: a short list
-/// scanned in order (a header has a handful), a hash set past it, so that a token of a
-/// thousand distinct names costs a thousand lookups, not half a million comparisons.
-#[derive(Default)]
+/// kept inline and scanned in order (a header or a claims set has a handful, and an
+/// allocation per object cost more than the scan), a hash set past it, so that a token of
+/// a thousand distinct names costs a thousand lookups, not half a million comparisons.
 struct Names<'de> {
-    few: Vec<std::borrow::Cow<'de, str>>,
-    many: std::collections::HashSet<std::borrow::Cow<'de, str>>,
+    few: [std::borrow::Cow<'de, str>; Names::FEW],
+    len: usize,
+    /// Made only past [`Names::FEW`]: a hash set's random keys cost more than the scan.
+    many: Option<std::collections::HashSet<std::borrow::Cow<'de, str>>>,
+}
+
+impl Default for Names<'_> {
+    fn default() -> Self {
+        Self {
+            few: [const { std::borrow::Cow::Borrowed("") }; Names::FEW],
+            len: 0,
+            many: None,
+        }
+    }
 }
 
 impl<'de> Names<'de> {
     const FEW: usize = 16;
 
     fn contains(&self, name: &str) -> bool {
-        if self.few.len() < Self::FEW {
-            self.few.iter().any(|seen| seen == name)
-        } else {
-            self.many.contains(name)
+        match &self.many {
+            None => self.few[..self.len].iter().any(|seen| seen == name),
+            Some(many) => many.contains(name),
         }
     }
 
     fn push(&mut self, name: std::borrow::Cow<'de, str>) {
-        if self.few.len() < Self::FEW {
-            self.few.push(name);
-            if self.few.len() == Self::FEW {
-                self.many.extend(self.few.iter().cloned());
+        match &mut self.many {
+            None if self.len < Self::FEW => {
+                self.few[self.len] = name;
+                self.len += 1;
             }
-        } else {
-            self.many.insert(name);
-        }
-    }
-}
-
-/// Any JSON value, read and dropped without copying it (strings are borrowed or skipped,
-/// member names kept for the duplicate check),
-/// with the checks of `serde_json::Value`: unlike `serde::de::IgnoredAny`, which
-/// `serde_json` skips by syntax alone, a number out of `f64`'s range (`1e400`) is an
-/// error, and nesting counts against the recursion limit.
-struct Skip;
-
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SkipVisitor)
-    }
-}
-
-struct SkipVisitor;
-
-impl<'de> Visitor<'de> for SkipVisitor {
-    type Value = Skip;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_unit<E>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        let mut seen = Names::default();
-        while let Some(StrOrString(name)) = map.next_key()? {
-            if seen.contains(&name) {
-                return Err(de::Error::custom(DUPLICATE));
+            None => {
+                let mut many: std::collections::HashSet<_> = self.few.iter().cloned().collect();
+                many.insert(name);
+                self.many = Some(many);
             }
-            map.next_value::<Skip>()?;
-            seen.push(name);
+            Some(many) => {
+                many.insert(name);
+            }
         }
-        Ok(Skip)
     }
 }
 
@@ -277,11 +238,11 @@ impl<'de> Deserialize<'de> for MaybeStr<'de> {
                 Ok(MaybeStr(Err(())))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<Skip>()?.is_some() {}
+                while seq.next_element::<Counted>()?.is_some() {}
                 Ok(MaybeStr(Err(())))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                SkipVisitor.visit_map(map).map(|Skip| MaybeStr(Err(())))
+                CountedVisitor.visit_map(map).map(|_| MaybeStr(Err(())))
             }
         }
         deserializer.deserialize_any(V)
@@ -293,36 +254,42 @@ pub(crate) fn parse_header(bytes: &[u8]) -> Result<JoseHeader<'_>, JsonError> {
     // Skipped members are not checked for UTF-8 by serde_json; RFC 7515 §4 requires the
     // whole header to be UTF-8 JSON, so check the bytes once, up front.
     let text = std::str::from_utf8(bytes).map_err(|_| JsonError::Syntax)?;
+    read_object(text, HeaderVisitor)
+}
+
+/// Reads `text`, which must be one JSON object, with `visitor`.
+fn read_object<'de, V: Visitor<'de>>(text: &'de str, visitor: V) -> Result<V::Value, JsonError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let result = match (&mut de).deserialize_any(HeaderOrNot) {
+    let result = match (&mut de).deserialize_any(ObjectOrNot(visitor)) {
         Ok(v) => de.end().map(|()| v),
         Err(e) => Err(e),
     };
     match result {
-        Ok(Some(header)) => Ok(header),
+        Ok(Some(object)) => Ok(object),
         Ok(None) => Err(JsonError::NotAnObject),
         Err(e) if e.to_string().starts_with(DUPLICATE) => Err(JsonError::DuplicateMember),
         Err(_) => Err(JsonError::Syntax),
     }
 }
 
-/// Accepts any JSON value so that a non-object header is told apart from bad syntax.
-struct HeaderOrNot;
+/// A document's root: `Some` of what `V` reads of an object, `None` for any other JSON
+/// value, so that a non-object is told apart from bad syntax. A non-object is walked as
+/// [`Strict`] walks it, so its errors are those of [`parse_object`].
+struct ObjectOrNot<V>(V);
 
-impl<'de> Visitor<'de> for HeaderOrNot {
-    type Value = Option<JoseHeader<'de>>;
+impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectOrNot<V> {
+    type Value = Option<V::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        HeaderVisitor.visit_map(map).map(Some)
+        self.0.visit_map(map).map(Some)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(None)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        CountedVisitor.visit_seq(seq).map(|_| None)
     }
 
     fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
@@ -375,9 +342,158 @@ pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, JsonError
     }
 }
 
+/// The JSON values in `claims`, nested ones included: what a parsed claims set holds,
+/// for the verified-token cache's weight. [`pick`] counts the same without the map.
+pub(crate) fn count_values(claims: &Map<String, Value>) -> usize {
+    claims.values().map(count_value).sum()
+}
+
+fn count_value(value: &Value) -> usize {
+    1 + match value {
+        Value::Array(items) => items.iter().map(count_value).sum(),
+        Value::Object(members) => members.values().map(count_value).sum(),
+        _ => 0,
+    }
+}
+
+/// The members of a claims set that the claim rules read, picked from its text without
+/// building the whole map.
+///
+/// A verifier's rules read a handful of registered claims; a token carries more (`jti`,
+/// names, e-mail, provider extensions), and building a map of all of them was a fifth of a
+/// first verification. The members not picked are still walked as [`parse_object`]
+/// would build them, so [`pick`] accepts exactly the documents [`parse_object`] accepts,
+/// with the same error, and the map can be built from the text later, when asked for.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Picked<'a> {
+    members: Vec<(std::borrow::Cow<'a, str>, Value)>,
+    /// The JSON values of the whole document, as [`count_values`] counts them.
+    pub(crate) values: usize,
+}
+
+impl Picked<'_> {
+    /// The picked member `name`; `None` when the document has none (or it was not picked).
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        self.members.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Moves the picked member `name` out, leaving `null` in its place.
+    pub(crate) fn take(&mut self, name: &str) -> Option<Value> {
+        let (_, value) = self.members.iter_mut().find(|(n, _)| n == name)?;
+        Some(std::mem::take(value))
+    }
+}
+
+/// Reads `text` as [`parse_object`] does, keeping the top-level members `wanted` names.
+pub(crate) fn pick<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Result<Picked<'a>, JsonError> {
+    read_object(text, PickVisitor(wanted))
+}
+
+/// A claims set for [`pick`], walked as [`Strict`] walks it so that the errors are the
+/// same.
+struct PickVisitor<F>(F);
+
+impl<'de, F: Fn(&str) -> bool> Visitor<'de> for PickVisitor<F> {
+    type Value = Picked<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut picked = Picked {
+            // Room for the claims a verifier reads, in one allocation.
+            members: Vec::with_capacity(8),
+            values: 0,
+        };
+        let mut seen = Names::default();
+        while let Some(StrOrString(name)) = map.next_key()? {
+            // The value is read before the name is checked, as `Strict` does, so a
+            // document with both faults gives the same error.
+            if (self.0)(&name) {
+                let Strict(value) = map.next_value()?;
+                picked.values += count_value(&value);
+                if seen.contains(&name) {
+                    return Err(de::Error::custom(DUPLICATE));
+                }
+                picked.members.push((name.clone(), value));
+            } else {
+                picked.values += map.next_value::<Counted>()?.0;
+                if seen.contains(&name) {
+                    return Err(de::Error::custom(DUPLICATE));
+                }
+            }
+            seen.push(name);
+        }
+        Ok(picked)
+    }
+}
+
+/// Any JSON value, walked as [`Strict`] walks it (member names checked for duplicates
+/// after their value is read) without being stored: the count of its values, as
+/// [`count_values`] counts them. Strings are borrowed or skipped, and member names kept
+/// for the duplicate check. Unlike `serde::de::IgnoredAny`, which `serde_json` skips by
+/// syntax alone, a number out of `f64`'s range (`1e400`) is an error, and nesting counts
+/// against the recursion limit.
+struct Counted(usize);
+
+impl<'de> Deserialize<'de> for Counted {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CountedVisitor)
+    }
+}
+
+struct CountedVisitor;
+
+impl<'de> Visitor<'de> for CountedVisitor {
+    type Value = Counted;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Counted, E> {
+        Ok(Counted(1))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Counted, E> {
+        Ok(Counted(1))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Counted, E> {
+        Ok(Counted(1))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Counted, E> {
+        Ok(Counted(1))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Counted, E> {
+        Ok(Counted(1))
+    }
+    fn visit_unit<E>(self) -> Result<Counted, E> {
+        Ok(Counted(1))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Counted, A::Error> {
+        let mut count = 1;
+        while let Some(Counted(n)) = seq.next_element()? {
+            count += n;
+        }
+        Ok(Counted(count))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Counted, A::Error> {
+        let mut count = 1;
+        let mut seen = Names::default();
+        while let Some(StrOrString(name)) = map.next_key()? {
+            count += map.next_value::<Counted>()?.0;
+            if seen.contains(&name) {
+                return Err(de::Error::custom(DUPLICATE));
+            }
+            seen.push(name);
+        }
+        Ok(Counted(count))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn accepts_plain_objects() {
@@ -491,5 +607,87 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let doc = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
         assert_eq!(parse_object(doc.as_bytes()), Err(JsonError::Syntax));
+    }
+
+    /// JSON-like text: valid documents, and documents with what a hostile token carries
+    /// (duplicate and escaped names at any depth, numbers out of range, deep nesting,
+    /// lone surrogates, trailing bytes, non-objects).
+    fn document() -> impl Strategy<Value = String> {
+        let name = prop_oneof![
+            Just("\"exp\"".to_owned()),
+            Just("\"\\u0065xp\"".to_owned()),
+            Just("\"roles\"".to_owned()),
+            Just("\"sub\"".to_owned()),
+            Just("\"jti\"".to_owned()),
+            Just("\"a\"".to_owned()),
+            Just("\"\\ud800\"".to_owned()),
+        ];
+        let leaf = prop_oneof![
+            Just("1".to_owned()),
+            Just("-2.5e3".to_owned()),
+            Just("1e400".to_owned()),
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            Just("\"s\"".to_owned()),
+            Just("\"\\n\\u00e9\"".to_owned()),
+            Just("\"\\udc00\"".to_owned()),
+        ];
+        let value = leaf.prop_recursive(4, 32, 5, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(|items| format!("[{}]", items.join(","))),
+                proptest::collection::vec((name.clone(), inner), 0..5).prop_map(|members| {
+                    let members: Vec<String> = members.into_iter().map(|(n, v)| format!("{n}:{v}")).collect();
+                    format!("{{{}}}", members.join(","))
+                }),
+            ]
+        });
+        (value, prop_oneof![Just(""), Just(" "), Just(" x"), Just("}")]).prop_map(|(v, tail)| format!("{v}{tail}"))
+    }
+
+    proptest::proptest! {
+        /// `pick` accepts exactly what `parse_object` accepts, with the same error, counts
+        /// the values the map holds, and picks the members the map has.
+        #[test]
+        fn picking_agrees_with_the_whole_map(text in document()) {
+            let wanted = |name: &str| matches!(name, "exp" | "roles" | "a");
+            let picked = pick(&text, wanted);
+            match parse_object(text.as_bytes()) {
+                Ok(map) => {
+                    let picked = picked.expect("accepted by parse_object");
+                    proptest::prop_assert_eq!(picked.values, count_values(&map));
+                    for name in ["exp", "roles", "a"] {
+                        proptest::prop_assert_eq!(picked.get(name), map.get(name), "{}", name);
+                    }
+                    proptest::prop_assert_eq!(picked.get("sub"), None, "not wanted, not kept");
+                }
+                Err(error) => proptest::prop_assert_eq!(picked.map(|_| ()), Err(error)),
+            }
+        }
+    }
+
+    #[test]
+    fn picking_refuses_what_the_map_refuses() {
+        for (text, error) in [
+            (r#"{"exp":1,"exp":2}"#, JsonError::DuplicateMember),
+            (r#"{"exp":1,"\u0065xp":2}"#, JsonError::DuplicateMember),
+            (r#"{"jti":1,"jti":2}"#, JsonError::DuplicateMember),
+            (r#"{"x":{"y":1,"y":2}}"#, JsonError::DuplicateMember),
+            (r#"{"roles":[{"y":1,"y":2}]}"#, JsonError::DuplicateMember),
+            (r#"{"x":1e400}"#, JsonError::Syntax),
+            (r#"{"x":"\ud800"}"#, JsonError::Syntax),
+            (r#"{"exp":1} {}"#, JsonError::Syntax),
+            (r#"[{"exp":1}]"#, JsonError::NotAnObject),
+            (r#""exp""#, JsonError::NotAnObject),
+        ] {
+            assert_eq!(pick(text, |name| name == "exp").map(|_| ()), Err(error), "{text}");
+            assert_eq!(parse_object(text.as_bytes()).map(|_| ()), Err(error), "{text}");
+        }
+        let deep = format!("{{\"x\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(pick(&deep, |_| false).map(|_| ()), Err(JsonError::Syntax));
+        let picked = pick(r#"{"exp":5,"jti":"j","o":{"k":[1,2]}}"#, |name| name == "exp").expect("valid");
+        assert_eq!(
+            (picked.get("exp"), picked.get("jti"), picked.values),
+            (Some(&Value::from(5)), None, 6)
+        );
     }
 }

@@ -10,7 +10,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::json::{JsonError, parse_header, parse_object};
+use super::json::{JsonError, parse_header, parse_object, pick};
 use super::keys::{KeySet, Lookup};
 use crate::algorithm::Algorithm;
 use crate::error::TokenError;
@@ -120,13 +120,14 @@ pub(crate) fn claimed_issuer(token: &str, max_len: usize) -> Result<String, Toke
         return Err(TokenError::Malformed);
     };
     let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Malformed)?;
-    match parse_object(&payload).map_err(json_error)?.remove("iss") {
-        Some(Value::String(iss)) => Ok(iss),
+    let text = std::str::from_utf8(&payload).map_err(|_| TokenError::Malformed)?;
+    match pick(text, |name| name == "iss").map_err(json_error)?.get("iss") {
+        Some(Value::String(iss)) => Ok(iss.clone()),
         _ => Err(TokenError::InvalidIssuer),
     }
 }
 
-fn json_error(e: JsonError) -> TokenError {
+pub(crate) fn json_error(e: JsonError) -> TokenError {
     match e {
         JsonError::Syntax => TokenError::Malformed,
         JsonError::DuplicateMember => TokenError::DuplicateMember,
@@ -137,6 +138,12 @@ fn json_error(e: JsonError) -> TokenError {
 impl Parsed<'_> {
     /// Checks the signature with the key the header selects, and reads the claims.
     pub(crate) fn verify_signature(&self, keys: &KeySet) -> Result<Map<String, Value>, TokenError> {
+        parse_object(&self.verified_payload(keys)?).map_err(json_error)
+    }
+
+    /// Checks the signature with the key the header selects: the decoded payload, not
+    /// yet read as JSON.
+    pub(crate) fn verified_payload(&self, keys: &KeySet) -> Result<Vec<u8>, TokenError> {
         let key = match keys.select(self.header.kid.as_deref(), self.header.alg) {
             Lookup::Found(key) => key,
             Lookup::UnknownKid | Lookup::NoMatch => return Err(TokenError::UnknownKey),
@@ -147,10 +154,7 @@ impl Parsed<'_> {
         if !key.verify(self.message, signature) {
             return Err(TokenError::BadSignature);
         }
-        let payload = URL_SAFE_NO_PAD
-            .decode(self.payload)
-            .map_err(|_| TokenError::Malformed)?;
-        parse_object(&payload).map_err(json_error)
+        URL_SAFE_NO_PAD.decode(self.payload).map_err(|_| TokenError::Malformed)
     }
 }
 

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::claims::ClaimSet;
+
 /// The claims a warden reads roles from; see
 /// [`WardenBuilder::roles_from`](crate::WardenBuilder::roles_from).
 ///
@@ -236,10 +238,15 @@ impl ClaimPath {
         Self(segments.into_iter().map(Into::into).collect())
     }
 
-    pub(crate) fn lookup<'a>(&self, claims: &'a Map<String, Value>) -> Option<&'a Value> {
+    pub(crate) fn lookup<'a, C: ClaimSet>(&self, claims: &'a C) -> Option<&'a Value> {
         let (first, rest) = self.0.split_first()?;
         rest.iter()
             .try_fold(claims.get(first)?, |value, segment| value.as_object()?.get(segment))
+    }
+
+    /// The outermost segment: the top-level claim the path starts at.
+    pub(crate) fn first(&self) -> &str {
+        self.0.first().map_or("", String::as_str)
     }
 }
 

@@ -30,8 +30,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use quick_cache::sync::Cache;
 use quick_cache::{Equivalent, Weighter};
 
-use serde_json::{Map, Value};
-
 use crate::identity::Identity;
 use crate::token::claims::TimeClaims;
 
@@ -105,9 +103,9 @@ impl TokenWeight {
         u64::try_from(len.div_ceil(1024).max(1)).unwrap_or(u64::MAX)
     }
 
-    /// The weight of a verified token of `len` bytes whose identity holds `claims`.
-    fn of_verified(len: usize, claims: &Map<String, Value>) -> u64 {
-        let values = u64::try_from(count_values(claims) / Self::VALUES_PER_UNIT).unwrap_or(u64::MAX);
+    /// The weight of a verified token of `len` bytes whose claims hold `values` JSON values.
+    fn of_verified(len: usize, values: usize) -> u64 {
+        let values = u64::try_from(values / Self::VALUES_PER_UNIT).unwrap_or(u64::MAX);
         Self::of(len).saturating_add(values)
     }
 
@@ -136,19 +134,6 @@ impl Weighter<TokenKey, Entry> for TokenWeight {
     fn weight(&self, _: &TokenKey, entry: &Entry) -> u64 {
         entry.weight
     }
-}
-
-/// The JSON values in `claims`, nested ones included (the depth is bounded by the
-/// parser's recursion limit, which refused deeper claims before they got here).
-fn count_values(claims: &Map<String, Value>) -> usize {
-    fn count(value: &Value) -> usize {
-        1 + match value {
-            Value::Array(items) => items.iter().map(count).sum(),
-            Value::Object(members) => members.values().map(count).sum(),
-            _ => 0,
-        }
-    }
-    claims.values().map(count).sum()
 }
 
 /// How many bytes at the end of a token its hash in the cache reads.
@@ -280,7 +265,7 @@ impl TokenCache {
             issuer,
             generation,
             until,
-            weight: TokenWeight::of_verified(token.len(), identity.claims()),
+            weight: TokenWeight::of_verified(token.len(), identity.claim_values()),
         };
         self.entries.insert(TokenKey(Arc::from(token)), entry);
     }
@@ -461,8 +446,9 @@ mod tests {
         assert!((1..=8).contains(&large), "8 KiB tokens weigh 8 each: {large} held");
         let claims = json!({"exp": 1, "roles": ["a", "b"], "pad": vec![0; 200], "o": {"k": [1]}});
         let claims = claims.as_object().expect("object");
-        assert_eq!(count_values(claims), 4 + 2 + 200 + 2);
-        assert_eq!(TokenWeight::of_verified(100, claims), 1 + 208 / 64);
+        let values = crate::token::json::count_values(claims);
+        assert_eq!(values, 4 + 2 + 200 + 2);
+        assert_eq!(TokenWeight::of_verified(100, values), 1 + 208 / 64);
     }
 
     #[test]

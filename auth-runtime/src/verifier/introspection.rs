@@ -29,6 +29,7 @@ use crate::key_source::{chain, discovery_url, parse_url, read_capped};
 use crate::token::claims::{self, Rules, TimeClaims};
 use crate::token::introspection::{self, Introspected};
 use crate::verifier::cache::TokenWeight;
+use crate::verifier::unix_now;
 
 /// Where the introspection endpoint is.
 pub(crate) enum Endpoint {
@@ -395,13 +396,6 @@ pub fn judge_answer(body: &[u8], issuer: Option<&str>, audience: Option<&str>, u
             Err(error) => Judged::Refused(error),
         },
     }
-}
-
-/// Seconds since the Unix epoch (0 before it), as the claim rules count.
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// Whether `token` looks like a JWS compact serialization (three base64url segments):

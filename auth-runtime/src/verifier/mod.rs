@@ -174,22 +174,19 @@ impl Verifier {
     ///
     /// `token` is the credential's bytes as sent, not yet checked to be text: a cached
     /// token passed every check, so bytes equal to it need none.
-    pub(crate) fn cached(&self, token: &[u8]) -> Option<Result<Identity, AuthError>> {
+    pub(crate) fn cached(&self, token: &[u8], now: u64) -> Option<Result<Identity, AuthError>> {
         // Only a warden that introspects pays for the UTF-8 check on a hit.
         #[cfg(feature = "introspection")]
         if self.introspector.is_some()
             && let Ok(token) = std::str::from_utf8(token)
             && let Some(introspector) = self.introspector_for(token)
         {
-            return introspector
-                .cached(token)
-                .map(|outcome| self.unrevoked(outcome, unix_now()));
+            return introspector.cached(token).map(|outcome| self.unrevoked(outcome, now));
         }
         let cache = self.cache.as_ref()?;
         if token.len() > self.max_token_bytes() {
             return None;
         }
-        let now = unix_now();
         let identity = cache.get(token, now, |issuer| self.issuers.get(issuer).map(Trusted::current))?;
         Some(self.unrevoked(Ok(identity), now))
     }
@@ -215,7 +212,7 @@ impl Verifier {
     /// `None` only with [`UnknownKid::Defer`], when a remote key set lacks the token's
     /// `kid`: then [`verify_waiting`](Self::verify_waiting) goes on.
     /// A token to introspect is always deferred: asking the server means waiting.
-    pub(crate) fn verify_now(&self, token: &str, unknown: UnknownKid) -> Option<Result<Identity, AuthError>> {
+    pub(crate) fn verify_now(&self, token: &str, unknown: UnknownKid, now: u64) -> Option<Result<Identity, AuthError>> {
         #[cfg(feature = "introspection")]
         if self.introspector_for(token).is_some() {
             return None;
@@ -233,7 +230,7 @@ impl Verifier {
                 .keys
                 .keys_now(parsed.header.kid.as_deref(), parsed.header.alg, unknown)?
             {
-                Ok(keys) => self.check(index, trusted, token, &parsed, &keys),
+                Ok(keys) => self.check(index, trusted, token, &parsed, &keys, now),
                 Err(error) => Err(error),
             },
         )
@@ -254,7 +251,8 @@ impl Verifier {
             .keys
             .keys_waiting(parsed.header.kid.as_deref(), parsed.header.alg)
             .await?;
-        self.check(index, trusted, token, &parsed, &keys)
+        // The keys may have taken a while: the token is judged at the time they came.
+        self.check(index, trusted, token, &parsed, &keys, unix_now())
     }
 
     /// Checks signature and claims; caches the identity on success (never a failure).
@@ -265,10 +263,11 @@ impl Verifier {
         token: &str,
         parsed: &Parsed<'_>,
         keys: &Keys<'_>,
+        now: u64,
     ) -> Result<Identity, AuthError> {
-        let now = unix_now();
-        let claims = parsed.verify_signature(keys.set()).map_err(AuthError::InvalidToken)?;
-        let (identity, time) = claims::validate(claims, &trusted.rules, now).map_err(AuthError::InvalidToken)?;
+        let payload = parsed.verified_payload(keys.set()).map_err(AuthError::InvalidToken)?;
+        let (identity, time) =
+            claims::validate_payload(payload, &trusted.rules, now).map_err(AuthError::InvalidToken)?;
         if let Some(revocations) = &self.revocations {
             revocations.check(&identity, now)?;
         }
@@ -306,7 +305,8 @@ fn parse<'t>(trusted: &Trusted, token: &'t str) -> Result<Parsed<'t>, AuthError>
     jws::parse(token, &expect).map_err(AuthError::InvalidToken)
 }
 
-fn unix_now() -> u64 {
+/// Seconds since the Unix epoch: read once per request, which is judged at that time.
+pub(crate) fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+pub(super) use crate::verifier::unix_now;
+
 use arc_swap::ArcSwap;
 use serde_json::Value;
 
@@ -442,10 +444,6 @@ impl Set {
                 hit(&self.subjects, identity.subject(), Some(iat))
             })
     }
-}
-
-pub(super) fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 pub(super) fn unix_millis() -> u64 {
