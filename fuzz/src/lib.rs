@@ -6,7 +6,6 @@
 //! runtime for a token the oracle refuses is a finding.
 
 use std::sync::LazyLock;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum_warden_runtime::{Algorithm, Identity, Warden};
 use base64::Engine as _;
@@ -130,10 +129,14 @@ pub static WARDENS: LazyLock<[(Profile, Warden); 4]> =
 /// for checking that the seeds reach the paths they are meant to).
 pub static DEBUG: LazyLock<bool> = LazyLock::new(|| std::env::var_os("FUZZ_DEBUG").is_some());
 
-/// Seconds since the epoch.
+/// Seconds since the epoch, by the clock the runtime reads on Linux: the coarse real-time
+/// clock, which lags the precise one by up to a tick. Read before and after a call, it
+/// brackets the runtime's own reading, which the precise clock would not around a second's
+/// boundary.
 #[must_use]
 pub fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::RealtimeCoarse);
+    u64::try_from(now.tv_sec).unwrap_or(0)
 }
 
 fn mac(message: &[u8]) -> Vec<u8> {
