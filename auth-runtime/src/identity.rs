@@ -37,7 +37,8 @@ struct Inner {
     packed_roles: Packed,
     packed_scopes: Packed,
     subject: String,
-    issuer: Option<String>,
+    /// Shared with the issuer's rules when they name it: every token it verifies names it.
+    issuer: Option<Arc<str>>,
     roles: Vec<String>,
     scopes: Vec<String>,
     claims: ClaimStore,
@@ -312,7 +313,13 @@ pub struct IdentityBuilder(Inner);
 impl IdentityBuilder {
     /// Sets the issuer.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.0.issuer = Some(issuer.into());
+        self.0.issuer = Some(Arc::from(issuer.into()));
+        self
+    }
+
+    /// Sets the issuer, shared with the rules that verified it.
+    pub(crate) fn shared_issuer(mut self, issuer: Arc<str>) -> Self {
+        self.0.issuer = Some(issuer);
         self
     }
 

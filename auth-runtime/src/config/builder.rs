@@ -1073,7 +1073,7 @@ impl WardenBuilder {
                             None => Settings::default().rules(&|setting| setting, &shared)?,
                         };
                         if let Some(issuer) = &discover_from {
-                            rules.issuer.get_or_insert_with(|| issuer.clone());
+                            rules.issuer.get_or_insert_with(|| issuer.as_str().into());
                         }
                         let context = introspection::Context {
                             discover_from,

@@ -114,7 +114,7 @@ impl Settings {
             #[cfg(feature = "remote-keys")]
             KeyInput::OidcIssuer(issuer) => {
                 let locator = remote::oidc_issuer(&issuer, shared.remote.allow_http, names)?;
-                rules.issuer.get_or_insert_with(|| issuer.trim().to_owned());
+                rules.issuer.get_or_insert_with(|| issuer.trim().into());
                 remote::trusted(locator, algorithms, rules, shared.remote_parts(), names)?
             }
             #[cfg(not(feature = "remote-keys"))]
@@ -171,7 +171,7 @@ impl Settings {
             })?,
         };
         Ok(Rules {
-            issuer: self.issuer.clone(),
+            issuer: self.issuer.as_deref().map(Arc::from),
             audiences: self.audiences.clone(),
             leeway: leeway.as_secs(),
             roles,

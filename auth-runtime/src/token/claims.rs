@@ -19,7 +19,7 @@ use crate::roles::Resolved;
 /// The claim checks of one verifier.
 #[derive(Debug, Clone)]
 pub(crate) struct Rules {
-    pub(crate) issuer: Option<String>,
+    pub(crate) issuer: Option<Arc<str>>,
     pub(crate) audiences: Vec<String>,
     pub(crate) leeway: u64,
     pub(crate) roles: RoleSource,
@@ -173,7 +173,7 @@ fn judge<C: ClaimSet>(
 ) -> Result<IdentityBuilder, TokenError> {
     time.check(now, rules.leeway)?;
     let has_issuer = match (claims.get("iss"), &rules.issuer) {
-        (Some(Value::String(iss)), Some(expected)) if iss == expected => true,
+        (Some(Value::String(iss)), Some(expected)) if **iss == **expected => true,
         (Some(Value::String(_)), None) => true,
         (None, None) => false,
         _ => return Err(TokenError::InvalidIssuer),
@@ -235,8 +235,11 @@ fn judge<C: ClaimSet>(
     let mut identity = Identity::builder(owned_string(claims.owned("sub")))
         .roles(roles)
         .scopes(scopes);
-    if has_issuer {
-        identity = identity.issuer(owned_string(claims.owned("iss")));
+    // A configured issuer is shared by its identities: every token it verifies names it.
+    match (&rules.issuer, has_issuer) {
+        (Some(issuer), true) => identity = identity.shared_issuer(Arc::clone(issuer)),
+        (None, true) => identity = identity.issuer(owned_string(claims.owned("iss"))),
+        (_, false) => {}
     }
     // `exp` is positive here (infinite only for an introspection answer without one,
     // whose identity then has no expiry); the cast saturates for absurd values.
@@ -439,7 +442,7 @@ mod tests {
     fn rules() -> Rules {
         Rules {
             refuse_bound: true,
-            issuer: Some("iss".into()),
+            issuer: Some(Arc::from("iss")),
             audiences: vec!["api".into()],
             leeway: 60,
             roles: RoleSource::keycloak_realm(),

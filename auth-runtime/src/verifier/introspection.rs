@@ -375,7 +375,7 @@ pub enum Judged {
 pub fn judge_answer(body: &[u8], issuer: Option<&str>, audience: Option<&str>, unix: u64) -> Judged {
     let max = crate::defaults::DEFAULT_MAX_TOKEN_BYTES;
     let rules = Rules {
-        issuer: issuer.map(str::to_owned),
+        issuer: issuer.map(std::sync::Arc::from),
         audiences: audience.into_iter().map(str::to_owned).collect(),
         leeway: crate::defaults::DEFAULT_LEEWAY.as_secs(),
         roles: crate::token::role_source::RoleSource::default_claim(),
