@@ -70,9 +70,11 @@ impl ClaimStore {
         match self {
             Self::Map(map) => map,
             Self::Text { text, map, .. } => map.get_or_init(|| {
-                // The verifier parsed this text strictly before it kept it, so this
-                // parse cannot fail; if it ever did, no claim would be read.
-                crate::token::json::parse_object(text.as_bytes()).unwrap_or_default()
+                // The verifier read this text with its strict reader before it kept it
+                // (one JSON object, no duplicate names at any depth), so serde_json's own
+                // reader builds the same map and cannot fail; if it ever did, no claim
+                // would be read.
+                serde_json::from_str(text).unwrap_or_default()
             }),
         }
     }
@@ -274,12 +276,13 @@ impl Identity {
 }
 
 impl Identity {
-    /// The JSON values of its claims, nested ones included: what the verified-token
-    /// cache weighs, without building the map of claims kept as text.
-    pub(crate) fn claim_values(&self) -> usize {
+    /// The JSON values of claims kept as text, nested ones included, as the verifier
+    /// counted them while reading the text: what the verified-token cache weighs, without
+    /// building the map. `None` for claims kept as a map, whose values are counted there.
+    pub(crate) fn claim_values(&self) -> Option<usize> {
         match &self.0.claims {
-            ClaimStore::Map(map) => crate::token::json::count_values(map),
-            ClaimStore::Text { values, .. } => *values,
+            ClaimStore::Map(_) => None,
+            ClaimStore::Text { values, .. } => Some(*values),
         }
     }
 

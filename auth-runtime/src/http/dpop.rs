@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::verifier::unix_now;
+use crate::verifier::clock::unix_now;
 
 use http::HeaderName;
 use http::request::Parts;

@@ -20,10 +20,11 @@ use crate::identity::Identity;
 use crate::key_source::{KeyFetchError, UnknownKid};
 use crate::requirement::StepUp;
 use crate::roles::{Resolved, RoleHierarchy};
+use crate::verifier::Verifier;
 use crate::verifier::cache::CacheStats;
+use crate::verifier::clock::unix_now;
 use crate::verifier::logout::LogoutTokenError;
 use crate::verifier::revocation::{Revocation, Revocations};
-use crate::verifier::{Verifier, unix_now};
 
 /// Verifies requests. Built once at startup, shared through router state, cheap to clone.
 ///

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::verifier::unix_now;
+use crate::verifier::clock::unix_now;
 
 use jsonwebtoken::{EncodingKey, Header};
 use serde_json::{Map, Value, json};

@@ -384,6 +384,48 @@ impl Picked<'_> {
     }
 }
 
+/// A claims set as the rules read it: a parsed map, or the members picked for the rules
+/// from the verified text ([`pick`]).
+pub(crate) trait ClaimSet {
+    /// The top-level claim `name`.
+    fn get(&self, name: &str) -> Option<&Value>;
+
+    /// The top-level claim `name`, owned: moved out of picked members, which are dropped
+    /// after the rules, cloned from a map, which the identity keeps.
+    fn owned(&mut self, name: &str) -> Option<Value>;
+}
+
+impl ClaimSet for Map<String, Value> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        Map::get(self, name)
+    }
+
+    fn owned(&mut self, name: &str) -> Option<Value> {
+        Map::get(self, name).cloned()
+    }
+}
+
+/// A shared claims set: what is owned is cloned.
+impl<C: ClaimSet> ClaimSet for &C {
+    fn get(&self, name: &str) -> Option<&Value> {
+        (**self).get(name)
+    }
+
+    fn owned(&mut self, name: &str) -> Option<Value> {
+        (**self).get(name).cloned()
+    }
+}
+
+impl ClaimSet for Picked<'_> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        Picked::get(self, name)
+    }
+
+    fn owned(&mut self, name: &str) -> Option<Value> {
+        self.take(name)
+    }
+}
+
 /// Reads `text` as [`parse_object`] does, keeping the top-level members `wanted` names.
 pub(crate) fn pick<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Result<Picked<'a>, JsonError> {
     read_object(text, PickVisitor(wanted))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::claims::ClaimSet;
+use super::json::ClaimSet;
 
 /// The claims a warden reads roles from; see
 /// [`WardenBuilder::roles_from`](crate::WardenBuilder::roles_from).

@@ -32,6 +32,7 @@ use quick_cache::{Equivalent, Weighter};
 
 use crate::identity::Identity;
 use crate::token::claims::TimeClaims;
+use crate::token::json::count_values;
 
 /// Longest time an entry is used, whatever the token's `exp`: a long-lived token is then
 /// verified again once a day, which costs one signature check.
@@ -265,7 +266,12 @@ impl TokenCache {
             issuer,
             generation,
             until,
-            weight: TokenWeight::of_verified(token.len(), identity.claim_values()),
+            weight: TokenWeight::of_verified(
+                token.len(),
+                identity
+                    .claim_values()
+                    .unwrap_or_else(|| count_values(identity.claims())),
+            ),
         };
         self.entries.insert(TokenKey(Arc::from(token)), entry);
     }
@@ -446,7 +452,7 @@ mod tests {
         assert!((1..=8).contains(&large), "8 KiB tokens weigh 8 each: {large} held");
         let claims = json!({"exp": 1, "roles": ["a", "b"], "pad": vec![0; 200], "o": {"k": [1]}});
         let claims = claims.as_object().expect("object");
-        let values = crate::token::json::count_values(claims);
+        let values = count_values(claims);
         assert_eq!(values, 4 + 2 + 200 + 2);
         assert_eq!(TokenWeight::of_verified(100, values), 1 + 208 / 64);
     }

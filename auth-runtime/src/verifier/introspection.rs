@@ -29,7 +29,7 @@ use crate::key_source::{chain, discovery_url, parse_url, read_capped};
 use crate::token::claims::{self, Rules, TimeClaims};
 use crate::token::introspection::{self, Introspected};
 use crate::verifier::cache::TokenWeight;
-use crate::verifier::unix_now;
+use crate::verifier::clock::unix_now;
 
 /// Where the introspection endpoint is.
 pub(crate) enum Endpoint {

@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value};
 
+use super::clock::unix_now;
 use super::revocation::Revocation;
-use super::{Verifier, parse, unix_now};
+use super::{Verifier, parse};
 use crate::key_source::UnknownKid;
 use crate::token::jws;
 

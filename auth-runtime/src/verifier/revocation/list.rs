@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub(super) use crate::verifier::unix_now;
+pub(super) use crate::verifier::clock::unix_now;
 
 use arc_swap::ArcSwap;
 use serde_json::Value;
