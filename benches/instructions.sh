@@ -23,7 +23,13 @@ trap 'rm -rf "$out"' EXIT
 
 per_request() { # criterion id (exact) → instructions per request
   local file="$out/$(tr -c 'a-zA-Z0-9' _ <<<"$1")"
-  valgrind --tool=callgrind --callgrind-out-file="$file" "$bin" --bench "^$1\$" --profile-time 5 >/dev/null 2>&1
+  # A case that crashes under valgrind leaves a partial profile whose count looks like a
+  # measurement: stop instead.
+  if ! valgrind --tool=callgrind --callgrind-out-file="$file" "$bin" --bench "^$1\$" --profile-time 5 >/dev/null 2>"$file.log"; then
+    echo "instructions.sh: \"$1\" did not run to its end under valgrind:" >&2
+    tail -n 20 "$file.log" >&2
+    exit 1
+  fi
   # The callers of `run` are listed above it, each with its call count.
   # --threshold=100: every function, however small its share of the whole program.
   callgrind_annotate --tree=caller --inclusive=yes --threshold=100 "$file" 2>/dev/null |

@@ -69,9 +69,9 @@ fn allocations_per_request() {
 }
 
 /// The documented bound, 3 KB per unit of capacity: `benches/memory.rs` measures, with
-/// the claims read (the identity then holds the text and the map), 2.2 KB for eight-claim
+/// the claims read (the identity then holds the text and the map), 2.0 KB for eight-claim
 /// tokens, 2.8 KB for tokens at the size cap and 2.8 KB for tokens at the cap whose claims
-/// are an array of short items (the most memory per byte of token); 1.3, 1.9 and 0.4 KB
+/// are an array of short items (the most memory per byte of token); 1.1, 1.9 and 0.4 KB
 /// with the claims never read.
 const BYTES_PER_UNIT: usize = 3_072;
 

@@ -39,8 +39,11 @@ struct Inner {
     subject: String,
     /// Shared with the issuer's rules when they name it: every token it verifies names it.
     issuer: Option<Arc<str>>,
-    roles: Vec<String>,
-    scopes: Vec<String>,
+    /// The roles as a vector: built from `packed_roles` when first asked for, set at once
+    /// when they did not fit there.
+    roles: OnceLock<Vec<String>>,
+    /// The scopes, as the roles.
+    scopes: OnceLock<Vec<String>>,
     claims: ClaimStore,
     expires_at: Option<u64>,
 }
@@ -122,6 +125,39 @@ impl Packed {
         packed
     }
 
+    /// The names, packed so that they are read without the vectors, and the vector itself
+    /// only when they do not fit (then it is what the identity reads).
+    ///
+    /// A cached identity's vectors are allocations of their own, one per name and one for
+    /// the list, which every eviction frees when they have long gone cold; packed, the
+    /// names live in the identity.
+    fn with_list(names: Vec<String>) -> (Self, OnceLock<Vec<String>>) {
+        let packed = Self::new(&names);
+        if packed.len == Self::SPILLED {
+            (packed, OnceLock::from(names))
+        } else {
+            (packed, OnceLock::new())
+        }
+    }
+
+    /// The names, in order; none when they did not fit.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        let mut rest = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
+        std::iter::from_fn(move || {
+            let (&len, tail) = rest.split_first()?;
+            let (name, tail) = tail.split_at_checked(usize::from(len))?;
+            rest = tail;
+            // Packed from `&str`s whole, so every name is valid UTF-8.
+            std::str::from_utf8(name).ok()
+        })
+    }
+
+    /// The list `list` stands for: itself when set, else the packed names as a vector,
+    /// made now and kept.
+    fn list<'a>(&self, list: &'a OnceLock<Vec<String>>) -> &'a [String] {
+        list.get_or_init(|| self.names().map(str::to_owned).collect())
+    }
+
     fn spilled() -> Self {
         Self {
             len: Self::SPILLED,
@@ -155,8 +191,8 @@ impl Identity {
             packed_scopes: Packed::spilled(),
             subject: subject.into(),
             issuer: None,
-            roles: Vec::new(),
-            scopes: Vec::new(),
+            roles: OnceLock::new(),
+            scopes: OnceLock::new(),
             claims: ClaimStore::Map(Map::new()),
             expires_at: None,
         })
@@ -177,13 +213,13 @@ impl Identity {
     /// The roles read from the configured roles claim, in token order.
     #[must_use]
     pub fn roles(&self) -> &[String] {
-        &self.0.roles
+        self.0.packed_roles.list(&self.0.roles)
     }
 
     /// The OAuth scopes read from `scope` or `scp`, in token order.
     #[must_use]
     pub fn scopes(&self) -> &[String] {
-        &self.0.scopes
+        self.0.packed_scopes.list(&self.0.scopes)
     }
 
     /// Whether the identity holds `role` (exact, case-sensitive).
@@ -193,7 +229,7 @@ impl Identity {
         inner
             .packed_roles
             .contains(role)
-            .unwrap_or_else(|| inner.roles.iter().any(|r| r == role))
+            .unwrap_or_else(|| self.roles().iter().any(|r| r == role))
     }
 
     /// Whether the identity was granted `scope` (exact, case-sensitive).
@@ -203,7 +239,7 @@ impl Identity {
         inner
             .packed_scopes
             .contains(scope)
-            .unwrap_or_else(|| inner.scopes.iter().any(|s| s == scope))
+            .unwrap_or_else(|| self.scopes().iter().any(|s| s == scope))
     }
 
     /// Every verified claim, as the token carried it.
@@ -261,9 +297,10 @@ impl Identity {
     /// identity).
     pub(crate) fn with_roles(&self, roles: Vec<String>) -> Self {
         let inner = &self.0;
+        let (packed_roles, roles) = Packed::with_list(roles);
         Self(Arc::new(Inner {
             revocation_checked: AtomicU64::new(u64::MAX),
-            packed_roles: Packed::new(&roles),
+            packed_roles,
             packed_scopes: inner.packed_scopes,
             subject: inner.subject.clone(),
             issuer: inner.issuer.clone(),
@@ -303,8 +340,8 @@ impl fmt::Debug for Identity {
         f.debug_struct("Identity")
             .field("subject", &self.0.subject)
             .field("issuer", &self.0.issuer)
-            .field("roles", &self.0.roles)
-            .field("scopes", &self.0.scopes)
+            .field("roles", &self.roles())
+            .field("scopes", &self.scopes())
             .finish_non_exhaustive()
     }
 }
@@ -328,13 +365,13 @@ impl IdentityBuilder {
 
     /// Sets the roles.
     pub fn roles<I: IntoIterator<Item = R>, R: Into<String>>(mut self, roles: I) -> Self {
-        self.0.roles = roles.into_iter().map(Into::into).collect();
+        self.0.roles = OnceLock::from(roles.into_iter().map(Into::into).collect::<Vec<String>>());
         self
     }
 
     /// Sets the scopes.
     pub fn scopes<I: IntoIterator<Item = R>, R: Into<String>>(mut self, scopes: I) -> Self {
-        self.0.scopes = scopes.into_iter().map(Into::into).collect();
+        self.0.scopes = OnceLock::from(scopes.into_iter().map(Into::into).collect::<Vec<String>>());
         self
     }
 
@@ -364,8 +401,8 @@ impl IdentityBuilder {
     /// Finishes the identity.
     #[must_use]
     pub fn build(mut self) -> Identity {
-        self.0.packed_roles = Packed::new(&self.0.roles);
-        self.0.packed_scopes = Packed::new(&self.0.scopes);
+        (self.0.packed_roles, self.0.roles) = Packed::with_list(self.0.roles.take().unwrap_or_default());
+        (self.0.packed_scopes, self.0.scopes) = Packed::with_list(self.0.scopes.take().unwrap_or_default());
         Identity(Arc::new(self.0))
     }
 }
@@ -384,6 +421,13 @@ mod tests {
             asked in "[a-c:]{0,6}|[a-z]{30,40}",
         ) {
             let identity = Identity::builder("s").roles(names.clone()).scopes(names.clone()).build();
+            // The lists read back as given, whether packed or kept as vectors.
+            prop_assert_eq!(identity.roles(), &names[..]);
+            prop_assert_eq!(identity.scopes(), &names[..]);
+            let reversed: Vec<String> = names.iter().rev().cloned().collect();
+            let other = identity.with_roles(reversed.clone());
+            prop_assert_eq!(other.roles(), &reversed[..]);
+            prop_assert_eq!(other.scopes(), &names[..]);
             let listed = names.contains(&asked);
             prop_assert_eq!(identity.has_role(&asked), listed);
             prop_assert_eq!(identity.has_scope(&asked), listed);
