@@ -140,16 +140,21 @@ impl Packed {
         }
     }
 
-    /// The names, in order; none when they did not fit.
-    fn names(&self) -> impl Iterator<Item = &str> {
+    /// The packed names' bytes, in order; none when they did not fit.
+    fn entries(&self) -> impl Iterator<Item = &[u8]> {
         let mut rest = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
         std::iter::from_fn(move || {
             let (&len, tail) = rest.split_first()?;
             let (name, tail) = tail.split_at_checked(usize::from(len))?;
             rest = tail;
-            // Packed from `&str`s whole, so every name is valid UTF-8.
-            std::str::from_utf8(name).ok()
+            Some(name)
         })
+    }
+
+    /// The names, in order; none when they did not fit.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        // Packed from `&str`s whole, so every name is valid UTF-8.
+        self.entries().filter_map(|name| std::str::from_utf8(name).ok())
     }
 
     /// The list `list` stands for: itself when set, else the packed names as a vector,
@@ -167,18 +172,7 @@ impl Packed {
 
     /// Whether `name` is among the packed names; `None` when they did not fit.
     fn contains(&self, name: &str) -> Option<bool> {
-        if self.len == Self::SPILLED {
-            return None;
-        }
-        let mut rest = self.bytes.get(..usize::from(self.len))?;
-        while let Some((&len, tail)) = rest.split_first() {
-            let (packed, tail) = tail.split_at_checked(usize::from(len))?;
-            if packed == name.as_bytes() {
-                return Some(true);
-            }
-            rest = tail;
-        }
-        Some(false)
+        (self.len != Self::SPILLED).then(|| self.entries().any(|packed| packed == name.as_bytes()))
     }
 }
 

@@ -364,7 +364,7 @@ fn count_value(value: &Value) -> usize {
 /// first verification. The members not picked are still walked as [`parse_object`]
 /// would build them, so [`pick`] accepts exactly the documents [`parse_object`] accepts,
 /// with the same error, and the map can be built from the text later, when asked for.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub(crate) struct Picked<'a> {
     members: Vec<(std::borrow::Cow<'a, str>, Value)>,
     /// The JSON values of the whole document, as [`count_values`] counts them.
