@@ -438,18 +438,25 @@ mod tests {
         assert_eq!(TokenWeight::of(1025), 2);
         assert_eq!(TokenWeight::of(8 * 1024), 8);
         let t = now();
-        let fill = |len: usize| {
-            let cache = TokenCache::new(64).expect("enabled");
+        let fill = |len: usize, capacity: u64| {
+            let cache = TokenCache::new(capacity).expect("enabled");
             for n in 0..50 {
                 // Tokens end with their signature, different in each.
                 let token = format!("{}{n:04}", "x".repeat(len - 4));
                 put(&cache, &token, json!({"exp": t + 100}), at(0, 0), t);
             }
-            cache.stats().entries
+            (cache.stats().entries, cache.entries.weight())
         };
-        assert_eq!(fill(100), 50, "50 small tokens fit in 64");
-        let large = fill(8 * 1024);
-        assert!((1..=8).contains(&large), "8 KiB tokens weigh 8 each: {large} held");
+        // With room for all (the cache's shards each hold an equal part of the capacity,
+        // and the tokens fall into them by a seeded hash, so a nearly full cache may
+        // evict before its total is reached).
+        assert_eq!(fill(100, 100_000), (50, 50), "a small token weighs 1");
+        assert_eq!(fill(8 * 1024, 100_000), (50, 400), "an 8 KiB token weighs 8");
+        let (large, weight) = fill(8 * 1024, 64);
+        assert!(
+            (1..=8).contains(&large) && weight <= 64,
+            "{large} tokens of 8 KiB held in 64, weighing {weight}"
+        );
         let claims = json!({"exp": 1, "roles": ["a", "b"], "pad": vec![0; 200], "o": {"k": [1]}});
         let claims = claims.as_object().expect("object");
         let values = count_values(claims);
