@@ -61,6 +61,10 @@ TOML
 generate annotated yes
 generate plain no
 export CARGO_TARGET_DIR="$work/target"
+# The generated crates sit under the repository and would read its `.cargo/config.toml`,
+# which trims debug information for the repository's own builds. An application builds
+# with cargo's default, full debug information, so the timed crate does too.
+export CARGO_PROFILE_DEV_DEBUG=full
 for crate in annotated plain; do
   (cd "$work/$crate" && cargo build --quiet)   # warm the shared dependencies
 done
