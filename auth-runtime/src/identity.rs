@@ -107,21 +107,11 @@ impl Packed {
             len: 0,
             bytes: [0; Self::CAPACITY],
         };
-        let mut at = 0;
         for name in names {
-            let end = at + 1 + name.len();
-            let Ok(len) = u8::try_from(name.len()) else {
-                return Self::spilled();
-            };
-            if end > Self::CAPACITY {
+            if !packed.push(name) {
                 return Self::spilled();
             }
-            packed.bytes[at] = len;
-            packed.bytes[at + 1..end].copy_from_slice(name.as_bytes());
-            at = end;
         }
-        // `at` ≤ CAPACITY < SPILLED.
-        packed.len = u8::try_from(at).unwrap_or(Self::SPILLED);
         packed
     }
 
@@ -174,6 +164,91 @@ impl Packed {
     fn contains(&self, name: &str) -> Option<bool> {
         (self.len != Self::SPILLED).then(|| self.entries().any(|packed| packed == name.as_bytes()))
     }
+
+    /// Appends `name`; `false`, with nothing changed, when it does not fit.
+    fn push(&mut self, name: &str) -> bool {
+        let at = usize::from(self.len);
+        let end = at + 1 + name.len();
+        match u8::try_from(name.len()) {
+            Ok(len) if self.len != Self::SPILLED && end <= Self::CAPACITY => {
+                self.bytes[at] = len;
+                self.bytes[at + 1..end].copy_from_slice(name.as_bytes());
+                // `end` ≤ CAPACITY < SPILLED.
+                self.len = u8::try_from(end).unwrap_or(Self::SPILLED);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Role or scope names as the verifier reads them from a token, one by one: packed while
+/// they fit, as [`Identity`] keeps them, and a vector past that.
+///
+/// Each name is copied once, from the claim into the identity, where gathering a vector
+/// first would allocate each name and the list only to drop them when the identity packs
+/// them.
+pub(crate) struct NameList {
+    packed: Packed,
+    /// The names once they no longer fit `packed` (then marked spilled).
+    spilled: Vec<String>,
+}
+
+impl NameList {
+    pub(crate) fn new() -> Self {
+        Self {
+            packed: Packed::new(&[]),
+            spilled: Vec::new(),
+        }
+    }
+
+    /// The names, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        self.packed.names().chain(self.spilled.iter().map(String::as_str))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        if self.packed.len == Packed::SPILLED {
+            self.spilled.len()
+        } else {
+            self.packed.entries().count()
+        }
+    }
+
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.packed
+            .contains(name)
+            .unwrap_or_else(|| self.spilled.iter().any(|n| n == name))
+    }
+
+    /// Appends `name`, moving every name to the vector when it is the first that does
+    /// not fit.
+    pub(crate) fn push(&mut self, name: &str) {
+        if self.packed.len == Packed::SPILLED {
+            self.spilled.push(name.to_owned());
+        } else if !self.packed.push(name) {
+            self.spilled = self.packed.names().map(str::to_owned).collect();
+            self.spilled.push(name.to_owned());
+            self.packed = Packed::spilled();
+        }
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<String> {
+        if self.packed.len == Packed::SPILLED {
+            self.spilled
+        } else {
+            self.packed.names().map(str::to_owned).collect()
+        }
+    }
+
+    /// What an identity keeps: the packed names, or the vector when they did not fit.
+    fn into_parts(self) -> (Packed, OnceLock<Vec<String>>) {
+        if self.packed.len == Packed::SPILLED {
+            (self.packed, OnceLock::from(self.spilled))
+        } else {
+            (self.packed, OnceLock::new())
+        }
+    }
 }
 
 impl Identity {
@@ -181,8 +256,8 @@ impl Identity {
     pub fn builder(subject: impl Into<String>) -> IdentityBuilder {
         IdentityBuilder(Inner {
             revocation_checked: AtomicU64::new(u64::MAX),
-            packed_roles: Packed::spilled(),
-            packed_scopes: Packed::spilled(),
+            packed_roles: Packed::new(&[]),
+            packed_scopes: Packed::new(&[]),
             subject: subject.into(),
             issuer: None,
             roles: OnceLock::new(),
@@ -369,6 +444,13 @@ impl IdentityBuilder {
         self
     }
 
+    /// Sets the roles and the scopes as the verifier gathered them.
+    pub(crate) fn name_lists(mut self, roles: NameList, scopes: NameList) -> Self {
+        (self.0.packed_roles, self.0.roles) = roles.into_parts();
+        (self.0.packed_scopes, self.0.scopes) = scopes.into_parts();
+        self
+    }
+
     /// Sets the claims the [`Claims`](crate::Claims) extractor reads.
     pub fn claims(mut self, claims: Map<String, Value>) -> Self {
         self.0.claims = ClaimStore::Map(claims);
@@ -395,8 +477,13 @@ impl IdentityBuilder {
     /// Finishes the identity.
     #[must_use]
     pub fn build(mut self) -> Identity {
-        (self.0.packed_roles, self.0.roles) = Packed::with_list(self.0.roles.take().unwrap_or_default());
-        (self.0.packed_scopes, self.0.scopes) = Packed::with_list(self.0.scopes.take().unwrap_or_default());
+        // A list set as a vector is packed now; one set packed, or never set, is kept.
+        if let Some(roles) = self.0.roles.take() {
+            (self.0.packed_roles, self.0.roles) = Packed::with_list(roles);
+        }
+        if let Some(scopes) = self.0.scopes.take() {
+            (self.0.packed_scopes, self.0.scopes) = Packed::with_list(scopes);
+        }
         Identity(Arc::new(self.0))
     }
 }
@@ -428,6 +515,39 @@ mod tests {
             for name in &names {
                 prop_assert!(identity.has_role(name) && identity.has_scope(name));
             }
+        }
+
+        /// Names gathered one by one, as the verifier gathers them, read back as given
+        /// and make the identity that a vector of them makes, packed or spilled alike.
+        #[test]
+        fn gathered_names_are_the_listed_names(
+            names in proptest::collection::vec("[a-c:]{0,6}|[a-z]{30,300}", 0..12),
+            asked in "[a-c:]{0,6}|[a-z]{30,40}",
+        ) {
+            let gather = || {
+                let mut list = NameList::new();
+                names.iter().for_each(|name| list.push(name));
+                list
+            };
+            let list = gather();
+            prop_assert_eq!(list.iter().collect::<Vec<_>>(), names.iter().map(String::as_str).collect::<Vec<_>>());
+            prop_assert_eq!(list.len(), names.len());
+            prop_assert_eq!(list.contains(&asked), names.contains(&asked));
+            prop_assert_eq!(gather().into_vec(), names.clone());
+            let gathered = Identity::builder("s").name_lists(gather(), gather()).build();
+            let listed = Identity::builder("s").roles(names.clone()).scopes(names.clone()).build();
+            // The same packed bytes, or the same spill (checked before anything reads
+            // the lists, which would build the vector).
+            let in_use = |packed: &Packed| (packed.len, packed.bytes.get(..usize::from(packed.len)).map(<[u8]>::to_vec));
+            let (a, b) = (&gathered.0, &listed.0);
+            prop_assert_eq!(in_use(&a.packed_roles), in_use(&b.packed_roles));
+            prop_assert_eq!(in_use(&a.packed_scopes), in_use(&b.packed_scopes));
+            prop_assert_eq!(a.roles.get(), b.roles.get());
+            prop_assert_eq!(a.scopes.get(), b.scopes.get());
+            prop_assert_eq!(gathered.roles(), &names[..]);
+            prop_assert_eq!(gathered.scopes(), &names[..]);
+            prop_assert_eq!(gathered.has_role(&asked), names.contains(&asked));
+            prop_assert_eq!(gathered.has_scope(&asked), names.contains(&asked));
         }
     }
 

@@ -13,7 +13,7 @@ use super::json::{self, ClaimSet};
 use super::jws::json_error;
 use super::role_source::RoleSource;
 use crate::error::TokenError;
-use crate::identity::{Identity, IdentityBuilder};
+use crate::identity::{Identity, IdentityBuilder, NameList};
 use crate::roles::Resolved;
 
 /// The claim checks of one verifier.
@@ -160,7 +160,7 @@ fn judge<C: ClaimSet>(
         return Err(TokenError::InvalidClaimType);
     }
     let max = rules.max_claim_entries;
-    let mut roles = Vec::new();
+    let mut roles = NameList::new();
     for path in rules.roles.paths() {
         if let Some(value) = path.lookup(&*claims) {
             add_roles(&mut roles, value, max)?;
@@ -175,9 +175,6 @@ fn judge<C: ClaimSet>(
             add_roles(&mut roles, &Value::Array(mapped), max)?;
         }
     }
-    if let Some(hierarchy) = &rules.hierarchy {
-        roles = hierarchy.expand(roles);
-    }
     let scopes = match &rules.scopes_claim {
         Some(name) => scopes(claims.get(name), max)?,
         None => match claims.get("scope") {
@@ -190,9 +187,13 @@ fn judge<C: ClaimSet>(
         Some(Value::String(s)) => s,
         _ => String::new(),
     };
-    let mut identity = Identity::builder(owned_string(claims.owned("sub")))
-        .roles(roles)
-        .scopes(scopes);
+    let mut identity = Identity::builder(owned_string(claims.owned("sub")));
+    identity = match &rules.hierarchy {
+        Some(hierarchy) => identity
+            .name_lists(NameList::new(), scopes)
+            .roles(hierarchy.expand(roles.into_vec())),
+        None => identity.name_lists(roles, scopes),
+    };
     // A configured issuer is shared by its identities: every token it verifies names it.
     match (&rules.issuer, has_issuer) {
         (Some(issuer), true) => identity = identity.shared_issuer(Arc::clone(issuer)),
@@ -331,10 +332,6 @@ fn check_audience(aud: Option<&Value>, configured: &[String]) -> Result<(), Toke
     }
 }
 
-fn string_array(items: &[Value]) -> Option<Vec<String>> {
-    items.iter().map(|v| v.as_str().map(str::to_owned)).collect()
-}
-
 /// Above this many roles, duplicates are found through a hash set instead of a scan, so
 /// a token with two thousand roles (the most an 8 KiB token holds) costs linear time.
 const LINEAR_DEDUP_LIMIT: usize = 32;
@@ -345,7 +342,7 @@ const LINEAR_DEDUP_LIMIT: usize = 32;
 /// A string is one role, never split at spaces: a provider that allows spaces in role
 /// names (Keycloak does) would otherwise turn `Sales Manager` into the roles `Sales` and
 /// `Manager`. Route role names cannot contain a space, so such a role grants nothing.
-fn add_roles(roles: &mut Vec<String>, value: &Value, max: usize) -> Result<(), TokenError> {
+fn add_roles(roles: &mut NameList, value: &Value, max: usize) -> Result<(), TokenError> {
     let items = match value {
         Value::Array(items) => items.as_slice(),
         Value::String(_) => std::slice::from_ref(value),
@@ -358,38 +355,44 @@ fn add_roles(roles: &mut Vec<String>, value: &Value, max: usize) -> Result<(), T
     if roles.len() + items.len() <= LINEAR_DEDUP_LIMIT {
         for role in names() {
             let role = role?;
-            if !roles.iter().any(|r| r == role) {
-                roles.push(role.to_owned());
+            if !roles.contains(role) {
+                roles.push(role);
             }
         }
         return Ok(());
     }
-    let mut seen: std::collections::HashSet<String> = roles.iter().cloned().collect();
+    let mut seen: std::collections::HashSet<String> = roles.iter().map(str::to_owned).collect();
     for role in names() {
         let role = role?;
         if !seen.contains(role) {
             seen.insert(role.to_owned());
-            roles.push(role.to_owned());
+            roles.push(role);
         }
     }
     Ok(())
 }
 
 /// The scopes claim: a space-delimited string or an array of strings, at most `max` scopes.
-fn scopes(value: Option<&Value>, max: usize) -> Result<Vec<String>, TokenError> {
+fn scopes(value: Option<&Value>, max: usize) -> Result<NameList, TokenError> {
+    let mut list = NameList::new();
     match value {
-        None => Ok(Vec::new()),
+        None => {}
         Some(Value::String(s)) => {
             let scopes = s.split(' ').filter(|s| !s.is_empty());
             if scopes.clone().nth(max).is_some() {
                 return Err(TokenError::TooManyScopes);
             }
-            Ok(scopes.map(str::to_owned).collect())
+            scopes.for_each(|scope| list.push(scope));
         }
-        Some(Value::Array(items)) if items.len() > max => Err(TokenError::TooManyScopes),
-        Some(Value::Array(items)) => string_array(items).ok_or(TokenError::InvalidScopes),
-        Some(_) => Err(TokenError::InvalidScopes),
+        Some(Value::Array(items)) if items.len() > max => return Err(TokenError::TooManyScopes),
+        Some(Value::Array(items)) => {
+            for item in items {
+                list.push(item.as_str().ok_or(TokenError::InvalidScopes)?);
+            }
+        }
+        Some(_) => return Err(TokenError::InvalidScopes),
     }
+    Ok(list)
 }
 
 #[cfg(test)]
