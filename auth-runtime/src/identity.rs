@@ -115,19 +115,9 @@ impl Packed {
         packed
     }
 
-    /// The names, packed so that they are read without the vectors, and the vector itself
-    /// only when they do not fit (then it is what the identity reads).
-    ///
-    /// A cached identity's vectors are allocations of their own, one per name and one for
-    /// the list, which every eviction frees when they have long gone cold; packed, the
-    /// names live in the identity.
-    fn with_list(names: Vec<String>) -> (Self, OnceLock<Vec<String>>) {
-        let packed = Self::new(&names);
-        if packed.len == Self::SPILLED {
-            (packed, OnceLock::from(names))
-        } else {
-            (packed, OnceLock::new())
-        }
+    /// Whether the names did not fit, so that the vector holds them.
+    fn is_spilled(&self) -> bool {
+        self.len == Self::SPILLED
     }
 
     /// The packed names' bytes, in order; none when they did not fit.
@@ -162,7 +152,7 @@ impl Packed {
 
     /// Whether `name` is among the packed names; `None` when they did not fit.
     fn contains(&self, name: &str) -> Option<bool> {
-        (self.len != Self::SPILLED).then(|| self.entries().any(|packed| packed == name.as_bytes()))
+        (!self.is_spilled()).then(|| self.entries().any(|packed| packed == name.as_bytes()))
     }
 
     /// Appends `name`; `false`, with nothing changed, when it does not fit.
@@ -170,7 +160,7 @@ impl Packed {
         let at = usize::from(self.len);
         let end = at + 1 + name.len();
         match u8::try_from(name.len()) {
-            Ok(len) if self.len != Self::SPILLED && end <= Self::CAPACITY => {
+            Ok(len) if !self.is_spilled() && end <= Self::CAPACITY => {
                 self.bytes[at] = len;
                 self.bytes[at + 1..end].copy_from_slice(name.as_bytes());
                 // `end` ≤ CAPACITY < SPILLED.
@@ -208,7 +198,7 @@ impl NameList {
     }
 
     pub(crate) fn len(&self) -> usize {
-        if self.packed.len == Packed::SPILLED {
+        if self.packed.is_spilled() {
             self.spilled.len()
         } else {
             self.packed.entries().count()
@@ -224,7 +214,7 @@ impl NameList {
     /// Appends `name`, moving every name to the vector when it is the first that does
     /// not fit.
     pub(crate) fn push(&mut self, name: &str) {
-        if self.packed.len == Packed::SPILLED {
+        if self.packed.is_spilled() {
             self.spilled.push(name.to_owned());
         } else if !self.packed.push(name) {
             self.spilled = self.packed.names().map(str::to_owned).collect();
@@ -234,7 +224,7 @@ impl NameList {
     }
 
     pub(crate) fn into_vec(self) -> Vec<String> {
-        if self.packed.len == Packed::SPILLED {
+        if self.packed.is_spilled() {
             self.spilled
         } else {
             self.packed.names().map(str::to_owned).collect()
@@ -242,12 +232,25 @@ impl NameList {
     }
 
     /// What an identity keeps: the packed names, or the vector when they did not fit.
+    ///
+    /// A cached identity's vectors are allocations of their own, one per name and one for
+    /// the list, which every eviction frees when they have long gone cold; packed, the
+    /// names live in the identity.
     fn into_parts(self) -> (Packed, OnceLock<Vec<String>>) {
-        if self.packed.len == Packed::SPILLED {
+        if self.packed.is_spilled() {
             (self.packed, OnceLock::from(self.spilled))
         } else {
             (self.packed, OnceLock::new())
         }
+    }
+}
+
+/// Names given as a vector: packed when they fit, else kept as they are.
+impl From<Vec<String>> for NameList {
+    fn from(names: Vec<String>) -> Self {
+        let packed = Packed::new(&names);
+        let spilled = if packed.is_spilled() { names } else { Vec::new() };
+        Self { packed, spilled }
     }
 }
 
@@ -366,7 +369,7 @@ impl Identity {
     /// identity).
     pub(crate) fn with_roles(&self, roles: Vec<String>) -> Self {
         let inner = &self.0;
-        let (packed_roles, roles) = Packed::with_list(roles);
+        let (packed_roles, roles) = NameList::from(roles).into_parts();
         Self(Arc::new(Inner {
             revocation_checked: AtomicU64::new(u64::MAX),
             packed_roles,
@@ -444,9 +447,14 @@ impl IdentityBuilder {
         self
     }
 
-    /// Sets the roles and the scopes as the verifier gathered them.
-    pub(crate) fn name_lists(mut self, roles: NameList, scopes: NameList) -> Self {
+    /// Sets the roles as the verifier gathered them.
+    pub(crate) fn role_names(mut self, roles: NameList) -> Self {
         (self.0.packed_roles, self.0.roles) = roles.into_parts();
+        self
+    }
+
+    /// Sets the scopes as the verifier gathered them.
+    pub(crate) fn scope_names(mut self, scopes: NameList) -> Self {
         (self.0.packed_scopes, self.0.scopes) = scopes.into_parts();
         self
     }
@@ -479,10 +487,10 @@ impl IdentityBuilder {
     pub fn build(mut self) -> Identity {
         // A list set as a vector is packed now; one set packed, or never set, is kept.
         if let Some(roles) = self.0.roles.take() {
-            (self.0.packed_roles, self.0.roles) = Packed::with_list(roles);
+            (self.0.packed_roles, self.0.roles) = NameList::from(roles).into_parts();
         }
         if let Some(scopes) = self.0.scopes.take() {
-            (self.0.packed_scopes, self.0.scopes) = Packed::with_list(scopes);
+            (self.0.packed_scopes, self.0.scopes) = NameList::from(scopes).into_parts();
         }
         Identity(Arc::new(self.0))
     }
@@ -534,7 +542,7 @@ mod tests {
             prop_assert_eq!(list.len(), names.len());
             prop_assert_eq!(list.contains(&asked), names.contains(&asked));
             prop_assert_eq!(gather().into_vec(), names.clone());
-            let gathered = Identity::builder("s").name_lists(gather(), gather()).build();
+            let gathered = Identity::builder("s").role_names(gather()).scope_names(gather()).build();
             let listed = Identity::builder("s").roles(names.clone()).scopes(names.clone()).build();
             // The same packed bytes, or the same spill (checked before anything reads
             // the lists, which would build the vector).

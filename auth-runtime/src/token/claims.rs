@@ -187,12 +187,10 @@ fn judge<C: ClaimSet>(
         Some(Value::String(s)) => s,
         _ => String::new(),
     };
-    let mut identity = Identity::builder(owned_string(claims.owned("sub")));
+    let mut identity = Identity::builder(owned_string(claims.owned("sub"))).scope_names(scopes);
     identity = match &rules.hierarchy {
-        Some(hierarchy) => identity
-            .name_lists(NameList::new(), scopes)
-            .roles(hierarchy.expand(roles.into_vec())),
-        None => identity.name_lists(roles, scopes),
+        Some(hierarchy) => identity.roles(hierarchy.expand(roles.into_vec())),
+        None => identity.role_names(roles),
     };
     // A configured issuer is shared by its identities: every token it verifies names it.
     match (&rules.issuer, has_issuer) {
