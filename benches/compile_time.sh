@@ -3,17 +3,29 @@
 # axum_warden::Router against the same crate without attributes on axum::Router.
 # Dependencies are built first and shared, so each timing is the crate's own build.
 #
-#   bash benches/compile_time.sh [handlers] [runs]
+#   bash benches/compile_time.sh [handlers] [runs] [parts]
+#
+# With `parts`, four variants between the two are timed too, in the same session, to
+# show where the attributes' cost comes from:
+#   extractor        a trivial extractor type, shared by every handler, as first parameter
+#   extractor-state  the same, with `Warden` as router state (`.with_state(warden)`)
+#   shared-axum      the guard, with one policy type per rule shared by the handlers that
+#                    have that rule, mounted on `axum::Router` with `Warden` as state
+#   shared           the same, mounted on `axum_warden::Router`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 n=${1:-200}
 runs=${2:-3}
+parts=${3:-}
 work="$root/target/compile-bench"
 mkdir -p "$work"
 
-generate() { # name annotated?
-  local dir="$work/$1" annotated=$2
+# The four rules the annotated crate cycles through, by handler number modulo 4.
+rules=('#[public]' '#[requires_auth]' '#[requires_role(any("editor", "admin"))]' '#[requires_scope("orders:read")]')
+
+generate() { # name variant: plain | extractor | extractor-state | shared-axum | shared | annotated
+  local dir="$work/$1" variant=$2
   mkdir -p "$dir/src"
   cat > "$dir/Cargo.toml" <<TOML
 [package]
@@ -29,43 +41,56 @@ serde = { version = "1", features = ["derive"] }
 
 [workspace]
 TOML
+  local router="axum::Router::new()" route="axum::routing::get" state="" into="" first=""
+  case $variant in
+    extractor) first="_: X, " ;;
+    extractor-state) first="_: X, " router="axum::Router::<axum_warden::Warden>::new()" state=".with_state(warden)" ;;
+    shared-axum) router="axum::Router::<axum_warden::Warden>::new()" state=".with_state(warden)" ;;
+    shared | annotated) router="axum_warden::Router::new()" route="axum_warden::routing::get" state=".with_state(warden)" into=".into()" ;;
+  esac
   {
-    echo "#![allow(dead_code, unused_imports)]"
+    echo "#![allow(dead_code, unused_imports, unused_variables)]"
     echo "use axum::extract::{Json, Path};"
     echo "use axum_warden::{public, requires_auth, requires_role, requires_scope};"
+    case $variant in
+      extractor | extractor-state)
+        echo "pub struct X;"
+        echo "impl<S: Send + Sync> axum::extract::FromRequestParts<S> for X {"
+        echo "    type Rejection = std::convert::Infallible;"
+        echo "    fn from_request_parts(_: &mut axum::http::request::Parts, _: &S) -> impl std::future::Future<Output = Result<Self, Self::Rejection>> + Send {"
+        echo "        std::future::ready(Ok(X))"
+        echo "    }"
+        echo "}"
+        ;;
+      shared | shared-axum)
+        # One annotated stub per rule; the handlers name its policy type.
+        for r in 0 1 2 3; do echo "${rules[$r]} pub async fn rule$r() {}"; done
+        ;;
+    esac
     for i in $(seq 1 "$n"); do
-      if [ "$annotated" = yes ]; then
-        case $((i % 4)) in
-          0) echo "#[public]" ;;
-          1) echo "#[requires_auth]" ;;
-          2) echo "#[requires_role(any(\"editor\", \"admin\"))]" ;;
-          3) echo "#[requires_scope(\"orders:read\")]" ;;
-        esac
-      fi
-      echo "pub async fn h$i(Path(id): Path<u64>) -> String { format!(\"{}\", id + $i) }"
+      case $variant in
+        annotated) echo "${rules[$((i % 4))]}" ;;
+        shared | shared-axum) first="_: axum_warden::Guard<__warden_policy_rule$((i % 4))>, " ;;
+      esac
+      echo "pub async fn h$i(${first}Path(id): Path<u64>) -> String { format!(\"{}\", id + $i) }"
     done
-    if [ "$annotated" = yes ]; then
-      echo "pub fn app(warden: axum_warden::Warden) -> axum::Router {"
-      echo "    axum_warden::Router::new()"
-      for i in $(seq 1 "$n"); do echo "        .route(\"/r$i/{id}\", axum_warden::routing::get(h$i))"; done
-      echo "        .with_state(warden).into()"
-    else
-      echo "pub fn app(_warden: axum_warden::Warden) -> axum::Router {"
-      echo "    axum::Router::new()"
-      for i in $(seq 1 "$n"); do echo "        .route(\"/r$i/{id}\", axum::routing::get(h$i))"; done
-    fi
+    echo "pub fn app(warden: axum_warden::Warden) -> axum::Router {"
+    echo "    $router"
+    for i in $(seq 1 "$n"); do echo "        .route(\"/r$i/{id}\", $route(h$i))"; done
+    echo "        $state$into"
     echo "}"
   } > "$dir/src/lib.rs"
 }
 
-generate annotated yes
-generate plain no
+crates=(plain annotated)
+[ "$parts" = parts ] && crates+=(extractor extractor-state shared-axum shared)
+for crate in "${crates[@]}"; do generate "$crate" "$crate"; done
 export CARGO_TARGET_DIR="$work/target"
 # The generated crates sit under the repository and would read its `.cargo/config.toml`,
 # which trims debug information for the repository's own builds. An application builds
 # with cargo's default, full debug information, so the timed crate does too.
 export CARGO_PROFILE_DEV_DEBUG=full
-for crate in annotated plain; do
+for crate in "${crates[@]}"; do
   (cd "$work/$crate" && cargo build --quiet)   # warm the shared dependencies
 done
 
@@ -89,3 +114,10 @@ echo "handlers: $n, runs: $runs (median of clean builds of the crate itself, dep
 echo "without attributes: ${plain}s"
 echo "with attributes:    ${annotated}s"
 echo "ratio:              ${ratio}x (budget 1.25x)"
+if [ "$parts" = parts ]; then
+  echo "variants (same session):"
+  for crate in extractor extractor-state shared-axum shared; do
+    t=$(time_build "$crate")
+    printf '  %-16s %ss  %sx\n' "$crate" "$t" "$(awk -v a="$t" -v p="$plain" 'BEGIN { printf "%.2f", a / p }')"
+  done
+fi
