@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
 use super::json::{JsonError, parse_object};
+use super::jws::with_decoded;
 use super::keys;
 use crate::algorithm::{Algorithm, Family};
 use crate::error::DpopError;
@@ -81,9 +82,8 @@ pub(crate) fn verify(proof: &str, algorithms: &[Algorithm], max_len: usize) -> R
     }
     let jkt = thumbprint(jwk).ok_or(DpopError::InvalidKey)?;
     let key = keys::from_public_jwk(jwk, alg).ok_or(DpopError::InvalidKey)?;
-    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| DpopError::Malformed)?;
     let message = &proof.as_bytes()[..header.len() + 1 + payload.len()];
-    if !key.verify(message, signature) {
+    if !with_decoded(signature, |signature| key.verify(message, signature)).ok_or(DpopError::Malformed)? {
         return Err(DpopError::BadSignature);
     }
     let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| DpopError::Malformed)?;

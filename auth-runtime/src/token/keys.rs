@@ -91,14 +91,15 @@ impl KeyEntry {
     /// Apart from prepared HMAC keys, the verifier is built per call because
     /// `jsonwebtoken`'s verifiers are neither `Send` nor `Sync` behind its
     /// `dyn JwtVerifier`; for public keys the construction is cheap next to the check.
-    pub(crate) fn verify(&self, message: &[u8], signature: Vec<u8>) -> bool {
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         #[cfg(feature = "aws-lc-rs")]
         if let Some(key) = &self.hmac {
             // Constant-time comparison inside aws-lc.
-            return aws_lc_rs::hmac::verify(key, message, &signature).is_ok();
+            return aws_lc_rs::hmac::verify(key, message, signature).is_ok();
         }
         match (provider().verifier_factory)(&self.algorithm.to_jsonwebtoken(), &self.key) {
-            Ok(verifier) => jsonwebtoken::signature::Verifier::verify(&*verifier, message, &signature).is_ok(),
+            // `jsonwebtoken`'s verifiers take the signature as a vector.
+            Ok(verifier) => jsonwebtoken::signature::Verifier::verify(&*verifier, message, &signature.to_vec()).is_ok(),
             Err(_) => false,
         }
     }
