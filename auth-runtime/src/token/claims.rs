@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::json::{self, ClaimSet};
+use super::json::{self, ClaimRef, ClaimSet};
 use super::jws::json_error;
 use super::role_source::RoleSource;
 use crate::error::TokenError;
@@ -130,9 +130,9 @@ fn judge<C: ClaimSet>(
     time: TimeClaims,
 ) -> Result<IdentityBuilder, TokenError> {
     time.check(now, rules.leeway)?;
-    let has_issuer = match (claims.get("iss"), &rules.issuer) {
-        (Some(Value::String(iss)), Some(expected)) if **iss == **expected => true,
-        (Some(Value::String(_)), None) => true,
+    let has_issuer = match (claims.get("iss").map(ClaimRef::as_str), &rules.issuer) {
+        (Some(Some(iss)), Some(expected)) if iss == &**expected => true,
+        (Some(Some(_)), None) => true,
         (None, None) => false,
         _ => return Err(TokenError::InvalidIssuer),
     };
@@ -145,7 +145,7 @@ fn judge<C: ClaimSet>(
     if !rules.client_ids.is_empty() {
         check_client(&*claims, &rules.client_ids)?;
     }
-    if rules.refuse_bound && claims.get("cnf").and_then(|cnf| cnf.get("jkt")).is_some() {
+    if rules.refuse_bound && claims.get("cnf").and_then(|cnf| cnf.member("jkt")).is_some() {
         return Err(TokenError::BoundToKey);
     }
     if !rules.checks.is_empty() {
@@ -172,7 +172,7 @@ fn judge<C: ClaimSet>(
         };
         for map in rules.roles.mappers() {
             let mapped: Vec<Value> = map(all).into_iter().map(Value::String).collect();
-            add_roles(&mut roles, &Value::Array(mapped), max)?;
+            add_roles(&mut roles, ClaimRef::Json(&Value::Array(mapped)), max)?;
         }
     }
     let scopes = match &rules.scopes_claim {
@@ -183,11 +183,7 @@ fn judge<C: ClaimSet>(
         },
     };
     // Checked to be strings above.
-    let owned_string = |value: Option<Value>| match value {
-        Some(Value::String(s)) => s,
-        _ => String::new(),
-    };
-    let mut identity = Identity::builder(owned_string(claims.owned("sub"))).scope_names(scopes);
+    let mut identity = Identity::builder(claims.owned_string("sub").unwrap_or_default()).scope_names(scopes);
     identity = match &rules.hierarchy {
         Some(hierarchy) => identity.roles(hierarchy.expand(roles.into_vec())),
         None => identity.role_names(roles),
@@ -195,7 +191,7 @@ fn judge<C: ClaimSet>(
     // A configured issuer is shared by its identities: every token it verifies names it.
     match (&rules.issuer, has_issuer) {
         (Some(issuer), true) => identity = identity.shared_issuer(Arc::clone(issuer)),
-        (None, true) => identity = identity.issuer(owned_string(claims.owned("iss"))),
+        (None, true) => identity = identity.issuer(claims.owned_string("iss").unwrap_or_default()),
         (_, false) => {}
     }
     // `exp` is positive here (infinite only for an introspection answer without one,
@@ -223,8 +219,10 @@ impl fmt::Debug for ClaimsCheck {
 }
 
 /// Whether `value` is a string among `accepted`.
-fn one_of(value: Option<&Value>, accepted: &[String]) -> bool {
-    matches!(value, Some(Value::String(v)) if accepted.iter().any(|a| a == v))
+fn one_of(value: Option<ClaimRef<'_>>, accepted: &[String]) -> bool {
+    value
+        .and_then(ClaimRef::as_str)
+        .is_some_and(|v| accepted.iter().any(|a| a == v))
 }
 
 /// The client the token was issued to: `azp` (OpenID Connect; Keycloak, Auth0, Entra ID
@@ -233,7 +231,7 @@ fn one_of(value: Option<&Value>, accepted: &[String]) -> bool {
 /// one claim while the other names someone else.
 fn check_client(claims: &impl ClaimSet, accepted: &[String]) -> Result<(), TokenError> {
     let (azp, client_id) = (claims.get("azp"), claims.get("client_id"));
-    let fits = |value: Option<&Value>| value.is_none() || one_of(value, accepted);
+    let fits = |value: Option<ClaimRef<'_>>| value.is_none() || one_of(value, accepted);
     if (azp.is_none() && client_id.is_none()) || !fits(azp) || !fits(client_id) {
         return Err(TokenError::InvalidClient);
     }
@@ -271,9 +269,12 @@ impl TimeClaims {
         if claims.contains_key("exp") {
             return Self::read(claims);
         }
-        let nbf = claims.get("nbf").map(numeric_date).transpose()?;
+        let nbf = claims
+            .get("nbf")
+            .map(|nbf| numeric_date(ClaimRef::Json(nbf)))
+            .transpose()?;
         if let Some(iat) = claims.get("iat") {
-            numeric_date(iat)?;
+            numeric_date(ClaimRef::Json(iat))?;
         }
         Ok(Self {
             exp: f64::INFINITY,
@@ -297,36 +298,40 @@ impl TimeClaims {
 }
 
 /// A NumericDate (RFC 7519 §2): a JSON number, possibly fractional, never a string.
-fn numeric_date(value: &Value) -> Result<f64, TokenError> {
+fn numeric_date(value: ClaimRef<'_>) -> Result<f64, TokenError> {
     value
         .as_f64()
         .filter(|v| v.is_finite())
         .ok_or(TokenError::InvalidClaimType)
 }
 
-fn check_audience(aud: Option<&Value>, configured: &[String]) -> Result<(), TokenError> {
+fn check_audience(aud: Option<ClaimRef<'_>>, configured: &[String]) -> Result<(), TokenError> {
     let accepted = |a: &str| configured.iter().any(|c| c == a);
-    match aud {
+    let aud = match aud {
         // No audience configured: a token addressed to someone must not be accepted by
         // a service that does not know who it is (RFC 7519 §4.1.3).
-        Some(_) if configured.is_empty() => Err(TokenError::InvalidAudience),
-        None if configured.is_empty() => Ok(()),
-        Some(Value::String(a)) if accepted(a) => Ok(()),
-        Some(Value::Array(items)) => {
-            let mut found = false;
-            for item in items {
-                let Value::String(a) = item else {
-                    return Err(TokenError::InvalidAudience);
-                };
-                found |= accepted(a);
-            }
-            if found {
-                Ok(())
-            } else {
-                Err(TokenError::InvalidAudience)
-            }
-        }
-        _ => Err(TokenError::InvalidAudience),
+        Some(_) if configured.is_empty() => return Err(TokenError::InvalidAudience),
+        None if configured.is_empty() => return Ok(()),
+        None => return Err(TokenError::InvalidAudience),
+        Some(aud) => aud,
+    };
+    if let Some(a) = aud.as_str() {
+        return if accepted(a) {
+            Ok(())
+        } else {
+            Err(TokenError::InvalidAudience)
+        };
+    }
+    let items = aud.items().ok_or(TokenError::InvalidAudience)?;
+    let mut found = false;
+    for item in items {
+        let a = item.ok_or(TokenError::InvalidAudience)?;
+        found |= accepted(a);
+    }
+    if found {
+        Ok(())
+    } else {
+        Err(TokenError::InvalidAudience)
     }
 }
 
@@ -340,18 +345,15 @@ const LINEAR_DEDUP_LIMIT: usize = 32;
 /// A string is one role, never split at spaces: a provider that allows spaces in role
 /// names (Keycloak does) would otherwise turn `Sales Manager` into the roles `Sales` and
 /// `Manager`. Route role names cannot contain a space, so such a role grants nothing.
-fn add_roles(roles: &mut NameList, value: &Value, max: usize) -> Result<(), TokenError> {
-    let items = match value {
-        Value::Array(items) => items.as_slice(),
-        Value::String(_) => std::slice::from_ref(value),
-        _ => return Err(TokenError::InvalidRoles),
-    };
+fn add_roles(roles: &mut NameList, value: ClaimRef<'_>, max: usize) -> Result<(), TokenError> {
+    let items = value.string_or_items().ok_or(TokenError::InvalidRoles)?;
     if items.len() > max.saturating_sub(roles.len()) {
         return Err(TokenError::TooManyRoles);
     }
-    let names = || items.iter().map(|item| item.as_str().ok_or(TokenError::InvalidRoles));
-    if roles.len() + items.len() <= LINEAR_DEDUP_LIMIT {
-        for role in names() {
+    let linear = roles.len() + items.len() <= LINEAR_DEDUP_LIMIT;
+    let names = items.map(|item| item.ok_or(TokenError::InvalidRoles));
+    if linear {
+        for role in names {
             let role = role?;
             if !roles.contains(role) {
                 roles.push(role);
@@ -360,7 +362,7 @@ fn add_roles(roles: &mut NameList, value: &Value, max: usize) -> Result<(), Toke
         return Ok(());
     }
     let mut seen: std::collections::HashSet<String> = roles.iter().map(str::to_owned).collect();
-    for role in names() {
+    for role in names {
         let role = role?;
         if !seen.contains(role) {
             seen.insert(role.to_owned());
@@ -371,24 +373,25 @@ fn add_roles(roles: &mut NameList, value: &Value, max: usize) -> Result<(), Toke
 }
 
 /// The scopes claim: a space-delimited string or an array of strings, at most `max` scopes.
-fn scopes(value: Option<&Value>, max: usize) -> Result<NameList, TokenError> {
+fn scopes(value: Option<ClaimRef<'_>>, max: usize) -> Result<NameList, TokenError> {
     let mut list = NameList::new();
-    match value {
-        None => {}
-        Some(Value::String(s)) => {
-            let scopes = s.split(' ').filter(|s| !s.is_empty());
-            if scopes.clone().nth(max).is_some() {
-                return Err(TokenError::TooManyScopes);
-            }
-            scopes.for_each(|scope| list.push(scope));
+    let Some(value) = value else {
+        return Ok(list);
+    };
+    if let Some(s) = value.as_str() {
+        let scopes = s.split(' ').filter(|s| !s.is_empty());
+        if scopes.clone().nth(max).is_some() {
+            return Err(TokenError::TooManyScopes);
         }
-        Some(Value::Array(items)) if items.len() > max => return Err(TokenError::TooManyScopes),
-        Some(Value::Array(items)) => {
-            for item in items {
-                list.push(item.as_str().ok_or(TokenError::InvalidScopes)?);
-            }
-        }
-        Some(_) => return Err(TokenError::InvalidScopes),
+        scopes.for_each(|scope| list.push(scope));
+        return Ok(list);
+    }
+    let items = value.items().ok_or(TokenError::InvalidScopes)?;
+    if items.len() > max {
+        return Err(TokenError::TooManyScopes);
+    }
+    for item in items {
+        list.push(item.ok_or(TokenError::InvalidScopes)?);
     }
     Ok(list)
 }
@@ -396,6 +399,7 @@ fn scopes(value: Option<&Value>, max: usize) -> Result<NameList, TokenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
 
     fn rules() -> Rules {
@@ -610,8 +614,10 @@ mod tests {
         })
     }
 
-    #[test]
-    fn picked_claims_are_judged_as_the_whole_map() {
+    /// The rule sets both paths are compared under: the defaults of these tests, one that
+    /// reads tenants, clients, `scp` and two role claims, and one without issuer,
+    /// audience or the bound-token check.
+    fn rule_sets() -> [Rules; 3] {
         let mut tenants = rules();
         tenants.tenants = vec!["t1".into()];
         tenants.client_ids = vec!["web".into()];
@@ -623,6 +629,108 @@ mod tests {
         unbound.refuse_bound = false;
         unbound.issuer = None;
         unbound.audiences = Vec::new();
+        [rules(), tenants, unbound]
+    }
+
+    /// `validate_payload` over `text` gives what `validate` gives over its map, or the
+    /// map's own error when there is none.
+    fn judged_alike(text: &str, rules: &Rules) -> Result<(), String> {
+        let picked = seen(validate_payload(text.as_bytes().to_vec(), rules, 1000));
+        let mapped = match json::parse_object(text.as_bytes()) {
+            Ok(map) => seen(validate(map, rules, 1000)),
+            Err(error) => Err(json_error(error)),
+        };
+        if picked == mapped {
+            Ok(())
+        } else {
+            Err(format!("{text}: picked {picked:?}, mapped {mapped:?}"))
+        }
+    }
+
+    /// A claims set built from the claims the rules read, each with a value of a shape
+    /// the rules accept or refuse: strings with and without escapes (`"\u0069ss"` is
+    /// `iss`), numbers, arrays of strings, mixed and nested arrays, objects.
+    fn claims_text() -> impl Strategy<Value = String> {
+        let name = prop_oneof![
+            Just("iss"),
+            Just("aud"),
+            Just("sub"),
+            Just("exp"),
+            Just("nbf"),
+            Just("iat"),
+            Just("tid"),
+            Just("azp"),
+            Just("client_id"),
+            Just("scope"),
+            Just("scp"),
+            Just("roles"),
+            Just("realm_access"),
+            Just("cnf"),
+            Just("jti"),
+        ];
+        let value = prop_oneof![
+            Just(r#""iss""#),
+            Just(r#""\u0069ss""#),
+            Just(r#""api""#),
+            Just(r#""ap\u0069""#),
+            Just(r#""other""#),
+            Just(r#""t1""#),
+            Just(r#""web""#),
+            Just(r#""a b""#),
+            Just(r#""""#),
+            Just(r#""r\"q""#),
+            Just("2000"),
+            Just("900"),
+            Just("1500.5"),
+            Just("-1"),
+            Just("null"),
+            Just("true"),
+            Just(r#"["api"]"#),
+            Just(r#"["other","api"]"#),
+            Just(r#"["a","b","a"]"#),
+            Just(r#"["\u0061","b"]"#),
+            Just(r#"["a",1]"#),
+            Just(r#"["api",1]"#),
+            Just(r#"[1,"a"]"#),
+            Just(r#"["a",["b"]]"#),
+            Just(r#"["a",{"b":1,"b":2}]"#),
+            Just("[]"),
+            Just(r#"{"roles":["a","b"]}"#),
+            Just(r#"{"roles":"r"}"#),
+            Just(r#"{"jkt":"x"}"#),
+            Just("{}"),
+        ];
+        // Mostly an issuer and audience the first rule set accepts, so that most cases
+        // reach the role, scope and subject rules.
+        let start = prop_oneof![
+            3 => Just(r#""exp":2000,"iss":"iss","aud":"api","#),
+            2 => Just(r#""exp":2000,"iss":"\u0069ss","aud":["other","ap\u0069"],"#),
+            1 => Just(r#""exp":2000,"#),
+            1 => Just(r#""exp":900,"iss":"iss","aud":"api","#),
+            1 => Just(""),
+        ];
+        (start, proptest::collection::vec((name, value), 0..6)).prop_map(|(start, members)| {
+            let members: Vec<String> = members.iter().map(|(n, v)| format!(r#""{n}":{v}"#)).collect();
+            format!("{{{start}{}}}", members.join(",")).replace(",}", "}")
+        })
+    }
+
+    proptest! {
+        /// Claims picked from the text, strings and arrays of strings read borrowed, are
+        /// judged exactly as the whole map: the same identity, or the same error.
+        #[test]
+        fn generated_claims_are_judged_as_the_whole_map(text in claims_text()) {
+            for rules in &rule_sets() {
+                prop_assert!(!rules.need_map());
+                if let Err(difference) = judged_alike(&text, rules) {
+                    return Err(TestCaseError::fail(difference));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn picked_claims_are_judged_as_the_whole_map() {
         let payloads = [
             json!({"exp": 2000, "iss": "iss", "aud": "api", "sub": "alice", "realm_access": {"roles": ["a", "b", "a"]}, "scope": "x y"}),
             json!({"exp": 2000.5, "iss": "iss", "aud": ["api", "other"], "jti": "j", "name": {"given": "A"}, "scp": ["x"]}),
@@ -642,13 +750,10 @@ mod tests {
             json!({"exp": 2000, "iat": "x", "iss": "iss", "aud": "api"}),
             json!({"exp": 2000}),
         ];
-        for rules in [rules(), tenants, unbound] {
+        for rules in rule_sets() {
             assert!(!rules.need_map());
             for payload in &payloads {
-                let text = payload.to_string();
-                let picked = validate_payload(text.clone().into_bytes(), &rules, 1000);
-                let mapped = validate(claims(payload.clone()), &rules, 1000);
-                assert_eq!(seen(picked), seen(mapped), "{text}");
+                judged_alike(&payload.to_string(), &rules).unwrap_or_else(|difference| panic!("{difference}"));
             }
         }
         // Text the map refuses is refused with the same error.

@@ -10,6 +10,7 @@
 //! (numbers in range, nesting within the limit), so a header is accepted exactly when it
 //! is valid JSON to `serde_json`, and picked claims exactly when the whole map would be.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -366,63 +367,210 @@ fn count_value(value: &Value) -> usize {
 /// with the same error, and the map can be built from the text later, when asked for.
 #[derive(Debug)]
 pub(crate) struct Picked<'a> {
-    members: Vec<(std::borrow::Cow<'a, str>, Value)>,
+    members: Vec<(Cow<'a, str>, Claim<'a>)>,
     /// The JSON values of the whole document, as [`count_values`] counts them.
     pub(crate) values: usize,
 }
 
 impl Picked<'_> {
     /// The picked member `name`; `None` when the document has none (or it was not picked).
-    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
-        self.members.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    pub(crate) fn get(&self, name: &str) -> Option<ClaimRef<'_>> {
+        self.members
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, claim)| claim.as_ref())
     }
 
-    /// Moves the picked member `name` out, leaving `null` in its place.
-    pub(crate) fn take(&mut self, name: &str) -> Option<Value> {
-        let (_, value) = self.members.iter_mut().find(|(n, _)| n == name)?;
-        Some(std::mem::take(value))
+    /// Moves the picked member `name` out when it is a string, leaving an empty one.
+    pub(crate) fn take_string(&mut self, name: &str) -> Option<String> {
+        let (_, claim) = self.members.iter_mut().find(|(n, _)| n == name)?;
+        match claim {
+            Claim::Str(text) => Some(std::mem::take(text).into_owned()),
+            Claim::Json(Value::String(text)) => Some(std::mem::take(text)),
+            Claim::Strs(_) | Claim::Json(_) => None,
+        }
     }
 }
+
+/// A picked claim: a string, or an array of strings, borrowed from the text where they
+/// have no escapes, or any other JSON value.
+///
+/// The claims the rules read are mostly strings (`iss`, `aud`, `sub`, `scope`) and arrays
+/// of strings (roles): compared, split or copied into the identity, and dropped. Read
+/// borrowed, they cost no allocation each.
+#[derive(Debug)]
+enum Claim<'a> {
+    Str(Cow<'a, str>),
+    Strs(Vec<Cow<'a, str>>),
+    Json(Value),
+}
+
+impl Claim<'_> {
+    fn as_ref(&self) -> ClaimRef<'_> {
+        match self {
+            Self::Str(text) => ClaimRef::Str(text),
+            Self::Strs(items) => ClaimRef::Strs(items),
+            Self::Json(value) => ClaimRef::Json(value),
+        }
+    }
+
+    /// The claim as the map holds it.
+    fn into_value(self) -> Value {
+        match self {
+            Self::Str(text) => Value::String(text.into_owned()),
+            Self::Strs(items) => items.into_iter().map(|item| Value::String(item.into_owned())).collect(),
+            Self::Json(value) => value,
+        }
+    }
+
+    /// Its JSON values, as [`count_values`] counts them in the map.
+    fn values(&self) -> usize {
+        match self {
+            Self::Str(_) => 1,
+            Self::Strs(items) => 1 + items.len(),
+            Self::Json(value) => count_value(value),
+        }
+    }
+}
+
+/// A claim as a rule reads it, from a map's value or from a [`Picked`] member: what a
+/// `&Value` would answer, for the questions the rules ask.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ClaimRef<'v> {
+    Json(&'v Value),
+    Str(&'v str),
+    /// An array whose items are all strings.
+    Strs(&'v [Cow<'v, str>]),
+}
+
+impl<'v> ClaimRef<'v> {
+    /// The string, when the claim is one.
+    pub(crate) fn as_str(self) -> Option<&'v str> {
+        match self {
+            Self::Str(text) => Some(text),
+            Self::Json(Value::String(text)) => Some(text),
+            Self::Strs(_) | Self::Json(_) => None,
+        }
+    }
+
+    pub(crate) fn is_string(self) -> bool {
+        self.as_str().is_some()
+    }
+
+    /// The number, when the claim is one.
+    pub(crate) fn as_f64(self) -> Option<f64> {
+        match self {
+            Self::Json(value) => value.as_f64(),
+            Self::Str(_) | Self::Strs(_) => None,
+        }
+    }
+
+    /// The member `name`, when the claim is an object that has one.
+    pub(crate) fn member(self, name: &str) -> Option<Self> {
+        match self {
+            Self::Json(Value::Object(members)) => members.get(name).map(Self::Json),
+            Self::Json(_) | Self::Str(_) | Self::Strs(_) => None,
+        }
+    }
+
+    /// The items of an array, each as its string (`None` for an item that is not one).
+    pub(crate) fn items(self) -> Option<Items<'v>> {
+        match self {
+            Self::Json(Value::Array(items)) => Some(Items::Json(items.iter())),
+            Self::Strs(items) => Some(Items::Strs(items.iter())),
+            Self::Json(_) | Self::Str(_) => None,
+        }
+    }
+
+    /// The items of an array, or the claim itself when it is one string.
+    pub(crate) fn string_or_items(self) -> Option<Items<'v>> {
+        match self.as_str() {
+            Some(text) => Some(Items::One(Some(text).into_iter())),
+            None => self.items(),
+        }
+    }
+
+    /// The claim as a map holds it.
+    #[cfg(test)]
+    pub(crate) fn to_value(self) -> Value {
+        match self {
+            Self::Json(value) => value.clone(),
+            Self::Str(text) => Value::from(text),
+            Self::Strs(items) => items.iter().map(|item| Value::from(&**item)).collect(),
+        }
+    }
+}
+
+/// The items of an array claim ([`ClaimRef::items`]).
+pub(crate) enum Items<'v> {
+    Json(std::slice::Iter<'v, Value>),
+    Strs(std::slice::Iter<'v, Cow<'v, str>>),
+    /// A claim that is one string ([`ClaimRef::string_or_items`]).
+    One(std::option::IntoIter<&'v str>),
+}
+
+impl<'v> Iterator for Items<'v> {
+    type Item = Option<&'v str>;
+
+    fn next(&mut self) -> Option<Option<&'v str>> {
+        match self {
+            Self::Json(items) => items.next().map(Value::as_str),
+            Self::Strs(items) => items.next().map(|item| Some(&**item)),
+            Self::One(item) => item.next().map(Some),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Self::Json(items) => items.size_hint(),
+            Self::Strs(items) => items.size_hint(),
+            Self::One(item) => item.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Items<'_> {}
 
 /// A claims set as the rules read it: a parsed map, or the members picked for the rules
 /// from the verified text ([`pick`]).
 pub(crate) trait ClaimSet {
     /// The top-level claim `name`.
-    fn get(&self, name: &str) -> Option<&Value>;
+    fn get(&self, name: &str) -> Option<ClaimRef<'_>>;
 
-    /// The top-level claim `name`, owned: moved out of picked members, which are dropped
-    /// after the rules, cloned from a map, which the identity keeps.
-    fn owned(&mut self, name: &str) -> Option<Value>;
+    /// The top-level claim `name` when it is a string, owned: moved out of picked
+    /// members, which are dropped after the rules, copied from a map, which the identity
+    /// keeps.
+    fn owned_string(&mut self, name: &str) -> Option<String>;
 }
 
 impl ClaimSet for Map<String, Value> {
-    fn get(&self, name: &str) -> Option<&Value> {
-        Map::get(self, name)
+    fn get(&self, name: &str) -> Option<ClaimRef<'_>> {
+        Map::get(self, name).map(ClaimRef::Json)
     }
 
-    fn owned(&mut self, name: &str) -> Option<Value> {
-        Map::get(self, name).cloned()
+    fn owned_string(&mut self, name: &str) -> Option<String> {
+        Map::get(self, name).and_then(Value::as_str).map(str::to_owned)
     }
 }
 
-/// A shared claims set: what is owned is cloned.
+/// A shared claims set: what is owned is copied.
 impl<C: ClaimSet> ClaimSet for &C {
-    fn get(&self, name: &str) -> Option<&Value> {
+    fn get(&self, name: &str) -> Option<ClaimRef<'_>> {
         (**self).get(name)
     }
 
-    fn owned(&mut self, name: &str) -> Option<Value> {
-        (**self).get(name).cloned()
+    fn owned_string(&mut self, name: &str) -> Option<String> {
+        (**self).get(name).and_then(ClaimRef::as_str).map(str::to_owned)
     }
 }
 
 impl ClaimSet for Picked<'_> {
-    fn get(&self, name: &str) -> Option<&Value> {
+    fn get(&self, name: &str) -> Option<ClaimRef<'_>> {
         Picked::get(self, name)
     }
 
-    fn owned(&mut self, name: &str) -> Option<Value> {
-        self.take(name)
+    fn owned_string(&mut self, name: &str) -> Option<String> {
+        self.take_string(name)
     }
 }
 
@@ -453,12 +601,12 @@ impl<'de, F: Fn(&str) -> bool> Visitor<'de> for PickVisitor<F> {
             // The value is read before the name is checked, as `Strict` does, so a
             // document with both faults gives the same error.
             if (self.0)(&name) {
-                let Strict(value) = map.next_value()?;
-                picked.values += count_value(&value);
+                let PickedClaim::<false>(claim) = map.next_value()?;
+                picked.values += claim.values();
                 if seen.contains(&name) {
                     return Err(de::Error::custom(DUPLICATE));
                 }
-                picked.members.push((name.clone(), value));
+                picked.members.push((name.clone(), claim));
             } else {
                 picked.values += map.next_value::<Counted>()?.0;
                 if seen.contains(&name) {
@@ -468,6 +616,87 @@ impl<'de, F: Fn(&str) -> bool> Visitor<'de> for PickVisitor<F> {
             seen.push(name);
         }
         Ok(picked)
+    }
+}
+
+/// A picked member's value, read as [`Strict`] reads it: strings and arrays of strings
+/// borrowed where they can be, anything else as [`Strict`] builds it. `ITEM` is set for
+/// an item of an array, whose own arrays are read as [`Strict`] reads them.
+struct PickedClaim<'de, const ITEM: bool>(Claim<'de>);
+
+impl<'de, const ITEM: bool> Deserialize<'de> for PickedClaim<'de, ITEM> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ClaimVisitor::<ITEM>).map(PickedClaim)
+    }
+}
+
+struct ClaimVisitor<const ITEM: bool>;
+
+impl<'de, const ITEM: bool> Visitor<'de> for ClaimVisitor<ITEM> {
+    type Value = Claim<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Claim<'de>, E> {
+        StrictVisitor.visit_bool(v).map(Claim::Json)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Claim<'de>, E> {
+        StrictVisitor.visit_i64(v).map(Claim::Json)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Claim<'de>, E> {
+        StrictVisitor.visit_u64(v).map(Claim::Json)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Claim<'de>, E> {
+        StrictVisitor.visit_f64(v).map(Claim::Json)
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Claim<'de>, E> {
+        Ok(Claim::Str(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Claim<'de>, E> {
+        Ok(Claim::Str(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Claim<'de>, E> {
+        Ok(Claim::Str(Cow::Owned(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Claim<'de>, E> {
+        StrictVisitor.visit_unit().map(Claim::Json)
+    }
+
+    /// Strings while the items are strings; at the first that is not, the array is built
+    /// as [`Strict`] builds it, from the strings read so far and the rest.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Claim<'de>, A::Error> {
+        if ITEM {
+            return StrictVisitor.visit_seq(seq).map(Claim::Json);
+        }
+        let mut names = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(PickedClaim::<true>(item)) = seq.next_element()? {
+            match item {
+                Claim::Str(name) => names.push(name),
+                other => {
+                    let mut items: Vec<Value> =
+                        names.into_iter().map(|name| Value::String(name.into_owned())).collect();
+                    items.push(other.into_value());
+                    while let Some(Strict(item)) = seq.next_element()? {
+                        items.push(item);
+                    }
+                    return Ok(Claim::Json(Value::Array(items)));
+                }
+            }
+        }
+        Ok(Claim::Strs(names))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Claim<'de>, A::Error> {
+        StrictVisitor.visit_map(map).map(Claim::Json)
     }
 }
 
@@ -698,9 +927,9 @@ mod tests {
                     let picked = picked.expect("accepted by parse_object");
                     proptest::prop_assert_eq!(picked.values, count_values(&map));
                     for name in ["exp", "roles", "a"] {
-                        proptest::prop_assert_eq!(picked.get(name), map.get(name), "{}", name);
+                        proptest::prop_assert_eq!(picked.get(name).map(ClaimRef::to_value), map.get(name).cloned(), "{}", name);
                     }
-                    proptest::prop_assert_eq!(picked.get("sub"), None, "not wanted, not kept");
+                    proptest::prop_assert!(picked.get("sub").is_none(), "not wanted, not kept");
                 }
                 Err(error) => proptest::prop_assert_eq!(picked.map(|_| ()), Err(error)),
             }
@@ -728,8 +957,12 @@ mod tests {
         assert_eq!(pick(&deep, |_| false).map(|_| ()), Err(JsonError::Syntax));
         let picked = pick(r#"{"exp":5,"jti":"j","o":{"k":[1,2]}}"#, |name| name == "exp").expect("valid");
         assert_eq!(
-            (picked.get("exp"), picked.get("jti"), picked.values),
-            (Some(&Value::from(5)), None, 6)
+            (
+                picked.get("exp").map(ClaimRef::to_value),
+                picked.get("jti").is_none(),
+                picked.values
+            ),
+            (Some(Value::from(5)), true, 6)
         );
     }
 }

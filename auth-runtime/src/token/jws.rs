@@ -10,7 +10,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::json::{JsonError, parse_header, parse_object, pick};
+use super::json::{ClaimRef, JsonError, parse_header, parse_object, pick};
 use super::keys::{KeySet, Lookup};
 use crate::algorithm::Algorithm;
 use crate::error::TokenError;
@@ -146,9 +146,13 @@ pub(crate) fn claimed_issuer(token: &str, max_len: usize) -> Result<String, Toke
     };
     let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Malformed)?;
     let text = std::str::from_utf8(&payload).map_err(|_| TokenError::Malformed)?;
-    match pick(text, |name| name == "iss").map_err(json_error)?.get("iss") {
-        Some(Value::String(iss)) => Ok(iss.clone()),
-        _ => Err(TokenError::InvalidIssuer),
+    match pick(text, |name| name == "iss")
+        .map_err(json_error)?
+        .get("iss")
+        .and_then(ClaimRef::as_str)
+    {
+        Some(iss) => Ok(iss.to_owned()),
+        None => Err(TokenError::InvalidIssuer),
     }
 }
 

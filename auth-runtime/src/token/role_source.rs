@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::json::ClaimSet;
+use super::json::{ClaimRef, ClaimSet};
 
 /// The claims a warden reads roles from; see
 /// [`WardenBuilder::roles_from`](crate::WardenBuilder::roles_from).
@@ -238,10 +238,10 @@ impl ClaimPath {
         Self(segments.into_iter().map(Into::into).collect())
     }
 
-    pub(crate) fn lookup<'a, C: ClaimSet>(&self, claims: &'a C) -> Option<&'a Value> {
+    pub(crate) fn lookup<'a, C: ClaimSet>(&self, claims: &'a C) -> Option<ClaimRef<'a>> {
         let (first, rest) = self.0.split_first()?;
         rest.iter()
-            .try_fold(claims.get(first)?, |value, segment| value.as_object()?.get(segment))
+            .try_fold(claims.get(first)?, |value, segment| value.member(segment))
     }
 
     /// The outermost segment: the top-level claim the path starts at.
