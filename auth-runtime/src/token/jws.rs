@@ -108,7 +108,7 @@ const ON_STACK: usize = 512;
 /// without padding.
 ///
 /// The header and the signature are read once and dropped, so a first verification
-/// allocates neither (two allocations fewer, of the eight or so it makes).
+/// need not allocate, zero and free a buffer for either.
 pub(crate) fn with_decoded<T>(segment: &str, read: impl FnOnce(&[u8]) -> T) -> Option<T> {
     if base64::decoded_len_estimate(segment.len()) <= ON_STACK {
         let mut stack = [0; ON_STACK];
