@@ -127,6 +127,10 @@ async fn entries_expire_at_exp() {
     while harness::now() < exp {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // The warden reads the coarse real-time clock, which lags the precise one by at most
+    // one kernel tick (10 ms at the slowest timer frequency): a token is accepted for up
+    // to a tick past `exp`. Past that tick the entry must be gone.
+    tokio::time::sleep(Duration::from_millis(20)).await;
     let answer = harness::call(&app, "/me", &token).await;
     assert_eq!(answer.status, 401);
     assert_eq!(answer.json()["detail"], "The bearer token has expired.");
