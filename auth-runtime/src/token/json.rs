@@ -380,16 +380,6 @@ impl Picked<'_> {
             .find(|(n, _)| n == name)
             .map(|(_, claim)| claim.as_ref())
     }
-
-    /// Moves the picked member `name` out when it is a string, leaving an empty one.
-    pub(crate) fn take_string(&mut self, name: &str) -> Option<String> {
-        let (_, claim) = self.members.iter_mut().find(|(n, _)| n == name)?;
-        match claim {
-            Claim::Str(text) => Some(std::mem::take(text).into_owned()),
-            Claim::Json(Value::String(text)) => Some(std::mem::take(text)),
-            Claim::Strs(_) | Claim::Json(_) => None,
-        }
-    }
 }
 
 /// A picked claim: a string, or an array of strings, borrowed from the text where they
@@ -537,19 +527,17 @@ pub(crate) trait ClaimSet {
     /// The top-level claim `name`.
     fn get(&self, name: &str) -> Option<ClaimRef<'_>>;
 
-    /// The top-level claim `name` when it is a string, owned: moved out of picked
-    /// members, which are dropped after the rules, copied from a map, which the identity
-    /// keeps.
-    fn owned_string(&mut self, name: &str) -> Option<String>;
+    /// The top-level claim `name` when it is a string, owned: copied, unless the set is
+    /// dropped after the rules and can give it up (picked members).
+    fn owned_string(&mut self, name: &str) -> Option<String> {
+        self.get(name).and_then(ClaimRef::as_str).map(str::to_owned)
+    }
 }
 
+/// A map, which the identity keeps: what is owned is copied.
 impl ClaimSet for Map<String, Value> {
     fn get(&self, name: &str) -> Option<ClaimRef<'_>> {
         Map::get(self, name).map(ClaimRef::Json)
-    }
-
-    fn owned_string(&mut self, name: &str) -> Option<String> {
-        Map::get(self, name).and_then(Value::as_str).map(str::to_owned)
     }
 }
 
@@ -558,19 +546,22 @@ impl<C: ClaimSet> ClaimSet for &C {
     fn get(&self, name: &str) -> Option<ClaimRef<'_>> {
         (**self).get(name)
     }
-
-    fn owned_string(&mut self, name: &str) -> Option<String> {
-        (**self).get(name).and_then(ClaimRef::as_str).map(str::to_owned)
-    }
 }
 
+/// Picked members are dropped after the rules: a string is moved out, leaving an empty
+/// one.
 impl ClaimSet for Picked<'_> {
     fn get(&self, name: &str) -> Option<ClaimRef<'_>> {
         Picked::get(self, name)
     }
 
     fn owned_string(&mut self, name: &str) -> Option<String> {
-        self.take_string(name)
+        let (_, claim) = self.members.iter_mut().find(|(n, _)| n == name)?;
+        match claim {
+            Claim::Str(text) => Some(std::mem::take(text).into_owned()),
+            Claim::Json(Value::String(text)) => Some(std::mem::take(text)),
+            Claim::Strs(_) | Claim::Json(_) => None,
+        }
     }
 }
 
