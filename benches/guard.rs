@@ -213,6 +213,159 @@ async fn hand_written_admin(HandUser(claims): HandUser) -> Result<&'static str, 
     }
 }
 
+/// The refusals a hand-written extractor could answer a request without credentials with,
+/// from the cheapest up to the warden's own answer: the floor under the 401 budget. Each
+/// takes the warden as router state, as the guard does, so the route is the same.
+mod floor {
+    use std::sync::LazyLock;
+
+    use axum::body::Body;
+    use axum::extract::FromRequestParts;
+    use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
+    use axum::http::request::Parts;
+    use axum::http::{HeaderMap, HeaderValue, StatusCode};
+    use axum::response::{IntoResponse, Response};
+    use axum_warden::Warden;
+
+    /// The warden's answer to a request without credentials, byte for byte.
+    const CHALLENGE: &str = r#"Bearer realm="api""#;
+    const BODY: &str = r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"This resource requires a bearer token."}"#;
+
+    /// The shape of the refusal, by route (the const parameter of [`Refuse`]).
+    #[derive(Clone, Copy)]
+    #[repr(u8)]
+    pub(super) enum Shape {
+        /// The status alone: no header, no body.
+        Status,
+        /// The status and the challenge, which is all RFC 6750 requires.
+        Challenge,
+        /// The warden's whole answer (challenge, `no-store`, problem details with their
+        /// length), built the way a hand-written extractor would: axum's tuple response.
+        Tuple,
+        /// The whole answer from a prebuilt header block of static values, cloned: what
+        /// the warden does, without choosing the answer or finding out that no credential
+        /// came, and with no reference counts in the block.
+        Prebuilt,
+    }
+
+    const STATUS: u8 = Shape::Status as u8;
+    const CHALLENGE_ONLY: u8 = Shape::Challenge as u8;
+    const TUPLE: u8 = Shape::Tuple as u8;
+    const PREBUILT: u8 = Shape::Prebuilt as u8;
+
+    /// Refuses a request without an `Authorization` header with the answer of [`Shape`]
+    /// `SHAPE`.
+    pub(super) struct Refuse<const SHAPE: u8>;
+
+    impl<const SHAPE: u8> FromRequestParts<Warden> for Refuse<SHAPE> {
+        type Rejection = Response;
+
+        async fn from_request_parts(parts: &mut Parts, _: &Warden) -> Result<Self, Response> {
+            if parts.headers.contains_key(AUTHORIZATION) {
+                return Ok(Self);
+            }
+            Err(match SHAPE {
+                STATUS => StatusCode::UNAUTHORIZED.into_response(),
+                CHALLENGE_ONLY => (
+                    StatusCode::UNAUTHORIZED,
+                    [(WWW_AUTHENTICATE, HeaderValue::from_static(CHALLENGE))],
+                )
+                    .into_response(),
+                TUPLE => (
+                    StatusCode::UNAUTHORIZED,
+                    [
+                        (WWW_AUTHENTICATE, HeaderValue::from_static(CHALLENGE)),
+                        (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                        (CONTENT_TYPE, HeaderValue::from_static("application/problem+json")),
+                        (CONTENT_LENGTH, HeaderValue::from(BODY.len())),
+                    ],
+                    BODY,
+                )
+                    .into_response(),
+                PREBUILT => {
+                    static BLOCK: LazyLock<HeaderMap> = LazyLock::new(|| {
+                        let mut headers = HeaderMap::new();
+                        headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(CHALLENGE));
+                        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+                        // Static like the others (leaked once, in this benchmark only).
+                        let length: &'static str = Box::leak(BODY.len().to_string().into_boxed_str());
+                        headers.insert(CONTENT_LENGTH, HeaderValue::from_static(length));
+                        headers
+                    });
+                    let mut response = Response::new(Body::from(BODY));
+                    *response.status_mut() = StatusCode::UNAUTHORIZED;
+                    *response.headers_mut() = BLOCK.clone();
+                    response
+                }
+                _ => unreachable!("a shape without a case"),
+            })
+        }
+    }
+
+    impl Shape {
+        pub(super) fn path(self) -> &'static str {
+            match self {
+                Self::Status => "/floor/status",
+                Self::Challenge => "/floor/challenge",
+                Self::Tuple => "/floor/tuple",
+                Self::Prebuilt => "/floor/prebuilt",
+            }
+        }
+
+        pub(super) fn name(self) -> &'static str {
+            match self {
+                Self::Status => "401 floor: status only",
+                Self::Challenge => "401 floor: status and challenge",
+                Self::Tuple => "401 floor: the same answer, axum tuple",
+                Self::Prebuilt => "401 floor: the same answer, static block cloned",
+            }
+        }
+    }
+
+    async fn refused<const SHAPE: u8>(_: Refuse<SHAPE>) -> &'static str {
+        "ok"
+    }
+
+    pub(super) fn router(warden: &Warden) -> axum::Router {
+        axum::Router::new()
+            .route(Shape::Status.path(), axum::routing::get(refused::<STATUS>))
+            .route(Shape::Challenge.path(), axum::routing::get(refused::<CHALLENGE_ONLY>))
+            .route(Shape::Tuple.path(), axum::routing::get(refused::<TUPLE>))
+            .route(Shape::Prebuilt.path(), axum::routing::get(refused::<PREBUILT>))
+            .with_state(warden.clone())
+    }
+
+    /// The floor's answers are the warden's: the same status, challenge and body.
+    pub(super) async fn check(floor: &axum::Router, warden: &axum::Router) {
+        use tower::ServiceExt as _;
+        let get = |app: &axum::Router, path: &'static str| {
+            let app = app.clone();
+            async move {
+                let request = axum::http::Request::get(path).body(Body::empty()).expect("request");
+                let response = app.oneshot(request).await.expect("infallible");
+                let (parts, body) = response.into_parts();
+                let body = axum::body::to_bytes(body, 4096).await.expect("a body");
+                (parts.status, parts.headers, body)
+            }
+        };
+        let (status, headers, body) = get(warden, "/guarded").await;
+        assert_eq!(
+            headers.get(WWW_AUTHENTICATE).map(HeaderValue::as_bytes),
+            Some(CHALLENGE.as_bytes())
+        );
+        for shape in [Shape::Tuple, Shape::Prebuilt] {
+            let (floor_status, floor_headers, floor_body) = get(floor, shape.path()).await;
+            assert_eq!(
+                (floor_status, &floor_headers, &floor_body),
+                (status, &headers, &body),
+                "{}",
+                shape.name()
+            );
+        }
+    }
+}
+
 async fn bare() -> &'static str {
     "ok"
 }
@@ -379,6 +532,18 @@ fn benches(c: &mut Criterion) {
     group.bench_function("403 missing role", |b| {
         b.iter(|| run(&rt, &warden, request("/admin", Some(&viewer)), StatusCode::FORBIDDEN));
     });
+    let floor_app = floor::router(&setup.warden);
+    rt.block_on(floor::check(&floor_app, &warden));
+    for shape in [
+        floor::Shape::Status,
+        floor::Shape::Challenge,
+        floor::Shape::Tuple,
+        floor::Shape::Prebuilt,
+    ] {
+        group.bench_function(shape.name(), |b| {
+            b.iter(|| run(&rt, &floor_app, request(shape.path(), None), StatusCode::UNAUTHORIZED));
+        });
+    }
     group.finish();
 
     production(c, &rt);
@@ -691,6 +856,10 @@ mod ratios {
             ("401 no credentials", "≤ 1.1× bare"),
             ("401 bad signature", ""),
             ("403 missing role", ""),
+            ("401 floor: status only", ""),
+            ("401 floor: status and challenge", ""),
+            ("401 floor: the same answer, axum tuple", ""),
+            ("401 floor: the same answer, static block cloned", ""),
         ] {
             if let Some(t) = median_ns(&format!("refusals/{case}")) {
                 println!("| {case} | {t:.0} ns | {:.2} | {} | | {budget} |", t / bare, vs_same(t));

@@ -43,6 +43,8 @@ declare -A ir
 for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwebtoken extractor" \
   "HS256/warden, first sight" "HS256/warden, first sight, cache on" "HS256/warden, repeated token" \
   "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role" \
+  "refusals/401 floor: status only" "refusals/401 floor: status and challenge" \
+  "refusals/401 floor: the same answer, axum tuple" "refusals/401 floor: the same answer, static block cloned" \
   "revocation/cache hit" "revocation/cache hit, revocation check" \
   "dpop/ES256 bearer, repeated token" "dpop/ES256 DPoP, repeated token, fresh proof" "ES256/warden, first sight" \
   "introspection/cache hit" "production/HS256 hand-written, role check" "production/HS256 first sight, cache on" \
@@ -60,6 +62,8 @@ echo "|---|---|---|---|---|---|"
 for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwebtoken extractor" \
   "HS256/warden, first sight" "HS256/warden, first sight, cache on" "HS256/warden, repeated token" \
   "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role" \
+  "refusals/401 floor: status only" "refusals/401 floor: status and challenge" \
+  "refusals/401 floor: the same answer, axum tuple" "refusals/401 floor: the same answer, static block cloned" \
   "revocation/cache hit" "revocation/cache hit, revocation check" \
   "dpop/ES256 bearer, repeated token" "dpop/ES256 DPoP, repeated token, fresh proof" "ES256/warden, first sight" \
   "introspection/cache hit" "production/HS256 hand-written, role check" "production/HS256 first sight, cache on" \
