@@ -11,10 +11,12 @@
 //!   can sit at the leeway boundaries.
 //!
 //! Properties: never a panic; only `invalid_token` errors (the keys are static); every
-//! `Ok` identity comes from a token signed with the key whose claims obey every rule.
+//! `Ok` identity comes from a token signed with the key whose claims obey every rule; and
+//! a warden that trusts the strict profile's issuer beside another accepts exactly what
+//! the strict warden accepts, with the same claims.
 #![no_main]
 
-use axum_warden_fuzz::{DEBUG, WARDENS, check_accepted, now, token_input};
+use axum_warden_fuzz::{DEBUG, PAIR, WARDENS, check_accepted, now, token_input};
 use axum_warden_runtime::AuthError;
 use libfuzzer_sys::fuzz_target;
 
@@ -33,10 +35,28 @@ fuzz_target!(|data: &[u8]| {
                 result.as_ref().map(axum_warden_runtime::Identity::subject)
             );
         }
-        match result {
-            Ok(identity) => check_accepted(&token, &identity, profile, before, after),
-            Err(AuthError::InvalidToken(_)) => {}
+        let strict = match result {
+            Ok(identity) => {
+                check_accepted(&token, &identity, profile, before, after);
+                Some(identity)
+            }
+            Err(AuthError::InvalidToken(_)) => None,
             Err(other) => panic!("a static key answered {other:?}"),
+        };
+        if profile.algorithm == axum_warden_runtime::Algorithm::HS256 && profile.issuer.is_some() {
+            let pair = match PAIR.verify_token(&token) {
+                Ok(identity) => Some(identity),
+                Err(AuthError::InvalidToken(_)) => None,
+                Err(other) => panic!("a static key answered {other:?}"),
+            };
+            // A time claim at the edge may be judged on either side of a second's tick.
+            if now() == before {
+                assert_eq!(
+                    pair.as_ref().map(|identity| identity.claims()),
+                    strict.as_ref().map(|identity| identity.claims()),
+                    "two issuers and the strict one alone disagree"
+                );
+            }
         }
     }
 });

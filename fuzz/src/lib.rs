@@ -121,6 +121,31 @@ impl Profile {
     }
 }
 
+/// The strict profile's issuer beside a second one (another HMAC secret, which no input
+/// is signed with), so that the `iss` a token claims selects the issuer. Whatever the
+/// strict warden alone answers, this one must answer alike: the same identity, or a
+/// refusal.
+pub static PAIR: LazyLock<Warden> = LazyLock::new(|| {
+    use axum_warden_runtime::IssuerConfig;
+    Warden::builder()
+        .trust(
+            IssuerConfig::new("https://second.fuzz.test")
+                .hmac_secret(b"the second issuer's secret, never used to sign".to_vec())
+                .algorithms([Algorithm::HS256])
+                .audience(AUDIENCE),
+        )
+        .trust(
+            IssuerConfig::new(ISSUER)
+                .hmac_secret(SECRET.to_vec())
+                .algorithms([Algorithm::HS256])
+                .audience(AUDIENCE)
+                .roles_claim(STRICT.roles_path.join(".")),
+        )
+        .token_cache_capacity(256)
+        .build()
+        .expect("the fuzz configuration is valid")
+});
+
 /// The wardens under test, built once per process.
 pub static WARDENS: LazyLock<[(Profile, Warden); 4]> =
     LazyLock::new(|| [STRICT, LOOSE, RSA, PARTY].map(|profile| (profile, profile.warden())));

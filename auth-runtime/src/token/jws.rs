@@ -27,6 +27,9 @@ pub(crate) struct Parsed<'t> {
     message: &'t [u8],
     payload: &'t str,
     signature: &'t str,
+    /// The payload decoded already, when the issuer was selected by the `iss` it claims
+    /// ([`claimed_issuer`]): given back once the signature holds, instead of decoded again.
+    decoded: Option<Vec<u8>>,
 }
 
 /// What a compact JWS must be to be parsed: the verifier's algorithms, size cap and header
@@ -69,6 +72,7 @@ pub(crate) fn parse<'t>(token: &'t str, expect: &Expect<'_>) -> Result<Parsed<'t
         message: &token.as_bytes()[..header.len() + 1 + payload.len()],
         payload,
         signature,
+        decoded: None,
     })
 }
 
@@ -130,12 +134,26 @@ pub(crate) fn header_type(token: &str) -> Option<String> {
     }
 }
 
-/// The `iss` a token claims, read from its payload before any verification, to select
-/// the trusted issuer whose keys and rules then verify it. Nothing read here is trusted:
-/// the selected issuer's rules check `iss` again after the signature.
+/// What `select` makes of the `iss` a token claims, read from its payload before any
+/// verification, to select the trusted issuer whose keys and rules then verify it; with
+/// the decoded payload, for [`Parsed::with_decoded`]. Nothing read here is trusted: the
+/// selected issuer's rules check `iss` again after the signature.
 ///
-/// A token without a string `iss` selects no issuer ([`TokenError::InvalidIssuer`]).
-pub(crate) fn claimed_issuer(token: &str, max_len: usize) -> Result<String, TokenError> {
+/// A token without a string `iss`, or whose `iss` `select` refuses, selects no issuer
+/// ([`TokenError::InvalidIssuer`]).
+///
+/// The payload is read by its syntax alone first, which skips every other member without
+/// keeping it: the strict reading (duplicate names, numbers out of range) comes after the
+/// signature, and costs as much again. Only where that first reading fails does the strict
+/// one run here, so that a payload refused before any key is chosen gets the error it
+/// always got. A payload that only the strict reading refuses (a duplicate member other
+/// than `iss`, a number out of range) is refused after the signature instead: for its own
+/// fault when the signature holds, as a bad signature when it does not.
+pub(crate) fn claimed_issuer<T>(
+    token: &str,
+    max_len: usize,
+    select: impl FnOnce(&str) -> Option<T>,
+) -> Result<(T, Vec<u8>), TokenError> {
     if token.len() > max_len {
         return Err(TokenError::TooLarge);
     }
@@ -146,14 +164,23 @@ pub(crate) fn claimed_issuer(token: &str, max_len: usize) -> Result<String, Toke
     };
     let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Malformed)?;
     let text = std::str::from_utf8(&payload).map_err(|_| TokenError::Malformed)?;
-    match pick(text, |name| name == "iss")
-        .map_err(json_error)?
-        .get("iss")
-        .and_then(ClaimRef::as_str)
-    {
-        Some(iss) => Ok(iss.to_owned()),
-        None => Err(TokenError::InvalidIssuer),
-    }
+    let selected = match serde_json::from_str::<ClaimedIssuer<'_>>(text) {
+        Ok(ClaimedIssuer { iss }) => iss.as_deref().and_then(select),
+        Err(_) => pick(text, |name| name == "iss")
+            .map_err(json_error)?
+            .get("iss")
+            .and_then(ClaimRef::as_str)
+            .and_then(select),
+    };
+    Ok((selected.ok_or(TokenError::InvalidIssuer)?, payload))
+}
+
+/// The top-level `iss` of a claims set, read by syntax alone: every other member is
+/// skipped. A second `iss`, or one that is not a string, fails the reading.
+#[derive(serde::Deserialize)]
+struct ClaimedIssuer<'a> {
+    #[serde(borrow, default)]
+    iss: Option<std::borrow::Cow<'a, str>>,
 }
 
 pub(crate) fn json_error(e: JsonError) -> TokenError {
@@ -165,14 +192,20 @@ pub(crate) fn json_error(e: JsonError) -> TokenError {
 }
 
 impl Parsed<'_> {
+    /// This token with its payload decoded already (by [`claimed_issuer`], from the same
+    /// token), which [`verified_payload`](Self::verified_payload) gives back.
+    pub(crate) fn with_decoded(self, decoded: Option<Vec<u8>>) -> Self {
+        Self { decoded, ..self }
+    }
+
     /// Checks the signature with the key the header selects, and reads the claims.
-    pub(crate) fn verify_signature(&self, keys: &KeySet) -> Result<Map<String, Value>, TokenError> {
+    pub(crate) fn verify_signature(self, keys: &KeySet) -> Result<Map<String, Value>, TokenError> {
         parse_object(&self.verified_payload(keys)?).map_err(json_error)
     }
 
     /// Checks the signature with the key the header selects: the decoded payload, not
     /// yet read as JSON.
-    pub(crate) fn verified_payload(&self, keys: &KeySet) -> Result<Vec<u8>, TokenError> {
+    pub(crate) fn verified_payload(self, keys: &KeySet) -> Result<Vec<u8>, TokenError> {
         let key = match keys.select(self.header.kid.as_deref(), self.header.alg) {
             Lookup::Found(key) => key,
             Lookup::UnknownKid | Lookup::NoMatch => return Err(TokenError::UnknownKey),
@@ -182,7 +215,10 @@ impl Parsed<'_> {
         {
             return Err(TokenError::BadSignature);
         }
-        URL_SAFE_NO_PAD.decode(self.payload).map_err(|_| TokenError::Malformed)
+        match self.decoded {
+            Some(decoded) => Ok(decoded),
+            None => URL_SAFE_NO_PAD.decode(self.payload).map_err(|_| TokenError::Malformed),
+        }
     }
 }
 
@@ -192,7 +228,8 @@ mod tests {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use proptest::prelude::*;
 
-    use super::{ON_STACK, is_access_token_type, with_decoded};
+    use super::{ON_STACK, claimed_issuer, is_access_token_type, with_decoded};
+    use crate::error::TokenError;
 
     /// What `with_decoded` reads, or `None` where it refused the segment.
     fn stack_decoded(segment: &str) -> Option<Vec<u8>> {
@@ -276,6 +313,81 @@ mod tests {
             "at+jwt\0",
         ] {
             assert!(!is_access_token_type(typ), "{typ}");
+        }
+    }
+
+    /// A token whose payload is `claims`, for [`claimed_issuer`] (header and signature are
+    /// not read there).
+    fn claiming(claims: &str) -> String {
+        format!("e30.{}.c2ln", URL_SAFE_NO_PAD.encode(claims))
+    }
+
+    /// What [`claimed_issuer`] selects among issuers `a` and `b`.
+    fn selected(claims: &str) -> Result<&'static str, TokenError> {
+        let select = |iss: &str| ["a", "b"].into_iter().find(|name| *name == iss);
+        claimed_issuer(&claiming(claims), 8192, select).map(|(name, _)| name)
+    }
+
+    /// The syntax-only reading selects what the strict one would: the top-level `iss`,
+    /// escaped or not, never one nested in another member; and where it cannot read the
+    /// payload, the strict reading gives its error.
+    #[test]
+    fn the_claimed_issuer_is_the_top_level_iss() {
+        assert_eq!(selected(r#"{"sub":"x","iss":"b"}"#), Ok("b"));
+        assert_eq!(selected(r#"{"\u0069ss":"b"}"#), Ok("b"));
+        assert_eq!(selected(r#"{"iss":"\u0062"}"#), Ok("b"));
+        assert_eq!(selected(r#"{"x":{"iss":"a"},"iss":"b","y":["iss","a"]}"#), Ok("b"));
+        assert_eq!(selected(r#"{"x":{"iss":"a"}}"#), Err(TokenError::InvalidIssuer));
+        assert_eq!(selected(r#"{"iss":"c"}"#), Err(TokenError::InvalidIssuer));
+        assert_eq!(selected(r#"{"iss":7}"#), Err(TokenError::InvalidIssuer));
+        assert_eq!(selected(r#"{"iss":null}"#), Err(TokenError::InvalidIssuer));
+        assert_eq!(selected(r#"{"iss":["a"]}"#), Err(TokenError::InvalidIssuer));
+        assert_eq!(selected(r#"{"iss":"a","iss":"b"}"#), Err(TokenError::DuplicateMember));
+        assert_eq!(
+            selected(r#"{"iss":"a","\u0069ss":"a"}"#),
+            Err(TokenError::DuplicateMember)
+        );
+        assert_eq!(selected(r#"["iss","a"]"#), Err(TokenError::ClaimsNotAnObject));
+        assert_eq!(selected(r#"{"iss":"a"} x"#), Err(TokenError::Malformed));
+        assert_eq!(selected(r#"{"iss":"a""#), Err(TokenError::Malformed));
+        // Refused by the strict reading only, after the signature.
+        assert_eq!(selected(r#"{"iss":"a","x":1,"x":2}"#), Ok("a"));
+    }
+
+    proptest! {
+        /// On any claims set the strict reading accepts, both readings select the same.
+        #[test]
+        fn both_readings_select_alike(
+            members in proptest::collection::vec(
+                (
+                    prop_oneof![Just("iss".to_owned()), Just("\\u0069ss".to_owned()), "[a-z]{1,3}"],
+                    prop_oneof![
+                        Just("\"a\"".to_owned()),
+                        Just("\"b\"".to_owned()),
+                        Just("{\"iss\":\"a\"}".to_owned()),
+                        Just("[\"b\"]".to_owned()),
+                        Just("1e400".to_owned()),
+                        Just("null".to_owned()),
+                        "-?[0-9]{1,3}",
+                    ],
+                ),
+                0..6,
+            )
+        ) {
+            let body: Vec<String> = members.iter().map(|(name, value)| format!("\"{name}\":{value}")).collect();
+            let claims = format!("{{{}}}", body.join(","));
+            let strict = crate::token::json::pick(&claims, |name| name == "iss")
+                .map_err(super::json_error)
+                .and_then(|picked| {
+                    picked
+                        .get("iss")
+                        .and_then(crate::token::json::ClaimRef::as_str)
+                        .and_then(|iss| ["a", "b"].into_iter().find(|name| *name == iss))
+                        .ok_or(TokenError::InvalidIssuer)
+                });
+            if strict.is_ok() || strict == Err(TokenError::InvalidIssuer) {
+                prop_assert_eq!(selected(&claims), strict, "{}", claims);
+            }
         }
     }
 }

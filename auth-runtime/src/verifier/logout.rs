@@ -66,8 +66,8 @@ impl Verifier {
         token: &str,
         audiences: &[String],
     ) -> Result<Revocation, LogoutTokenError> {
-        let (_, trusted) = self.select(token).map_err(unverified)?;
-        let parsed = parse_logout(trusted, token)?;
+        let (_, trusted, decoded) = self.issuer(token).map_err(unverified)?;
+        let parsed = parse_logout(trusted, token)?.with_decoded(decoded);
         let keys = match trusted
             .keys
             .keys_now(parsed.header.kid.as_deref(), parsed.header.alg, UnknownKid::Defer)

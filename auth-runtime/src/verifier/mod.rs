@@ -23,7 +23,7 @@ use clock::unix_now;
 use revocation::Revocations;
 
 use crate::algorithm::Algorithm;
-use crate::error::{AuthError, TokenError};
+use crate::error::AuthError;
 use crate::identity::Identity;
 use crate::key_source::{KeyFetchError, KeySource, Keys, UnknownKid};
 use crate::token::claims::{self, Rules};
@@ -191,19 +191,30 @@ impl Verifier {
         Some(self.unrevoked(Ok(identity), now))
     }
 
-    /// The issuer that verifies `token`: the only one, or the one its `iss` names. An
-    /// `iss` no issuer has is refused here, before any key source is asked, so it never
-    /// causes a request to any provider.
-    fn select(&self, token: &str) -> Result<(usize, &Trusted), AuthError> {
+    /// The issuer that verifies `token` (the only one, or the one its `iss` names) and the
+    /// token parsed under its rules. An `iss` no issuer has is refused here, before any
+    /// key source is asked, so it never causes a request to any provider.
+    ///
+    /// Reading `iss` decodes the payload; the parsed token keeps it, so the payload is
+    /// decoded once whether one issuer is trusted or several.
+    fn select<'t>(&self, token: &'t str) -> Result<(usize, &Trusted, Parsed<'t>), AuthError> {
+        let (index, trusted, decoded) = self.issuer(token)?;
+        Ok((index, trusted, parse(trusted, token)?.with_decoded(decoded)))
+    }
+
+    /// The issuer that verifies `token`, with the payload decoded when reading its `iss`
+    /// took that (for [`Parsed::with_decoded`]).
+    fn issuer(&self, token: &str) -> Result<(usize, &Trusted, Option<Vec<u8>>), AuthError> {
         if let [only] = &*self.issuers {
-            return Ok((0, only));
+            return Ok((0, only, None));
         }
-        let iss = jws::claimed_issuer(token, self.max_token_bytes()).map_err(AuthError::InvalidToken)?;
-        self.issuers
-            .iter()
-            .enumerate()
-            .find(|(_, trusted)| trusted.rules.issuer.as_deref() == Some(iss.as_str()))
-            .ok_or(AuthError::InvalidToken(TokenError::InvalidIssuer))
+        let (index, decoded) = jws::claimed_issuer(token, self.max_token_bytes(), |iss| {
+            self.issuers
+                .iter()
+                .position(|trusted| trusted.rules.issuer.as_deref() == Some(iss))
+        })
+        .map_err(AuthError::InvalidToken)?;
+        Ok((index, &self.issuers[index], Some(decoded)))
     }
 
     /// Full verification with the keys at hand, never waiting for the network (the cache
@@ -217,12 +228,8 @@ impl Verifier {
         if self.introspector_for(token).is_some() {
             return None;
         }
-        let (index, trusted) = match self.select(token) {
+        let (index, trusted, parsed) = match self.select(token) {
             Ok(selected) => selected,
-            Err(error) => return Some(Err(error)),
-        };
-        let parsed = match parse(trusted, token) {
-            Ok(parsed) => parsed,
             Err(error) => return Some(Err(error)),
         };
         Some(
@@ -230,7 +237,7 @@ impl Verifier {
                 .keys
                 .keys_now(parsed.header.kid.as_deref(), parsed.header.alg, unknown)?
             {
-                Ok(keys) => self.check(index, trusted, token, &parsed, &keys, now),
+                Ok(keys) => self.check(index, trusted, token, parsed, &keys, now),
                 Err(error) => Err(error),
             },
         )
@@ -245,14 +252,13 @@ impl Verifier {
             let outcome = introspector.introspect(token).await;
             return self.unrevoked(outcome, unix_now());
         }
-        let (index, trusted) = self.select(token)?;
-        let parsed = parse(trusted, token)?;
+        let (index, trusted, parsed) = self.select(token)?;
         let keys = trusted
             .keys
             .keys_waiting(parsed.header.kid.as_deref(), parsed.header.alg)
             .await?;
         // The keys may have taken a while: the token is judged at the time they came.
-        self.check(index, trusted, token, &parsed, &keys, unix_now())
+        self.check(index, trusted, token, parsed, &keys, unix_now())
     }
 
     /// Checks signature and claims; caches the identity on success (never a failure).
@@ -261,7 +267,7 @@ impl Verifier {
         index: usize,
         trusted: &Trusted,
         token: &str,
-        parsed: &Parsed<'_>,
+        parsed: Parsed<'_>,
         keys: &Keys<'_>,
         now: u64,
     ) -> Result<Identity, AuthError> {

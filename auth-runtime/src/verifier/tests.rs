@@ -215,3 +215,48 @@ fn oversized_credentials_are_refused_before_decoding() {
         Some(TokenError::TooLarge)
     );
 }
+
+/// With several issuers, the payload decoded to read `iss` is the one judged once the
+/// signature holds: every claim reaches the identity as one issuer alone reads it, and a
+/// token whose payload changed after signing is refused, whichever issuer it names.
+#[test]
+fn the_payload_read_to_select_an_issuer_is_the_one_verified() {
+    let trust = |issuer: &str| {
+        crate::IssuerConfig::new(issuer)
+            .hmac_secret(SECRET.to_vec())
+            .algorithms([crate::Algorithm::HS256])
+    };
+    let several = Warden::builder()
+        .trust(trust("https://first.test"))
+        .trust(trust("https://second.test"))
+        .build()
+        .expect("valid");
+    let alone = Warden::builder()
+        .trust(trust("https://second.test"))
+        .build()
+        .expect("valid");
+    let claims =
+        format!(r#"{{"iss":"https://second.test","sub":"s-1","exp":{EXP},"roles":["a","b"],"tenant":"t\u0065n"}}"#);
+    let token = sign(HEADER, &claims);
+    let bearer = format!("Bearer {token}");
+    let from_several = authenticate(&several, bearer.as_bytes()).expect("valid under several issuers");
+    let from_alone = authenticate(&alone, bearer.as_bytes()).expect("valid under its issuer alone");
+    assert_eq!(from_several.claims(), from_alone.claims());
+    assert_eq!(from_several.claim("tenant"), Some(&serde_json::json!("ten")));
+    assert!(from_several.has_role("b"));
+
+    // The same signature over another payload that names the same issuer.
+    let [header, _, signature]: [&str; 3] = token.split('.').collect::<Vec<_>>().try_into().expect("three segments");
+    let changed = claims.replace("s-1", "s-2");
+    let forged = format!("Bearer {header}.{}.{signature}", URL_SAFE_NO_PAD.encode(&changed));
+    assert_eq!(
+        refusal(authenticate(&several, forged.as_bytes())),
+        Some(TokenError::BadSignature)
+    );
+    // A payload that is not base64url is refused before any issuer is chosen.
+    let broken = format!("Bearer {header}.@@@.{signature}");
+    assert_eq!(
+        refusal(authenticate(&several, broken.as_bytes())),
+        Some(TokenError::Malformed)
+    );
+}
