@@ -46,6 +46,7 @@ for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwe
   "refusals/401 floor: status only" "refusals/401 floor: status and challenge" \
   "refusals/401 floor: the same answer, axum tuple" "refusals/401 floor: the same answer, static block cloned" \
   "revocation/cache hit" "revocation/cache hit, revocation check" \
+  "revocation/first sight" "revocation/first sight, revocation check" \
   "dpop/ES256 bearer, repeated token" "dpop/ES256 DPoP, repeated token, fresh proof" "ES256/warden, first sight" \
   "introspection/cache hit" "production/HS256 hand-written, role check" "production/HS256 first sight, cache on" \
   "production/HS256 first sight, cache on, two issuers" \
@@ -66,6 +67,7 @@ for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwe
   "refusals/401 floor: status only" "refusals/401 floor: status and challenge" \
   "refusals/401 floor: the same answer, axum tuple" "refusals/401 floor: the same answer, static block cloned" \
   "revocation/cache hit" "revocation/cache hit, revocation check" \
+  "revocation/first sight" "revocation/first sight, revocation check" \
   "dpop/ES256 bearer, repeated token" "dpop/ES256 DPoP, repeated token, fresh proof" "ES256/warden, first sight" \
   "introspection/cache hit" "production/HS256 hand-written, role check" "production/HS256 first sight, cache on" \
   "production/HS256 first sight, cache on, two issuers" \
@@ -79,6 +81,7 @@ for id in "bare handler" "bare handler, same request" "HS256/hand-written jsonwe
     refusals/401\ no\ credentials) budget="≤ 1.10× bare" ;;
     dpop/ES256\ DPoP*) budget="$(ratio "${ir[$id]}" "${ir["dpop/ES256 bearer, repeated token"]}")× the bearer request, $(ratio "${ir[$id]}" "${ir["ES256/warden, first sight"]}")× an ES256 first sight" ;;
     introspection/cache\ hit) budget="≤ 1.60× bare" ;;
+    revocation/first\ sight,\ revocation\ check) budget="$(ratio "${ir[$id]}" "${ir["revocation/first sight"]}")× the first sight without it" ;;
     revocation/cache\ hit,\ revocation\ check) budget="≤ 1.10× the cache hit without it: $(ratio "${ir[$id]}" "${ir["revocation/cache hit"]}")×" ;;
     *) budget="" ;;
   esac

@@ -326,6 +326,15 @@ impl Identity {
         self.claims().get(name)
     }
 
+    /// The verified JSON text of the claims while no map has been built from it: for a
+    /// check that reads a few claims and should not build the map to do so.
+    pub(crate) fn unparsed_claims(&self) -> Option<&str> {
+        match &self.0.claims {
+            ClaimStore::Text { text, map, .. } if map.get().is_none() => Some(text),
+            _ => None,
+        }
+    }
+
     /// The `exp` claim in seconds since the Unix epoch, when the identity expires.
     #[must_use]
     pub fn expires_at(&self) -> Option<u64> {

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::defaults::MAX_LEEWAY;
 use crate::identity::Identity;
+use crate::token::json::{ClaimRef, ClaimSet, pick};
 
 /// How long a token revocation outlives the token's `exp`: the largest clock-skew leeway
 /// a warden accepts, so no leeway can let the token back in.
@@ -429,20 +430,35 @@ impl Set {
                 })
             })
         };
-        // Each claim is read only when some entry of its kind exists.
-        let claim = |name: &str| identity.claim(name).and_then(Value::as_str);
-        (!self.tokens.is_empty() && claim("jti").is_some_and(|jti| hit(&self.tokens, jti, None)))
-            || (!self.sessions.is_empty() && claim("sid").is_some_and(|sid| hit(&self.sessions, sid, None)))
-            || (!self.subjects.is_empty() && {
-                // No `iat` (or not a number): the token cannot show it is newer.
-                let iat = identity.claim("iat").and_then(Value::as_f64).map_or(0, |iat| {
-                    // Finite, non-negative seconds; the cast saturates for absurd values.
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let seconds = iat.max(0.0) as u64;
-                    seconds
-                });
-                hit(&self.subjects, identity.subject(), Some(iat))
-            })
+        let revokes = |claims: &dyn ClaimSet| {
+            // Each claim is looked up only when some entry of its kind exists.
+            let claim = |name: &str| claims.get(name).and_then(ClaimRef::as_str);
+            (!self.tokens.is_empty() && claim("jti").is_some_and(|jti| hit(&self.tokens, jti, None)))
+                || (!self.sessions.is_empty() && claim("sid").is_some_and(|sid| hit(&self.sessions, sid, None)))
+                || (!self.subjects.is_empty() && {
+                    // No `iat` (or not a number): the token cannot show it is newer.
+                    let iat = claims.get("iat").and_then(ClaimRef::as_f64).map_or(0, |iat| {
+                        // Finite, non-negative seconds; the cast saturates for absurd values.
+                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                        let seconds = iat.max(0.0) as u64;
+                        seconds
+                    });
+                    hit(&self.subjects, identity.subject(), Some(iat))
+                })
+        };
+        if self.tokens.is_empty() && self.sessions.is_empty() && self.subjects.is_empty() {
+            return false;
+        }
+        // A verified token keeps its claims as text: picking the three claims read here
+        // costs a fraction of building the map of all of them, which nothing else may ask
+        // for. The text was read strictly before it was kept, so it picks without error.
+        match identity
+            .unparsed_claims()
+            .map(|text| pick(text, |name| matches!(name, "jti" | "sid" | "iat")))
+        {
+            Some(Ok(picked)) => revokes(&picked),
+            Some(Err(_)) | None => revokes(identity.claims()),
+        }
     }
 }
 

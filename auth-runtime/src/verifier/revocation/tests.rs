@@ -187,3 +187,46 @@ fn an_identity_is_revoked_by_its_jti_and_issuer() {
     );
     assert!(Revocation::of_identity(&identity(json!({"sub": "a"}))).is_none());
 }
+
+/// An identity kept as verified text is judged on the claims picked from the text, and
+/// exactly as one whose claims are a map: escaped names, claims of the wrong type and
+/// missing ones included. The text stays unparsed for it.
+#[test]
+fn claims_kept_as_text_are_judged_as_the_map() {
+    let list = Revocations::in_memory();
+    let now = unix_now();
+    revoke(&list, Revocation::token("t-1", now + 60));
+    revoke(&list, Revocation::session("s-1"));
+    revoke(
+        &list,
+        Revocation::subject_before("u-1", UNIX_EPOCH + Duration::from_secs(now - 10)),
+    );
+    let cases = [
+        r#"{"sub":"a","jti":"t-1"}"#,
+        r#"{"sub":"a","\u006ati":"t-1"}"#,
+        r#"{"sub":"a","jti":"t-\u0031"}"#,
+        r#"{"sub":"a","jti":"t-2","sid":"s-1"}"#,
+        r#"{"sub":"a","jti":7,"sid":["s-1"]}"#,
+        r#"{"sub":"a","nested":{"jti":"t-1","sid":"s-1"}}"#,
+        r#"{"sub":"u-1","iat":1}"#,
+        r#"{"sub":"u-1","iat":"1"}"#,
+        r#"{"sub":"u-1"}"#,
+        r#"{"sub":"u-1","iat":4102444800}"#,
+        r#"{"sub":"u-1","iat":-5.5}"#,
+        r#"{"sub":"a"}"#,
+    ];
+    for text in cases {
+        let map: serde_json::Map<String, Value> = serde_json::from_str(text).expect("an object");
+        let subject = map.get("sub").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let kept = Identity::builder(subject.clone())
+            .claims_text(text.to_owned(), 0)
+            .build();
+        let parsed = Identity::builder(subject).claims(map).build();
+        let from_text = list.is_revoked(&kept);
+        assert!(kept.unparsed_claims().is_some(), "{text}: the check built the map");
+        assert_eq!(from_text, list.is_revoked(&parsed), "{text}");
+        // Once the map is built, it is what the check reads; the answer stays.
+        let _ = kept.claims();
+        assert_eq!(list.is_revoked(&kept), from_text, "{text}");
+    }
+}
