@@ -432,6 +432,31 @@ fn run(rt: &tokio::runtime::Runtime, app: &Router, req: Request<Body>, want: Sta
     black_box(status);
 }
 
+/// One case per `(name, app)`: a `GET path` whose token `mint` makes for each iteration,
+/// outside the timing, so that every measured request sees its token for the first time.
+/// `mint` gets a number no earlier call got.
+fn first_sights(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    rt: &tokio::runtime::Runtime,
+    path: &str,
+    cases: [(&str, &Router); 2],
+    mut mint: impl FnMut(u64) -> HeaderValue,
+) {
+    let mut n = 0;
+    for (case, app) in cases {
+        group.bench_function(case, |b| {
+            b.iter_batched(
+                || {
+                    n += 1;
+                    mint(n)
+                },
+                |token| run(rt, app, request(path, Some(&token)), StatusCode::OK),
+                criterion::BatchSize::SmallInput,
+            );
+        });
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
     let bare_app = Router::new().route("/bare", get(bare));
@@ -589,23 +614,16 @@ fn production(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         )
         .build()
         .expect("valid");
-    let mut n = 1_000_000;
-    for (case, warden) in [
-        ("HS256 first sight, cache on", &setup.warden),
-        ("HS256 first sight, cache on, two issuers", &two_issuers),
-    ] {
-        let app = warden_router(warden);
-        group.bench_function(case, |b| {
-            b.iter_batched(
-                || {
-                    n += 1;
-                    bearer(&setup.realistic(n))
-                },
-                |token| run(rt, &app, request("/admin", Some(&token)), StatusCode::OK),
-                criterion::BatchSize::SmallInput,
-            );
-        });
-    }
+    first_sights(
+        &mut group,
+        rt,
+        "/admin",
+        [
+            ("HS256 first sight, cache on", &warden_router(&setup.warden)),
+            ("HS256 first sight, cache on, two issuers", &warden_router(&two_issuers)),
+        ],
+        |n| bearer(&setup.realistic(1_000_000 + n)),
+    );
     for alg in [Algorithm::HS256, Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA] {
         // Built on the case's first call only: criterion calls the closure only for the
         // cases its filter selects, and signing 10,000 RS256 tokens under callgrind
@@ -691,6 +709,25 @@ fn dpop(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
             criterion::BatchSize::SmallInput,
         );
     });
+    // A bearer token seen for the first time, by an HS256 warden with DPoP allowed beside
+    // the same warden without it: the verification also asks whether the token is bound
+    // to a key (`cnf.jkt`), which a bearer request must not carry.
+    let hs = Setup::new(Algorithm::HS256);
+    let hs_dpop = Setup::builder(Algorithm::HS256)
+        .dpop(axum_warden::DpopMode::Allowed)
+        .dpop_origin("https://api.bench")
+        .build()
+        .expect("valid");
+    first_sights(
+        &mut group,
+        rt,
+        "/admin",
+        [
+            ("HS256 bearer, first sight", &warden_router(&hs.warden)),
+            ("HS256 bearer, first sight, DPoP allowed", &warden_router(&hs_dpop)),
+        ],
+        |n| bearer(&hs.realistic(n)),
+    );
     group.finish();
 }
 
@@ -732,24 +769,20 @@ fn revocation(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     });
     // A token seen for the first time, with its own `jti`: the check reads `jti`, `sid` and
     // `iat`, which the claim rules did not pick.
-    let mut n = 0u64;
-    for (case, app) in [("first sight", &plain), ("first sight, revocation check", &checked)] {
-        group.bench_function(case, |b| {
-            b.iter_batched(
-                || {
-                    n += 1;
-                    let mut claims = claims.clone();
-                    claims["jti"] = json!(format!("fresh-{n}"));
-                    bearer(
-                        &jsonwebtoken::encode(&Header::new(jwt_alg(Algorithm::HS256)), &claims, &setup.encoding)
-                            .expect("signs"),
-                    )
-                },
-                |token| run(rt, app, request("/guarded", Some(&token)), StatusCode::OK),
-                criterion::BatchSize::SmallInput,
-            );
-        });
-    }
+    first_sights(
+        &mut group,
+        rt,
+        "/guarded",
+        [("first sight", &plain), ("first sight, revocation check", &checked)],
+        |n| {
+            let mut claims = claims.clone();
+            claims["jti"] = json!(format!("fresh-{n}"));
+            bearer(
+                &jsonwebtoken::encode(&Header::new(jwt_alg(Algorithm::HS256)), &claims, &setup.encoding)
+                    .expect("signs"),
+            )
+        },
+    );
     group.finish();
 }
 

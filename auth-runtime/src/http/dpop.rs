@@ -6,6 +6,7 @@
 //! The proof itself is read and its signature checked in `token::dpop`; this module holds
 //! what depends on the request and on state.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,6 +21,7 @@ use crate::algorithm::Algorithm;
 use crate::error::{AuthError, DpopError, TokenError};
 use crate::identity::Identity;
 use crate::token::dpop::{self as proof, Proof};
+use crate::token::json::pick_verified;
 use crate::verifier::revocation::Revocations;
 
 /// Whether a warden accepts DPoP-bound tokens (RFC 9449), set with
@@ -160,7 +162,8 @@ impl Dpop {
         let Some(jkt) = jkt else {
             return Err(AuthError::InvalidToken(TokenError::NotBound));
         };
-        self.check(parts, token, jkt, unix_now())?;
+        self.check(parts, token, &jkt, unix_now())?;
+        drop(jkt);
         Ok(identity)
     }
 
@@ -267,8 +270,27 @@ impl Dpop {
 }
 
 /// The key thumbprint a token is bound to: its `cnf.jkt` (RFC 9449 §6.1).
-pub(crate) fn bound_key(identity: &Identity) -> Option<&str> {
-    identity.claim("cnf")?.get("jkt").and_then(Value::as_str)
+///
+/// Asked of every token a warden with DPoP verifies, bearer ones included. A verified
+/// token keeps its claims as text, and picking `cnf` from it costs a fraction of building
+/// the map of every claim, which nothing else may ask for. The text was read strictly
+/// before it was kept, so it picks without error.
+pub(crate) fn bound_key(identity: &Identity) -> Option<Cow<'_, str>> {
+    if let Some(Ok(picked)) = identity
+        .unparsed_claims()
+        .map(|text| pick_verified(text, |name| name == "cnf"))
+    {
+        return picked
+            .get("cnf")?
+            .member("jkt")?
+            .as_str()
+            .map(|jkt| Cow::Owned(jkt.to_owned()));
+    }
+    identity
+        .claim("cnf")?
+        .get("jkt")
+        .and_then(Value::as_str)
+        .map(Cow::Borrowed)
 }
 
 /// Server nonces (RFC 9449 §9), made and checked without state: `<time>.<HMAC-SHA256 of
@@ -299,5 +321,45 @@ impl Nonces {
             && now.saturating_sub(made) <= window
             && jsonwebtoken::crypto::verify(mac, time.as_bytes(), &self.checking, jsonwebtoken::Algorithm::HS256)
                 .unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value};
+
+    use super::bound_key;
+    use crate::identity::Identity;
+
+    /// The key a token is bound to is read from claims kept as text exactly as from their
+    /// map (escaped names, wrong types and missing members included), and reading it
+    /// leaves the text unparsed.
+    #[test]
+    fn the_bound_key_of_claims_kept_as_text_is_the_maps() {
+        let cases = [
+            r#"{"sub":"a","cnf":{"jkt":"k-1"}}"#,
+            r#"{"sub":"a","\u0063nf":{"\u006akt":"k-\u0031"}}"#,
+            r#"{"sub":"a","cnf":{"jkt":"k-1","x5t#S256":"t"}}"#,
+            r#"{"sub":"a","cnf":{"jkt":7}}"#,
+            r#"{"sub":"a","cnf":{"other":"k-1"}}"#,
+            r#"{"sub":"a","cnf":"k-1"}"#,
+            r#"{"sub":"a","cnf":["k-1"]}"#,
+            r#"{"sub":"a","x":{"cnf":{"jkt":"k-1"}}}"#,
+            r#"{"sub":"a"}"#,
+        ];
+        for text in cases {
+            let map: Map<String, Value> = serde_json::from_str(text).expect("an object");
+            let kept = Identity::builder("a").claims_text(text.to_owned(), 0).build();
+            let parsed = Identity::builder("a").claims(map).build();
+            assert_eq!(bound_key(&kept), bound_key(&parsed), "{text}");
+            assert!(
+                kept.unparsed_claims().is_some(),
+                "{text}: reading the key built the map"
+            );
+        }
+        let kept = Identity::builder("a")
+            .claims_text(r#"{"cnf":{"jkt":"k-1"}}"#.to_owned(), 0)
+            .build();
+        assert_eq!(bound_key(&kept).as_deref(), Some("k-1"));
     }
 }

@@ -567,14 +567,22 @@ impl ClaimSet for Picked<'_> {
 
 /// Reads `text` as [`parse_object`] does, keeping the top-level members `wanted` names.
 pub(crate) fn pick<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Result<Picked<'a>, JsonError> {
-    read_object(text, PickVisitor(wanted))
+    read_object(text, PickVisitor::<_, true>(wanted))
+}
+
+/// [`pick`] for a text that [`pick`] or [`parse_object`] accepted already (an identity's
+/// verified claims): the members not wanted are skipped by their syntax alone, without
+/// the duplicate check or the count of values, which that reading did. The picked
+/// members are read as [`pick`] reads them, and their count is not kept.
+pub(crate) fn pick_verified<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Result<Picked<'a>, JsonError> {
+    read_object(text, PickVisitor::<_, false>(wanted))
 }
 
 /// A claims set for [`pick`], walked as [`Strict`] walks it so that the errors are the
-/// same.
-struct PickVisitor<F>(F);
+/// same; with `STRICT` unset, for [`pick_verified`].
+struct PickVisitor<F, const STRICT: bool>(F);
 
-impl<'de, F: Fn(&str) -> bool> Visitor<'de> for PickVisitor<F> {
+impl<'de, F: Fn(&str) -> bool, const STRICT: bool> Visitor<'de> for PickVisitor<F, STRICT> {
     type Value = Picked<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -589,6 +597,15 @@ impl<'de, F: Fn(&str) -> bool> Visitor<'de> for PickVisitor<F> {
         };
         let mut seen = Names::default();
         while let Some(StrOrString(name)) = map.next_key()? {
+            if !STRICT {
+                if (self.0)(&name) {
+                    let PickedClaim::<false>(claim) = map.next_value()?;
+                    picked.members.push((name, claim));
+                } else {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+                continue;
+            }
             // The value is read before the name is checked, as `Strict` does, so a
             // document with both faults gives the same error.
             if (self.0)(&name) {
@@ -923,6 +940,20 @@ mod tests {
                     proptest::prop_assert!(picked.get("sub").is_none(), "not wanted, not kept");
                 }
                 Err(error) => proptest::prop_assert_eq!(picked.map(|_| ()), Err(error)),
+            }
+        }
+
+        /// On every text the strict reading accepts, `pick_verified` picks the same
+        /// members as the map holds.
+        #[test]
+        fn picking_verified_text_agrees_with_the_whole_map(text in document()) {
+            if let Ok(map) = parse_object(text.as_bytes()) {
+                let picked = pick_verified(&text, |name| matches!(name, "exp" | "roles" | "a"))
+                    .expect("accepted by parse_object");
+                for name in ["exp", "roles", "a"] {
+                    proptest::prop_assert_eq!(picked.get(name).map(ClaimRef::to_value), map.get(name).cloned(), "{}", name);
+                }
+                proptest::prop_assert!(picked.get("sub").is_none(), "not wanted, not kept");
             }
         }
     }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::defaults::MAX_LEEWAY;
 use crate::identity::Identity;
-use crate::token::json::{ClaimRef, ClaimSet, pick};
+use crate::token::json::{ClaimRef, ClaimSet, pick_verified};
 
 /// How long a token revocation outlives the token's `exp`: the largest clock-skew leeway
 /// a warden accepts, so no leeway can let the token back in.
@@ -454,7 +454,7 @@ impl Set {
         // for. The text was read strictly before it was kept, so it picks without error.
         match identity
             .unparsed_claims()
-            .map(|text| pick(text, |name| matches!(name, "jti" | "sid" | "iat")))
+            .map(|text| pick_verified(text, |name| matches!(name, "jti" | "sid" | "iat")))
         {
             Some(Ok(picked)) => revokes(&picked),
             Some(Err(_)) | None => revokes(identity.claims()),
