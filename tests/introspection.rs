@@ -124,6 +124,9 @@ async fn opaque_tokens_while_active_after_revocation_and_when_unknown() {
         1,
         "one question, every other answer from the cache"
     );
+    // The warden's counts say the same: one miss (the question), a hit per request.
+    let stats = warden.cache_stats();
+    assert_eq!((stats.hits, stats.misses, stats.entries), (5, 1, 1), "{stats:?}");
 
     // Revoked at the provider: accepted while the answer is cached, refused after.
     provider.revoke(&token).await;
@@ -167,7 +170,8 @@ async fn opaque_tokens_while_active_after_revocation_and_when_unknown() {
 async fn a_burst_with_a_new_token_costs_one_introspection() {
     let state = Scratch::new();
     let provider = Provider::start(free_port(), &state.0, "k1");
-    let app = app(introspecting(&provider));
+    let warden = introspecting(&provider);
+    let app = app(warden.clone());
     let token = provider.opaque_token().await;
     let before = provider.requests_to(INTROSPECTION).await;
     let requests = (0..1_000).map(|_| {
@@ -180,6 +184,9 @@ async fn a_burst_with_a_new_token_costs_one_introspection() {
     let statuses = futures_util::future::join_all(requests.collect::<Vec<_>>()).await;
     assert!(statuses.iter().all(|s| matches!(s, Ok(s) if *s == 200)), "all allowed");
     assert_eq!(provider.requests_to(INTROSPECTION).await, before + 1);
+    // Every request that waited for the one answer took it from the cache.
+    let stats = warden.cache_stats();
+    assert_eq!((stats.hits, stats.misses), (999, 1), "{stats:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -603,11 +603,13 @@ impl Warden {
         }
     }
 
-    /// Hits and misses of the verified-token cache (see [`CacheStats`]).
+    /// Hits and misses of the token caches (see [`CacheStats`]).
     ///
     /// Every JWT key source has a cache of
-    /// [`token_cache_capacity`](crate::WardenBuilder::token_cache_capacity) tokens; a
-    /// warden with a custom authenticator, or a capacity of 0, reports zeros.
+    /// [`token_cache_capacity`](crate::WardenBuilder::token_cache_capacity) tokens; with
+    /// an introspection endpoint (`introspection_endpoint`, feature `introspection`), the
+    /// cache of its answers counts with it. A warden with a custom authenticator, or a
+    /// capacity of 0, reports zeros.
     #[must_use]
     pub fn cache_stats(&self) -> CacheStats {
         match &self.inner().source {

@@ -38,11 +38,13 @@ use crate::token::json::count_values;
 /// verified again once a day, which costs one signature check.
 const MAX_ENTRY_LIFETIME_SECS: f64 = 24.0 * 60.0 * 60.0;
 
-/// Counters of the verified-token cache, from [`Warden::cache_stats`](crate::Warden::cache_stats).
+/// Counters of the token caches, from [`Warden::cache_stats`](crate::Warden::cache_stats):
+/// the verified-token cache and, with an introspection endpoint, the cache of its answers.
 ///
-/// A hit is a bearer token answered from the cache; a miss is one that went through full
-/// verification (whether it then passed or not). A warden without a cache (custom
-/// authenticator, or capacity 0) counts neither.
+/// A hit is a bearer token answered from a cache; a miss is one that went through full
+/// verification (whether it then passed or not), or that the introspection endpoint was
+/// asked about. A warden without a cache (custom authenticator, or capacity 0) counts
+/// neither.
 ///
 /// ```
 /// # tokio_test::block_on(async {
@@ -198,10 +200,45 @@ pub(crate) struct Current {
     pub(crate) leeway: u64,
 }
 
+/// Hits and misses of a token cache: the verified tokens', or an introspection endpoint's
+/// answers'.
 #[derive(Default)]
-struct Counters {
+pub(crate) struct Counters {
     hits: AtomicU64,
     misses: AtomicU64,
+}
+
+impl Counters {
+    /// A token answered from the cache.
+    pub(crate) fn hit(&self) {
+        self.hits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A token that had to be verified, or asked about, in full.
+    pub(crate) fn miss(&self) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// These counts, with the `entries` a cache holds now.
+    pub(crate) fn stats(&self, entries: usize) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries: u64::try_from(entries).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+#[cfg(feature = "introspection")]
+impl CacheStats {
+    /// The counts of two caches together.
+    pub(crate) fn plus(self, other: Self) -> Self {
+        Self {
+            hits: self.hits + other.hits,
+            misses: self.misses + other.misses,
+            entries: self.entries + other.entries,
+        }
+    }
 }
 
 impl TokenCache {
@@ -232,12 +269,11 @@ impl TokenCache {
             }
             usable
         });
-        let counter = if found.is_some() {
-            &self.counters.hits
+        if found.is_some() {
+            self.counters.hit();
         } else {
-            &self.counters.misses
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
+            self.counters.miss();
+        }
         found.map(|entry| entry.identity)
     }
 
@@ -283,11 +319,7 @@ impl TokenCache {
     }
 
     pub(crate) fn stats(&self) -> CacheStats {
-        CacheStats {
-            hits: self.counters.hits.load(Ordering::Relaxed),
-            misses: self.counters.misses.load(Ordering::Relaxed),
-            entries: self.entries.len() as u64,
-        }
+        self.counters.stats(self.entries.len())
     }
 }
 

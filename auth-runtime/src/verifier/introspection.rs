@@ -28,7 +28,7 @@ use crate::identity::Identity;
 use crate::key_source::{chain, discovery_url, parse_url, read_capped};
 use crate::token::claims::{self, Rules, TimeClaims};
 use crate::token::introspection::{self, Introspected};
-use crate::verifier::cache::TokenWeight;
+use crate::verifier::cache::{CacheStats, Counters, TokenWeight};
 use crate::verifier::clock::unix_now;
 
 /// Where the introspection endpoint is.
@@ -113,6 +113,8 @@ pub(crate) struct Introspector {
     authorization: HeaderValue,
     rules: Rules,
     cache: Option<Cache<String, Answer, TokenWeight>>,
+    /// Answers taken from `cache`, and questions asked of the endpoint because it had none.
+    counters: Counters,
     active_for: Duration,
     inactive_for: Duration,
     allow_http: bool,
@@ -148,6 +150,7 @@ impl Introspector {
             authorization,
             rules,
             cache: (settings.capacity > 0).then(|| TokenWeight::cache(settings.capacity)),
+            counters: Counters::default(),
             active_for: settings.active_for,
             inactive_for: settings.inactive_for,
             allow_http: settings.allow_http,
@@ -158,7 +161,14 @@ impl Introspector {
     /// The cached answer about `token`, when there is one still in use.
     pub(crate) fn cached(&self, token: &str) -> Option<Result<Identity, AuthError>> {
         let answer = self.cache.as_ref()?.get(token)?;
-        answer.outcome(Instant::now(), unix_now(), self.rules.leeway)
+        let outcome = answer.outcome(Instant::now(), unix_now(), self.rules.leeway)?;
+        self.counters.hit();
+        Some(outcome)
+    }
+
+    /// Hits and misses of the answer cache (zeros without one).
+    pub(crate) fn stats(&self) -> CacheStats {
+        self.counters.stats(self.cache.as_ref().map_or(0, Cache::len))
     }
 
     /// The answer about `token`: cached, or asked (once for all the requests that want
@@ -175,17 +185,24 @@ impl Introspector {
         // and its time claims are still checked), never a loop.
         for attempt in 0..2 {
             match cache.get_value_or_guard_async(token).await {
-                Ok(answer) if attempt > 0 => return answer.result(unix_now(), self.rules.leeway),
+                Ok(answer) if attempt > 0 => {
+                    self.counters.hit();
+                    return answer.result(unix_now(), self.rules.leeway);
+                }
                 Ok(answer) => {
                     let until = answer.until();
                     match answer.outcome(Instant::now(), unix_now(), self.rules.leeway) {
-                        Some(outcome) => return outcome,
+                        Some(outcome) => {
+                            self.counters.hit();
+                            return outcome;
+                        }
                         None => {
                             cache.remove_if(token, |current| current.until() == until);
                         }
                     }
                 }
                 Err(guard) => {
+                    self.counters.miss();
                     let answer = self.ask(token).await;
                     let outcome = answer.clone().result(unix_now(), self.rules.leeway);
                     // The waiters take the answer from the guard, even one already too

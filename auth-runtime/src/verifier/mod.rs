@@ -295,8 +295,15 @@ impl Verifier {
         Ok(())
     }
 
+    /// The verified-token cache's counts and, with an introspection endpoint, its answer
+    /// cache's, together.
     pub(crate) fn cache_stats(&self) -> CacheStats {
-        self.cache.as_ref().map(TokenCache::stats).unwrap_or_default()
+        let verified = self.cache.as_ref().map(TokenCache::stats).unwrap_or_default();
+        #[cfg(feature = "introspection")]
+        if let Some(introspector) = &self.introspector {
+            return verified.plus(introspector.stats());
+        }
+        verified
     }
 }
 
