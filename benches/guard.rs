@@ -96,18 +96,31 @@ impl Setup {
     /// A token as identity providers issue them: eight claims, a roles array among them,
     /// for subject `n` (its own `sub` and `jti`).
     fn realistic(&self, n: u64) -> String {
-        let now = unix_now();
-        let claims = json!({
-            "iss": ISSUER, "sub": format!("user-{n:08}"), "aud": AUDIENCE, "exp": now + 3600, "iat": now,
-            "jti": format!("{:032x}", u128::from(n) * 0x9e37_79b9_7f4a_7c15),
-            "scope": "orders:read orders:write profile", "roles": ["admin", "orders"],
-        });
+        self.sign(&realistic_claims(n))
+    }
+
+    /// [`realistic`](Self::realistic) with the two claims step-up rules read: `acr`
+    /// `mfa`, and `auth_time` a minute ago.
+    fn stepped_up(&self, n: u64) -> String {
+        let mut claims = realistic_claims(n);
+        claims["acr"] = json!("mfa");
+        claims["auth_time"] = json!(unix_now() - 60);
         self.sign(&claims)
     }
 
     fn sign(&self, claims: &serde_json::Value) -> String {
         jsonwebtoken::encode(&Header::new(jwt_alg(self.alg)), claims, &self.encoding).expect("signs")
     }
+}
+
+/// The claims of [`Setup::realistic`].
+fn realistic_claims(n: u64) -> serde_json::Value {
+    let now = unix_now();
+    json!({
+        "iss": ISSUER, "sub": format!("user-{n:08}"), "aud": AUDIENCE, "exp": now + 3600, "iat": now,
+        "jti": format!("{:032x}", u128::from(n) * 0x9e37_79b9_7f4a_7c15),
+        "scope": "orders:read orders:write profile", "roles": ["admin", "orders"],
+    })
 }
 
 fn unix_now() -> u64 {
@@ -380,6 +393,11 @@ async fn admin_only() -> &'static str {
     "ok"
 }
 
+#[requires_auth(acr = "mfa", max_age = 600)]
+async fn recent_mfa() -> &'static str {
+    "ok"
+}
+
 /// An `Authorization: Bearer` value as hyper hands it to the router: hyper parses a
 /// request's headers into values that share the bytes of the connection's read buffer,
 /// so a request carries a reference to its token, not a copy formatted and validated for
@@ -419,6 +437,7 @@ fn warden_router(warden: &Warden) -> Router {
     axum_warden::Router::new()
         .route("/guarded", axum_warden::routing::get(guarded))
         .route("/admin", axum_warden::routing::get(admin_only))
+        .route("/recent-mfa", axum_warden::routing::get(recent_mfa))
         .with_state(warden.clone())
         .into()
 }
@@ -432,18 +451,17 @@ fn run(rt: &tokio::runtime::Runtime, app: &Router, req: Request<Body>, want: Sta
     black_box(status);
 }
 
-/// One case per `(name, app)`: a `GET path` whose token `mint` makes for each iteration,
-/// outside the timing, so that every measured request sees its token for the first time.
-/// `mint` gets a number no earlier call got.
-fn first_sights(
+/// One case per `(name, path, app)`: a `GET path` whose token `mint` makes for each
+/// iteration, outside the timing, so that every measured request sees its token for the
+/// first time. `mint` gets a number no earlier call got.
+fn first_sights<const N: usize>(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     rt: &tokio::runtime::Runtime,
-    path: &str,
-    cases: [(&str, &Router); 2],
+    cases: [(&str, &str, &Router); N],
     mut mint: impl FnMut(u64) -> HeaderValue,
 ) {
     let mut n = 0;
-    for (case, app) in cases {
+    for (case, path, app) in cases {
         group.bench_function(case, |b| {
             b.iter_batched(
                 || {
@@ -617,12 +635,27 @@ fn production(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     first_sights(
         &mut group,
         rt,
-        "/admin",
         [
-            ("HS256 first sight, cache on", &warden_router(&setup.warden)),
-            ("HS256 first sight, cache on, two issuers", &warden_router(&two_issuers)),
+            ("HS256 first sight, cache on", "/admin", &warden_router(&setup.warden)),
+            (
+                "HS256 first sight, cache on, two issuers",
+                "/admin",
+                &warden_router(&two_issuers),
+            ),
         ],
         |n| bearer(&setup.realistic(1_000_000 + n)),
+    );
+    // The production token with `acr` and `auth_time`, on a route that requires both to
+    // be strong and recent enough (step-up) beside the plain `#[requires_auth]` route.
+    let app = warden_router(&setup.warden);
+    first_sights(
+        &mut group,
+        rt,
+        [
+            ("HS256 first sight, acr and auth_time", "/guarded", &app),
+            ("HS256 first sight, step-up rule", "/recent-mfa", &app),
+        ],
+        |n| bearer(&setup.stepped_up(2_000_000 + n)),
     );
     for alg in [Algorithm::HS256, Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA] {
         // Built on the case's first call only: criterion calls the closure only for the
@@ -721,10 +754,13 @@ fn dpop(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     first_sights(
         &mut group,
         rt,
-        "/admin",
         [
-            ("HS256 bearer, first sight", &warden_router(&hs.warden)),
-            ("HS256 bearer, first sight, DPoP allowed", &warden_router(&hs_dpop)),
+            ("HS256 bearer, first sight", "/admin", &warden_router(&hs.warden)),
+            (
+                "HS256 bearer, first sight, DPoP allowed",
+                "/admin",
+                &warden_router(&hs_dpop),
+            ),
         ],
         |n| bearer(&hs.realistic(n)),
     );
@@ -772,8 +808,10 @@ fn revocation(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     first_sights(
         &mut group,
         rt,
-        "/guarded",
-        [("first sight", &plain), ("first sight, revocation check", &checked)],
+        [
+            ("first sight", "/guarded", &plain),
+            ("first sight, revocation check", "/guarded", &checked),
+        ],
         |n| {
             let mut claims = claims.clone();
             claims["jti"] = json!(format!("fresh-{n}"));
@@ -905,6 +943,8 @@ mod ratios {
             ("HS256 hand-written, role check", ""),
             ("HS256 first sight, cache on", "≤ 0.85× hand-written"),
             ("HS256 first sight, cache on, two issuers", ""),
+            ("HS256 first sight, acr and auth_time", ""),
+            ("HS256 first sight, step-up rule", ""),
             ("HS256 cache hit, 10,000 subjects", "≤ 1.4× bare"),
             ("RS256 cache hit, 10,000 subjects", "≤ 1.4× bare"),
             ("ES256 cache hit, 10,000 subjects", "≤ 1.4× bare"),

@@ -363,14 +363,19 @@ impl Identity {
     /// is a non-negative number; a fraction is dropped.
     #[must_use]
     pub fn auth_time(&self) -> Option<u64> {
-        let value = self.claims().get("auth_time")?;
-        value.as_u64().or_else(|| {
-            let seconds = value.as_f64()?;
-            // Finite and non-negative here; the cast saturates for absurd values.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            (seconds.is_finite() && seconds >= 0.0).then_some(seconds as u64)
-        })
+        self.claims().get("auth_time").and_then(auth_time_of)
     }
+}
+
+/// An `auth_time` claim's seconds since the epoch, when it is a non-negative number; a
+/// fraction is dropped ([`Identity::auth_time`]).
+pub(crate) fn auth_time_of(value: &Value) -> Option<u64> {
+    value.as_u64().or_else(|| {
+        let seconds = value.as_f64()?;
+        // Finite and non-negative here; the cast saturates for absurd values.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        (seconds.is_finite() && seconds >= 0.0).then_some(seconds as u64)
+    })
 }
 
 impl Identity {

@@ -16,10 +16,11 @@ use super::resource::ProtectedResource;
 use super::responder::Responder;
 use super::scheme::{CredentialLocation, Scheme};
 use crate::error::{AuthError, InvalidRequest};
-use crate::identity::Identity;
+use crate::identity::{Identity, auth_time_of};
 use crate::key_source::{KeyFetchError, UnknownKid};
 use crate::requirement::StepUp;
 use crate::roles::{Resolved, RoleHierarchy};
+use crate::token::json::{ClaimRef, pick_verified};
 use crate::verifier::Verifier;
 use crate::verifier::cache::CacheStats;
 use crate::verifier::clock::unix_now;
@@ -187,14 +188,30 @@ impl Warden {
     /// nothing: a token that does not say how or when its caller authenticated cannot
     /// prove a strong or recent authentication.
     pub(crate) fn step_up_unmet(&self, identity: &Identity, step_up: &StepUp) -> Option<StepUp> {
+        // A verified token keeps its claims as text: picking the two claims read here
+        // costs a fraction of building the map of all of them, which nothing else may ask
+        // for. The text was read strictly before it was kept, so it picks without error.
+        let picked = identity
+            .unparsed_claims()
+            .and_then(|text| pick_verified(text, |name| matches!(name, "acr" | "auth_time")).ok());
+        let (held, auth_time) = match &picked {
+            Some(picked) => (
+                picked.get("acr").and_then(ClaimRef::as_str),
+                picked
+                    .get("auth_time")
+                    .and_then(ClaimRef::as_json)
+                    .and_then(auth_time_of),
+            ),
+            None => (identity.acr(), identity.auth_time()),
+        };
         let acr = step_up
             .acr
-            .filter(|wanted| !identity.acr().is_some_and(|held| self.acr_satisfies(held, wanted)));
+            .filter(|wanted| !held.is_some_and(|held| self.acr_satisfies(held, wanted)));
         let max_age = step_up.max_age.filter(|&max_age| {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |since| since.as_secs());
-            identity.auth_time().is_none_or(|at| now.saturating_sub(at) > max_age)
+            auth_time.is_none_or(|at| now.saturating_sub(at) > max_age)
         });
         let unmet = StepUp { acr, max_age };
         (!unmet.is_none()).then_some(unmet)
@@ -632,5 +649,81 @@ pub enum NotARouterState {}
 impl axum::extract::FromRef<NotARouterState> for Warden {
     fn from_ref(state: &NotARouterState) -> Self {
         match *state {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value};
+
+    use super::Warden;
+    use crate::identity::Identity;
+    use crate::requirement::StepUp;
+
+    /// A step-up rule judges claims kept as text exactly as their map (escaped names,
+    /// wrong types, fractions and absurd values included), and leaves the text unparsed.
+    #[test]
+    fn step_up_reads_claims_kept_as_text_as_the_map() {
+        let warden = Warden::builder()
+            .hmac_secret(b"step-up test secret, at least 32 bytes".to_vec())
+            .acr_order(["pwd", "mfa", "hwk"])
+            .build()
+            .expect("valid");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after the epoch")
+            .as_secs();
+        let recent = now - 10;
+        let cases = [
+            format!(r#"{{"acr":"mfa","auth_time":{recent}}}"#),
+            format!(r#"{{"\u0061cr":"hwk","auth_\u0074ime":{recent}.75}}"#),
+            r#"{"acr":"pwd","auth_time":1}"#.to_owned(),
+            r#"{"acr":7,"auth_time":"1"}"#.to_owned(),
+            r#"{"acr":["mfa"],"auth_time":-5}"#.to_owned(),
+            r#"{"acr":"other","auth_time":1e300}"#.to_owned(),
+            r#"{"acr":null,"auth_time":18446744073709551615}"#.to_owned(),
+            r#"{"nested":{"acr":"mfa","auth_time":1}}"#.to_owned(),
+            "{}".to_owned(),
+        ];
+        let rules = [
+            StepUp {
+                acr: Some("mfa"),
+                max_age: None,
+            },
+            StepUp {
+                acr: None,
+                max_age: Some(60),
+            },
+            StepUp {
+                acr: Some("pwd"),
+                max_age: Some(3600),
+            },
+        ];
+        for text in &cases {
+            let map: Map<String, Value> = serde_json::from_str(text).expect("an object");
+            let kept = Identity::builder("a").claims_text(text.clone(), 0).build();
+            let parsed = Identity::builder("a").claims(map).build();
+            for rule in &rules {
+                assert_eq!(
+                    warden.step_up_unmet(&kept, rule),
+                    warden.step_up_unmet(&parsed, rule),
+                    "{text} under {rule:?}"
+                );
+            }
+            assert!(kept.unparsed_claims().is_some(), "{text}: the rule built the map");
+        }
+        let kept = Identity::builder("a").claims_text(cases[0].clone(), 0).build();
+        assert_eq!(warden.step_up_unmet(&kept, &rules[2]), None, "mfa, ten seconds ago");
+        assert!(
+            warden
+                .step_up_unmet(
+                    &kept,
+                    &StepUp {
+                        acr: Some("hwk"),
+                        max_age: None
+                    }
+                )
+                .is_some()
+        );
     }
 }

@@ -455,6 +455,15 @@ impl<'v> ClaimRef<'v> {
         }
     }
 
+    /// The JSON value, when the claim is neither a string nor an array of strings (a
+    /// number, say).
+    pub(crate) fn as_json(self) -> Option<&'v Value> {
+        match self {
+            Self::Json(value) => Some(value),
+            Self::Str(_) | Self::Strs(_) => None,
+        }
+    }
+
     /// The member `name`, when the claim is an object that has one.
     pub(crate) fn member(self, name: &str) -> Option<Self> {
         match self {
