@@ -100,15 +100,15 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(claims["htm"], "GET");
     let htu = claims["htu"].as_str().expect("an htu").to_ascii_lowercase();
     let htu = htu.split(['?', '#']).next().unwrap_or_default();
-    assert!(htu == URL || htu == "https://api.fuzz.test:443/orders", "htu {htu}");
+    assert!(
+        htu == URL || htu == "https://api.fuzz.test:443/orders",
+        "htu {htu}"
+    );
     let ath = URL_SAFE_NO_PAD.encode(Sha256::digest(TOKEN.as_bytes()));
     assert_eq!(claims["ath"], ath.as_str());
     let iat = claims["iat"].as_f64().expect("a numeric iat");
     #[allow(clippy::cast_precision_loss)]
     let (before, after) = (before as f64, after as f64);
-    assert!(
-        iat >= before - WINDOW as f64 && iat <= after + WINDOW as f64,
-        "iat {iat}"
-    );
+    assert!(iat >= before - WINDOW as f64 && iat <= after + WINDOW as f64, "iat {iat}");
     assert!(claims["jti"].as_str().is_some_and(|jti| !jti.is_empty()), "jti");
 });

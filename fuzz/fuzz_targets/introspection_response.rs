@@ -12,8 +12,8 @@
 #![no_main]
 
 use axum_warden_fuzz::{AUDIENCE, ISSUER, LEEWAY};
-use axum_warden_runtime::__fuzz::{Judged, judge_answer};
 use axum_warden_runtime::TokenError;
+use axum_warden_runtime::__fuzz::{Judged, judge_answer};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -70,17 +70,9 @@ fuzz_target!(|data: &[u8]| {
                 }
                 (Some(_), aud) => panic!("accepted without the audience: {aud:?}"),
             }
-            assert!(
-                !members.contains_key("cnf"),
-                "a sender-constrained token as a bearer token"
-            );
-            let kind = members
-                .get("token_type")
-                .map(|t| t.as_str().expect("a string token_type"));
-            assert!(
-                kind.is_none_or(|t| t.eq_ignore_ascii_case("bearer")),
-                "token_type {kind:?}"
-            );
+            assert!(!members.contains_key("cnf"), "a sender-constrained token as a bearer token");
+            let kind = members.get("token_type").map(|t| t.as_str().expect("a string token_type"));
+            assert!(kind.is_none_or(|t| t.eq_ignore_ascii_case("bearer")), "token_type {kind:?}");
             assert_eq!(identity.claims(), &members, "the claims are the members");
             let sub = members.get("sub").map_or("", |s| s.as_str().expect("a string sub"));
             assert_eq!(identity.subject(), sub);
