@@ -657,6 +657,15 @@ fn production(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         ],
         |n| bearer(&setup.stepped_up(2_000_000 + n)),
     );
+    let repeated = bearer(&setup.stepped_up(u64::MAX));
+    for (case, path) in [
+        ("HS256 repeated token, acr and auth_time", "/guarded"),
+        ("HS256 repeated token, step-up rule", "/recent-mfa"),
+    ] {
+        group.bench_function(case, |b| {
+            b.iter(|| run(rt, &app, request(path, Some(&repeated)), StatusCode::OK));
+        });
+    }
     for alg in [Algorithm::HS256, Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA] {
         // Built on the case's first call only: criterion calls the closure only for the
         // cases its filter selects, and signing 10,000 RS256 tokens under callgrind
@@ -764,6 +773,17 @@ fn dpop(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         ],
         |n| bearer(&hs.realistic(n)),
     );
+    // The same token again and again: a cache hit, by the same two wardens.
+    let repeated = bearer(&hs.realistic(u64::MAX));
+    for (case, warden) in [
+        ("HS256 bearer, repeated token", &hs.warden),
+        ("HS256 bearer, repeated token, DPoP allowed", &hs_dpop),
+    ] {
+        let app = warden_router(warden);
+        group.bench_function(case, |b| {
+            b.iter(|| run(rt, &app, request("/admin", Some(&repeated)), StatusCode::OK));
+        });
+    }
     group.finish();
 }
 

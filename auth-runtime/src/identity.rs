@@ -1,7 +1,7 @@
 //! The verified caller.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
@@ -64,8 +64,21 @@ enum ClaimStore {
         text: String,
         /// The JSON values in it, nested ones included.
         values: usize,
+        /// Whether a check has read a few claims from `text` already
+        /// ([`Identity::claims_text_once`]).
+        read: ReadOnce,
         map: OnceLock<Map<String, Value>>,
     },
+}
+
+/// A flag that a clone copies.
+#[derive(Default)]
+struct ReadOnce(AtomicBool);
+
+impl Clone for ReadOnce {
+    fn clone(&self) -> Self {
+        Self(AtomicBool::new(self.0.load(Ordering::Relaxed)))
+    }
 }
 
 impl ClaimStore {
@@ -326,12 +339,31 @@ impl Identity {
         self.claims().get(name)
     }
 
-    /// The verified JSON text of the claims while no map has been built from it: for a
-    /// check that reads a few claims and should not build the map to do so.
-    pub(crate) fn unparsed_claims(&self) -> Option<&str> {
+    /// The verified JSON text of the claims, for a check that reads a few of them: the
+    /// first time one asks while no map is built, `None` afterwards, so that the caller
+    /// reads the map, which is then built once and kept.
+    ///
+    /// A first verification asks once or twice (revocation, DPoP binding, step-up), and
+    /// picking a few claims from the text costs a fraction of building the map. An
+    /// identity asked again is a cached one: its later requests read the kept map at the
+    /// cost of a lookup, where picking again would walk the text on each of them.
+    pub(crate) fn claims_text_once(&self) -> Option<&str> {
         match &self.0.claims {
-            ClaimStore::Text { text, map, .. } if map.get().is_none() => Some(text),
+            ClaimStore::Text { text, map, read, .. }
+                if map.get().is_none() && !read.0.swap(true, Ordering::Relaxed) =>
+            {
+                Some(text)
+            }
             _ => None,
+        }
+    }
+
+    /// Whether the map of the claims exists (given, or built from the text).
+    #[cfg(test)]
+    pub(crate) fn has_map(&self) -> bool {
+        match &self.0.claims {
+            ClaimStore::Map(_) => true,
+            ClaimStore::Text { map, .. } => map.get().is_some(),
         }
     }
 
@@ -485,6 +517,7 @@ impl IdentityBuilder {
         self.0.claims = ClaimStore::Text {
             text,
             values,
+            read: ReadOnce::default(),
             map: OnceLock::new(),
         };
         self

@@ -188,11 +188,12 @@ impl Warden {
     /// nothing: a token that does not say how or when its caller authenticated cannot
     /// prove a strong or recent authentication.
     pub(crate) fn step_up_unmet(&self, identity: &Identity, step_up: &StepUp) -> Option<StepUp> {
-        // A verified token keeps its claims as text: picking the two claims read here
-        // costs a fraction of building the map of all of them, which nothing else may ask
-        // for. The text was read strictly before it was kept, so it picks without error.
+        // A verified token keeps its claims as text: the first time, picking the two
+        // claims read here costs a fraction of building the map of all of them; a cached
+        // identity's later requests read the map, built once (`claims_text_once`). The
+        // text was read strictly before it was kept, so it picks without error.
         let picked = identity
-            .unparsed_claims()
+            .claims_text_once()
             .and_then(|text| pick_verified(text, |name| matches!(name, "acr" | "auth_time")).ok());
         let (held, auth_time) = match &picked {
             Some(picked) => (
@@ -661,7 +662,8 @@ mod tests {
     use crate::requirement::StepUp;
 
     /// A step-up rule judges claims kept as text exactly as their map (escaped names,
-    /// wrong types, fractions and absurd values included), and leaves the text unparsed.
+    /// wrong types, fractions and absurd values included): the first time from the text,
+    /// then (a cached identity) from the map it builds and keeps.
     #[test]
     fn step_up_reads_claims_kept_as_text_as_the_map() {
         let warden = Warden::builder()
@@ -701,16 +703,26 @@ mod tests {
         ];
         for text in &cases {
             let map: Map<String, Value> = serde_json::from_str(text).expect("an object");
-            let kept = Identity::builder("a").claims_text(text.clone(), 0).build();
             let parsed = Identity::builder("a").claims(map).build();
+            // One identity judged under every rule in turn: from the text, then the map.
+            let kept_again = Identity::builder("a").claims_text(text.clone(), 0).build();
             for rule in &rules {
+                let kept = Identity::builder("a").claims_text(text.clone(), 0).build();
+                let expected = warden.step_up_unmet(&parsed, rule);
+                assert_eq!(warden.step_up_unmet(&kept, rule), expected, "{text} under {rule:?}");
+                assert!(!kept.has_map(), "{text}: the first judgement built the map");
                 assert_eq!(
                     warden.step_up_unmet(&kept, rule),
-                    warden.step_up_unmet(&parsed, rule),
+                    expected,
+                    "{text} under {rule:?}, again"
+                );
+                assert!(kept.has_map(), "{text}: the second judgement kept no map");
+                assert_eq!(
+                    warden.step_up_unmet(&kept_again, rule),
+                    expected,
                     "{text} under {rule:?}"
                 );
             }
-            assert!(kept.unparsed_claims().is_some(), "{text}: the rule built the map");
         }
         let kept = Identity::builder("a").claims_text(cases[0].clone(), 0).build();
         assert_eq!(warden.step_up_unmet(&kept, &rules[2]), None, "mfa, ten seconds ago");

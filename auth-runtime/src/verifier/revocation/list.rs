@@ -449,11 +449,13 @@ impl Set {
         if self.tokens.is_empty() && self.sessions.is_empty() && self.subjects.is_empty() {
             return false;
         }
-        // A verified token keeps its claims as text: picking the three claims read here
-        // costs a fraction of building the map of all of them, which nothing else may ask
-        // for. The text was read strictly before it was kept, so it picks without error.
+        // A verified token keeps its claims as text: the first time, picking the three
+        // claims read here costs a fraction of building the map of all of them; a cached
+        // identity checked again under a new list reads the map, built once
+        // (`claims_text_once`). The text was read strictly before it was kept, so it
+        // picks without error.
         match identity
-            .unparsed_claims()
+            .claims_text_once()
             .map(|text| pick_verified(text, |name| matches!(name, "jti" | "sid" | "iat")))
         {
             Some(Ok(picked)) => revokes(&picked),
