@@ -208,12 +208,10 @@ impl Warden {
         let acr = step_up
             .acr
             .filter(|wanted| !held.is_some_and(|held| self.acr_satisfies(held, wanted)));
-        let max_age = step_up.max_age.filter(|&max_age| {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |since| since.as_secs());
-            auth_time.is_none_or(|at| now.saturating_sub(at) > max_age)
-        });
+        // The warden's clock, as every other time check reads it (`verifier::clock`).
+        let max_age = step_up
+            .max_age
+            .filter(|&max_age| auth_time.is_none_or(|at| unix_now().saturating_sub(at) > max_age));
         let unmet = StepUp { acr, max_age };
         (!unmet.is_none()).then_some(unmet)
     }
