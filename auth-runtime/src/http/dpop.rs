@@ -6,7 +6,6 @@
 //! The proof itself is read and its signature checked in `token::dpop`; this module holds
 //! what depends on the request and on state.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,13 +14,12 @@ use crate::verifier::clock::unix_now;
 use http::HeaderName;
 use http::request::Parts;
 use jsonwebtoken::{DecodingKey, EncodingKey};
-use serde_json::Value;
 
 use crate::algorithm::Algorithm;
 use crate::error::{AuthError, DpopError, TokenError};
 use crate::identity::Identity;
 use crate::token::dpop::{self as proof, Proof};
-use crate::token::json::pick_verified;
+use crate::token::json::{ClaimSet, read_claims};
 use crate::verifier::revocation::Revocations;
 
 /// Whether a warden accepts DPoP-bound tokens (RFC 9449), set with
@@ -152,18 +150,16 @@ impl Dpop {
         dpop_request: bool,
         identity: Identity,
     ) -> Result<Identity, AuthError> {
-        let jkt = bound_key(&identity);
-        if !dpop_request {
-            return match jkt {
-                Some(_) => Err(AuthError::InvalidToken(TokenError::BoundToKey)),
-                None => Ok(identity),
-            };
-        }
-        let Some(jkt) = jkt else {
-            return Err(AuthError::InvalidToken(TokenError::NotBound));
-        };
-        self.check(parts, token, &jkt, unix_now())?;
-        drop(jkt);
+        read_claims(
+            &identity,
+            |name| name == "cnf",
+            |claims| match (dpop_request, key_of(claims)) {
+                (false, None) => Ok(()),
+                (false, Some(_)) => Err(AuthError::InvalidToken(TokenError::BoundToKey)),
+                (true, None) => Err(AuthError::InvalidToken(TokenError::NotBound)),
+                (true, Some(jkt)) => self.check(parts, token, jkt, unix_now()),
+            },
+        )?;
         Ok(identity)
     }
 
@@ -269,29 +265,21 @@ impl Dpop {
     }
 }
 
-/// The key thumbprint a token is bound to: its `cnf.jkt` (RFC 9449 §6.1).
-///
-/// Asked of every token a warden with DPoP verifies, bearer ones included. A verified
-/// token keeps its claims as text: on its first verification `cnf` is picked from it,
-/// which costs a fraction of building the map of every claim; a cached identity's later
-/// requests read the map, built once ([`Identity::claims_text_once`]). The text was read
-/// strictly before it was kept, so it picks without error.
-pub(crate) fn bound_key(identity: &Identity) -> Option<Cow<'_, str>> {
-    if let Some(Ok(picked)) = identity
-        .claims_text_once()
-        .map(|text| pick_verified(text, |name| name == "cnf"))
-    {
-        return picked
-            .get("cnf")?
-            .member("jkt")?
-            .as_str()
-            .map(|jkt| Cow::Owned(jkt.to_owned()));
-    }
-    identity
-        .claim("cnf")?
-        .get("jkt")
-        .and_then(Value::as_str)
-        .map(Cow::Borrowed)
+/// The key thumbprint a token is bound to: its `cnf.jkt` (RFC 9449 §6.1). Asked of
+/// every token a warden with DPoP verifies, bearer ones included, through
+/// [`read_claims`].
+fn key_of(claims: &dyn ClaimSet) -> Option<&str> {
+    claims.get("cnf")?.member("jkt")?.as_str()
+}
+
+/// [`key_of`] an identity.
+#[cfg(test)]
+fn bound_key(identity: &Identity) -> Option<String> {
+    read_claims(
+        identity,
+        |name| name == "cnf",
+        |claims| key_of(claims).map(str::to_owned),
+    )
 }
 
 /// Server nonces (RFC 9449 §9), made and checked without state: `<time>.<HMAC-SHA256 of

@@ -20,7 +20,7 @@ use crate::identity::{Identity, auth_time_of};
 use crate::key_source::{KeyFetchError, UnknownKid};
 use crate::requirement::StepUp;
 use crate::roles::{Resolved, RoleHierarchy};
-use crate::token::json::{ClaimRef, pick_verified};
+use crate::token::json::{ClaimRef, read_claims};
 use crate::verifier::Verifier;
 use crate::verifier::cache::CacheStats;
 use crate::verifier::clock::unix_now;
@@ -188,26 +188,21 @@ impl Warden {
     /// nothing: a token that does not say how or when its caller authenticated cannot
     /// prove a strong or recent authentication.
     pub(crate) fn step_up_unmet(&self, identity: &Identity, step_up: &StepUp) -> Option<StepUp> {
-        // A verified token keeps its claims as text: the first time, picking the two
-        // claims read here costs a fraction of building the map of all of them; a cached
-        // identity's later requests read the map, built once (`claims_text_once`). The
-        // text was read strictly before it was kept, so it picks without error.
-        let picked = identity
-            .claims_text_once()
-            .and_then(|text| pick_verified(text, |name| matches!(name, "acr" | "auth_time")).ok());
-        let (held, auth_time) = match &picked {
-            Some(picked) => (
-                picked.get("acr").and_then(ClaimRef::as_str),
-                picked
+        let (acr, auth_time) = read_claims(
+            identity,
+            |name| matches!(name, "acr" | "auth_time"),
+            |claims| {
+                let held = claims.get("acr").and_then(ClaimRef::as_str);
+                let acr = step_up
+                    .acr
+                    .filter(|wanted| !held.is_some_and(|held| self.acr_satisfies(held, wanted)));
+                let auth_time = claims
                     .get("auth_time")
                     .and_then(ClaimRef::as_json)
-                    .and_then(auth_time_of),
-            ),
-            None => (identity.acr(), identity.auth_time()),
-        };
-        let acr = step_up
-            .acr
-            .filter(|wanted| !held.is_some_and(|held| self.acr_satisfies(held, wanted)));
+                    .and_then(auth_time_of);
+                (acr, auth_time)
+            },
+        );
         // The warden's clock, as every other time check reads it (`verifier::clock`).
         let max_age = step_up
             .max_age

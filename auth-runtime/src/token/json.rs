@@ -16,6 +16,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::identity::Identity;
+
 /// A JSON value whose objects, at every depth, had no duplicate member names.
 struct Strict(Value);
 
@@ -585,6 +587,23 @@ pub(crate) fn pick<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Result<P
 /// members are read as [`pick`] reads them, and their count is not kept.
 pub(crate) fn pick_verified<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Result<Picked<'a>, JsonError> {
     read_object(text, PickVisitor::<_, false>(wanted))
+}
+
+/// `read` on a few claims of a verified identity, those `wanted` names: picked from its
+/// claims text on the identity's first such read ([`Identity::claims_text_once`]), which
+/// costs a fraction of building the map of every claim; from the map, built once and
+/// kept, on a cached identity's later reads, where picking again would walk the text on
+/// each request. The text was read strictly before it was kept, so it picks without
+/// error.
+pub(crate) fn read_claims<T>(
+    identity: &Identity,
+    wanted: impl Fn(&str) -> bool,
+    read: impl FnOnce(&dyn ClaimSet) -> T,
+) -> T {
+    if let Some(Ok(picked)) = identity.claims_text_once().map(|text| pick_verified(text, wanted)) {
+        return read(&picked);
+    }
+    read(identity.claims())
 }
 
 /// A claims set for [`pick`], walked as [`Strict`] walks it so that the errors are the

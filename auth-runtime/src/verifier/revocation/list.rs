@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::defaults::MAX_LEEWAY;
 use crate::identity::Identity;
-use crate::token::json::{ClaimRef, ClaimSet, pick_verified};
+use crate::token::json::{ClaimRef, ClaimSet, read_claims};
 
 /// How long a token revocation outlives the token's `exp`: the largest clock-skew leeway
 /// a warden accepts, so no leeway can let the token back in.
@@ -449,18 +449,7 @@ impl Set {
         if self.tokens.is_empty() && self.sessions.is_empty() && self.subjects.is_empty() {
             return false;
         }
-        // A verified token keeps its claims as text: the first time, picking the three
-        // claims read here costs a fraction of building the map of all of them; a cached
-        // identity checked again under a new list reads the map, built once
-        // (`claims_text_once`). The text was read strictly before it was kept, so it
-        // picks without error.
-        match identity
-            .claims_text_once()
-            .map(|text| pick_verified(text, |name| matches!(name, "jti" | "sid" | "iat")))
-        {
-            Some(Ok(picked)) => revokes(&picked),
-            Some(Err(_)) | None => revokes(identity.claims()),
-        }
+        read_claims(identity, |name| matches!(name, "jti" | "sid" | "iat"), revokes)
     }
 }
 
