@@ -3,7 +3,12 @@
 # axum_warden::Router against the same crate without attributes on axum::Router.
 # Dependencies are built first and shared, so each timing is the crate's own build.
 #
-#   bash benches/compile_time.sh [handlers] [runs] [parts]
+#   bash benches/compile_time.sh [handlers] [runs] [parts] [instructions]
+#
+# With `instructions`, each crate is also built once under callgrind (valgrind, a Debian
+# package, installed here if missing), which counts the instructions rustc executes: a
+# figure that does not drift with the machine's load as the clock does, printed beside
+# the clock's ratio. About 8 minutes for the two crates, 14 for all six with `parts`.
 #
 # With `parts`, four variants between the two are timed too, in the same session, to
 # show where the attributes' cost comes from:
@@ -17,7 +22,15 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 n=${1:-200}
 runs=${2:-3}
-parts=${3:-}
+parts=""
+instructions=""
+for flag in "${@:3}"; do
+  case $flag in
+    parts) parts=parts ;;
+    instructions) instructions=instructions ;;
+    *) echo "compile_time.sh: unknown option \"$flag\" (expected parts or instructions)" >&2; exit 2 ;;
+  esac
+done
 work="$root/target/compile-bench"
 mkdir -p "$work"
 
@@ -107,6 +120,37 @@ time_build() { # crate → seconds of the median of $runs clean builds of the cr
   printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
 }
 
+# Counting runs rustc for the timed crate under callgrind, through a wrapper, so that it
+# gets the arguments and environment cargo gives it (the attribute macros read the latter).
+wrapper="$work/callgrind-rustc"
+cat > "$wrapper" <<'SH'
+#!/usr/bin/env bash
+rustc=$1
+shift
+if [[ " $* " == *" --crate-name $COUNT_CRATE "* ]]; then
+  exec valgrind --tool=callgrind --cache-sim=no --callgrind-out-file=/dev/null --log-file="$COUNT_LOG" "$rustc" "$@"
+fi
+exec "$rustc" "$@"
+SH
+chmod +x "$wrapper"
+
+rustc_instructions() { # crate → instructions rustc executes for a clean build of the crate itself
+  local crate=$1 log="$work/$1.callgrind.log" count
+  rm -f "$log"
+  (cd "$work/$crate" && cargo clean --quiet -p "$crate")
+  # A build that failed counts the instructions of a failure: stop instead.
+  if ! (cd "$work/$crate" && COUNT_CRATE=${crate//-/_} COUNT_LOG=$log RUSTC_WRAPPER=$wrapper cargo build --quiet); then
+    echo "compile_time.sh: $crate did not build under valgrind" >&2
+    exit 1
+  fi
+  count=$(sed -n 's/.*Collected : //p' "$log" 2>/dev/null)
+  if [ -z "$count" ]; then
+    echo "compile_time.sh: no instruction count for $crate (was rustc run under valgrind?)" >&2
+    exit 1
+  fi
+  echo "$count"
+}
+
 plain=$(time_build plain)
 annotated=$(time_build annotated)
 ratio=$(awk -v a="$annotated" -v p="$plain" 'BEGIN { printf "%.2f", a / p }')
@@ -114,10 +158,23 @@ echo "handlers: $n, runs: $runs (median of clean builds of the crate itself, dep
 echo "without attributes: ${plain}s"
 echo "with attributes:    ${annotated}s"
 echo "ratio:              ${ratio}x (budget 1.25x)"
+variants=()
 if [ "$parts" = parts ]; then
+  variants=(extractor extractor-state shared-axum shared)
   echo "variants (same session):"
-  for crate in extractor extractor-state shared-axum shared; do
+  for crate in "${variants[@]}"; do
     t=$(time_build "$crate")
     printf '  %-16s %ss  %sx\n' "$crate" "$t" "$(awk -v a="$t" -v p="$plain" 'BEGIN { printf "%.2f", a / p }')"
+  done
+fi
+if [ "$instructions" = instructions ]; then
+  command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
+  counted=(plain annotated "${variants[@]}")
+  declare -A counts
+  for crate in "${counted[@]}"; do counts[$crate]=$(rustc_instructions "$crate"); done
+  echo "instructions (rustc under callgrind, one build each):"
+  for crate in "${counted[@]}"; do
+    printf '  %-18s %6.2f G  %sx\n' "$crate" "$(awk -v c="${counts[$crate]}" 'BEGIN { print c / 1e9 }')" \
+      "$(awk -v a="${counts[$crate]}" -v p="${counts[plain]}" 'BEGIN { printf "%.3f", a / p }')"
   done
 fi
