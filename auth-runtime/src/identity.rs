@@ -26,14 +26,18 @@ use serde_json::{Map, Value};
 pub struct Identity(Arc<Inner>);
 
 /// `repr(C)` keeps the fields in this order: what a cache hit reads of an identity that
-/// has gone cold (the reference count before it, the revocation version, the packed
-/// roles) shares the first cache line of the allocation.
+/// has gone cold (the reference count before it, the revocation version, the mark of a
+/// cached identity, the packed roles) shares the first cache line of the allocation.
 #[repr(C)]
 struct Inner {
     /// The version of the revocation list this identity was last found not revoked in
     /// (`u64::MAX`: never checked). The verified-token cache keeps one identity per token,
     /// so a hit checks the list again only when the list changed since.
     revocation_checked: AtomicU64,
+    /// Whether the verified-token cache has answered a request with this identity
+    /// ([`Identity::mark_cached`]): its checks then read the map of its claims, built
+    /// once, rather than walk their text on every hit.
+    cached: AtomicBool,
     packed_roles: Packed,
     packed_scopes: Packed,
     subject: String,
@@ -64,21 +68,8 @@ enum ClaimStore {
         text: String,
         /// The JSON values in it, nested ones included.
         values: usize,
-        /// Whether a check has read a few claims from `text` already
-        /// ([`Identity::claims_text_once`]).
-        read: ReadOnce,
         map: OnceLock<Map<String, Value>>,
     },
-}
-
-/// A flag that a clone copies.
-#[derive(Default)]
-struct ReadOnce(AtomicBool);
-
-impl Clone for ReadOnce {
-    fn clone(&self) -> Self {
-        Self(AtomicBool::new(self.0.load(Ordering::Relaxed)))
-    }
 }
 
 impl ClaimStore {
@@ -110,9 +101,9 @@ struct Packed {
 }
 
 impl Packed {
-    /// With the reference counts, the revocation version and the length byte, the roles
-    /// fill the first 64 bytes of the allocation.
-    const CAPACITY: usize = 39;
+    /// With the reference counts, the revocation version, the cached mark and the length
+    /// byte, the roles fill the first 64 bytes of the allocation.
+    const CAPACITY: usize = 38;
     const SPILLED: u8 = u8::MAX;
 
     fn new(names: &[String]) -> Self {
@@ -272,6 +263,7 @@ impl Identity {
     pub fn builder(subject: impl Into<String>) -> IdentityBuilder {
         IdentityBuilder(Inner {
             revocation_checked: AtomicU64::new(u64::MAX),
+            cached: AtomicBool::new(false),
             packed_roles: Packed::new(&[]),
             packed_scopes: Packed::new(&[]),
             subject: subject.into(),
@@ -339,22 +331,33 @@ impl Identity {
         self.claims().get(name)
     }
 
-    /// The verified JSON text of the claims, for a check that reads a few of them: the
-    /// first time one asks while no map is built, `None` afterwards, so that the caller
-    /// reads the map, which is then built once and kept.
+    /// The verified JSON text of the claims, for a check that reads a few of them, while
+    /// the identity is fresh from its verification: no map is built and the
+    /// verified-token cache has not answered with it ([`Identity::mark_cached`]). `None`
+    /// otherwise, so that the caller reads the map, which is then built once and kept.
     ///
-    /// A first verification asks once or twice (revocation, DPoP binding, step-up), and
-    /// picking a few claims from the text costs a fraction of building the map. An
-    /// identity asked again is a cached one: its later requests read the kept map at the
-    /// cost of a lookup, where picking again would walk the text on each of them.
-    pub(crate) fn claims_text_once(&self) -> Option<&str> {
+    /// A first verification runs one to three such checks (revocation, DPoP binding,
+    /// step-up), and picking a few claims from the text costs a fraction of building the
+    /// map, so each of them picks. A cached identity's requests read the kept map at the
+    /// cost of a lookup, where picking would walk the text on each of them.
+    pub(crate) fn fresh_claims_text(&self) -> Option<&str> {
         match &self.0.claims {
-            ClaimStore::Text { text, map, read, .. }
-                if map.get().is_none() && !read.0.swap(true, Ordering::Relaxed) =>
-            {
+            ClaimStore::Text { text, map, .. } if map.get().is_none() && !self.0.cached.load(Ordering::Relaxed) => {
                 Some(text)
             }
             _ => None,
+        }
+    }
+
+    /// Marks this identity as one the verified-token cache answered a request with, so that
+    /// its checks read the map from now on ([`Identity::fresh_claims_text`]).
+    ///
+    /// Called on every hit, it writes only the first time: the flag shares the cache line
+    /// of the reference count the hit has just incremented, and an identity that every
+    /// worker reads is not written again.
+    pub(crate) fn mark_cached(&self) {
+        if !self.0.cached.load(Ordering::Relaxed) {
+            self.0.cached.store(true, Ordering::Relaxed);
         }
     }
 
@@ -418,6 +421,7 @@ impl Identity {
         let (packed_roles, roles) = NameList::from(roles).into_parts();
         Self(Arc::new(Inner {
             revocation_checked: AtomicU64::new(u64::MAX),
+            cached: AtomicBool::new(false),
             packed_roles,
             packed_scopes: inner.packed_scopes,
             subject: inner.subject.clone(),
@@ -517,7 +521,6 @@ impl IdentityBuilder {
         self.0.claims = ClaimStore::Text {
             text,
             values,
-            read: ReadOnce::default(),
             map: OnceLock::new(),
         };
         self
@@ -621,7 +624,8 @@ mod tests {
 
     #[test]
     fn the_roles_share_the_first_cache_line_with_the_reference_count() {
-        // Two reference counts, then the revocation version and the packed roles.
+        // Two reference counts, then the revocation version, the cached mark and the packed
+        // roles.
         assert_eq!(
             std::mem::offset_of!(Inner, packed_roles) + std::mem::size_of::<Packed>() + 16,
             64

@@ -650,13 +650,60 @@ impl axum::extract::FromRef<NotARouterState> for Warden {
 mod tests {
     use serde_json::{Map, Value};
 
-    use super::Warden;
+    use super::{Warden, unix_now};
     use crate::identity::Identity;
     use crate::requirement::StepUp;
 
+    /// The checks of a first verification (here the revocation check and the DPoP
+    /// binding, each reading a few claims) all pick from the verified text; once the
+    /// verified-token cache serves the identity, its checks read the map, built once. The
+    /// answers do not depend on which was read.
+    #[test]
+    fn a_first_verification_picks_for_each_check_and_a_cache_hit_reads_the_map() {
+        use crate::{DpopMode, Revocation, Revocations};
+        use tokio_test::block_on;
+
+        let secret = b"two checks test secret, at least 32 bytes";
+        let list = Revocations::in_memory();
+        let warden = Warden::builder()
+            .hmac_secret(secret.to_vec())
+            .revocations(list.clone())
+            .dpop(DpopMode::Allowed)
+            .dpop_origin("https://api.test")
+            .build()
+            .expect("valid");
+        let now = unix_now();
+        let claims = serde_json::json!({
+            "sub": "alice", "iat": now, "exp": now + 600, "jti": "t-1", "sid": "s-1",
+        });
+        let token = jsonwebtoken::encode(
+            &jsonwebtoken::Header::default(),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(secret).expect("a key"),
+        )
+        .expect("signs");
+        let (parts, ()) = http::Request::get("/")
+            .header(http::header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(())
+            .expect("a request")
+            .into_parts();
+        let first = block_on(warden.authenticate(&parts)).expect("verified");
+        assert!(!first.has_map(), "the checks of a first verification built the map");
+        // A change to the list makes the hit check the identity again.
+        block_on(list.revoke(Revocation::token("t-2", now + 600))).expect("in memory");
+        let hit = block_on(warden.authenticate(&parts)).expect("a hit, not revoked");
+        assert_eq!(warden.cache_stats().hits, 1);
+        assert!(hit.has_map(), "the checks of a cache hit kept no map");
+        block_on(list.revoke(Revocation::session("s-1"))).expect("in memory");
+        assert!(
+            block_on(warden.authenticate(&parts)).is_err(),
+            "revoked by its session, read from the map"
+        );
+    }
+
     /// A step-up rule judges claims kept as text exactly as their map (escaped names,
-    /// wrong types, fractions and absurd values included): the first time from the text,
-    /// then (a cached identity) from the map it builds and keeps.
+    /// wrong types, fractions and absurd values included): from the text while the
+    /// identity is fresh, from the map it builds and keeps once the cache has served it.
     #[test]
     fn step_up_reads_claims_kept_as_text_as_the_map() {
         let warden = Warden::builder()
@@ -664,10 +711,7 @@ mod tests {
             .acr_order(["pwd", "mfa", "hwk"])
             .build()
             .expect("valid");
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after the epoch")
-            .as_secs();
+        let now = unix_now();
         let recent = now - 10;
         let cases = [
             format!(r#"{{"acr":"mfa","auth_time":{recent}}}"#),
@@ -697,19 +741,29 @@ mod tests {
         for text in &cases {
             let map: Map<String, Value> = serde_json::from_str(text).expect("an object");
             let parsed = Identity::builder("a").claims(map).build();
-            // One identity judged under every rule in turn: from the text, then the map.
+            // One identity judged under every rule in turn, fresh and then cached: from the
+            // text, then the map.
             let kept_again = Identity::builder("a").claims_text(text.clone(), 0).build();
-            for rule in &rules {
+            for (n, rule) in rules.iter().enumerate() {
                 let kept = Identity::builder("a").claims_text(text.clone(), 0).build();
                 let expected = warden.step_up_unmet(&parsed, rule);
                 assert_eq!(warden.step_up_unmet(&kept, rule), expected, "{text} under {rule:?}");
-                assert!(!kept.has_map(), "{text}: the first judgement built the map");
                 assert_eq!(
                     warden.step_up_unmet(&kept, rule),
                     expected,
                     "{text} under {rule:?}, again"
                 );
-                assert!(kept.has_map(), "{text}: the second judgement kept no map");
+                assert!(!kept.has_map(), "{text}: a fresh identity's judgements built the map");
+                kept.mark_cached();
+                assert_eq!(
+                    warden.step_up_unmet(&kept, rule),
+                    expected,
+                    "{text} under {rule:?}, cached"
+                );
+                assert!(kept.has_map(), "{text}: a cached identity's judgement kept no map");
+                if n == 1 {
+                    kept_again.mark_cached();
+                }
                 assert_eq!(
                     warden.step_up_unmet(&kept_again, rule),
                     expected,

@@ -590,17 +590,17 @@ pub(crate) fn pick_verified<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) ->
 }
 
 /// `read` on a few claims of a verified identity, those `wanted` names: picked from its
-/// claims text on the identity's first such read ([`Identity::claims_text_once`]), which
-/// costs a fraction of building the map of every claim; from the map, built once and
-/// kept, on a cached identity's later reads, where picking again would walk the text on
-/// each request. The text was read strictly before it was kept, so it picks without
-/// error.
+/// claims text while the identity is fresh from its verification
+/// ([`Identity::fresh_claims_text`]), which costs a fraction of building the map of every
+/// claim; from the map, built once and kept, once the verified-token cache has answered
+/// with it, where picking would walk the text on each request. The text was read strictly
+/// before it was kept, so it picks without error.
 pub(crate) fn read_claims<T>(
     identity: &Identity,
     wanted: impl Fn(&str) -> bool,
     read: impl FnOnce(&dyn ClaimSet) -> T,
 ) -> T {
-    if let Some(Ok(picked)) = identity.claims_text_once().map(|text| pick_verified(text, wanted)) {
+    if let Some(Ok(picked)) = identity.fresh_claims_text().map(|text| pick_verified(text, wanted)) {
         return read(&picked);
     }
     read(identity.claims())

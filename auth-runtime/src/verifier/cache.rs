@@ -252,7 +252,8 @@ impl TokenCache {
 
     /// The identity of `token` if it was verified under the current key-set generation
     /// of its issuer (`current` of the entry's issuer index; `None` for an index no
-    /// issuer has) and its time claims still hold at `now` (seconds since the Unix epoch).
+    /// issuer has) and its time claims still hold at `now` (seconds since the Unix epoch),
+    /// marked as cached ([`Identity::mark_cached`]).
     pub(crate) fn get(&self, token: &[u8], now: u64, current: impl Fn(usize) -> Option<Current>) -> Option<Identity> {
         let token = Lookup(token);
         let found = self.entries.get(&token).filter(|entry| {
@@ -269,12 +270,13 @@ impl TokenCache {
             }
             usable
         });
-        if found.is_some() {
-            self.counters.hit();
-        } else {
+        let Some(entry) = found else {
             self.counters.miss();
-        }
-        found.map(|entry| entry.identity)
+            return None;
+        };
+        self.counters.hit();
+        entry.identity.mark_cached();
+        Some(entry.identity)
     }
 
     /// Remembers a token that issuer `issuer` just verified under its key-set generation
@@ -384,6 +386,32 @@ mod tests {
             }
         }
         assert!(found > 0, "the last inserted are held");
+    }
+
+    #[test]
+    fn a_hit_marks_the_identity_so_that_its_checks_read_the_map() {
+        let cache = TokenCache::new(10).expect("enabled");
+        let t = now();
+        let text = format!(r#"{{"sub":"alice","exp":{}}}"#, t + 100);
+        let claims: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).expect("an object");
+        let time = TimeClaims::read(&claims).expect("time claims");
+        let verified = Identity::builder("alice").claims_text(text.clone(), 2).build();
+        cache.insert("tok", &verified, time, 0, at(1, 0), t);
+        assert_eq!(
+            verified.fresh_claims_text(),
+            Some(text.as_str()),
+            "inserted, not yet served from the cache: its checks pick from the text"
+        );
+        assert!(cache.get(b"other", t, one(1, 0)).is_none());
+        assert!(verified.fresh_claims_text().is_some(), "a miss marks nothing");
+        let hit = cache.get(b"tok", t, one(1, 0)).expect("a hit");
+        assert_eq!(hit.fresh_claims_text(), None, "a hit's checks read the map");
+        assert_eq!(
+            verified.fresh_claims_text(),
+            None,
+            "the cache holds the verified identity itself"
+        );
+        assert!(cache.get(b"tok", t, one(1, 0)).is_some(), "marked, still served");
     }
 
     #[test]

@@ -226,8 +226,12 @@ fn claims_kept_as_text_are_judged_as_the_map() {
         let from_text = list.is_revoked(&kept);
         assert!(!kept.has_map(), "{text}: the first check built the map");
         assert_eq!(from_text, list.is_revoked(&parsed), "{text}");
-        // The next check builds the map and reads it; the answer stays.
+        // A fresh identity's next check picks again; once the cache has served the
+        // identity, a check builds the map and reads it. The answer stays.
         assert_eq!(list.is_revoked(&kept), from_text, "{text}");
-        assert!(kept.has_map(), "{text}: the second check kept no map");
+        assert!(!kept.has_map(), "{text}: a fresh identity's second check built the map");
+        kept.mark_cached();
+        assert_eq!(list.is_revoked(&kept), from_text, "{text}, cached");
+        assert!(kept.has_map(), "{text}: a cached identity's check kept no map");
     }
 }
