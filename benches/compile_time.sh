@@ -95,8 +95,9 @@ TOML
   } > "$dir/src/lib.rs"
 }
 
-crates=(plain annotated)
-[ "$parts" = parts ] && crates+=(extractor extractor-state shared-axum shared)
+variants=()
+[ "$parts" = parts ] && variants=(extractor extractor-state shared-axum shared)
+crates=(plain annotated "${variants[@]}")
 for crate in "${crates[@]}"; do generate "$crate" "$crate"; done
 export CARGO_TARGET_DIR="$work/target"
 # The generated crates sit under the repository and would read its `.cargo/config.toml`,
@@ -158,9 +159,7 @@ echo "handlers: $n, runs: $runs (median of clean builds of the crate itself, dep
 echo "without attributes: ${plain}s"
 echo "with attributes:    ${annotated}s"
 echo "ratio:              ${ratio}x (budget 1.25x)"
-variants=()
 if [ "$parts" = parts ]; then
-  variants=(extractor extractor-state shared-axum shared)
   echo "variants (same session):"
   for crate in "${variants[@]}"; do
     t=$(time_build "$crate")
@@ -169,11 +168,10 @@ if [ "$parts" = parts ]; then
 fi
 if [ "$instructions" = instructions ]; then
   command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
-  counted=(plain annotated "${variants[@]}")
   declare -A counts
-  for crate in "${counted[@]}"; do counts[$crate]=$(rustc_instructions "$crate"); done
+  for crate in "${crates[@]}"; do counts[$crate]=$(rustc_instructions "$crate"); done
   echo "instructions (rustc under callgrind, one build each):"
-  for crate in "${counted[@]}"; do
+  for crate in "${crates[@]}"; do
     printf '  %-18s %6.2f G  %sx\n' "$crate" "$(awk -v c="${counts[$crate]}" 'BEGIN { print c / 1e9 }')" \
       "$(awk -v a="${counts[$crate]}" -v p="${counts[plain]}" 'BEGIN { printf "%.3f", a / p }')"
   done
