@@ -10,9 +10,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Request, StatusCode};
+use axum::response::IntoResponse as _;
 use axum::routing::get;
 use axum_warden::{Algorithm, Warden, requires_auth, requires_role};
 use criterion::{Criterion, criterion_group};
@@ -575,6 +576,31 @@ fn benches(c: &mut Criterion) {
     group.bench_function("403 missing role", |b| {
         b.iter(|| run(&rt, &warden, request("/admin", Some(&viewer)), StatusCode::FORBIDDEN));
     });
+    // The warden's 401 with the smaller answer a product decision could make the default:
+    // the status and the challenge, no problem details (the warden adds `no-store` to
+    // whatever a renderer returns). What the guard itself costs over that answer.
+    let challenge_only = warden_router(
+        &Setup::builder(Algorithm::HS256)
+            .renderer(|rejection| {
+                let mut response = rejection.status().into_response();
+                if let Some(challenge) = rejection.challenge() {
+                    response.headers_mut().insert(WWW_AUTHENTICATE, challenge);
+                }
+                response
+            })
+            .build()
+            .expect("valid"),
+    );
+    group.bench_function("401 no credentials, challenge only (renderer)", |b| {
+        b.iter(|| {
+            run(
+                &rt,
+                &challenge_only,
+                request("/guarded", None),
+                StatusCode::UNAUTHORIZED,
+            )
+        });
+    });
     let floor_app = floor::router(&setup.warden);
     rt.block_on(floor::check(&floor_app, &warden));
     for shape in [
@@ -1003,6 +1029,7 @@ mod ratios {
         }
         for (case, budget) in [
             ("401 no credentials", "≤ 1.1× bare"),
+            ("401 no credentials, challenge only (renderer)", ""),
             ("401 bad signature", ""),
             ("403 missing role", ""),
             ("401 floor: status only", ""),
