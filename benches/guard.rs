@@ -591,7 +591,7 @@ fn benches(c: &mut Criterion) {
             .build()
             .expect("valid"),
     );
-    group.bench_function("401 no credentials, challenge only (renderer)", |b| {
+    group.bench_function("401 no credentials, challenge-only renderer", |b| {
         b.iter(|| {
             run(
                 &rt,
@@ -1029,7 +1029,7 @@ mod ratios {
         }
         for (case, budget) in [
             ("401 no credentials", "≤ 1.1× bare"),
-            ("401 no credentials, challenge only (renderer)", ""),
+            ("401 no credentials, challenge-only renderer", ""),
             ("401 bad signature", ""),
             ("403 missing role", ""),
             ("401 floor: status only", ""),

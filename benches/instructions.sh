@@ -41,7 +41,8 @@ per_request() { # criterion id (exact) → instructions per request
 
 cases=("bare handler" "bare handler, same request" "HS256/hand-written jsonwebtoken extractor"
   "HS256/warden, first sight" "HS256/warden, first sight, cache on" "HS256/warden, repeated token"
-  "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 bad signature" "refusals/403 missing role"
+  "RS256/warden, repeated token" "ES256/warden, repeated token" "EdDSA/warden, repeated token" "refusals/401 no credentials" "refusals/401 no credentials, challenge-only renderer"
+  "refusals/401 bad signature" "refusals/403 missing role"
   "refusals/401 floor: status only" "refusals/401 floor: status and challenge"
   "refusals/401 floor: the same answer, axum tuple" "refusals/401 floor: the same answer, static block cloned"
   "revocation/cache hit" "revocation/cache hit, revocation check"
