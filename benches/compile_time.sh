@@ -8,7 +8,7 @@
 # With `instructions`, each crate is also built once under callgrind (valgrind, a Debian
 # package, installed here if missing), which counts the instructions rustc executes: a
 # figure that does not drift with the machine's load as the clock does, printed beside
-# the clock's ratio. About 8 minutes for the two crates, 14 for all six with `parts`.
+# the clock's ratio. About 8 minutes for the two crates, 16 for all seven with `parts`.
 #
 # With `parts`, four variants between the two are timed too, in the same session, to
 # show where the attributes' cost comes from:
@@ -17,6 +17,9 @@
 #   shared-axum      the guard, with one policy type per rule shared by the handlers that
 #                    have that rule, mounted on `axum::Router` with `Warden` as state
 #   shared           the same, mounted on `axum_warden::Router`
+#   shared-named     the same, the router's state named (`axum_warden::Router::<Warden>::new()`)
+#                    rather than inferred from `.with_state(..)` at the end of the chain:
+#                    the two changes to what applications write that the budget would need
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -37,7 +40,7 @@ mkdir -p "$work"
 # The four rules the annotated crate cycles through, by handler number modulo 4.
 rules=('#[public]' '#[requires_auth]' '#[requires_role(any("editor", "admin"))]' '#[requires_scope("orders:read")]')
 
-generate() { # name variant: plain | extractor | extractor-state | shared-axum | shared | annotated
+generate() { # name variant: plain | extractor | extractor-state | shared-axum | shared | shared-named | annotated
   local dir="$work/$1" variant=$2
   mkdir -p "$dir/src"
   cat > "$dir/Cargo.toml" <<TOML
@@ -60,6 +63,7 @@ TOML
     extractor-state) first="_: X, " router="axum::Router::<axum_warden::Warden>::new()" state=".with_state(warden)" ;;
     shared-axum) router="axum::Router::<axum_warden::Warden>::new()" state=".with_state(warden)" ;;
     shared | annotated) router="axum_warden::Router::new()" route="axum_warden::routing::get" state=".with_state(warden)" into=".into()" ;;
+    shared-named) router="axum_warden::Router::<axum_warden::Warden>::new()" route="axum_warden::routing::get" state=".with_state(warden)" into=".into()" ;;
   esac
   {
     echo "#![allow(dead_code, unused_imports, unused_variables)]"
@@ -75,7 +79,7 @@ TOML
         echo "    }"
         echo "}"
         ;;
-      shared | shared-axum)
+      shared | shared-axum | shared-named)
         # One annotated stub per rule; the handlers name its policy type.
         for r in 0 1 2 3; do echo "${rules[$r]} pub async fn rule$r() {}"; done
         ;;
@@ -83,7 +87,7 @@ TOML
     for i in $(seq 1 "$n"); do
       case $variant in
         annotated) echo "${rules[$((i % 4))]}" ;;
-        shared | shared-axum) first="_: axum_warden::Guard<__warden_policy_rule$((i % 4))>, " ;;
+        shared | shared-axum | shared-named) first="_: axum_warden::Guard<__warden_policy_rule$((i % 4))>, " ;;
       esac
       echo "pub async fn h$i(${first}Path(id): Path<u64>) -> String { format!(\"{}\", id + $i) }"
     done
@@ -96,7 +100,7 @@ TOML
 }
 
 variants=()
-[ "$parts" = parts ] && variants=(extractor extractor-state shared-axum shared)
+[ "$parts" = parts ] && variants=(extractor extractor-state shared-axum shared shared-named)
 crates=(plain annotated "${variants[@]}")
 for crate in "${crates[@]}"; do generate "$crate" "$crate"; done
 export CARGO_TARGET_DIR="$work/target"
