@@ -10,7 +10,7 @@
 # figure that does not drift with the machine's load as the clock does, printed beside
 # the clock's ratio. About 8 minutes for the two crates, 16 for all seven with `parts`.
 #
-# With `parts`, four variants between the two are timed too, in the same session, to
+# With `parts`, five variants between the two are timed too, in the same session, to
 # show where the attributes' cost comes from:
 #   extractor        a trivial extractor type, shared by every handler, as first parameter
 #   extractor-state  the same, with `Warden` as router state (`.with_state(warden)`)

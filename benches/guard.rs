@@ -350,8 +350,9 @@ mod floor {
             .with_state(warden.clone())
     }
 
-    /// The floor's answers are the warden's: the same status, challenge and body.
-    pub(super) async fn check(floor: &axum::Router, warden: &axum::Router) {
+    /// The floor's answers are the warden's: the same status, challenge and body; and the
+    /// warden with the challenge-only renderer answers the challenge and `no-store` alone.
+    pub(super) async fn check(floor: &axum::Router, warden: &axum::Router, challenge_only: &axum::Router) {
         use tower::ServiceExt as _;
         let get = |app: &axum::Router, path: &'static str| {
             let app = app.clone();
@@ -368,6 +369,14 @@ mod floor {
             headers.get(WWW_AUTHENTICATE).map(HeaderValue::as_bytes),
             Some(CHALLENGE.as_bytes())
         );
+        let (smaller_status, smaller_headers, smaller_body) = get(challenge_only, "/guarded").await;
+        assert_eq!(smaller_status, status);
+        assert_eq!(smaller_headers.get(WWW_AUTHENTICATE), headers.get(WWW_AUTHENTICATE));
+        assert_eq!(
+            smaller_headers.get(CACHE_CONTROL).map(HeaderValue::as_bytes),
+            Some(&b"no-store"[..])
+        );
+        assert!(smaller_headers.get(CONTENT_TYPE).is_none() && smaller_body.is_empty());
         for shape in [Shape::Tuple, Shape::Prebuilt] {
             let (floor_status, floor_headers, floor_body) = get(floor, shape.path()).await;
             assert_eq!(
@@ -602,7 +611,7 @@ fn benches(c: &mut Criterion) {
         });
     });
     let floor_app = floor::router(&setup.warden);
-    rt.block_on(floor::check(&floor_app, &warden));
+    rt.block_on(floor::check(&floor_app, &warden, &challenge_only));
     for shape in [
         floor::Shape::Status,
         floor::Shape::Challenge,
