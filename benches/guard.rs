@@ -836,17 +836,11 @@ fn revocation(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     let subjects = (0..1_000u64).map(|n| axum_warden::Revocation::subject(format!("user-{n}")));
     rt.block_on(revocations.revoke_all(tokens.chain(sessions).chain(subjects)))
         .expect("in memory");
-    let checked = Warden::builder()
-        .hmac_secret(SECRET)
-        .issuer(ISSUER)
-        .audience(AUDIENCE)
+    let checked = Setup::builder(Algorithm::HS256)
         .revocations(revocations.clone())
         .build()
         .expect("valid");
-    let both = Warden::builder()
-        .hmac_secret(SECRET)
-        .issuer(ISSUER)
-        .audience(AUDIENCE)
+    let both = Setup::builder(Algorithm::HS256)
         .revocations(revocations)
         .dpop(axum_warden::DpopMode::Allowed)
         .dpop_origin("https://api.bench")
